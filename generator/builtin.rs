@@ -1,0 +1,46 @@
+//! Metadata embedded in the oscgen binary, so it works from any directory with no SDK:
+//! the OSC and MAPI interface sets, and oscgen's own stand-ins for the standard imports.
+
+pub struct BuiltinFile {
+    /// The name imports use (`oaidl.idl`).
+    pub name: &'static str,
+    /// The path in the repository's metadata/ folder, shown in diagnostics.
+    pub path: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! builtin {
+    ($name:literal, $path:literal) => {
+        BuiltinFile {
+            name: $name,
+            path: $path,
+            text: include_str!(concat!("../metadata/", $path)),
+        }
+    };
+}
+
+/// The interface sets oscgen generates from when no input is given.
+pub const SETS: &[BuiltinFile] = &[
+    builtin!("osc.idl", "osc.idl"),
+    builtin!("mapi.idl", "mapi.idl"),
+];
+
+/// Stand-ins for the SDK files real IDL imports. A directory given with `-I` takes precedence.
+pub const STANDARD: &[BuiltinFile] = &[
+    builtin!("wtypesbase.idl", "std/wtypesbase.idl"),
+    builtin!("wtypes.idl", "std/wtypes.idl"),
+    builtin!("unknwn.idl", "std/unknwn.idl"),
+    builtin!("objidlbase.idl", "std/objidlbase.idl"),
+    builtin!("objidl.idl", "std/objidl.idl"),
+    builtin!("oaidl.idl", "std/oaidl.idl"),
+    builtin!("oleidl.idl", "std/oleidl.idl"),
+    builtin!("servprov.idl", "std/servprov.idl"),
+    builtin!("ocidl.idl", "std/ocidl.idl"),
+];
+
+/// A built-in file by name, ignoring case as Windows file names do.
+pub fn find(name: &str) -> Option<&'static BuiltinFile> {
+    SETS.iter()
+        .chain(STANDARD)
+        .find(|f| f.name.eq_ignore_ascii_case(name))
+}

@@ -1,0 +1,174 @@
+//! Diagnostics shared by every front end: a message, the spans it is about, and notes.
+//!
+//! Rendering goes through codespan-reporting, which prints `file:line:column`, the source
+//! line and a caret under the span, the form compilers have taught users to read.
+
+use std::fmt;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel};
+use codespan_reporting::term::{self, Config};
+
+use crate::source::{SourceMap, Span};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One error about the input, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    /// The main place the error is about; `None` for input with no source text (e.g. WinMD).
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn at(span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(message).with_label(span, "")
+    }
+
+    /// Sets the primary label; the text is printed under the caret.
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.primary = Some(Label {
+            span,
+            message: text.into(),
+        });
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            message: text.into(),
+        });
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|l| l.span)
+    }
+
+    /// `file:line:column: error: message`, then the snippet with a caret.
+    pub fn render(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        if let Some(span) = self.span() {
+            out.push_str(&sources.location(span));
+            out.push_str(": ");
+        }
+        out.push_str("error: ");
+        out.push_str(&self.message);
+        out.push('\n');
+        let mut labels = Vec::new();
+        if let Some(primary) = &self.primary {
+            labels.push(
+                CsLabel::primary(primary.span.file, primary.span.range())
+                    .with_message(&primary.message),
+            );
+        }
+        for label in &self.secondary {
+            labels.push(
+                CsLabel::secondary(label.span.file, label.span.range())
+                    .with_message(&label.message),
+            );
+        }
+        if labels.is_empty() {
+            for note in &self.notes {
+                out.push_str(&format!("  = {note}\n"));
+            }
+            return out;
+        }
+        let snippet = CsDiagnostic::error()
+            .with_labels(labels)
+            .with_notes(self.notes.clone());
+        let config = Config::default();
+        match term::emit_into_string(&config, sources, &snippet) {
+            // codespan's own first line is a bare "error", already said above.
+            Ok(text) => out.push_str(text.split_once('\n').map_or("", |(_, rest)| rest)),
+            Err(_) => {}
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Suggests the closest of `candidates` to `name`, for "did you mean" notes.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let max = (name.len() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|&(d, _)| d <= max)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Origin;
+
+    #[test]
+    fn renders_location_snippet_and_caret() {
+        let mut sources = SourceMap::new();
+        let id = sources.add(
+            "a.idl".into(),
+            Origin::Builtin,
+            "interface X\n{ int y }\n".into(),
+        );
+        let diag = Diagnostic::at(Span::new(id, 18..19), "expected `;`").with_note("hint");
+        let text = diag.render(&sources);
+        assert!(
+            text.starts_with("a.idl:2:8: error: expected `;`\n"),
+            "{text}"
+        );
+        assert!(text.contains("{ int y }"), "{text}");
+        assert!(text.contains('^'), "{text}");
+        assert!(text.contains("hint"), "{text}");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["ISocialPerson", "ISocialProfile", "IUnknown"];
+        assert_eq!(closest("ISocialPersn", names), Some("ISocialPerson"));
+        assert_eq!(closest("iunknown", names), Some("IUnknown"));
+        assert_eq!(closest("Completely", names), None);
+    }
+}

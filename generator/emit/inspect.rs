@@ -1,0 +1,164 @@
+//! `oscgen inspect`: every vtable slot by slot, as a table for people or JSON for tools.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::model::Model;
+use crate::model::interface::{Interface, Method, Param};
+use crate::model::vtable::Vtable;
+
+/// Version of the JSON document; bumped on any incompatible change.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    schema: u32,
+    interfaces: Vec<JsonInterface<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonInterface<'a> {
+    name: &'a str,
+    iid: Option<String>,
+    base: Option<&'a str>,
+    file: &'a str,
+    slots: Vec<JsonSlot<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSlot<'a> {
+    index: usize,
+    name: &'a str,
+    declared_in: &'a str,
+    #[serde(rename = "return")]
+    ret: String,
+    params: Vec<JsonParam<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonParam<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    ty: &'a str,
+    dir: &'static str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    retval: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    attributes: &'a [String],
+}
+
+/// The JSON document for the given interfaces.
+pub fn json(model: &Model, interfaces: &[&Interface]) -> String {
+    let doc = JsonDoc {
+        schema: JSON_SCHEMA_VERSION,
+        interfaces: interfaces
+            .iter()
+            .map(|iface| {
+                let vt = Vtable::of(model, iface);
+                JsonInterface {
+                    name: &iface.name,
+                    iid: iface.iid.map(|g| g.to_string()),
+                    base: iface.base.as_deref(),
+                    file: &iface.file,
+                    slots: vt
+                        .slots
+                        .iter()
+                        .map(|s| JsonSlot {
+                            index: s.index,
+                            name: &s.method.name,
+                            declared_in: &s.declared_in.name,
+                            ret: s.method.ret.to_string(),
+                            params: s
+                                .method
+                                .params
+                                .iter()
+                                .map(|p| JsonParam {
+                                    name: &p.name,
+                                    ty: &p.written,
+                                    dir: p.dir.as_str(),
+                                    retval: p.retval,
+                                    attributes: &p.attrs,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).expect("serializable");
+    out.push('\n');
+    out
+}
+
+/// `[in] BSTR userName`, `[out, retval] BSTR* capabilities`.
+fn param_text(p: &Param) -> String {
+    let mut attrs = vec![p.dir.as_str().to_string()];
+    if p.retval {
+        attrs.push("retval".into());
+    }
+    attrs.extend(p.attrs.iter().cloned());
+    format!("[{}] {} {}", attrs.join(", "), p.written, p.name)
+}
+
+pub fn signature(m: &Method) -> String {
+    let params: Vec<String> = m.params.iter().map(param_text).collect();
+    format!("{} {}({})", m.ret, m.name, params.join(", "))
+}
+
+/// The table: one block per interface, one line per slot.
+pub fn table(model: &Model, interfaces: &[&Interface]) -> String {
+    let mut out = String::new();
+    for (n, iface) in interfaces.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let vt = Vtable::of(model, iface);
+        let chain: Vec<&str> = Vtable::ancestors(model, iface)
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        let _ = write!(out, "{}", iface.name);
+        if !chain.is_empty() {
+            let _ = write!(out, " : {}", chain.join(" : "));
+        }
+        match iface.iid {
+            Some(iid) => {
+                let _ = write!(out, "  iid {iid}");
+            }
+            None => out.push_str("  (no IID)"),
+        }
+        let _ = writeln!(out, "  [{} slots, {}]", vt.slots.len(), iface.file);
+        let width = vt
+            .slots
+            .iter()
+            .map(|s| s.declared_in.name.len())
+            .max()
+            .unwrap_or(0)
+            .max("declared in".len());
+        let mwidth = vt
+            .slots
+            .iter()
+            .map(|s| s.method.name.len())
+            .max()
+            .unwrap_or(0)
+            .max("method".len());
+        let _ = writeln!(
+            out,
+            "  {:>4}  {:<mwidth$}  {:<width$}  signature",
+            "slot", "method", "declared in"
+        );
+        for s in &vt.slots {
+            let _ = writeln!(
+                out,
+                "  {:>4}  {:<mwidth$}  {:<width$}  {}",
+                s.index,
+                s.method.name,
+                s.declared_in.name,
+                signature(s.method)
+            );
+        }
+    }
+    out
+}

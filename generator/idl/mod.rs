@@ -1,0 +1,49 @@
+//! The MIDL front end: read, lex, preprocess, parse and lower IDL files into the model.
+
+pub mod ast;
+pub mod eval;
+pub mod lexer;
+pub mod loader;
+pub mod lower;
+pub mod parser;
+pub mod preprocess;
+pub mod token;
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Model, ModelError};
+use crate::source::SourceMap;
+
+pub use loader::{Input, LoadOptions};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the IDL text, with positions in the source map.
+    #[error("{}", .0.first().map(|d| d.message.as_str()).unwrap_or("invalid IDL"))]
+    Diagnostics(Vec<Diagnostic>),
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} {message}", path.display())]
+    Input { path: PathBuf, message: String },
+}
+
+impl From<ModelError> for Error {
+    fn from(e: ModelError) -> Error {
+        Error::Diagnostics(e.0)
+    }
+}
+
+/// Reads IDL inputs and their imports into a validated model.
+pub fn load_model(
+    sources: &mut SourceMap,
+    inputs: &[Input],
+    options: &LoadOptions,
+) -> Result<Model, Error> {
+    let files = loader::load(sources, inputs, options)?;
+    let parts = lower::lower(sources, &files).map_err(Error::Diagnostics)?;
+    Ok(Model::new(parts)?)
+}

@@ -1,0 +1,13 @@
+//! oscgen: reads COM interface descriptions (MIDL IDL) into one model that knows every
+//! vtable slot by slot, and emits from it.
+//!
+//! The flow is front end (`idl`) -> [`model`] -> back ends (`emit`); front ends never
+//! emit and back ends never parse.
+
+pub mod builtin;
+pub mod cli;
+pub mod diagnostic;
+pub mod emit;
+pub mod idl;
+pub mod model;
+pub mod source;

@@ -1,0 +1,96 @@
+//! Interfaces, their methods and parameters.
+
+use crate::model::guid::Guid;
+use crate::model::types::Type;
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    In,
+    Out,
+    #[serde(rename = "in,out")]
+    InOut,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+            Direction::InOut => "in,out",
+        }
+    }
+
+    pub fn is_out(self) -> bool {
+        matches!(self, Direction::Out | Direction::InOut)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub dir: Direction,
+    pub retval: bool,
+    pub ty: Type,
+    /// The type as the input spells it (`REFIID`, `SAFEARRAY(BSTR)*`, `unsigned long`).
+    pub written: String,
+    /// The parameter's attributes that matter to bindings, as written (`size_is(cb)`).
+    pub attrs: Vec<String>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodKind {
+    Plain,
+    PropGet,
+    PropPut,
+    PropPutRef,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Method {
+    /// The name the C vtable uses: `get_Version` for `[propget] Version`.
+    pub name: String,
+    /// The name as declared in the IDL.
+    pub idl_name: String,
+    pub kind: MethodKind,
+    pub params: Vec<Param>,
+    pub ret: Type,
+    /// `[call_as(m)]`: the remotable twin of a `[local]` method. It has no vtable slot.
+    pub call_as: Option<String>,
+    pub local: bool,
+    pub span: Option<Span>,
+}
+
+impl Method {
+    /// The vtable name MIDL and widl give a method: properties get a `get_`/`put_`/`putref_` prefix.
+    pub fn vtable_name(kind: MethodKind, idl_name: &str) -> String {
+        match kind {
+            MethodKind::Plain => idl_name.to_string(),
+            MethodKind::PropGet => format!("get_{idl_name}"),
+            MethodKind::PropPut => format!("put_{idl_name}"),
+            MethodKind::PropPutRef => format!("putref_{idl_name}"),
+        }
+    }
+
+    /// Whether the method owns a slot in its interface's vtable.
+    pub fn has_slot(&self) -> bool {
+        self.call_as.is_none()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interface {
+    pub name: String,
+    pub iid: Option<Guid>,
+    pub base: Option<String>,
+    pub methods: Vec<Method>,
+    /// `[local]` on the interface: never marshalled.
+    pub local: bool,
+    /// Where it was declared (file name as shown in diagnostics).
+    pub file: String,
+    pub span: Option<Span>,
+    /// The span of the base name, for errors about the base.
+    pub base_span: Option<Span>,
+}

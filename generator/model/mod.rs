@@ -1,0 +1,294 @@
+//! The one model every front end fills and every back end reads: interfaces with their
+//! vtables, the types their signatures use, constants and type libraries.
+
+pub mod guid;
+pub mod interface;
+pub mod types;
+pub mod vtable;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diagnostic::{Diagnostic, closest};
+use crate::model::guid::Guid;
+use crate::model::interface::Interface;
+use crate::model::types::{Type, TypeDef, TypeDefKind};
+use crate::model::vtable::Vtable;
+use crate::source::Span;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstValue {
+    Int(i128),
+    Str(String),
+    /// An expression oscgen could not fold, as written.
+    Expr(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constant {
+    pub name: String,
+    pub ty: Type,
+    pub value: ConstValue,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Coclass {
+    pub name: String,
+    pub clsid: Option<Guid>,
+    pub interfaces: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Library {
+    pub name: String,
+    pub libid: Option<Guid>,
+    /// `version(1.1)` as written.
+    pub version: Option<String>,
+    pub interfaces: Vec<String>,
+    pub coclasses: Vec<Coclass>,
+}
+
+/// Everything a front end read, before validation.
+#[derive(Debug, Default)]
+pub struct ModelParts {
+    pub interfaces: Vec<Interface>,
+    pub types: Vec<TypeDef>,
+    pub constants: Vec<Constant>,
+    pub libraries: Vec<Library>,
+    /// Interfaces declared in the inputs themselves (not in their imports), in order.
+    pub roots: Vec<String>,
+}
+
+/// The validated model: every base exists, no chain loops, no IID is used twice, and every
+/// type a signature names is declared.
+#[derive(Debug)]
+pub struct Model {
+    interfaces: Vec<Interface>,
+    index: HashMap<String, usize>,
+    types: BTreeMap<String, TypeDef>,
+    pub constants: Vec<Constant>,
+    pub libraries: Vec<Library>,
+    roots: Vec<String>,
+}
+
+/// Invalid input found while building the model; every error found, not just the first.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.first().map(|d| d.message.as_str()).unwrap_or("invalid model"))]
+pub struct ModelError(pub Vec<Diagnostic>);
+
+impl Model {
+    pub fn new(parts: ModelParts) -> Result<Model, ModelError> {
+        let mut errors = Vec::new();
+        let mut index = HashMap::new();
+        for (i, iface) in parts.interfaces.iter().enumerate() {
+            if let Some(&first) = index.get(&iface.name) {
+                let first: &Interface = &parts.interfaces[first];
+                errors.push(
+                    located(
+                        iface.span,
+                        format!("interface `{}` is defined twice", iface.name),
+                    )
+                    .with_secondary_opt(first.span, "first defined here"),
+                );
+            } else {
+                index.insert(iface.name.clone(), i);
+            }
+        }
+        let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
+        for t in parts.types {
+            // A full definition replaces a forward declaration or an opaque stand-in.
+            match types.get(&t.name) {
+                Some(existing)
+                    if !matches!(existing.kind, TypeDefKind::Opaque | TypeDefKind::Interface)
+                        && matches!(t.kind, TypeDefKind::Opaque) => {}
+                _ => {
+                    types.insert(t.name.clone(), t);
+                }
+            }
+        }
+        for iface in &parts.interfaces {
+            types.entry(iface.name.clone()).or_insert_with(|| TypeDef {
+                name: iface.name.clone(),
+                kind: TypeDefKind::Interface,
+                span: iface.span,
+            });
+        }
+        let model = Model {
+            interfaces: parts.interfaces,
+            index,
+            types,
+            constants: parts.constants,
+            libraries: parts.libraries,
+            roots: parts.roots,
+        };
+        model.check_bases(&mut errors);
+        model.check_iids(&mut errors);
+        model.check_types(&mut errors);
+        if errors.is_empty() {
+            Ok(model)
+        } else {
+            Err(ModelError(errors))
+        }
+    }
+
+    fn check_bases(&self, errors: &mut Vec<Diagnostic>) {
+        for iface in &self.interfaces {
+            let Some(base) = &iface.base else { continue };
+            if self.interface(base).is_none() {
+                let at = iface.base_span.or(iface.span);
+                let mut d = located(
+                    at,
+                    format!("unknown base interface `{base}` of `{}`", iface.name),
+                );
+                if matches!(
+                    self.types.get(base).map(|t| &t.kind),
+                    Some(TypeDefKind::Interface)
+                ) {
+                    d = d.with_note(format!("`{base}` is only forward-declared (`interface {base};`); its methods are needed for the vtable"));
+                } else if let Some(s) =
+                    closest(base, self.interfaces.iter().map(|i| i.name.as_str()))
+                {
+                    d = d.with_note(format!("did you mean `{s}`?"));
+                } else {
+                    d = d.with_note(
+                        "import the file that declares it, or pass its directory with -I",
+                    );
+                }
+                errors.push(d);
+            }
+        }
+        for iface in &self.interfaces {
+            let mut seen = vec![iface.name.as_str()];
+            let mut current = iface;
+            while let Some(base) = current.base.as_deref().and_then(|b| self.interface(b)) {
+                if base.name == iface.name {
+                    seen.push(&base.name);
+                    errors.push(located(
+                        iface.base_span.or(iface.span),
+                        format!("inheritance cycle: {}", seen.join(" -> ")),
+                    ));
+                    break;
+                }
+                if seen.contains(&base.name.as_str()) {
+                    break; // a cycle further up, reported from its own members
+                }
+                seen.push(&base.name);
+                current = base;
+            }
+        }
+    }
+
+    fn check_iids(&self, errors: &mut Vec<Diagnostic>) {
+        let mut seen: HashMap<Guid, &Interface> = HashMap::new();
+        for iface in &self.interfaces {
+            let Some(iid) = iface.iid else { continue };
+            if let Some(first) = seen.get(&iid) {
+                errors.push(
+                    located(
+                        iface.span,
+                        format!(
+                            "duplicate IID {iid}: `{}` has the same IID as `{}`",
+                            iface.name, first.name
+                        ),
+                    )
+                    .with_secondary_opt(first.span, format!("`{}` declared here", first.name)),
+                );
+            } else {
+                seen.insert(iid, iface);
+            }
+        }
+    }
+
+    fn check_types(&self, errors: &mut Vec<Diagnostic>) {
+        let mut reported = HashSet::new();
+        for iface in &self.interfaces {
+            for m in &iface.methods {
+                let mut names = Vec::new();
+                m.ret.names(&mut names);
+                let ret_names = names.len();
+                for p in &m.params {
+                    p.ty.names(&mut names);
+                }
+                for (i, name) in names.iter().enumerate() {
+                    if self.types.contains_key(name)
+                        || !reported.insert((iface.name.clone(), m.name.clone(), name.clone()))
+                    {
+                        continue;
+                    }
+                    let span = if i < ret_names {
+                        m.span
+                    } else {
+                        m.params
+                            .iter()
+                            .find(|p| {
+                                let mut n = Vec::new();
+                                p.ty.names(&mut n);
+                                n.contains(name)
+                            })
+                            .and_then(|p| p.span)
+                            .or(m.span)
+                    };
+                    let mut d = located(
+                        span,
+                        format!("unknown type `{name}` in `{}::{}`", iface.name, m.name),
+                    );
+                    if let Some(s) = closest(name, self.types.keys().map(String::as_str)) {
+                        d = d.with_note(format!("did you mean `{s}`?"));
+                    } else {
+                        d = d.with_note("declare it, or import the file that does");
+                    }
+                    errors.push(d);
+                }
+            }
+        }
+    }
+
+    pub fn interfaces(&self) -> &[Interface] {
+        &self.interfaces
+    }
+
+    pub fn interface(&self, name: &str) -> Option<&Interface> {
+        self.index.get(name).map(|&i| &self.interfaces[i])
+    }
+
+    /// The interfaces declared in the inputs themselves, in declaration order.
+    pub fn root_interfaces(&self) -> impl Iterator<Item = &Interface> {
+        self.roots.iter().filter_map(|n| self.interface(n))
+    }
+
+    pub fn vtable(&self, name: &str) -> Option<Vtable<'_>> {
+        self.interface(name).map(|i| Vtable::of(self, i))
+    }
+
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name)
+    }
+
+    pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
+        self.types.values()
+    }
+
+    pub fn constant(&self, name: &str) -> Option<&Constant> {
+        self.constants.iter().find(|c| c.name == name)
+    }
+}
+
+fn located(span: Option<Span>, message: String) -> Diagnostic {
+    match span {
+        Some(span) => Diagnostic::at(span, message),
+        None => Diagnostic::error(message),
+    }
+}
+
+trait WithSecondaryOpt {
+    fn with_secondary_opt(self, span: Option<Span>, text: impl Into<String>) -> Self;
+}
+
+impl WithSecondaryOpt for Diagnostic {
+    fn with_secondary_opt(self, span: Option<Span>, text: impl Into<String>) -> Diagnostic {
+        match span {
+            Some(span) => self.with_secondary(span, text),
+            None => self,
+        }
+    }
+}
