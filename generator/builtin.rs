@@ -20,10 +20,7 @@ macro_rules! builtin {
 }
 
 /// The interface sets oscgen generates from when no input is given.
-pub const SETS: &[BuiltinFile] = &[
-    builtin!("osc.idl", "osc.idl"),
-    builtin!("mapi.idl", "mapi.idl"),
-];
+pub const SETS: &[BuiltinFile] = &[builtin!("osc.idl", "osc.idl"), builtin!("mapi.idl", "mapi.idl")];
 
 /// Stand-ins for the SDK files real IDL imports. A directory given with `-I` takes precedence.
 pub const STANDARD: &[BuiltinFile] = &[
@@ -40,7 +37,5 @@ pub const STANDARD: &[BuiltinFile] = &[
 
 /// A built-in file by name, ignoring case as Windows file names do.
 pub fn find(name: &str) -> Option<&'static BuiltinFile> {
-    SETS.iter()
-        .chain(STANDARD)
-        .find(|f| f.name.eq_ignore_ascii_case(name))
+    SETS.iter().chain(STANDARD).find(|f| f.name.eq_ignore_ascii_case(name))
 }

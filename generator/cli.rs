@@ -122,11 +122,7 @@ fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, Failure> {
 fn render_error(sources: &SourceMap, e: idl::Error) -> Failure {
     match e {
         idl::Error::Diagnostics(diags) => Failure {
-            message: diags
-                .iter()
-                .map(|d| d.render(sources))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            message: diags.iter().map(|d| d.render(sources)).collect::<Vec<_>>().join("\n"),
             code: 2,
         },
         other => Failure::usage(other.to_string()),

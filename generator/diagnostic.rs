@@ -78,16 +78,10 @@ impl Diagnostic {
         out.push('\n');
         let mut labels = Vec::new();
         if let Some(primary) = &self.primary {
-            labels.push(
-                CsLabel::primary(primary.span.file, primary.span.range())
-                    .with_message(&primary.message),
-            );
+            labels.push(CsLabel::primary(primary.span.file, primary.span.range()).with_message(&primary.message));
         }
         for label in &self.secondary {
-            labels.push(
-                CsLabel::secondary(label.span.file, label.span.range())
-                    .with_message(&label.message),
-            );
+            labels.push(CsLabel::secondary(label.span.file, label.span.range()).with_message(&label.message));
         }
         if labels.is_empty() {
             for note in &self.notes {
@@ -95,9 +89,7 @@ impl Diagnostic {
             }
             return out;
         }
-        let snippet = CsDiagnostic::error()
-            .with_labels(labels)
-            .with_notes(self.notes.clone());
+        let snippet = CsDiagnostic::error().with_labels(labels).with_notes(self.notes.clone());
         let config = Config::default();
         match term::emit_into_string(&config, sources, &snippet) {
             // codespan's own first line is a bare "error", already said above.
@@ -126,18 +118,28 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+/// two neighbours (the commonest typo, `BTSR` for `BSTR`) each cost one.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -148,17 +150,10 @@ mod tests {
     #[test]
     fn renders_location_snippet_and_caret() {
         let mut sources = SourceMap::new();
-        let id = sources.add(
-            "a.idl".into(),
-            Origin::Builtin,
-            "interface X\n{ int y }\n".into(),
-        );
+        let id = sources.add("a.idl".into(), Origin::Builtin, "interface X\n{ int y }\n".into());
         let diag = Diagnostic::at(Span::new(id, 18..19), "expected `;`").with_note("hint");
         let text = diag.render(&sources);
-        assert!(
-            text.starts_with("a.idl:2:8: error: expected `;`\n"),
-            "{text}"
-        );
+        assert!(text.starts_with("a.idl:2:7: error: expected `;`\n"), "{text}");
         assert!(text.contains("{ int y }"), "{text}");
         assert!(text.contains('^'), "{text}");
         assert!(text.contains("hint"), "{text}");
@@ -170,5 +165,6 @@ mod tests {
         assert_eq!(closest("ISocialPersn", names), Some("ISocialPerson"));
         assert_eq!(closest("iunknown", names), Some("IUnknown"));
         assert_eq!(closest("Completely", names), None);
+        assert_eq!(closest("BTSR", ["BSTR", "LPSTR"]), Some("BSTR"));
     }
 }

@@ -163,19 +163,11 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 
-    fn line_index(
-        &'a self,
-        id: FileId,
-        byte_index: usize,
-    ) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
         Ok(self.file(id).line_index(byte_index))
     }
 
-    fn line_range(
-        &'a self,
-        id: FileId,
-        line_index: usize,
-    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
         let file = self.file(id);
         if line_index >= file.line_starts.len() {
             return Err(codespan_reporting::files::Error::LineTooLarge {

@@ -78,15 +78,11 @@ impl Lexer<'_> {
                     self.pos += 2;
                     loop {
                         if self.pos + 1 >= self.bytes.len() {
-                            return Err(Diagnostic::at(
-                                Span::new(self.file, start..start + 2),
-                                "unterminated comment",
-                            )
-                            .with_label(
-                                Span::new(self.file, start..start + 2),
-                                "this `/*` is never closed",
-                            )
-                            .with_note("expected `*/` before the end of the file"));
+                            return Err(
+                                Diagnostic::at(Span::new(self.file, start..start + 2), "unterminated comment")
+                                    .with_label(Span::new(self.file, start..start + 2), "this `/*` is never closed")
+                                    .with_note("expected `*/` before the end of the file"),
+                            );
                         }
                         if self.bytes[self.pos] == b'*' && self.bytes[self.pos + 1] == b'/' {
                             self.pos += 2;
@@ -189,17 +185,15 @@ impl Lexer<'_> {
                 let len = utf8_len(b);
                 let shown = match b {
                     0 => "a NUL byte".to_string(),
-                    b if b < 0x20 || b == 0x7f => format!("the control byte 0x{b:02x}"),
+                    b if b < 0x20 || b == 0x7f => format!("control byte 0x{b:02x}"),
                     _ => format!(
-                        "`{}`",
-                        String::from_utf8_lossy(
-                            &self.bytes[start..(start + len).min(self.bytes.len())]
-                        )
+                        "character `{}`",
+                        String::from_utf8_lossy(&self.bytes[start..(start + len).min(self.bytes.len())])
                     ),
                 };
                 return Err(Diagnostic::at(
                     Span::new(self.file, start..(start + len).min(self.bytes.len())),
-                    format!("unexpected character {shown}"),
+                    format!("unexpected {shown}"),
                 ));
             }
         };
@@ -210,9 +204,7 @@ impl Lexer<'_> {
     /// `0x1e+5` is `0x1e` `+` `5`: exponent signs belong to decimal numbers only.
     fn hex_prefixed_number(&self) -> bool {
         let mut start = self.pos;
-        while start > 0
-            && (self.bytes[start - 1].is_ascii_alphanumeric() || self.bytes[start - 1] == b'.')
-        {
+        while start > 0 && (self.bytes[start - 1].is_ascii_alphanumeric() || self.bytes[start - 1] == b'.') {
             start -= 1;
         }
         self.bytes[start..].starts_with(b"0x") || self.bytes[start..].starts_with(b"0X")
@@ -235,10 +227,7 @@ impl Lexer<'_> {
                 at += 1;
             }
         }
-        !self
-            .bytes
-            .get(at)
-            .is_some_and(|&b| is_ident_continue(b) || b == b'-')
+        !self.bytes.get(at).is_some_and(|&b| is_ident_continue(b) || b == b'-')
     }
 
     fn quoted(&mut self, quote: u8) -> Result<TokenKind, Diagnostic> {
@@ -252,11 +241,10 @@ impl Lexer<'_> {
                     } else {
                         "character constant"
                     };
-                    return Err(Diagnostic::at(
-                        Span::new(self.file, start..start + 1),
-                        format!("unterminated {what}"),
-                    )
-                    .with_note(format!("expected a closing `{}`", quote as char)));
+                    return Err(
+                        Diagnostic::at(Span::new(self.file, start..start + 1), format!("unterminated {what}"))
+                            .with_note(format!("expected a closing `{}`", quote as char)),
+                    );
                 }
                 Some(b'\\') => self.pos += 2,
                 // MIDL allows string literals over several lines; character constants stay on one.
@@ -274,11 +262,7 @@ impl Lexer<'_> {
             }
         }
         self.pos = self.pos.min(self.bytes.len());
-        Ok(if quote == b'"' {
-            TokenKind::Str
-        } else {
-            TokenKind::Char
-        })
+        Ok(if quote == b'"' { TokenKind::Str } else { TokenKind::Char })
     }
 }
 
@@ -308,10 +292,7 @@ mod tests {
         let toks = kinds("uuid(5afe10c7-cab3-4b77-89c9-2e4fd62e7a1f)");
         assert_eq!(
             toks[2],
-            (
-                TokenKind::Uuid,
-                "5afe10c7-cab3-4b77-89c9-2e4fd62e7a1f".into()
-            )
+            (TokenKind::Uuid, "5afe10c7-cab3-4b77-89c9-2e4fd62e7a1f".into())
         );
         assert_eq!(toks.len(), 4);
         // Digits first, with an `e-` that a pp-number would swallow.
@@ -337,7 +318,7 @@ mod tests {
     fn strings_comments_and_flags() {
         let src = "a /* c */ \"s\\\"t\"\n  L\"w\" // end\n#x";
         let toks = lex(FileId(0), src).unwrap();
-        assert_eq!(toks.len(), 4);
+        assert_eq!(toks.len(), 5);
         assert_eq!(toks[1].kind, TokenKind::Str);
         assert!(toks[1].space_before());
         assert!(!toks[1].at_line_start());

@@ -55,11 +55,7 @@ pub struct Loader<'a> {
 }
 
 /// Reads `inputs` and everything they import, imports first.
-pub fn load(
-    sources: &mut SourceMap,
-    inputs: &[Input],
-    options: &LoadOptions,
-) -> Result<Vec<ParsedFile>, Error> {
+pub fn load(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<Vec<ParsedFile>, Error> {
     let mut loader = Loader {
         sources,
         options,
@@ -133,11 +129,8 @@ impl Loader<'_> {
             let resolved = self.resolve(from, &import)?;
             if stack.len() >= MAX_IMPORT_DEPTH {
                 return Err(Error::Diagnostics(vec![
-                    Diagnostic::at(
-                        import.span,
-                        format!("imports nested more than {MAX_IMPORT_DEPTH} deep"),
-                    )
-                    .with_note("is there an import cycle through differently named files?"),
+                    Diagnostic::at(import.span, format!("imports nested more than {MAX_IMPORT_DEPTH} deep"))
+                        .with_note("is there an import cycle through differently named files?"),
                 ]));
             }
             if let Some(frame) = self.read(resolved, false)? {
@@ -161,11 +154,7 @@ impl Loader<'_> {
                     path: path.clone(),
                     source,
                 })?;
-                (
-                    path.display().to_string(),
-                    Origin::Disk(path.clone()),
-                    decode(&bytes),
-                )
+                (path.display().to_string(), Origin::Disk(path.clone()), decode(&bytes))
             }
             Resolved::Builtin(name) => {
                 let file = builtin::find(name).expect("resolved built-in exists");
@@ -177,12 +166,9 @@ impl Loader<'_> {
             }
         };
         let id = self.sources.add(name, origin, text);
-        let tokens =
-            lexer::lex(id, &self.sources.file(id).text).map_err(|d| Error::Diagnostics(vec![d]))?;
-        let tokens =
-            preprocess::run(self.sources, tokens).map_err(|d| Error::Diagnostics(vec![d]))?;
-        let items =
-            parser::parse(self.sources, &tokens).map_err(|d| Error::Diagnostics(vec![d]))?;
+        let tokens = lexer::lex(id, &self.sources.file(id).text).map_err(|d| Error::Diagnostics(vec![d]))?;
+        let tokens = preprocess::run(self.sources, tokens).map_err(|d| Error::Diagnostics(vec![d]))?;
+        let items = parser::parse(self.sources, &tokens).map_err(|d| Error::Diagnostics(vec![d]))?;
         let mut imports = Vec::new();
         collect_imports(&items, &mut imports);
         Ok(Some(Frame {
@@ -239,10 +225,7 @@ impl Loader<'_> {
         if let Some(f) = builtin::find(name) {
             return Ok(Resolved::Builtin(f.name));
         }
-        let mut known: Vec<String> = builtin::STANDARD
-            .iter()
-            .map(|f| f.name.to_string())
-            .collect();
+        let mut known: Vec<String> = builtin::STANDARD.iter().map(|f| f.name.to_string()).collect();
         for dir in &dirs {
             known.extend(
                 self.listing(dir)
@@ -251,8 +234,10 @@ impl Loader<'_> {
                     .cloned(),
             );
         }
-        let mut diag = Diagnostic::at(import.span, format!("cannot find imported file `{name}`"))
-            .with_label(import.span, "not found in the importing file's directory, the -I directories, or oscgen's built-in files");
+        let mut diag = Diagnostic::at(import.span, format!("cannot find imported file `{name}`")).with_label(
+            import.span,
+            "not found in the importing file's directory, the -I directories, or oscgen's built-in files",
+        );
         if let Some(s) = closest(name, known.iter().map(String::as_str)) {
             diag = diag.with_note(format!("did you mean `{s}`?"));
         }
@@ -302,17 +287,11 @@ pub fn decode(bytes: &[u8]) -> String {
         return s.to_string();
     }
     if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
         return String::from_utf16_lossy(&units);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
         return String::from_utf16_lossy(&units);
     }
     bytes.iter().map(|&b| windows_1252(b)).collect()
@@ -320,9 +299,9 @@ pub fn decode(bytes: &[u8]) -> String {
 
 fn windows_1252(b: u8) -> char {
     const HIGH: [u16; 32] = [
-        0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
-        0x2039, 0x0152, 0x8d, 0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013,
-        0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+        0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d,
+        0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+        0x0153, 0x9d, 0x017e, 0x0178,
     ];
     match b {
         0x80..=0x9f => char::from_u32(HIGH[(b - 0x80) as usize] as u32).unwrap_or('\u{fffd}'),
@@ -337,10 +316,7 @@ mod tests {
     #[test]
     fn decodes_bom_and_windows_1252() {
         assert_eq!(decode(b"\xef\xbb\xbfinterface"), "interface");
-        assert_eq!(
-            decode(b"// caf\xe9 \x93q\x94"),
-            "// caf\u{e9} \u{201c}q\u{201d}"
-        );
+        assert_eq!(decode(b"// caf\xe9 \x93q\x94"), "// caf\u{e9} \u{201c}q\u{201d}");
         assert_eq!(decode(b"\xff\xfea\x00b\x00"), "ab");
     }
 }

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{
-    AttrArg, Attribute, Attrs, BaseType, ExprKind, Field as AstField, Item, Sign, TypeExpr,
-    TypeKind,
+    AttrArg, Attribute, Attrs, BaseType, ExprKind, Field as AstField, Item, Sign, TypeExpr, TypeKind,
 };
 use crate::idl::eval::Env;
 use crate::model::guid::Guid;
@@ -125,9 +124,7 @@ impl Lowerer<'_> {
                     self.items(&lib.items, is_root, Some(&mut model_lib));
                     self.parts.libraries.push(model_lib);
                 }
-                Item::Module(_, _, body) | Item::Namespace(_, body) => {
-                    self.items(body, is_root, None)
-                }
+                Item::Module(_, _, body) | Item::Namespace(_, body) => self.items(body, is_root, None),
                 Item::Typedef(t) => self.typedef(t),
                 Item::TypeDecl(_, ty) => {
                     self.lower_type(ty);
@@ -197,9 +194,7 @@ impl Lowerer<'_> {
         for member in &iface.members {
             match member {
                 Item::Declaration(attrs, name, ty) => match &ty.kind {
-                    TypeKind::Function(ret, params) => {
-                        methods.push(self.method(attrs, name, ret, params, ty.span))
-                    }
+                    TypeKind::Function(ret, params) => methods.push(self.method(attrs, name, ret, params, ty.span)),
                     _ => self.errors.push(
                         Diagnostic::at(
                             name.span,
@@ -257,10 +252,7 @@ impl Lowerer<'_> {
                     (true, true) => Direction::InOut,
                 };
                 Param {
-                    name: p
-                        .name
-                        .as_ref()
-                        .map_or_else(|| format!("param{i}"), |n| n.name.clone()),
+                    name: p.name.as_ref().map_or_else(|| format!("param{i}"), |n| n.name.clone()),
                     dir,
                     retval: p.attrs.has("retval"),
                     ty: self.lower_type(&p.ty),
@@ -366,9 +358,7 @@ impl Lowerer<'_> {
     /// Declares a struct, union or enum body under `name` (and under its tag, if any).
     fn define_aggregate(&mut self, ty: &TypeExpr, name: String) {
         let kind = match &ty.kind {
-            TypeKind::Struct(s) => {
-                TypeDefKind::Struct(self.fields(s.fields.as_deref().unwrap_or(&[])))
-            }
+            TypeKind::Struct(s) => TypeDefKind::Struct(self.fields(s.fields.as_deref().unwrap_or(&[]))),
             TypeKind::Union(u) => {
                 let fields: Vec<AstField> = u
                     .arms
@@ -390,10 +380,7 @@ impl Lowerer<'_> {
                                 self.errors.push(
                                     Diagnostic::at(
                                         expr.span,
-                                        format!(
-                                            "cannot compute the value of enumerator `{}`",
-                                            v.name.name
-                                        ),
+                                        format!("cannot compute the value of enumerator `{}`", v.name.name),
                                     )
                                     .with_note("enum values must be integer constant expressions"),
                                 );
@@ -513,9 +500,7 @@ impl Lowerer<'_> {
 
 fn aggregate_key(ty: &TypeExpr) -> Option<(u32, u32)> {
     match &ty.kind {
-        TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) => {
-            Some((ty.span.file.0, ty.span.start))
-        }
+        TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) => Some((ty.span.file.0, ty.span.start)),
         _ => None,
     }
 }

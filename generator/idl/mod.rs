@@ -23,10 +23,7 @@ pub enum Error {
     #[error("{}", .0.first().map(|d| d.message.as_str()).unwrap_or("invalid IDL"))]
     Diagnostics(Vec<Diagnostic>),
     #[error("cannot read {}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{} {message}", path.display())]
     Input { path: PathBuf, message: String },
 }
@@ -38,11 +35,7 @@ impl From<ModelError> for Error {
 }
 
 /// Reads IDL inputs and their imports into a validated model.
-pub fn load_model(
-    sources: &mut SourceMap,
-    inputs: &[Input],
-    options: &LoadOptions,
-) -> Result<Model, Error> {
+pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<Model, Error> {
     let files = loader::load(sources, inputs, options)?;
     let parts = lower::lower(sources, &files).map_err(Error::Diagnostics)?;
     Ok(Model::new(parts)?)

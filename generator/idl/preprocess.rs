@@ -19,14 +19,14 @@ pub fn run(sources: &SourceMap, tokens: Vec<Token>) -> Result<Vec<Token>, Diagno
                 Some("pragma") => {}
                 Some(other) => {
                     let span = t.span.to(name.unwrap().span);
-                    return Err(Diagnostic::at(span, format!("unsupported preprocessor directive `#{other}`"))
-                        .with_note("oscgen reads IDL without a C preprocessor pass here; remove the directive or expand it"));
+                    return Err(
+                        Diagnostic::at(span, format!("unsupported preprocessor directive `#{other}`")).with_note(
+                            "oscgen reads IDL without a C preprocessor pass here; remove the directive or expand it",
+                        ),
+                    );
                 }
                 None => {
-                    return Err(Diagnostic::at(
-                        t.span,
-                        "expected a preprocessor directive after `#`",
-                    ));
+                    return Err(Diagnostic::at(t.span, "expected a preprocessor directive after `#`"));
                 }
             }
         }

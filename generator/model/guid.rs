@@ -29,12 +29,7 @@ impl Guid {
 
     /// Builds a GUID from its four fields, as `DEFINE_GUID` and the WinMD attribute give it.
     pub fn from_fields(d1: u32, d2: u16, d3: u16, d4: [u8; 8]) -> Guid {
-        Guid(
-            ((d1 as u128) << 96)
-                | ((d2 as u128) << 80)
-                | ((d3 as u128) << 64)
-                | u64::from_be_bytes(d4) as u128,
-        )
+        Guid(((d1 as u128) << 96) | ((d2 as u128) << 80) | ((d3 as u128) << 64) | u64::from_be_bytes(d4) as u128)
     }
 
     /// Upper-case with braces, as the registry writes CLSIDs: `{90D17471-0E8E-...}`.
@@ -49,10 +44,7 @@ impl FromStr for Guid {
     fn from_str(s: &str) -> Result<Guid, GuidError> {
         let err = || GuidError(s.to_string());
         let t = s.trim();
-        let t = t
-            .strip_prefix('{')
-            .and_then(|t| t.strip_suffix('}'))
-            .unwrap_or(t);
+        let t = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(t);
         let groups: Vec<&str> = t.split('-').collect();
         let lens = [8, 4, 4, 4, 12];
         if groups.len() != 5
@@ -63,9 +55,7 @@ impl FromStr for Guid {
         {
             return Err(err());
         }
-        u128::from_str_radix(&groups.concat(), 16)
-            .map(Guid)
-            .map_err(|_| err())
+        u128::from_str_radix(&groups.concat(), 16).map(Guid).map_err(|_| err())
     }
 }
 
@@ -97,24 +87,13 @@ mod tests {
         assert_eq!(g.data2(), 0xcab3);
         assert_eq!(g.data3(), 0x4b77);
         assert_eq!(g.data4(), [0x89, 0xc9, 0x2e, 0x4f, 0xd6, 0x2e, 0x7a, 0x1f]);
-        assert_eq!(
-            Guid::from_fields(g.data1(), g.data2(), g.data3(), g.data4()),
-            g
-        );
+        assert_eq!(Guid::from_fields(g.data1(), g.data2(), g.data3(), g.data4()), g);
     }
 
     #[test]
     fn rejects_malformed() {
         assert!("5afe10c7-cab3-4b77-89c9".parse::<Guid>().is_err());
-        assert!(
-            "5afe10c7-cab3-4b77-89c9-2e4fd62e7a1g"
-                .parse::<Guid>()
-                .is_err()
-        );
-        assert!(
-            "5afe10c7cab3-4b77-89c9-2e4fd62e7a1f0"
-                .parse::<Guid>()
-                .is_err()
-        );
+        assert!("5afe10c7-cab3-4b77-89c9-2e4fd62e7a1g".parse::<Guid>().is_err());
+        assert!("5afe10c7cab3-4b77-89c9-2e4fd62e7a1f0".parse::<Guid>().is_err());
     }
 }

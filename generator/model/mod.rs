@@ -84,11 +84,8 @@ impl Model {
             if let Some(&first) = index.get(&iface.name) {
                 let first: &Interface = &parts.interfaces[first];
                 errors.push(
-                    located(
-                        iface.span,
-                        format!("interface `{}` is defined twice", iface.name),
-                    )
-                    .with_secondary_opt(first.span, "first defined here"),
+                    located(iface.span, format!("interface `{}` is defined twice", iface.name))
+                        .with_secondary_opt(first.span, "first defined here"),
                 );
             } else {
                 index.insert(iface.name.clone(), i);
@@ -136,23 +133,15 @@ impl Model {
             let Some(base) = &iface.base else { continue };
             if self.interface(base).is_none() {
                 let at = iface.base_span.or(iface.span);
-                let mut d = located(
-                    at,
-                    format!("unknown base interface `{base}` of `{}`", iface.name),
-                );
-                if matches!(
-                    self.types.get(base).map(|t| &t.kind),
-                    Some(TypeDefKind::Interface)
-                ) {
-                    d = d.with_note(format!("`{base}` is only forward-declared (`interface {base};`); its methods are needed for the vtable"));
-                } else if let Some(s) =
-                    closest(base, self.interfaces.iter().map(|i| i.name.as_str()))
-                {
+                let mut d = located(at, format!("unknown base interface `{base}` of `{}`", iface.name));
+                if matches!(self.types.get(base).map(|t| &t.kind), Some(TypeDefKind::Interface)) {
+                    d = d.with_note(format!(
+                        "`{base}` is only forward-declared (`interface {base};`); its methods are needed for the vtable"
+                    ));
+                } else if let Some(s) = closest(base, self.interfaces.iter().map(|i| i.name.as_str())) {
                     d = d.with_note(format!("did you mean `{s}`?"));
                 } else {
-                    d = d.with_note(
-                        "import the file that declares it, or pass its directory with -I",
-                    );
+                    d = d.with_note("import the file that declares it, or pass its directory with -I");
                 }
                 errors.push(d);
             }
@@ -228,10 +217,7 @@ impl Model {
                             .and_then(|p| p.span)
                             .or(m.span)
                     };
-                    let mut d = located(
-                        span,
-                        format!("unknown type `{name}` in `{}::{}`", iface.name, m.name),
-                    );
+                    let mut d = located(span, format!("unknown type `{name}` in `{}::{}`", iface.name, m.name));
                     if let Some(s) = closest(name, self.types.keys().map(String::as_str)) {
                         d = d.with_note(format!("did you mean `{s}`?"));
                     } else {

@@ -66,9 +66,7 @@ impl Type {
     pub fn names(&self, out: &mut Vec<String>) {
         match self {
             Type::Named(n) => out.push(n.clone()),
-            Type::Pointer(t) | Type::Const(t) | Type::Array(t, _) | Type::SafeArray(t) => {
-                t.names(out)
-            }
+            Type::Pointer(t) | Type::Const(t) | Type::Array(t, _) | Type::SafeArray(t) => t.names(out),
             Type::Function(r, ps) => {
                 r.names(out);
                 for p in ps {

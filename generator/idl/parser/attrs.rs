@@ -75,9 +75,7 @@ impl Parser<'_> {
                 self.bump();
                 return Ok(AttrArg::Uuid(self.text(tok).to_string(), tok.span));
             }
-            if (attr == "uuid" || attr == "async_uuid" || (attr == "custom" && first))
-                && tok.kind == TokenKind::Str
-            {
+            if (attr == "uuid" || attr == "async_uuid" || (attr == "custom" && first)) && tok.kind == TokenKind::Str {
                 let lit = self.string("a GUID")?;
                 return Ok(AttrArg::Uuid(lit.value, lit.span));
             }

@@ -141,12 +141,7 @@ impl Parser<'_> {
             return false;
         }
         let word = self.text(tok);
-        if is_base_type_word(word)
-            || matches!(
-                word,
-                "struct" | "union" | "enum" | "const" | "signed" | "unsigned"
-            )
-        {
+        if is_base_type_word(word) || matches!(word, "struct" | "union" | "enum" | "const" | "signed" | "unsigned") {
             return true;
         }
         // `(NAME *)` or `(NAME)` followed by something that starts an operand.
@@ -169,9 +164,9 @@ impl Parser<'_> {
             return false;
         };
         name.kind == TokenKind::Ident
-            && self.peek_at(3).is_some_and(|t| {
-                matches!(t.kind, TokenKind::Ident | TokenKind::Number) || t.is_punct(Punct::LParen)
-            })
+            && self
+                .peek_at(3)
+                .is_some_and(|t| matches!(t.kind, TokenKind::Ident | TokenKind::Number) || t.is_punct(Punct::LParen))
     }
 
     fn postfix(&mut self) -> PResult<Expr> {
@@ -241,9 +236,6 @@ impl Parser<'_> {
             _ => return Err(self.expected("an expression")),
         };
         self.bump();
-        Ok(Expr {
-            kind,
-            span: tok.span,
-        })
+        Ok(Expr { kind, span: tok.span })
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{
-    Attribute, Coclass, CoclassMember, Const, Dispinterface, ForwardKind, Ident, Interface, Item,
-    Library, Method, TypeExpr, TypeKind, Typedef,
+    Attribute, Coclass, CoclassMember, Const, Dispinterface, ForwardKind, Ident, Interface, Item, Library, Method,
+    TypeExpr, TypeKind, Typedef,
 };
 use crate::idl::parser::{PResult, Parser};
 use crate::idl::token::{Punct, TokenKind};
@@ -181,11 +181,10 @@ impl Parser<'_> {
         let mut members = Vec::new();
         while !self.eat_punct(Punct::RBrace) {
             if self.at_end() {
-                return Err(Diagnostic::at(
-                    name.span,
-                    format!("interface `{}` is not closed", name.name),
-                )
-                .with_label(name.span, "this interface's `{` has no matching `}`"));
+                return Err(
+                    Diagnostic::at(name.span, format!("interface `{}` is not closed", name.name))
+                        .with_label(name.span, "this interface's `{` has no matching `}`"),
+                );
             }
             self.item(&mut members)?;
         }
@@ -276,11 +275,7 @@ impl Parser<'_> {
             });
         }
         self.eat_punct(Punct::Semi);
-        Ok(Item::Coclass(Coclass {
-            attrs,
-            name,
-            members,
-        }))
+        Ok(Item::Coclass(Coclass { attrs, name, members }))
     }
 
     fn typedef(&mut self, mut attrs: Vec<Attribute>, start: crate::source::Span) -> PResult<Item> {
@@ -385,11 +380,7 @@ impl Parser<'_> {
 }
 
 /// A method is a declaration whose type is a function.
-pub(crate) fn method_from_declaration(
-    attrs: Vec<Attribute>,
-    name: Ident,
-    ty: TypeExpr,
-) -> Option<Method> {
+pub(crate) fn method_from_declaration(attrs: Vec<Attribute>, name: Ident, ty: TypeExpr) -> Option<Method> {
     let span = name.span.to(ty.span);
     match ty.kind {
         TypeKind::Function(ret, params) => Some(Method {

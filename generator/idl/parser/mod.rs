@@ -9,6 +9,9 @@ mod expr;
 mod items;
 mod types;
 
+#[cfg(test)]
+mod tests;
+
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{Ident, Item, StrLit};
 use crate::idl::token::{Punct, Token, TokenKind};
@@ -17,7 +20,24 @@ use crate::source::{SourceMap, Span};
 pub type PResult<T> = Result<T, Diagnostic>;
 
 /// Parses the tokens of one (preprocessed) file.
+///
+/// The parser runs on its own thread with a large stack, so that the nesting limit, not
+/// the caller's stack size, decides how deep input may go.
 pub fn parse(sources: &SourceMap, tokens: &[Token]) -> PResult<Vec<Item>> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("oscgen-parser".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || parse_here(sources, tokens))
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .unwrap_or_else(|_| parse_here(sources, tokens))
+    })
+}
+
+/// Stack for the parser thread; only the pages actually used are committed.
+const PARSER_STACK: usize = 64 * 1024 * 1024;
+
+fn parse_here(sources: &SourceMap, tokens: &[Token]) -> PResult<Vec<Item>> {
     let mut p = Parser::new(sources, tokens);
     let mut items = Vec::new();
     while !p.at_end() {
@@ -27,7 +47,7 @@ pub fn parse(sources: &SourceMap, tokens: &[Token]) -> PResult<Vec<Item>> {
 }
 
 /// Nesting limit for recursive rules, so hostile input gets an error instead of a stack overflow.
-const MAX_DEPTH: u32 = 256;
+const MAX_DEPTH: u32 = 128;
 
 pub(crate) struct Parser<'a> {
     sources: &'a SourceMap,
@@ -207,11 +227,10 @@ impl<'a> Parser<'a> {
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Diagnostic::at(
-                self.here(),
-                format!("nesting deeper than {MAX_DEPTH} levels"),
-            )
-            .with_note("oscgen limits nesting so that hostile input cannot exhaust the stack"));
+            return Err(
+                Diagnostic::at(self.here(), format!("nesting deeper than {MAX_DEPTH} levels"))
+                    .with_note("oscgen limits nesting so that hostile input cannot exhaust the stack"),
+            );
         }
         Ok(())
     }
@@ -228,9 +247,7 @@ impl<'a> Parser<'a> {
         while let Some(tok) = self.peek() {
             self.pos += 1;
             match tok.kind {
-                TokenKind::Punct(Punct::LBrace | Punct::LParen | Punct::LBracket) => {
-                    stack.push(tok.kind)
-                }
+                TokenKind::Punct(Punct::LBrace | Punct::LParen | Punct::LBracket) => stack.push(tok.kind),
                 TokenKind::Punct(Punct::RBrace | Punct::RParen | Punct::RBracket) => {
                     stack.pop();
                     if stack.is_empty() {

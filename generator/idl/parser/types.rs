@@ -5,8 +5,7 @@
 //! the C rule that one identifier names the type and the next one the declarator.
 
 use crate::idl::ast::{
-    BaseType, EnumDef, Enumerator, Expr, Field, Ident, Param, Sign, StructDef, TypeExpr, TypeKind,
-    UnionArm, UnionDef,
+    BaseType, EnumDef, Enumerator, Expr, Field, Ident, Param, Sign, StructDef, TypeExpr, TypeKind, UnionArm, UnionDef,
 };
 use crate::idl::parser::{PResult, Parser};
 use crate::idl::token::{Punct, TokenKind};
@@ -116,18 +115,12 @@ impl Parser<'_> {
                 }
                 "signed" | "unsigned" if named.is_none() => {
                     self.bump();
-                    sign = Some(if word == "signed" {
-                        Sign::Signed
-                    } else {
-                        Sign::Unsigned
-                    });
+                    sign = Some(if word == "signed" { Sign::Signed } else { Sign::Unsigned });
                 }
                 "struct" | "union" | "enum" if named.is_none() && base.is_none() => {
                     named = Some(self.tagged_type()?);
                 }
-                "SAFEARRAY"
-                    if named.is_none() && base.is_none() && self.is_punct_at(1, Punct::LParen) =>
-                {
+                "SAFEARRAY" if named.is_none() && base.is_none() && self.is_punct_at(1, Punct::LParen) => {
                     self.bump();
                     self.bump();
                     let inner = self.type_name()?;
@@ -143,10 +136,7 @@ impl Parser<'_> {
                         base = Some(match (base, b) {
                             (Some(BaseType::Long), BaseType::Long) => BaseType::LongLong,
                             // `short int`, `long int`, `long double`: the first word decides.
-                            (
-                                Some(BaseType::Short | BaseType::Long | BaseType::Hyper),
-                                BaseType::Int,
-                            ) => base.unwrap(),
+                            (Some(BaseType::Short | BaseType::Long | BaseType::Hyper), BaseType::Int) => base.unwrap(),
                             (Some(BaseType::Long), BaseType::Double) => BaseType::Double,
                             (Some(BaseType::Int), b) => b,
                             (_, b) => b,
@@ -326,9 +316,7 @@ impl Parser<'_> {
         let tok = self.bump();
         let keyword = self.text(tok);
         let tag = match self.peek() {
-            Some(t) if t.kind == TokenKind::Ident && self.text(t) != "switch" => {
-                Some(self.ident("a tag")?)
-            }
+            Some(t) if t.kind == TokenKind::Ident && self.text(t) != "switch" => Some(self.ident("a tag")?),
             _ => None,
         };
         match keyword {
@@ -427,9 +415,7 @@ impl Parser<'_> {
             let name = name.ok_or_else(|| self.expected("the discriminant's name"))?;
             self.expect_punct(Punct::RParen)?;
             let arm_name = match self.peek() {
-                Some(t) if t.kind == TokenKind::Ident => {
-                    Some(self.ident("the union member's name")?)
-                }
+                Some(t) if t.kind == TokenKind::Ident => Some(self.ident("the union member's name")?),
                 _ => None,
             };
             self.expect_punct(Punct::LBrace)?;
@@ -515,9 +501,7 @@ impl Parser<'_> {
 }
 
 fn find_name(d: &Declarator) -> Option<Ident> {
-    d.name
-        .clone()
-        .or_else(|| d.inner.as_deref().and_then(find_name))
+    d.name.clone().or_else(|| d.inner.as_deref().and_then(find_name))
 }
 
 /// Builds the full type: pointers bind to the base first, then array and function
