@@ -91,10 +91,9 @@ impl Diagnostic {
         }
         let snippet = CsDiagnostic::error().with_labels(labels).with_notes(self.notes.clone());
         let config = Config::default();
-        match term::emit_into_string(&config, sources, &snippet) {
-            // codespan's own first line is a bare "error", already said above.
-            Ok(text) => out.push_str(text.split_once('\n').map_or("", |(_, rest)| rest)),
-            Err(_) => {}
+        // codespan's own first line is a bare "error", already said above.
+        if let Ok(text) = term::emit_into_string(&config, sources, &snippet) {
+            out.push_str(text.split_once('\n').map_or("", |(_, rest)| rest));
         }
         out
     }
@@ -127,8 +126,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

@@ -127,12 +127,10 @@ impl Lexer<'_> {
             self.pos += 1;
             while self.pos < self.bytes.len() {
                 let c = self.bytes[self.pos];
-                if matches!(c, b'+' | b'-')
+                let exponent_sign = matches!(c, b'+' | b'-')
                     && matches!(self.bytes[self.pos - 1], b'e' | b'E' | b'p' | b'P')
-                    && !self.hex_prefixed_number()
-                {
-                    self.pos += 1;
-                } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+                    && !self.hex_prefixed_number();
+                if exponent_sign || c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
                     self.pos += 1;
                 } else {
                     break;

@@ -200,10 +200,8 @@ impl Loader<'_> {
             Origin::Builtin => true,
         };
         // A built-in file's imports resolve among the built-ins first.
-        if from_builtin {
-            if let Some(f) = builtin::find(name) {
-                return Ok(Resolved::Builtin(f.name));
-            }
+        if let Some(f) = builtin::find(name).filter(|_| from_builtin) {
+            return Ok(Resolved::Builtin(f.name));
         }
         dirs.extend(self.options.include_dirs.iter().cloned());
         for dir in &dirs {

@@ -108,9 +108,8 @@ impl Lowerer<'_> {
                         clsid: self.uuid(&c.attrs),
                         interfaces: c.members.iter().map(|m| m.name.name.clone()).collect(),
                     };
-                    match library.as_deref_mut() {
-                        Some(lib) => lib.coclasses.push(coclass),
-                        None => {}
+                    if let Some(lib) = library.as_deref_mut() {
+                        lib.coclasses.push(coclass);
                     }
                 }
                 Item::Library(lib) => {
@@ -281,13 +280,11 @@ impl Lowerer<'_> {
 
     fn typedef(&mut self, t: &crate::idl::ast::Typedef) {
         // `typedef struct { ... } X, *PX;`: the body takes the first plain declarator's name.
-        if let Some(key) = aggregate_key(&t.base) {
-            if !self.aggregates.contains_key(&key) {
-                if let Some((name, _)) = t.decls.iter().find(|(_, ty)| ty == &t.base) {
-                    self.aggregates.insert(key, name.name.clone());
-                    self.define_aggregate(&t.base, name.name.clone());
-                }
-            }
+        if let Some(key) = aggregate_key(&t.base).filter(|k| !self.aggregates.contains_key(k))
+            && let Some((name, _)) = t.decls.iter().find(|(_, ty)| ty == &t.base)
+        {
+            self.aggregates.insert(key, name.name.clone());
+            self.define_aggregate(&t.base, name.name.clone());
         }
         for (name, ty) in &t.decls {
             let lowered = self.lower_type(ty);

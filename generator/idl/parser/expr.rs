@@ -54,16 +54,10 @@ impl Parser<'_> {
 
     fn binary(&mut self, min_prec: u8) -> PResult<Expr> {
         let mut lhs = self.unary()?;
-        loop {
-            let Some((op, prec)) = self.peek().and_then(|t| match t.kind {
-                TokenKind::Punct(p) => binary_op(p),
-                _ => None,
-            }) else {
-                break;
-            };
-            if prec < min_prec {
-                break;
-            }
+        while let Some((op, prec)) = self.peek().and_then(|t| match t.kind {
+            TokenKind::Punct(p) => binary_op(p).filter(|&(_, prec)| prec >= min_prec),
+            _ => None,
+        }) {
             self.bump();
             self.enter()?;
             let rhs = self.binary(prec + 1);

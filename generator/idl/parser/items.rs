@@ -240,10 +240,10 @@ impl Parser<'_> {
             let mut items = Vec::new();
             self.item(&mut items)?;
             for item in items {
-                if let Item::Declaration(attrs, name, ty) = item {
-                    if let Some(m) = method_from_declaration(attrs, name, ty) {
-                        d.methods.push(m);
-                    }
+                if let Item::Declaration(attrs, name, ty) = item
+                    && let Some(m) = method_from_declaration(attrs, name, ty)
+                {
+                    d.methods.push(m);
                 }
             }
         }

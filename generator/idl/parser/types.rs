@@ -102,8 +102,7 @@ impl Parser<'_> {
         let mut sign = None;
         let mut base: Option<BaseType> = None;
         let mut named: Option<TypeKind> = None;
-        loop {
-            let Some(tok) = self.peek() else { break };
+        while let Some(tok) = self.peek() {
             if tok.kind != TokenKind::Ident {
                 break;
             }
