@@ -20,7 +20,6 @@ fn widl_or_skip() -> Option<PathBuf> {
         .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
-        .chain([PathBuf::from("/usr/bin")])
         .map(|dir| dir.join(WIDL))
         .find(|p| p.is_file());
     if found.is_none() {
