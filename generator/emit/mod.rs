@@ -1,3 +1,5 @@
 //! Back ends: everything oscgen writes, made from the model alone.
 
+pub mod bindings;
+pub mod format;
 pub mod inspect;

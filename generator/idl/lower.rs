@@ -145,6 +145,7 @@ impl Lowerer<'_> {
                         ty,
                         value,
                         span: Some(c.name.span),
+                        root: is_root,
                     });
                 }
                 Item::Declaration(_, _, ty) => {
@@ -394,6 +395,7 @@ impl Lowerer<'_> {
                         ty: Type::Named(name.clone()),
                         value: ConstValue::Int(value),
                         span: Some(v.name.span),
+                        root: false,
                     });
                 }
                 TypeDefKind::Enum(values)

@@ -29,6 +29,8 @@ pub struct Constant {
     pub ty: Type,
     pub value: ConstValue,
     pub span: Option<Span>,
+    /// Declared in an input file itself rather than in one of its imports.
+    pub root: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,419 @@
+//! One interface in the shape windows-bindgen 0.100 gives COM interfaces: the
+//! `define_interface!` type, caller wrappers, the `_Vtbl` struct, the `_Impl` trait and
+//! `_Vtbl::new`, which builds a vtable over any `#[implement]` type.
+//!
+//! Two things differ from bindgen on purpose: every vtable entry catches panics (a panic
+//! must not unwind into the host) and answers E_POINTER for a null out-pointer.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::bindings::types::{TypeMapper, ident};
+use crate::model::interface::{Direction, Interface, Method, Param};
+use crate::model::types::Type;
+use crate::model::vtable::Vtable;
+
+/// How a parameter crosses from the ABI to the `_Impl` trait.
+enum ParamShape {
+    /// `[in] BSTR`: borrowed as `&BSTR`.
+    Bstr,
+    /// `[in] IFoo*`: borrowed as `windows_core::Ref<IFoo>`.
+    Interface(proc_macro2::Ident),
+    /// Everything else passes as its ABI type.
+    Plain(TokenStream),
+}
+
+/// What the `_Impl` method returns on success.
+enum RetShape {
+    /// No trailing out-parameter: `Result<()>`.
+    Unit,
+    Bstr,
+    Interface(proc_macro2::Ident),
+    Value(TokenStream),
+    /// The method does not return HRESULT: the raw return type, no `Result`.
+    Raw(TokenStream),
+}
+
+struct MethodShape {
+    name: proc_macro2::Ident,
+    params: Vec<(proc_macro2::Ident, ParamShape)>,
+    /// The name of the out-parameter that carries the result, when there is one.
+    ret_param: Option<proc_macro2::Ident>,
+    ret: RetShape,
+}
+
+impl MethodShape {
+    fn new(mapper: &mut TypeMapper, method: &Method) -> MethodShape {
+        let returns_hresult = mapper.is_named(&method.ret, "HRESULT");
+        let mut params: Vec<&Param> = method.params.iter().collect();
+        let mut ret = if returns_hresult {
+            RetShape::Unit
+        } else if mapper.is_void(&method.ret) {
+            RetShape::Raw(quote!(()))
+        } else {
+            RetShape::Raw(mapper.rust(&method.ret))
+        };
+        let mut ret_param = None;
+        if returns_hresult
+            && let Some(last) = params.last()
+            && let Some(shape) = retval_shape(mapper, last)
+        {
+            ret_param = Some(param_ident(last));
+            ret = shape;
+            params.pop();
+        }
+        let params = params
+            .into_iter()
+            .map(|p| {
+                let shape = if p.dir == Direction::In && mapper.is_bstr(&p.ty) {
+                    ParamShape::Bstr
+                } else if let Some(iface) = mapper.interface_pointer(&p.ty).filter(|_| p.dir == Direction::In) {
+                    ParamShape::Interface(ident(&iface))
+                } else {
+                    ParamShape::Plain(abi_type(mapper, &p.ty))
+                };
+                (param_ident(p), shape)
+            })
+            .collect();
+        MethodShape {
+            name: ident(&method.name),
+            params,
+            ret_param,
+            ret,
+        }
+    }
+}
+
+fn param_ident(p: &Param) -> proc_macro2::Ident {
+    ident(&p.name)
+}
+
+/// The ABI type of a parameter; a pointer to BSTR stays `*mut BSTR` (same layout, clearer).
+fn abi_type(mapper: &mut TypeMapper, ty: &Type) -> TokenStream {
+    if mapper.is_bstr(ty) {
+        return quote!(*mut core::ffi::c_void);
+    }
+    mapper.rust(ty)
+}
+
+/// A trailing `[out]` pointer becomes the method's result, as in windows-bindgen.
+fn retval_shape(mapper: &mut TypeMapper, p: &Param) -> Option<RetShape> {
+    if p.dir != Direction::Out
+        || p.attrs
+            .iter()
+            .any(|a| a.starts_with("size_is") || a.starts_with("length_is"))
+    {
+        return None;
+    }
+    let pointee = mapper.resolve_pointer(&p.ty)?;
+    if mapper.is_void(&pointee) || matches!(pointee.unqualified(), Type::Array(..)) {
+        return None;
+    }
+    // `void**` with iid_is is QueryInterface-like: left to the caller as a raw pointer.
+    if mapper
+        .resolve_pointer(&pointee)
+        .is_some_and(|inner| mapper.is_void(&inner))
+    {
+        return None;
+    }
+    if mapper.is_bstr(&pointee) {
+        return Some(RetShape::Bstr);
+    }
+    if let Some(iface) = mapper.interface_pointer(&pointee) {
+        return Some(RetShape::Interface(ident(&iface)));
+    }
+    Some(RetShape::Value(mapper.rust(&pointee)))
+}
+
+fn impl_param_type(shape: &ParamShape) -> TokenStream {
+    match shape {
+        ParamShape::Bstr => quote!(&BSTR),
+        ParamShape::Interface(i) => quote!(windows_core::Ref<'_, #i>),
+        ParamShape::Plain(t) => t.clone(),
+    }
+}
+
+fn abi_param_type(shape: &ParamShape) -> TokenStream {
+    match shape {
+        ParamShape::Bstr | ParamShape::Interface(_) => quote!(*mut core::ffi::c_void),
+        ParamShape::Plain(t) => t.clone(),
+    }
+}
+
+fn impl_return(ret: &RetShape) -> TokenStream {
+    match ret {
+        RetShape::Unit => quote!(windows_core::Result<()>),
+        RetShape::Bstr => quote!(windows_core::Result<BSTR>),
+        RetShape::Interface(i) => quote!(windows_core::Result<#i>),
+        RetShape::Value(t) => quote!(windows_core::Result<#t>),
+        RetShape::Raw(t) => t.clone(),
+    }
+}
+
+fn abi_ret_param(ret: &RetShape) -> Option<TokenStream> {
+    match ret {
+        RetShape::Bstr | RetShape::Interface(_) => Some(quote!(*mut *mut core::ffi::c_void)),
+        RetShape::Value(t) => Some(quote!(*mut #t)),
+        RetShape::Unit | RetShape::Raw(_) => None,
+    }
+}
+
+fn abi_return(ret: &RetShape) -> TokenStream {
+    match ret {
+        RetShape::Raw(t) => t.clone(),
+        _ => quote!(windows_core::HRESULT),
+    }
+}
+
+pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenStream {
+    let hex = format!("{iid:032x}");
+    let iid: proc_macro2::Literal = format!(
+        "0x{}_{}_{}_{}_{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+    .parse()
+    .expect("literal");
+    let iface = vtable.interface;
+    let name = ident(&iface.name);
+    let vtbl = format_ident!("{}_Vtbl", name);
+    let impl_trait = format_ident!("{}_Impl", name);
+    let ancestors: Vec<&Interface> = vtable
+        .slots
+        .iter()
+        .map(|s| s.declared_in)
+        .fold(Vec::new(), |mut acc, i| {
+            if !acc.iter().any(|a: &&Interface| a.name == i.name) && i.name != iface.name {
+                acc.push(i);
+            }
+            acc
+        });
+    let base = iface.base.as_deref().unwrap_or("IUnknown");
+    let (base_vtbl, base_impl) = if base == "IUnknown" {
+        (quote!(windows_core::IUnknown_Vtbl), quote!(windows_core::IUnknownImpl))
+    } else {
+        let (v, i) = (
+            format_ident!("{}_Vtbl", ident(base)),
+            format_ident!("{}_Impl", ident(base)),
+        );
+        (quote!(#v), quote!(#i))
+    };
+
+    let shapes: Vec<MethodShape> = vtable.own_slots().map(|s| MethodShape::new(mapper, s.method)).collect();
+
+    // The hierarchy, nearest base last as bindgen orders it: IUnknown, then the chain down.
+    let hierarchy: Vec<TokenStream> = ancestors
+        .iter()
+        .map(|a| {
+            if a.name == "IUnknown" {
+                quote!(windows_core::IUnknown)
+            } else {
+                let i = ident(&a.name);
+                quote!(#i)
+            }
+        })
+        .collect();
+    let deref = if base != "IUnknown" {
+        let b = ident(base);
+        quote! {
+            impl core::ops::Deref for #name {
+                type Target = #b;
+                fn deref(&self) -> &Self::Target {
+                    unsafe { core::mem::transmute(self) }
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    let wrappers = shapes.iter().map(caller_wrapper);
+    let vtbl_fields = shapes.iter().map(|m| {
+        let n = &m.name;
+        let params = m.params.iter().map(|(_, s)| abi_param_type(s));
+        let ret_param = abi_ret_param(&m.ret);
+        let ret = abi_return(&m.ret);
+        quote!(pub #n: unsafe extern "system" fn(*mut core::ffi::c_void, #(#params,)* #ret_param) -> #ret)
+    });
+    let trait_methods = shapes.iter().map(|m| {
+        let n = &m.name;
+        let params = m.params.iter().map(|(p, s)| {
+            let t = impl_param_type(s);
+            quote!(#p: #t)
+        });
+        let ret = impl_return(&m.ret);
+        quote!(fn #n(&self, #(#params),*) -> #ret;)
+    });
+    let shims = shapes.iter().map(|m| vtable_shim(m, &impl_trait));
+    let field_inits = shapes.iter().map(|m| {
+        let n = &m.name;
+        quote!(#n: #n::<Identity, OFFSET>)
+    });
+    let matches = std::iter::once(quote!(<#name as windows_core::Interface>::IID)).chain(
+        ancestors.iter().filter(|a| a.name != "IUnknown").map(|a| {
+            let i = ident(&a.name);
+            quote!(<#i as windows_core::Interface>::IID)
+        }),
+    );
+    let matches: Vec<TokenStream> = matches.map(|m| quote!(iid == &#m)).collect();
+
+    quote! {
+        windows_core::imp::define_interface!(#name, #vtbl, #iid);
+        #deref
+        windows_core::imp::interface_hierarchy!(#name, #(#hierarchy),*);
+        impl #name {
+            #(#wrappers)*
+        }
+        #[repr(C)]
+        pub struct #vtbl {
+            pub base__: #base_vtbl,
+            #(#vtbl_fields,)*
+        }
+        pub trait #impl_trait: #base_impl {
+            #(#trait_methods)*
+        }
+        impl #vtbl {
+            pub const fn new<Identity: #impl_trait, const OFFSET: isize>() -> Self {
+                #(#shims)*
+                Self {
+                    base__: #base_vtbl::new::<Identity, OFFSET>(),
+                    #(#field_inits,)*
+                }
+            }
+            pub fn matches(iid: &windows_core::GUID) -> bool {
+                #(#matches)||*
+            }
+        }
+        impl windows_core::RuntimeName for #name {}
+    }
+}
+
+/// `pub unsafe fn M(&self, ...) -> Result<T>`: calls through the vtable.
+fn caller_wrapper(m: &MethodShape) -> TokenStream {
+    let n = &m.name;
+    let params = m.params.iter().map(|(p, s)| {
+        let t = match s {
+            ParamShape::Bstr => quote!(&BSTR),
+            ParamShape::Interface(i) => quote!(Option<&#i>),
+            ParamShape::Plain(t) => t.clone(),
+        };
+        quote!(#p: #t)
+    });
+    let args = m.params.iter().map(|(p, s)| match s {
+        ParamShape::Bstr => quote!(core::mem::transmute_copy(#p)),
+        ParamShape::Interface(_) => {
+            quote!(#p.map_or(core::ptr::null_mut(), |p| windows_core::Interface::as_raw(p)))
+        }
+        ParamShape::Plain(_) => quote!(#p),
+    });
+    let mut args: Vec<TokenStream> = args.collect();
+    if m.ret_param.is_some() {
+        args.push(quote!(&mut result__));
+    }
+    let call = quote!((windows_core::Interface::vtable(self).#n)(windows_core::Interface::as_raw(self), #(#args),*));
+    let (ret, body) = match &m.ret {
+        RetShape::Unit => (quote!(windows_core::Result<()>), quote!(#call.ok())),
+        RetShape::Raw(t) => (t.clone(), call),
+        RetShape::Bstr => (
+            quote!(windows_core::Result<BSTR>),
+            quote! {
+                let mut result__: *mut core::ffi::c_void = core::ptr::null_mut();
+                #call.map(|| core::mem::transmute(result__))
+            },
+        ),
+        RetShape::Interface(i) => (
+            quote!(windows_core::Result<#i>),
+            quote! {
+                let mut result__: *mut core::ffi::c_void = core::ptr::null_mut();
+                #call.and_then(|| {
+                    if result__.is_null() {
+                        Err(windows_core::Error::from_hresult(E_POINTER))
+                    } else {
+                        Ok(<#i as windows_core::Interface>::from_raw(result__))
+                    }
+                })
+            },
+        ),
+        RetShape::Value(t) => (
+            quote!(windows_core::Result<#t>),
+            quote! {
+                let mut result__: #t = core::mem::zeroed();
+                #call.map(|| result__)
+            },
+        ),
+    };
+    quote! {
+        pub unsafe fn #n(&self, #(#params),*) -> #ret {
+            unsafe { #body }
+        }
+    }
+}
+
+/// The `extern "system"` function a vtable slot points to: it finds the implementing
+/// object from `this`, converts the arguments, and never lets a panic escape.
+fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream {
+    let n = &m.name;
+    let abi_params = m.params.iter().map(|(p, s)| {
+        let t = abi_param_type(s);
+        quote!(#p: #t)
+    });
+    let ret_param = m.ret_param.as_ref().map(|r| {
+        let t = abi_ret_param(&m.ret).expect("result parameter type");
+        quote!(#r: #t)
+    });
+    let abi_ret = abi_return(&m.ret);
+    let args = m.params.iter().map(|(p, s)| match s {
+        ParamShape::Bstr => quote!(core::mem::transmute::<&*mut core::ffi::c_void, &BSTR>(&#p)),
+        ParamShape::Interface(_) => quote!(core::mem::transmute_copy(&#p)),
+        ParamShape::Plain(_) => quote!(#p),
+    });
+    let call = quote!(#impl_trait::#n(this, #(#args),*));
+    let e_pointer = quote!(E_POINTER);
+    let e_unexpected = quote!(E_UNEXPECTED);
+    let (guard, on_panic, body) = match (&m.ret, &m.ret_param) {
+        (RetShape::Raw(_), _) => (quote!(), quote!(core::mem::zeroed()), call),
+        (RetShape::Unit, _) => (quote!(), e_unexpected.clone(), quote!(#call.into())),
+        (_, Some(r)) => (
+            quote! {
+                if #r.is_null() {
+                    return #e_pointer;
+                }
+                #r.write(core::mem::zeroed());
+            },
+            e_unexpected.clone(),
+            {
+                // Ownership of a BSTR or interface passes to the caller: no drop here.
+                let store = match &m.ret {
+                    RetShape::Value(_) => quote!(#r.write(ok__)),
+                    _ => quote!(#r.write(core::mem::transmute(ok__))),
+                };
+                quote! {
+                    match #call {
+                        Ok(ok__) => {
+                            #store;
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    }
+                }
+            },
+        ),
+        (_, None) => unreachable!("a result shape always has its out-parameter"),
+    };
+    quote! {
+        unsafe extern "system" fn #n<Identity: #impl_trait, const OFFSET: isize>(
+            this: *mut core::ffi::c_void,
+            #(#abi_params,)*
+            #ret_param
+        ) -> #abi_ret {
+            unsafe {
+                #guard
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET) as *const Identity);
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| #body)).unwrap_or_else(|_| #on_panic)
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! From model types to Rust types, and the declarations (aliases, structs, enums, opaque
+//! types) that the selected interfaces' signatures need.
+//!
+//! A handful of names are the vocabulary of COM and map to fixed Rust types instead of
+//! being declared again: GUID and HRESULT come from windows-core, BSTR, VARIANT_BOOL and
+//! SAFEARRAY from the generated `oleaut` module, IUnknown from windows-core.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::Model;
+use crate::model::types::{Scalar, Type, TypeDefKind};
+
+/// Names that map to a fixed Rust type rather than to a declaration.
+fn well_known(name: &str) -> Option<TokenStream> {
+    Some(match name {
+        "GUID" => quote!(windows_core::GUID),
+        "HRESULT" => quote!(windows_core::HRESULT),
+        "BSTR" => quote!(BSTR),
+        "VARIANT_BOOL" => quote!(VARIANT_BOOL),
+        "SAFEARRAY" => quote!(SAFEARRAY),
+        "SAFEARRAYBOUND" => quote!(SAFEARRAYBOUND),
+        "IUnknown" => quote!(windows_core::IUnknown),
+        _ => return None,
+    })
+}
+
+/// A Rust identifier for any model name: `struct tagX` becomes `tagX`, keywords get a `_`.
+pub fn ident(name: &str) -> Ident {
+    let bare = name.rsplit(' ').next().unwrap_or(name);
+    let mut s: String = bare
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if is_keyword(&s) {
+        s.push('_');
+    }
+    Ident::new(&s, Span::call_site())
+}
+
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
+            | "union"
+    )
+}
+
+pub struct TypeMapper<'m> {
+    model: &'m Model,
+    /// Interfaces that get full bindings; other interfaces travel as raw pointers.
+    bound: BTreeSet<String>,
+    /// Declarations needed so far, by name, in a stable order.
+    needed: BTreeMap<String, ()>,
+    /// Inside a struct or union, where an owning `BSTR` cannot be (it is not `Copy`).
+    in_field: bool,
+}
+
+impl<'m> TypeMapper<'m> {
+    pub fn new(model: &'m Model, bound: impl IntoIterator<Item = String>) -> TypeMapper<'m> {
+        TypeMapper {
+            model,
+            bound: bound.into_iter().collect(),
+            needed: BTreeMap::new(),
+            in_field: false,
+        }
+    }
+
+    pub fn is_bound_interface(&self, name: &str) -> bool {
+        self.bound.contains(name) || name == "IUnknown"
+    }
+
+    /// The interface a type names, if it is an interface with bindings (through aliases).
+    pub fn interface_name(&self, ty: &Type) -> Option<String> {
+        match ty.unqualified() {
+            Type::Named(n) if self.is_bound_interface(n) => Some(n.clone()),
+            Type::Named(n) => match self.model.type_def(n).map(|t| &t.kind) {
+                Some(TypeDefKind::Alias(inner)) => self.interface_name(inner),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// If `ty` is (an alias of) a pointer to a bound interface, that interface.
+    pub fn interface_pointer(&self, ty: &Type) -> Option<String> {
+        match self.resolve_pointer(ty) {
+            Some(inner) => self.interface_name(&inner),
+            None => None,
+        }
+    }
+
+    /// The pointee of a pointer type, looking through aliases (`LPUNKNOWN` is `IUnknown*`).
+    pub fn resolve_pointer(&self, ty: &Type) -> Option<Type> {
+        match ty.unqualified() {
+            Type::Pointer(inner) => Some((**inner).clone()),
+            Type::Named(n) if well_known(n).is_none() && !self.is_interface(n) => {
+                match self.model.type_def(n).map(|t| &t.kind) {
+                    Some(TypeDefKind::Alias(inner)) => self.resolve_pointer(inner),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn is_interface(&self, name: &str) -> bool {
+        matches!(self.model.type_def(name).map(|t| &t.kind), Some(TypeDefKind::Interface))
+    }
+
+    /// Whether the type is (an alias of) BSTR.
+    pub fn is_bstr(&self, ty: &Type) -> bool {
+        self.is_named(ty, "BSTR")
+    }
+
+    pub fn is_named(&self, ty: &Type, wanted: &str) -> bool {
+        match ty.unqualified() {
+            Type::Named(n) if n == wanted => true,
+            Type::Named(n) if well_known(n).is_none() => match self.model.type_def(n).map(|t| &t.kind) {
+                Some(TypeDefKind::Alias(inner)) => self.is_named(inner, wanted),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    pub fn is_void(&self, ty: &Type) -> bool {
+        matches!(ty.unqualified(), Type::Void)
+    }
+
+    /// The Rust type of a value of this type at the ABI.
+    pub fn rust(&mut self, ty: &Type) -> TokenStream {
+        match ty {
+            Type::Void => quote!(core::ffi::c_void),
+            Type::Scalar(s) => scalar(*s),
+            Type::Const(inner) => self.rust(inner),
+            Type::Named(n) => self.named(n),
+            Type::Pointer(inner) => {
+                if self.interface_name(inner).is_some() || self.is_interface_named(inner) {
+                    return quote!(*mut core::ffi::c_void);
+                }
+                let is_const = matches!(**inner, Type::Const(_));
+                let inner = self.rust(inner);
+                if is_const {
+                    quote!(*const #inner)
+                } else {
+                    quote!(*mut #inner)
+                }
+            }
+            Type::Array(inner, len) => {
+                let inner = self.rust(inner);
+                let len = len.unwrap_or(1) as usize;
+                quote!([#inner; #len])
+            }
+            Type::SafeArray(_) => quote!(*mut SAFEARRAY),
+            Type::Function(ret, params) => {
+                let ret = if self.is_void(ret) {
+                    quote!()
+                } else {
+                    let r = self.rust(ret);
+                    quote!(-> #r)
+                };
+                let params: Vec<TokenStream> = params.iter().map(|p| self.rust(p)).collect();
+                quote!(Option<unsafe extern "system" fn(#(#params),*) #ret>)
+            }
+        }
+    }
+
+    fn field(&mut self, ty: &Type) -> TokenStream {
+        self.in_field = true;
+        let out = self.rust(ty);
+        self.in_field = false;
+        out
+    }
+
+    fn is_interface_named(&self, ty: &Type) -> bool {
+        matches!(ty.unqualified(), Type::Named(n) if self.is_interface(n))
+    }
+
+    fn named(&mut self, name: &str) -> TokenStream {
+        if name == "BSTR" && self.in_field {
+            return quote!(*const u16);
+        }
+        if let Some(known) = well_known(name) {
+            return known;
+        }
+        if self.is_interface(name) {
+            // An interface by value only occurs behind a pointer, handled by the caller.
+            return quote!(core::ffi::c_void);
+        }
+        self.needed.insert(name.to_string(), ());
+        let id = ident(name);
+        quote!(#id)
+    }
+
+    /// Declarations for every named type used so far, and for the types those use.
+    pub fn declarations(&mut self) -> TokenStream {
+        let mut done = BTreeSet::new();
+        let mut out = Vec::new();
+        loop {
+            let Some(name) = self.needed.keys().find(|n| !done.contains(*n)).cloned() else {
+                break;
+            };
+            done.insert(name.clone());
+            out.push((name.clone(), self.declaration(&name)));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        let items = out.into_iter().map(|(_, t)| t);
+        quote!(#(#items)*)
+    }
+
+    fn declaration(&mut self, name: &str) -> TokenStream {
+        let id = ident(name);
+        let Some(def) = self.model.type_def(name) else {
+            return quote!(#[repr(C)] pub struct #id { _opaque: [u8; 0] });
+        };
+        match def.kind.clone() {
+            TypeDefKind::Alias(target) => {
+                let target = self.rust(&target);
+                if target.to_string() == id.to_string() {
+                    return quote!();
+                }
+                quote!(pub type #id = #target;)
+            }
+            TypeDefKind::Struct(fields) => {
+                let fields: Vec<TokenStream> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let fname = if f.name.is_empty() {
+                            format_ident!("anonymous{}", i)
+                        } else {
+                            ident(&f.name)
+                        };
+                        let fty = self.field(&f.ty);
+                        quote!(pub #fname: #fty)
+                    })
+                    .collect();
+                quote! {
+                    #[repr(C)]
+                    #[derive(Clone, Copy)]
+                    pub struct #id { #(#fields),* }
+                }
+            }
+            TypeDefKind::Union(fields) => {
+                let fields: Vec<TokenStream> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let fname = if f.name.is_empty() {
+                            format_ident!("anonymous{}", i)
+                        } else {
+                            ident(&f.name)
+                        };
+                        let fty = self.field(&f.ty);
+                        quote!(pub #fname: #fty)
+                    })
+                    .collect();
+                quote! {
+                    #[repr(C)]
+                    #[derive(Clone, Copy)]
+                    pub union #id { #(#fields),* }
+                }
+            }
+            TypeDefKind::Enum(values) => {
+                let consts = values.iter().map(|(n, v)| {
+                    let c = ident(n);
+                    let v = *v as i32;
+                    quote!(pub const #c: #id = #v;)
+                });
+                quote! {
+                    pub type #id = i32;
+                    #(#consts)*
+                }
+            }
+            TypeDefKind::Interface | TypeDefKind::Opaque => quote! {
+                #[repr(C)]
+                pub struct #id { _opaque: [u8; 0] }
+            },
+        }
+    }
+}
+
+fn scalar(s: Scalar) -> TokenStream {
+    match s {
+        Scalar::I8 => quote!(i8),
+        Scalar::U8 | Scalar::Char => quote!(u8),
+        Scalar::I16 => quote!(i16),
+        Scalar::U16 | Scalar::WChar => quote!(u16),
+        Scalar::I32 => quote!(i32),
+        Scalar::U32 => quote!(u32),
+        Scalar::I64 => quote!(i64),
+        Scalar::U64 => quote!(u64),
+        Scalar::ISize => quote!(isize),
+        Scalar::USize => quote!(usize),
+        Scalar::F32 => quote!(f32),
+        Scalar::F64 => quote!(f64),
+    }
+}
