@@ -252,10 +252,7 @@ impl<'m> TypeMapper<'m> {
     pub fn declarations(&mut self) -> TokenStream {
         let mut done = BTreeSet::new();
         let mut out = Vec::new();
-        loop {
-            let Some(name) = self.needed.keys().find(|n| !done.contains(*n)).cloned() else {
-                break;
-            };
+        while let Some(name) = self.needed.keys().find(|n| !done.contains(*n)).cloned() {
             done.insert(name.clone());
             out.push((name.clone(), self.declaration(&name)));
         }
@@ -272,7 +269,7 @@ impl<'m> TypeMapper<'m> {
         match def.kind.clone() {
             TypeDefKind::Alias(target) => {
                 let target = self.rust(&target);
-                if target.to_string() == id.to_string() {
+                if id == target.to_string() {
                     return quote!();
                 }
                 quote!(pub type #id = #target;)
