@@ -10,4 +10,5 @@ pub mod diagnostic;
 pub mod emit;
 pub mod idl;
 pub mod model;
+pub mod project;
 pub mod source;

@@ -3,3 +3,6 @@
 pub mod bindings;
 pub mod format;
 pub mod inspect;
+pub mod project;
+pub mod registry;
+pub mod stubs;

@@ -89,8 +89,12 @@ pub fn load(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) ->
                 }
             },
         };
-        if let Some(name) = file_name(&resolved) {
-            loader.seen_names.insert(name.to_ascii_lowercase());
+        // A built-in given as a root is skipped when an input already imported that name.
+        if let Some(name) = file_name(&resolved)
+            && !loader.seen_names.insert(name.to_ascii_lowercase())
+            && matches!(resolved, Resolved::Builtin(_))
+        {
+            continue;
         }
         loader.walk(resolved, true)?;
     }

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::bindings::types::{TypeMapper, ident};
+use crate::emit::bindings::types::{self, TypeMapper, ident};
 use crate::model::interface::{Direction, Interface, Method, Param};
 use crate::model::types::Type;
 use crate::model::vtable::Vtable;
@@ -85,7 +85,7 @@ impl MethodShape {
 }
 
 fn param_ident(p: &Param) -> proc_macro2::Ident {
-    ident(&p.name)
+    types::param_ident(&p.name)
 }
 
 /// The ABI type of a parameter; a pointer to BSTR stays `*mut BSTR` (same layout, clearer).
@@ -416,4 +416,21 @@ fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream 
             }
         }
     }
+}
+
+/// The `_Impl` trait method's signature, `fn M(&self, ...) -> R`, for stubs.
+pub fn impl_signature(mapper: &mut TypeMapper, method: &Method) -> TokenStream {
+    let m = MethodShape::new(mapper, method);
+    let n = &m.name;
+    let params = m.params.iter().map(|(p, s)| {
+        let t = impl_param_type(s);
+        quote!(#p: #t)
+    });
+    let ret = impl_return(&m.ret);
+    quote!(fn #n(&self, #(#params),*) -> #ret)
+}
+
+/// What a stub returns when it is not implemented: the error for `Result`, zero otherwise.
+pub fn returns_result(mapper: &mut TypeMapper, method: &Method) -> bool {
+    !matches!(MethodShape::new(mapper, method).ret, RetShape::Raw(_))
 }

@@ -3,6 +3,8 @@
 mod interface;
 pub mod types;
 
+pub use interface::{impl_signature, returns_result};
+
 use quote::quote;
 
 use crate::emit::format;
@@ -67,6 +69,7 @@ pub fn bindings(model: &Model, names: &[String], header: &[&str]) -> Result<Stri
         #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals, dead_code, unused_imports)]
         #![allow(clippy::all)]
         use super::oleaut::{BSTR, SAFEARRAY, SAFEARRAYBOUND, VARIANT_BOOL};
+        use windows_core::IUnknown;
         /// A null out-pointer was passed.
         pub const E_POINTER: windows_core::HRESULT = windows_core::HRESULT(0x80004003_u32 as i32);
         /// Returned instead of unwinding when a method panics.

@@ -27,6 +27,50 @@ fn well_known(name: &str) -> Option<TokenStream> {
     })
 }
 
+/// A snake_case Rust identifier for a parameter name: `connectIn` becomes `connect_in`,
+/// `lppMAPIError` becomes `lpp_mapi_error`.
+pub fn param_ident(name: &str) -> Ident {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = if i > 0 { chars[i - 1] } else { '_' };
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            // `IDs` is an acronym in the plural, not `I` then `Ds`.
+            let plural_s = chars.get(i + 1) == Some(&'s') && chars.get(i + 2).is_none_or(|c| !c.is_ascii_lowercase());
+            let acronym_end = prev.is_ascii_uppercase() && next_lower && !plural_s;
+            if i > 0 && prev != '_' && (prev.is_ascii_lowercase() || prev.is_ascii_digit() || acronym_end) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    ident(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::param_ident;
+
+    #[test]
+    fn parameter_names_become_snake_case() {
+        let cases = [
+            ("connectIn", "connect_in"),
+            ("userIDs", "user_ids"),
+            ("userID", "user_id"),
+            ("lppMAPIError", "lpp_mapi_error"),
+            ("ulUIParam", "ul_ui_param"),
+            ("riid", "riid"),
+            ("type", "type_"),
+        ];
+        for (from, to) in cases {
+            assert_eq!(param_ident(from).to_string(), to, "{from}");
+        }
+    }
+}
+
 /// A Rust identifier for any model name: `struct tagX` becomes `tagX`, keywords get a `_`.
 pub fn ident(name: &str) -> Ident {
     let bare = name.rsplit(' ').next().unwrap_or(name);

@@ -8,18 +8,40 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::builtin;
-use crate::diagnostic::closest;
-use crate::emit::inspect;
 use crate::idl::{self, Input, LoadOptions};
 use crate::model::Model;
-use crate::model::interface::Interface;
 use crate::source::SourceMap;
+
+mod inspect;
+mod project;
 
 const EXAMPLES: &str = "\
 Examples:
-  oscgen inspect                          vtables of the built-in OSC and MAPI interfaces
+  oscgen new contoso-social --network-name Contoso   a new OSC provider project
+  cd contoso-social && oscgen generate               regenerate what oscgen owns
+  oscgen generate --check                            in CI: fail if generated files are stale
+  oscgen inspect --interface ISocialProfile          one interface's vtable, slot by slot
+  oscgen inspect --json my.idl -I include/           every interface in my.idl, as JSON";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  oscgen inspect                            vtables of the built-in OSC and MAPI interfaces
   oscgen inspect --interface ISocialProfile
+  oscgen inspect --interface IStream        interfaces from the imports count too
   oscgen inspect --json my.idl -I include/  every interface in my.idl, as JSON";
+
+const NEW_EXAMPLES: &str = "\
+Examples:
+  oscgen new contoso-social
+  oscgen new contoso-social --network-name Contoso --url https://www.contoso.com/
+  oscgen new my-provider --input my-osc.idl -I idl/";
+
+const GENERATE_EXAMPLES: &str = "\
+Examples:
+  oscgen generate                    in the project directory
+  oscgen generate path/to/project
+  oscgen generate --check            exit 1 with a diff when anything is out of date (for CI)
+  oscgen generate --dry-run          list what would change";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -35,32 +57,35 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Show every interface's vtable, slot by slot: index, method, signature, declaring interface
-    #[command(after_help = EXAMPLES)]
-    Inspect(InspectArgs),
+    /// Create a new Outlook Social Connector provider project
+    ///
+    /// Writes a ready-to-build Rust project: the COM bindings and plumbing (in
+    /// src/generated/, owned by oscgen), a stub for every method with a TODO saying what
+    /// Outlook expects (yours to edit), tests through the vtables, and oscgen.toml with a
+    /// fresh CLSID and social network GUID.
+    #[command(after_help = NEW_EXAMPLES)]
+    New(project::NewArgs),
+    /// Regenerate the files oscgen owns in a project, keeping everything you wrote
+    ///
+    /// Rewrites src/generated/ and provider.reg from oscgen.toml and the interfaces. Your
+    /// files are never overwritten: when an interface gains a method, its stub is added to
+    /// your impl block. Writes are atomic: on any error the project is left as it was.
+    #[command(after_help = GENERATE_EXAMPLES)]
+    Generate(project::GenerateArgs),
+    /// Show every interface's vtable, slot by slot: index, method, declaring interface, signature
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect(inspect::InspectArgs),
 }
 
 #[derive(Args, Debug)]
-struct InputArgs {
+pub(crate) struct InputArgs {
     /// IDL files to read; none means the built-in metadata (OSC interfaces and IMAPISession)
     #[arg(value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
     /// Directory searched for imports, after the importing file's own directory and
     /// before oscgen's built-in stand-ins (unknwn.idl, oaidl.idl, ...); repeatable
     #[arg(short = 'I', long = "include", value_name = "DIR")]
-    include_dirs: Vec<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-struct InspectArgs {
-    #[command(flatten)]
-    input: InputArgs,
-    /// Show only this interface (it may come from an import, e.g. IUnknown)
-    #[arg(long, value_name = "NAME")]
-    interface: Option<String>,
-    /// Print JSON (schema in docs/inspect-json.md) instead of a table
-    #[arg(long)]
-    json: bool,
+    pub(crate) include_dirs: Vec<PathBuf>,
 }
 
 /// A failure to report: already rendered (diagnostics with snippets) or a plain message.
@@ -71,7 +96,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
         Failure {
             message: format!("error: {}", message.into()),
             code: 2,
@@ -99,12 +124,14 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
-        Command::Inspect(args) => inspect_cmd(args),
+        Command::New(args) => project::new(args),
+        Command::Generate(args) => project::generate(args),
+        Command::Inspect(args) => inspect::run(args),
     }
 }
 
 /// Loads the model from the inputs, or from the built-in sets when there are none.
-fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, Failure> {
+pub(crate) fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, Failure> {
     let inputs: Vec<Input> = if args.inputs.is_empty() {
         builtin::SETS
             .iter()
@@ -119,7 +146,7 @@ fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, Failure> {
     idl::load_model(sources, &inputs, &options).map_err(|e| render_error(sources, e))
 }
 
-fn render_error(sources: &SourceMap, e: idl::Error) -> Failure {
+pub(crate) fn render_error(sources: &SourceMap, e: idl::Error) -> Failure {
     match e {
         idl::Error::Diagnostics(diags) => Failure {
             message: diags.iter().map(|d| d.render(sources)).collect::<Vec<_>>().join("\n"),
@@ -129,31 +156,3 @@ fn render_error(sources: &SourceMap, e: idl::Error) -> Failure {
     }
 }
 
-fn inspect_cmd(args: InspectArgs) -> Result<ExitCode, Failure> {
-    let mut sources = SourceMap::new();
-    let model = load(&mut sources, &args.input)?;
-    let interfaces: Vec<&Interface> = match &args.interface {
-        Some(name) => match model.interface(name) {
-            Some(i) => vec![i],
-            None => {
-                let mut msg = format!("no interface named `{name}` in the input");
-                if let Some(s) = closest(name, model.interfaces().iter().map(|i| i.name.as_str())) {
-                    msg.push_str(&format!("\n  = did you mean `{s}`?"));
-                }
-                return Err(Failure::usage(msg));
-            }
-        },
-        None => model.root_interfaces().collect(),
-    };
-    let text = if args.json {
-        inspect::json(&model, &interfaces)
-    } else {
-        inspect::table(&model, &interfaces)
-    };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).is_err() {
-        // A closed pipe (`oscgen inspect | head`) is not an error worth a message.
-        return Ok(ExitCode::SUCCESS);
-    }
-    Ok(ExitCode::SUCCESS)
-}

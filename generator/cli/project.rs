@@ -1,0 +1,190 @@
+//! `oscgen new` and `oscgen generate`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::cli::{Failure, render_error};
+use crate::emit::project;
+use crate::project::config::{self, Config, InputSection, ProjectSection, ProviderSection, crate_name_ok, fresh_guid};
+use crate::project::inputs;
+use crate::project::write::{self, ChangeKind, Mode};
+use crate::source::SourceMap;
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// Directory to create (it must not exist, or be empty)
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Crate name; the DLL is named after it [default: the directory's name]
+    #[arg(long)]
+    name: Option<String>,
+    /// The social network's display name [default: from the crate name]
+    #[arg(long, value_name = "TEXT")]
+    network_name: Option<String>,
+    /// The network's web site (get_DefaultSiteUrls and the registry's Url value)
+    #[arg(long, value_name = "URL", default_value = "https://www.example.com/")]
+    url: String,
+    /// COM ProgID [default: <Name>.Provider]
+    #[arg(long, value_name = "PROGID")]
+    prog_id: Option<String>,
+    /// Kind of project
+    #[arg(long, default_value = "osc-provider", value_parser = ["osc-provider"])]
+    template: String,
+    /// IDL files declaring the OSC interfaces, instead of the built-in ones
+    #[arg(long = "input", value_name = "FILE")]
+    inputs: Vec<PathBuf>,
+    /// Directory searched for imports of the --input files; repeatable
+    #[arg(short = 'I', long = "include", value_name = "DIR")]
+    include_dirs: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// The project directory (the one holding oscgen.toml)
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// Write nothing; exit 1 and print a unified diff if any file would change
+    #[arg(long, conflicts_with = "dry_run")]
+    check: bool,
+    /// Write nothing; list the files that would change
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
+    let dir = &args.dir;
+    if let Ok(meta) = std::fs::symlink_metadata(dir) {
+        if !meta.is_dir() {
+            return Err(Failure::usage(format!("{} exists and is not a directory", dir.display())));
+        }
+        let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty {
+            return Err(Failure::usage(format!(
+                "{} already exists and is not empty\n  = to regenerate an existing project, run `oscgen generate {}`",
+                dir.display(),
+                dir.display()
+            )));
+        }
+    }
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| Failure::usage(format!("cannot take a crate name from {}; pass --name", dir.display())))?,
+    };
+    if !crate_name_ok(&name) {
+        return Err(Failure::usage(format!(
+            "`{name}` is not a valid crate name: use letters, digits, `-` and `_`, starting with a letter (pass --name)"
+        )));
+    }
+    let camel = camel_case(&name);
+    let config = Config {
+        project: ProjectSection {
+            name: name.clone(),
+            template: args.template.clone(),
+        },
+        provider: ProviderSection {
+            network_name: args.network_name.clone().unwrap_or_else(|| title_case(&name)),
+            prog_id: args.prog_id.clone().unwrap_or_else(|| format!("{camel}.Provider")),
+            clsid: fresh_guid().to_string(),
+            network_guid: fresh_guid().to_string(),
+            url: args.url.clone(),
+            version: "1.0".into(),
+        },
+        input: InputSection {
+            idl: args.inputs.iter().map(|p| inputs::relative_to(dir, p)).collect(),
+            include_dirs: args.include_dirs.iter().map(|p| inputs::relative_to(dir, p)).collect(),
+        },
+    };
+    // Check the inputs exist before anything is written, with the paths the user typed.
+    for input in &args.inputs {
+        if !input.is_file() {
+            return Err(Failure::usage(format!("{}: no such IDL file", input.display())));
+        }
+    }
+    let changes = build(dir, &config, Mode::Write)?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "Created {} ({} files) for {}.", dir.display(), changes.len(), config.provider.network_name);
+    let _ = writeln!(out, "Next: cd {} && cargo test", dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
+    let dir = &args.dir;
+    if !dir.join(config::FILE_NAME).is_file() {
+        return Err(Failure::usage(format!(
+            "{} has no {} (create a project with `oscgen new`)",
+            dir.display(),
+            config::FILE_NAME
+        )));
+    }
+    let config = Config::load(dir).map_err(|e| Failure::usage(e.to_string()))?;
+    let mode = if args.check {
+        Mode::Check
+    } else if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Write
+    };
+    let changes = build(dir, &config, mode)?;
+    let mut out = std::io::stdout().lock();
+    match mode {
+        Mode::Check => {
+            for c in &changes {
+                let _ = out.write_all(c.diff.as_bytes());
+            }
+            if changes.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "error: {} file(s) are out of date; run `oscgen generate` to update them", changes.len());
+            Ok(ExitCode::from(1))
+        }
+        Mode::DryRun | Mode::Write => {
+            let verb = |k: &ChangeKind| match (mode, k) {
+                (Mode::DryRun, ChangeKind::Create) => "would create".to_string(),
+                (Mode::DryRun, ChangeKind::Update) => "would update".to_string(),
+                (Mode::DryRun, ChangeKind::AddStubs(n)) => format!("would add {n} method stub(s) to"),
+                (_, ChangeKind::Create) => "created".to_string(),
+                (_, ChangeKind::Update) => "updated".to_string(),
+                (_, ChangeKind::AddStubs(n)) => format!("added {n} method stub(s) to"),
+            };
+            for c in &changes {
+                let _ = writeln!(out, "{} {}", verb(&c.kind), c.path.display());
+            }
+            if changes.is_empty() {
+                let _ = writeln!(out, "up to date");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Loads the model, plans the project and applies the plan.
+fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, Failure> {
+    let mut sources = SourceMap::new();
+    let model = inputs::load(&mut sources, config, dir).map_err(|e| render_error(&sources, e))?;
+    let plan = project::plan(&model, config, &inputs::describe(config)).map_err(|e| Failure::usage(e.to_string()))?;
+    write::apply(dir, &plan, mode).map_err(|e| Failure::usage(e.to_string()))
+}
+
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(['-', '_']).filter(|w| !w.is_empty())
+}
+
+fn capitalize(w: &str) -> String {
+    let mut c = w.chars();
+    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+fn camel_case(name: &str) -> String {
+    words(name).map(capitalize).collect()
+}
+
+fn title_case(name: &str) -> String {
+    words(name).map(capitalize).collect::<Vec<_>>().join(" ")
+}

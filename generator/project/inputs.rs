@@ -1,0 +1,64 @@
+//! The model a project is generated from: its configured IDL files, or the built-in OSC
+//! metadata, plus the standard stand-in that declares IClassFactory.
+
+use std::path::{Path, PathBuf};
+
+use crate::idl::{self, Input, LoadOptions};
+use crate::model::Model;
+use crate::project::config::Config;
+use crate::source::SourceMap;
+
+/// Where the project's interfaces come from, in words, for generated file headers.
+pub fn describe(config: &Config) -> String {
+    if config.input.idl.is_empty() {
+        "oscgen's built-in OSC metadata (osc.idl)".to_string()
+    } else {
+        config.input.idl.join(", ")
+    }
+}
+
+pub fn load(sources: &mut SourceMap, config: &Config, root: &Path) -> Result<Model, idl::Error> {
+    let mut inputs: Vec<Input> = if config.input.idl.is_empty() {
+        vec![Input::Builtin("osc.idl".into())]
+    } else {
+        config.input.idl.iter().map(|p| Input::File(resolve(root, p))).collect()
+    };
+    // The class factory's interface; skipped when the inputs import their own unknwn.idl.
+    inputs.push(Input::Builtin("unknwn.idl".into()));
+    let options = LoadOptions {
+        include_dirs: config.input.include_dirs.iter().map(|d| resolve(root, d)).collect(),
+    };
+    idl::load_model(sources, &inputs, &options)
+}
+
+/// A path from oscgen.toml: relative to the project directory unless absolute.
+fn resolve(root: &Path, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() { p.to_path_buf() } else { root.join(p) }
+}
+
+/// How oscgen.toml should spell an input path given on the command line: relative to the
+/// project directory when that is possible, absolute otherwise.
+pub fn relative_to(root: &Path, path: &Path) -> String {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        p.canonicalize().unwrap_or(p)
+    };
+    let target = abs(path);
+    let mut base = abs(root);
+    let mut ups = 0;
+    loop {
+        if let Ok(rest) = target.strip_prefix(&base) {
+            let mut out = PathBuf::new();
+            for _ in 0..ups {
+                out.push("..");
+            }
+            out.push(rest);
+            return out.to_string_lossy().replace('\\', "/");
+        }
+        if !base.pop() {
+            return target.to_string_lossy().into_owned();
+        }
+        ups += 1;
+    }
+}

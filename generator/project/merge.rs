@@ -1,0 +1,156 @@
+//! Adding the stubs of new methods to a user's impl blocks, byte-for-byte preserving
+//! everything the user wrote: the file is parsed with syn only to find where each impl
+//! block ends; the new text is spliced in there.
+
+use crate::project::plan::StubImpl;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{line}:{column}: cannot parse this Rust file to add new method stubs: {message}")]
+pub struct MergeError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// The user's file with every missing stub added, and how many were added.
+pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result<(String, usize), MergeError> {
+    let file = syn::parse_file(source).map_err(|e| {
+        let start = e.span().start();
+        MergeError {
+            path: path.to_string(),
+            line: start.line,
+            column: start.column + 1,
+            message: e.to_string(),
+        }
+    })?;
+    // (byte offset of the closing brace, text to insert), applied back to front.
+    let mut insertions: Vec<(usize, String)> = Vec::new();
+    let mut appended = String::new();
+    let mut added = 0;
+    for spec in impls {
+        let block = file.items.iter().find_map(|item| match item {
+            syn::Item::Impl(i) if impl_matches(i, spec) => Some(i),
+            _ => None,
+        });
+        match block {
+            Some(block) => {
+                let present: Vec<String> = block
+                    .items
+                    .iter()
+                    .filter_map(|it| match it {
+                        syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                let missing: Vec<&(String, String)> = spec.methods.iter().filter(|(n, _)| !present.contains(n)).collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let close = block.brace_token.span.close().start();
+                let offset = byte_offset(source, close.line, close.column);
+                let mut text = String::new();
+                for (_, stub) in &missing {
+                    text.push('\n');
+                    text.push_str(stub);
+                }
+                added += missing.len();
+                insertions.push((offset, text));
+            }
+            None => {
+                // The whole block is gone (or never existed): add it at the end.
+                appended.push('\n');
+                appended.push_str(&format!("impl {} for {} {{\n", spec.trait_name, spec.self_type));
+                for (i, (_, stub)) in spec.methods.iter().enumerate() {
+                    if i > 0 {
+                        appended.push('\n');
+                    }
+                    appended.push_str(stub);
+                }
+                appended.push_str("}\n");
+                added += spec.methods.len();
+            }
+        }
+    }
+    let mut out = source.to_string();
+    insertions.sort_by(|a, b| b.0.cmp(&a.0));
+    for (offset, text) in insertions {
+        // Keep the closing brace on its own line: insert at the start of its line when the
+        // brace is alone there, right before it otherwise.
+        let line_start = out[..offset].rfind('\n').map_or(0, |i| i + 1);
+        if out[line_start..offset].trim().is_empty() {
+            out.insert_str(line_start, text.strip_prefix('\n').unwrap_or(&text));
+            if !out[..line_start].ends_with("\n\n") && line_start > 0 {
+                out.insert(line_start, '\n');
+            }
+        } else {
+            out.insert_str(offset, &text);
+        }
+    }
+    if !appended.is_empty() {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&appended);
+    }
+    Ok((out, added))
+}
+
+fn impl_matches(block: &syn::ItemImpl, spec: &StubImpl) -> bool {
+    let Some((trait_path, _)) = &block.trait_ else { return false };
+    let trait_ok = trait_path.segments.last().is_some_and(|s| s.ident == spec.trait_name);
+    let self_ok = match block.self_ty.as_ref() {
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == spec.self_type),
+        _ => false,
+    };
+    trait_ok && self_ok
+}
+
+/// Byte offset of a 1-based line and 0-based character column.
+fn byte_offset(source: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let rest = &source[line_start..];
+    line_start + rest.char_indices().nth(column).map_or(rest.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> StubImpl {
+        StubImpl {
+            trait_name: "IFoo_Impl".into(),
+            self_type: "Foo_Impl".into(),
+            methods: vec![
+                ("A".into(), "    fn A(&self) -> Result<()> {\n        Ok(())\n    }\n".into()),
+                ("B".into(), "    fn B(&self) -> Result<()> {\n        Ok(())\n    }\n".into()),
+            ],
+        }
+    }
+
+    #[test]
+    fn adds_only_missing_methods_and_keeps_user_bytes() {
+        let user = "// mine\nimpl IFoo_Impl for Foo_Impl {\n    fn A(&self) -> Result<()> {\n        do_it()   // custom\n    }\n}\n\nfn helper() {}\n";
+        let (out, added) = add_missing_stubs("f.rs", user, &[spec()]).unwrap();
+        assert_eq!(added, 1);
+        assert!(out.starts_with("// mine\nimpl IFoo_Impl for Foo_Impl {\n    fn A(&self) -> Result<()> {\n        do_it()   // custom\n    }\n"));
+        assert!(out.contains("    }\n\n    fn B(&self) -> Result<()> {\n        Ok(())\n    }\n}\n\nfn helper() {}\n"), "{out}");
+        // Idempotent: nothing more to add.
+        let (again, added) = add_missing_stubs("f.rs", &out, &[spec()]).unwrap();
+        assert_eq!((again.as_str(), added), (out.as_str(), 0));
+    }
+
+    #[test]
+    fn a_missing_block_is_appended() {
+        let (out, added) = add_missing_stubs("f.rs", "fn x() {}", &[spec()]).unwrap();
+        assert_eq!(added, 2);
+        assert!(out.starts_with("fn x() {}\n\nimpl IFoo_Impl for Foo_Impl {\n    fn A"), "{out}");
+    }
+
+    #[test]
+    fn unparsable_files_are_reported_with_position() {
+        let err = add_missing_stubs("f.rs", "fn x( {", &[spec()]).unwrap_err();
+        assert_eq!(err.path, "f.rs");
+        assert!(err.to_string().starts_with("f.rs:1:"), "{err}");
+    }
+}

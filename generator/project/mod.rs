@@ -1,0 +1,8 @@
+//! A generated project on disk: its configuration, the plan of its files, and writing,
+//! checking or previewing that plan without ever losing the user's work.
+
+pub mod config;
+pub mod inputs;
+pub mod merge;
+pub mod plan;
+pub mod write;

@@ -1,0 +1,35 @@
+//! A person of the social network: ISocialPerson.
+//!
+//! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
+//! you wrote: when the interfaces gain a method, it only adds that method's stub.
+{{ imports }}
+use windows_core::implement;
+
+use crate::generated::server::ModuleRef;
+use crate::generated::xml::XmlWriter;
+
+#[implement(ISocialPerson)]
+pub struct Person {
+    user_id: String,
+    _module: ModuleRef,
+}
+
+impl Person {
+    pub fn new(user_id: &str) -> Person {
+        Person {
+            user_id: user_id.to_string(),
+            _module: ModuleRef::default(),
+        }
+    }
+}
+
+/// The `person` document for a user. TODO: fill in what the network knows (see
+/// src/xml/person.xml for the elements, in schema order).
+pub fn person_details(user_id: &str) -> String {
+    let mut xml = XmlWriter::document("person");
+    xml.element("userID", user_id);
+    xml.element("fullName", user_id);
+    xml.finish()
+}
+
+{{ impls }}

@@ -1,0 +1,64 @@
+//! A logged-on session: ISocialSession, and ISocialSession2 on the same object (Outlook
+//! asks for it with QueryInterface).
+//!
+//! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
+//! you wrote: when the interfaces gain a method, it only adds that method's stub.
+{{ imports }}
+use std::sync::{Mutex, MutexGuard};
+
+use windows_core::implement;
+
+use crate::generated::server::ModuleRef;
+
+/// Outlook may call one session from several threads (ThreadingModel=Both), so its state
+/// sits behind a lock.
+#[implement(ISocialSession, ISocialSession2)]
+#[derive(Default)]
+pub struct Session {
+    state: Mutex<State>,
+    _module: ModuleRef,
+}
+
+#[derive(Default)]
+struct State {
+    user: Option<String>,
+    site_url: String,
+}
+
+impl Session {
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while the lock was held is already reported; the state is still usable.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn log_on(&self, user: &str) -> Result<()> {
+        if user.is_empty() {
+            return Err(OSC_E_AUTH_ERROR.into());
+        }
+        self.state().user = Some(user.to_string());
+        Ok(())
+    }
+
+    /// The logged-on user, or OSC_E_AUTH_ERROR before logon.
+    fn user(&self) -> Result<String> {
+        self.state().user.clone().ok_or_else(|| OSC_E_AUTH_ERROR.into())
+    }
+}
+
+/// The opaque connect_out of LogonCached. TODO: replace with the network's own token (a
+/// refresh token, say): Outlook stores it encrypted and hands it back on the next start.
+fn token_for(user: &str) -> String {
+    let hex: String = user.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{TOKEN_PREFIX}{hex}")
+}
+
+fn user_from_token(token: &str) -> Option<String> {
+    let hex = token.strip_prefix(TOKEN_PREFIX)?;
+    let bytes: Option<Vec<u8>> =
+        (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect();
+    String::from_utf8(bytes?).ok().filter(|u| !u.is_empty())
+}
+
+const TOKEN_PREFIX: &str = "{{ crate_name }}:v1:";
+
+{{ impls }}
