@@ -155,4 +155,3 @@ pub(crate) fn render_error(sources: &SourceMap, e: idl::Error) -> Failure {
         other => Failure::usage(other.to_string()),
     }
 }
-

@@ -58,7 +58,10 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
     let dir = &args.dir;
     if let Ok(meta) = std::fs::symlink_metadata(dir) {
         if !meta.is_dir() {
-            return Err(Failure::usage(format!("{} exists and is not a directory", dir.display())));
+            return Err(Failure::usage(format!(
+                "{} exists and is not a directory",
+                dir.display()
+            )));
         }
         let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !empty {
@@ -108,7 +111,13 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
     }
     let changes = build(dir, &config, Mode::Write)?;
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "Created {} ({} files) for {}.", dir.display(), changes.len(), config.provider.network_name);
+    let _ = writeln!(
+        out,
+        "Created {} ({} files) for {}.",
+        dir.display(),
+        changes.len(),
+        config.provider.network_name
+    );
     let _ = writeln!(out, "Next: cd {} && cargo test", dir.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -141,7 +150,11 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 return Ok(ExitCode::SUCCESS);
             }
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {} file(s) are out of date; run `oscgen generate` to update them", changes.len());
+            let _ = writeln!(
+                err,
+                "error: {} file(s) are out of date; run `oscgen generate` to update them",
+                changes.len()
+            );
             Ok(ExitCode::from(1))
         }
         Mode::DryRun | Mode::Write => {
@@ -178,7 +191,9 @@ fn words(name: &str) -> impl Iterator<Item = &str> {
 
 fn capitalize(w: &str) -> String {
     let mut c = w.chars();
-    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn camel_case(name: &str) -> String {

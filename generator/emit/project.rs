@@ -14,7 +14,13 @@ use crate::project::config::Config;
 use crate::project::plan::{Ownership, Plan, StubImpl};
 
 /// The OSC interfaces a provider implements, and the class factory it serves them with.
-pub const OSC_INTERFACES: &[&str] = &["ISocialProvider", "ISocialSession", "ISocialSession2", "ISocialPerson", "ISocialProfile"];
+pub const OSC_INTERFACES: &[&str] = &[
+    "ISocialProvider",
+    "ISocialSession",
+    "ISocialSession2",
+    "ISocialPerson",
+    "ISocialProfile",
+];
 
 /// The OSC error constants the provider template's own code uses.
 const OSC_CONSTANTS: &[&str] = &["OSC_E_NOT_IMPLEMENTED", "OSC_E_AUTH_ERROR", "OSC_E_NO_CHANGES"];
@@ -32,10 +38,22 @@ const RUNTIME: &[(&str, &str)] = &[
 
 /// User-owned XML samples: (file, text).
 const XML_SAMPLES: &[(&str, &str)] = &[
-    ("activityFeed.xml", include_str!("../../templates/osc-provider/src/xml/activityFeed.xml")),
-    ("capabilities.xml", include_str!("../../templates/osc-provider/src/xml/capabilities.xml")),
-    ("friends.xml", include_str!("../../templates/osc-provider/src/xml/friends.xml")),
-    ("person.xml", include_str!("../../templates/osc-provider/src/xml/person.xml")),
+    (
+        "activityFeed.xml",
+        include_str!("../../templates/osc-provider/src/xml/activityFeed.xml"),
+    ),
+    (
+        "capabilities.xml",
+        include_str!("../../templates/osc-provider/src/xml/capabilities.xml"),
+    ),
+    (
+        "friends.xml",
+        include_str!("../../templates/osc-provider/src/xml/friends.xml"),
+    ),
+    (
+        "person.xml",
+        include_str!("../../templates/osc-provider/src/xml/person.xml"),
+    ),
 ];
 
 /// Names stub bodies may use, with the module that provides them.
@@ -195,7 +213,12 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
     let bindings_rs = bindings::bindings(
         model,
         &bound,
-        &[header[0], "", &bindings_header, "Every vtable entry catches panics (E_UNEXPECTED) and null out-pointers (E_POINTER)."],
+        &[
+            header[0],
+            "",
+            &bindings_header,
+            "Every vtable entry catches panics (E_UNEXPECTED) and null out-pointers (E_POINTER).",
+        ],
     )?;
     plan.add("src/generated/mod.rs", generated_mod(), Ownership::Generated);
     plan.add("src/generated/bindings.rs", bindings_rs, Ownership::Generated);
@@ -230,10 +253,19 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         )?,
         Ownership::User,
     );
-    plan.add(".gitignore", include_str!("../../templates/common/gitignore"), Ownership::User);
+    plan.add(
+        ".gitignore",
+        include_str!("../../templates/common/gitignore"),
+        Ownership::User,
+    );
     plan.add(
         ".github/workflows/ci.yml",
-        render("ci.yml", &CiYml { oscgen_version: version })?,
+        render(
+            "ci.yml",
+            &CiYml {
+                oscgen_version: version,
+            },
+        )?,
         Ownership::User,
     );
     plan.add(
@@ -261,7 +293,16 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         )?,
         Ownership::User,
     );
-    plan.add("tests/provider.rs", render("tests/provider.rs", &TestsRs { crate_ident: &crate_ident })?, Ownership::User);
+    plan.add(
+        "tests/provider.rs",
+        render(
+            "tests/provider.rs",
+            &TestsRs {
+                crate_ident: &crate_ident,
+            },
+        )?,
+        Ownership::User,
+    );
     for (name, text) in XML_SAMPLES {
         plan.add(&format!("src/xml/{name}"), *text, Ownership::User);
     }
@@ -287,7 +328,14 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         }
         let impls = impls.trim_end();
         let draft = render_object(object.file, "", impls, crate_name)?;
-        let imports = writer.imports(&draft, "crate::generated::bindings", "crate::generated::oleaut", HELPERS).join("\n");
+        let imports = writer
+            .imports(
+                &draft,
+                "crate::generated::bindings",
+                "crate::generated::oleaut",
+                HELPERS,
+            )
+            .join("\n");
         let text = render_object(object.file, &imports, impls, crate_name)?;
         let file = plan.add(object.file, text, Ownership::User);
         file.stubs = specs;
@@ -297,10 +345,38 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
 
 fn render_object(file: &'static str, imports: &str, impls: &str, crate_name: &str) -> Result<String, Error> {
     let text = match file {
-        "src/provider.rs" => render(file, &ProviderRs { imports, impls, crate_name })?,
-        "src/session.rs" => render(file, &SessionRs { imports, impls, crate_name })?,
-        "src/person.rs" => render(file, &PersonRs { imports, impls, crate_name })?,
-        _ => render(file, &ProfileRs { imports, impls, crate_name })?,
+        "src/provider.rs" => render(
+            file,
+            &ProviderRs {
+                imports,
+                impls,
+                crate_name,
+            },
+        )?,
+        "src/session.rs" => render(
+            file,
+            &SessionRs {
+                imports,
+                impls,
+                crate_name,
+            },
+        )?,
+        "src/person.rs" => render(
+            file,
+            &PersonRs {
+                imports,
+                impls,
+                crate_name,
+            },
+        )?,
+        _ => render(
+            file,
+            &ProfileRs {
+                imports,
+                impls,
+                crate_name,
+            },
+        )?,
     };
     // An empty import list leaves a blank line where the `use` lines go.
     let mut out = text.replace("\n\n\n", "\n\n");
@@ -337,8 +413,16 @@ fn generated_mod() -> String {
 
 fn guid_tokens(g: crate::model::guid::Guid) -> proc_macro2::TokenStream {
     let hex = format!("{:032x}", g.0);
-    let lit: proc_macro2::Literal =
-        format!("0x{}_{}_{}_{}_{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]).parse().expect("literal");
+    let lit: proc_macro2::Literal = format!(
+        "0x{}_{}_{}_{}_{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+    .parse()
+    .expect("literal");
     quote!(windows_core::GUID::from_u128(#lit))
 }
 

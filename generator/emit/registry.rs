@@ -15,13 +15,17 @@ pub struct RegKey {
 /// Where the Social Connector looks for providers, per user.
 pub const SOCIAL_PROVIDERS: &str = r"Software\Microsoft\Office\Outlook\SocialConnector\SocialProviders";
 
-fn key(path: String, entries: &[(&str, &str)]) -> RegKey {
+fn key(path: String, entries: &[(&str, &str)], dll_name: &str) -> RegKey {
     let entries: Vec<(String, String)> = entries.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
     let values = entries
         .iter()
         .map(|(name, value)| {
-            let value = reg_escape(&value.replace("{dll}", r"C:\path\to\provider.dll"));
-            if name.is_empty() { format!("@=\"{value}\"") } else { format!("\"{}\"=\"{value}\"", reg_escape(name)) }
+            let value = reg_escape(&value.replace("{dll}", &format!(r"C:\path\to\{dll_name}")));
+            if name.is_empty() {
+                format!("@=\"{value}\"")
+            } else {
+                format!("\"{}\"=\"{value}\"", reg_escape(name))
+            }
         })
         .collect();
     RegKey { path, entries, values }
@@ -36,15 +40,23 @@ pub fn osc_keys(config: &Config) -> Vec<RegKey> {
     let clsid = config.clsid().braced_upper();
     let prog_id = config.provider.prog_id.as_str();
     let description = format!("{} Outlook Social Connector provider", config.provider.network_name);
+    let dll = format!("{}.dll", config.project.name.replace('-', "_"));
+    let key = |path: String, entries: &[(&str, &str)]| key(path, entries, &dll);
     vec![
         key(format!(r"Software\Classes\CLSID\{clsid}"), &[("", &description)]),
-        key(format!(r"Software\Classes\CLSID\{clsid}\InprocServer32"), &[("", "{dll}"), ("ThreadingModel", "Both")]),
+        key(
+            format!(r"Software\Classes\CLSID\{clsid}\InprocServer32"),
+            &[("", "{dll}"), ("ThreadingModel", "Both")],
+        ),
         key(format!(r"Software\Classes\CLSID\{clsid}\ProgID"), &[("", prog_id)]),
         key(format!(r"Software\Classes\{prog_id}"), &[("", &description)]),
         key(format!(r"Software\Classes\{prog_id}\CLSID"), &[("", &clsid)]),
         key(
             format!(r"{SOCIAL_PROVIDERS}\{prog_id}"),
-            &[("FriendlyName", &config.provider.network_name), ("Url", &config.provider.url)],
+            &[
+                ("FriendlyName", &config.provider.network_name),
+                ("Url", &config.provider.url),
+            ],
         ),
     ]
 }

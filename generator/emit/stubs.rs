@@ -90,7 +90,11 @@ impl<'m> StubWriter<'m> {
         let pretty = prettyplease::unparse(&parsed);
         let lines: Vec<&str> = pretty.lines().collect();
         let inner = &lines[1..lines.len() - 1];
-        let mut sig = inner.iter().map(|l| l.strip_prefix("    ").unwrap_or(l)).collect::<Vec<_>>().join("\n");
+        let mut sig = inner
+            .iter()
+            .map(|l| l.strip_prefix("    ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
         if sig.ends_with(';') {
             sig.pop();
         }
@@ -116,7 +120,11 @@ impl<'m> StubWriter<'m> {
             if i == 0 && known.is_some() {
                 out.push_str(&format!("    /// TODO: {line}\n"));
             } else {
-                out.push_str(&format!("    /// {line}\n").replace("///  ", "/// ").replace("/// \n", "///\n"));
+                out.push_str(
+                    &format!("    /// {line}\n")
+                        .replace("///  ", "/// ")
+                        .replace("/// \n", "///\n"),
+                );
             }
         }
         for line in signature.lines() {
@@ -166,7 +174,10 @@ impl<'m> StubWriter<'m> {
     pub fn methods(&mut self, interface: &Interface) -> Vec<(String, String)> {
         let vt = Vtable::of(self.model, interface);
         let methods: Vec<&Method> = vt.own_slots().map(|s| s.method).collect();
-        methods.into_iter().map(|m| (m.name.clone(), self.method(interface, m))).collect()
+        methods
+            .into_iter()
+            .map(|m| (m.name.clone(), self.method(interface, m)))
+            .collect()
     }
 
     /// `impl IFoo_Impl for Foo_Impl { ... }` with the interface's own methods.
@@ -230,7 +241,12 @@ impl<'m> StubWriter<'m> {
             .chain(self.model.constants.iter().filter(|c| c.root).map(|c| c.name.clone()))
             .collect();
         for w in &words {
-            if model_names.contains(*w) && !matches!(*w, "BSTR" | "SAFEARRAY" | "VARIANT_BOOL" | "GUID" | "HRESULT" | "IUnknown") {
+            if model_names.contains(*w)
+                && !matches!(
+                    *w,
+                    "BSTR" | "SAFEARRAY" | "VARIANT_BOOL" | "GUID" | "HRESULT" | "IUnknown"
+                )
+            {
                 add(bindings_path, w);
             }
         }
@@ -250,7 +266,12 @@ impl<'m> StubWriter<'m> {
 }
 
 fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")").replace(",)", ")")
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(",)", ")")
 }
 
 /// Names the code imports (`use a::{B, C};`) or defines (`fn f`, `struct S`, `const C`).
@@ -270,7 +291,10 @@ fn own_names(code: &str) -> BTreeSet<String> {
         let line = line.strip_prefix("pub ").unwrap_or(line);
         for kw in ["fn ", "struct ", "const ", "enum ", "static ", "type "] {
             if let Some(rest) = line.strip_prefix(kw) {
-                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
                 out.insert(name);
             }
         }

@@ -87,7 +87,10 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        for (key, value) in [("provider.clsid", &self.provider.clsid), ("provider.network_guid", &self.provider.network_guid)] {
+        for (key, value) in [
+            ("provider.clsid", &self.provider.clsid),
+            ("provider.network_guid", &self.provider.network_guid),
+        ] {
             value.parse::<Guid>().map_err(|e| format!("`{key}`: {e}"))?;
         }
         if self.provider.clsid.parse::<Guid>().ok() == self.provider.network_guid.parse::<Guid>().ok() {
@@ -100,7 +103,10 @@ impl Config {
             ));
         }
         if self.project.template != "osc-provider" {
-            return Err(format!("`project.template` = {:?}: the known template is \"osc-provider\"", self.project.template));
+            return Err(format!(
+                "`project.template` = {:?}: the known template is \"osc-provider\"",
+                self.project.template
+            ));
         }
         Ok(())
     }
@@ -150,7 +156,11 @@ pub fn fresh_guid() -> Guid {
         for (i, chunk) in bytes.chunks_mut(8).enumerate() {
             let mut h = std::collections::hash_map::RandomState::new().build_hasher();
             h.write_usize(i);
-            h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
+            );
             chunk.copy_from_slice(&h.finish().to_le_bytes());
         }
     }
@@ -193,7 +203,9 @@ mod tests {
         let text = sample().to_toml().replace("url =", "ulr =");
         let err = Config::parse(&text, "oscgen.toml").unwrap_err().to_string();
         assert!(err.contains("ulr") && err.contains("line "), "{err}");
-        let text = sample().to_toml().replace("7d1c9a3e-0000-4000-8000-000000000001", "nope");
+        let text = sample()
+            .to_toml()
+            .replace("7d1c9a3e-0000-4000-8000-000000000001", "nope");
         let err = Config::parse(&text, "oscgen.toml").unwrap_err().to_string();
         assert!(err.contains("provider.clsid"), "{err}");
     }

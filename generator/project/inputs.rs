@@ -31,17 +31,33 @@ pub fn load(sources: &mut SourceMap, config: &Config, root: &Path) -> Result<Mod
     idl::load_model(sources, &inputs, &options)
 }
 
-/// A path from oscgen.toml: relative to the project directory unless absolute.
+/// A path from oscgen.toml: relative to the project directory unless absolute. `..` is
+/// resolved by name, so it works before the project directory exists.
 fn resolve(root: &Path, path: &str) -> PathBuf {
     let p = Path::new(path);
-    if p.is_absolute() { p.to_path_buf() } else { root.join(p) }
+    let joined = if p.is_absolute() { p.to_path_buf() } else { root.join(p) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// How oscgen.toml should spell an input path given on the command line: relative to the
 /// project directory when that is possible, absolute otherwise.
 pub fn relative_to(root: &Path, path: &Path) -> String {
     let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         p.canonicalize().unwrap_or(p)
     };
     let target = abs(path);

@@ -43,7 +43,8 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
                         _ => None,
                     })
                     .collect();
-                let missing: Vec<&(String, String)> = spec.methods.iter().filter(|(n, _)| !present.contains(n)).collect();
+                let missing: Vec<&(String, String)> =
+                    spec.methods.iter().filter(|(n, _)| !present.contains(n)).collect();
                 if missing.is_empty() {
                     continue;
                 }
@@ -73,7 +74,7 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
         }
     }
     let mut out = source.to_string();
-    insertions.sort_by(|a, b| b.0.cmp(&a.0));
+    insertions.sort_by_key(|b| std::cmp::Reverse(b.0));
     for (offset, text) in insertions {
         // Keep the closing brace on its own line: insert at the start of its line when the
         // brace is alone there, right before it otherwise.
@@ -97,7 +98,9 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
 }
 
 fn impl_matches(block: &syn::ItemImpl, spec: &StubImpl) -> bool {
-    let Some((trait_path, _)) = &block.trait_ else { return false };
+    let Some((trait_path, _)) = &block.trait_ else {
+        return false;
+    };
     let trait_ok = trait_path.segments.last().is_some_and(|s| s.ident == spec.trait_name);
     let self_ok = match block.self_ty.as_ref() {
         syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == spec.self_type),
@@ -108,7 +111,11 @@ fn impl_matches(block: &syn::ItemImpl, spec: &StubImpl) -> bool {
 
 /// Byte offset of a 1-based line and 0-based character column.
 fn byte_offset(source: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_start: usize = source
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let rest = &source[line_start..];
     line_start + rest.char_indices().nth(column).map_or(rest.len(), |(i, _)| i)
 }
@@ -122,8 +129,14 @@ mod tests {
             trait_name: "IFoo_Impl".into(),
             self_type: "Foo_Impl".into(),
             methods: vec![
-                ("A".into(), "    fn A(&self) -> Result<()> {\n        Ok(())\n    }\n".into()),
-                ("B".into(), "    fn B(&self) -> Result<()> {\n        Ok(())\n    }\n".into()),
+                (
+                    "A".into(),
+                    "    fn A(&self) -> Result<()> {\n        Ok(())\n    }\n".into(),
+                ),
+                (
+                    "B".into(),
+                    "    fn B(&self) -> Result<()> {\n        Ok(())\n    }\n".into(),
+                ),
             ],
         }
     }
@@ -134,7 +147,10 @@ mod tests {
         let (out, added) = add_missing_stubs("f.rs", user, &[spec()]).unwrap();
         assert_eq!(added, 1);
         assert!(out.starts_with("// mine\nimpl IFoo_Impl for Foo_Impl {\n    fn A(&self) -> Result<()> {\n        do_it()   // custom\n    }\n"));
-        assert!(out.contains("    }\n\n    fn B(&self) -> Result<()> {\n        Ok(())\n    }\n}\n\nfn helper() {}\n"), "{out}");
+        assert!(
+            out.contains("    }\n\n    fn B(&self) -> Result<()> {\n        Ok(())\n    }\n}\n\nfn helper() {}\n"),
+            "{out}"
+        );
         // Idempotent: nothing more to add.
         let (again, added) = add_missing_stubs("f.rs", &out, &[spec()]).unwrap();
         assert_eq!((again.as_str(), added), (out.as_str(), 0));
@@ -144,7 +160,10 @@ mod tests {
     fn a_missing_block_is_appended() {
         let (out, added) = add_missing_stubs("f.rs", "fn x() {}", &[spec()]).unwrap();
         assert_eq!(added, 2);
-        assert!(out.starts_with("fn x() {}\n\nimpl IFoo_Impl for Foo_Impl {\n    fn A"), "{out}");
+        assert!(
+            out.starts_with("fn x() {}\n\nimpl IFoo_Impl for Foo_Impl {\n    fn A"),
+            "{out}"
+        );
     }
 
     #[test]

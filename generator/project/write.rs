@@ -97,7 +97,11 @@ pub fn apply(root: &Path, plan: &Plan, mode: Mode) -> Result<Vec<Change>, WriteE
             }
         };
         let diff = match &current {
-            Some(cur) => unified_diff(&file.path, &String::from_utf8_lossy(cur), &String::from_utf8_lossy(&new)),
+            Some(cur) => unified_diff(
+                &file.path,
+                &String::from_utf8_lossy(cur),
+                &String::from_utf8_lossy(&new),
+            ),
             None => unified_diff(&file.path, "", &String::from_utf8_lossy(&new)),
         };
         changes.push(Change {
@@ -196,7 +200,10 @@ fn stage_and_rename(root: &Path, changes: &[Change], journal: &mut Journal) -> R
         let target = checked_target(root, &change.path)?;
         let parent = target.parent().unwrap_or(root).to_path_buf();
         create_dirs(&parent, journal)?;
-        let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = parent.join(format!(".{file_name}.oscgen-tmp"));
         let mut f = fs::File::create(&temp).map_err(io(&temp))?;
         journal.temps.push(temp.clone());
@@ -270,10 +277,17 @@ mod tests {
         let changes = apply(&dir, &plan(), Mode::Check).unwrap();
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].kind, ChangeKind::Update);
-        assert!(changes[0].diff.contains("-hand edit\n+generated\n"), "{}", changes[0].diff);
+        assert!(
+            changes[0].diff.contains("-hand edit\n+generated\n"),
+            "{}",
+            changes[0].diff
+        );
         apply(&dir, &plan(), Mode::Write).unwrap();
         assert_eq!(fs::read_to_string(dir.join("src/user.rs")).unwrap(), "edited\n");
-        assert_eq!(fs::read_to_string(dir.join("src/generated/a.rs")).unwrap(), "generated\n");
+        assert_eq!(
+            fs::read_to_string(dir.join("src/generated/a.rs")).unwrap(),
+            "generated\n"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 

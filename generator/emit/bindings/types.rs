@@ -50,27 +50,6 @@ pub fn param_ident(name: &str) -> Ident {
     ident(&out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::param_ident;
-
-    #[test]
-    fn parameter_names_become_snake_case() {
-        let cases = [
-            ("connectIn", "connect_in"),
-            ("userIDs", "user_ids"),
-            ("userID", "user_id"),
-            ("lppMAPIError", "lpp_mapi_error"),
-            ("ulUIParam", "ul_ui_param"),
-            ("riid", "riid"),
-            ("type", "type_"),
-        ];
-        for (from, to) in cases {
-            assert_eq!(param_ident(from).to_string(), to, "{from}");
-        }
-    }
-}
-
 /// A Rust identifier for any model name: `struct tagX` becomes `tagX`, keywords get a `_`.
 pub fn ident(name: &str) -> Ident {
     let bare = name.rsplit(' ').next().unwrap_or(name);
@@ -391,5 +370,26 @@ fn scalar(s: Scalar) -> TokenStream {
         Scalar::USize => quote!(usize),
         Scalar::F32 => quote!(f32),
         Scalar::F64 => quote!(f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::param_ident;
+
+    #[test]
+    fn parameter_names_become_snake_case() {
+        let cases = [
+            ("connectIn", "connect_in"),
+            ("userIDs", "user_ids"),
+            ("userID", "user_id"),
+            ("lppMAPIError", "lpp_mapi_error"),
+            ("ulUIParam", "ul_ui_param"),
+            ("riid", "riid"),
+            ("type", "type_"),
+        ];
+        for (from, to) in cases {
+            assert_eq!(param_ident(from).to_string(), to, "{from}");
+        }
     }
 }

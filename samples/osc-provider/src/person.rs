@@ -1,0 +1,70 @@
+//! A person of the social network: ISocialPerson.
+//!
+//! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
+//! you wrote: when the interfaces gain a method, it only adds that method's stub.
+use crate::generated::bindings::{DATE, ISocialPerson, ISocialPerson_Impl, OSC_E_NOT_IMPLEMENTED};
+use crate::generated::oleaut::{BSTR, SAFEARRAY};
+use windows_core::Result;
+use windows_core::implement;
+
+use crate::generated::server::ModuleRef;
+use crate::generated::xml::XmlWriter;
+
+#[implement(ISocialPerson)]
+pub struct Person {
+    user_id: String,
+    _module: ModuleRef,
+}
+
+impl Person {
+    pub fn new(user_id: &str) -> Person {
+        Person {
+            user_id: user_id.to_string(),
+            _module: ModuleRef::default(),
+        }
+    }
+}
+
+/// The `person` document for a user. TODO: fill in what the network knows (see
+/// src/xml/person.xml for the elements, in schema order).
+pub fn person_details(user_id: &str) -> String {
+    let mut xml = XmlWriter::document("person");
+    xml.element("userID", user_id);
+    xml.element("fullName", user_id);
+    xml.finish()
+}
+
+impl ISocialPerson_Impl for Person_Impl {
+    /// TODO: Deprecated in OSC 2013: Outlook never calls it. The slot stays in the vtable.
+    fn GetActivities(&self, start_time: DATE) -> Result<BSTR> {
+        let _ = start_time;
+        Err(OSC_E_NOT_IMPLEMENTED.into())
+    }
+
+    /// TODO: Cached contacts (cacheFriends true): a `friends` document with this person's friends.
+    /// Outlook syncs them into a contacts folder named after the network, every 24 hours.
+    fn GetFriendsAndColleagues(&self) -> Result<BSTR> {
+        Ok(BSTR::from(XmlWriter::document("friends").finish()))
+    }
+
+    /// TODO: Not supported by Outlook (documented as such).
+    fn GetFriendsAndColleaguesIDs(&self) -> Result<*mut SAFEARRAY> {
+        Err(OSC_E_NOT_IMPLEMENTED.into())
+    }
+
+    /// TODO: The person's picture as the bytes of a .png, .bmp or .jpeg file.
+    fn GetPicture(&self) -> Result<*mut SAFEARRAY> {
+        Err(OSC_E_NOT_IMPLEMENTED.into())
+    }
+
+    /// TODO: Not supported by Outlook (documented as such).
+    fn GetStatus(&self) -> Result<BSTR> {
+        Err(OSC_E_NOT_IMPLEMENTED.into())
+    }
+
+    /// TODO: A `person` document with this person's details. When activities lack a publisher's
+    /// name or address, Outlook asks for them here: include fullName and emailAddress.
+    fn GetDetails(&self) -> Result<BSTR> {
+        Ok(BSTR::from(person_details(&self.user_id)))
+    }
+}

@@ -1,0 +1,98 @@
+//! The provider object Outlook creates first: ISocialProvider.
+//!
+//! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
+//! you wrote: when the interfaces gain a method, it only adds that method's stub.
+use crate::generated::bindings::{INT, ISocialProvider, ISocialProvider_Impl, ISocialSession, OSC_E_NOT_IMPLEMENTED};
+use crate::generated::identity::{NETWORK_NAME, PROVIDER_VERSION, SITE_URL, SOCIAL_NETWORK_GUID};
+use crate::generated::oleaut::{BSTR, SAFEARRAY, bstr_array, byte_array};
+use crate::session::Session;
+use windows_core::{GUID, Result};
+use windows_core::implement;
+
+use crate::generated::server::ModuleRef;
+
+/// The capabilities document GetCapabilities returns: edit src/xml/capabilities.xml.
+const CAPABILITIES: &str = include_str!("xml/capabilities.xml");
+
+/// The network's icon: replace src/xml/icon.png.
+const ICON: &[u8] = include_bytes!("xml/icon.png");
+
+/// The class Outlook creates from the CLSID in oscgen.toml.
+#[implement(ISocialProvider)]
+#[derive(Default)]
+pub struct Provider {
+    _module: ModuleRef,
+}
+
+impl ISocialProvider_Impl for Provider_Impl {
+    /// TODO: Returns the `capabilities` XML: what this provider supports (friends, activities,
+    /// follow, logon style, hash function). Outlook calls it at start-up, possibly offline: never
+    /// touch the network here. Every required element must be present, in schema order.
+    /// Edit src/xml/capabilities.xml to declare what you implement.
+    fn GetCapabilities(&self) -> Result<BSTR> {
+        Ok(BSTR::from(CAPABILITIES))
+    }
+
+    /// TODO: The provider's version, "Major.Minor" (for example "1.0"). Set it in oscgen.toml.
+    fn get_Version(&self) -> Result<BSTR> {
+        Ok(BSTR::from(PROVIDER_VERSION))
+    }
+
+    /// TODO: A new session object. Outlook then logs on with Logon, LogonWeb or LogonCached,
+    /// as the capabilities declare.
+    fn GetSession(&self) -> Result<ISocialSession> {
+        Ok(Session::default().into())
+    }
+
+    /// TODO: Called only when capabilities declare supportsAutoConfigure: return a session that is
+    /// already logged on (for example with the user's Windows credentials). Otherwise
+    /// OSC_E_NOT_IMPLEMENTED.
+    fn GetAutoConfiguredSession(&self) -> Result<ISocialSession> {
+        Err(OSC_E_NOT_IMPLEMENTED.into())
+    }
+
+    /// TODO: The network's site URLs, as a SAFEARRAY of BSTR. Outlook uses only element [0].
+    fn get_DefaultSiteUrls(&self) -> Result<*mut SAFEARRAY> {
+        bstr_array(&[SITE_URL])
+    }
+
+    /// TODO: The network's icon as the bytes of a .png (with transparency, suggested), .bmp or
+    /// .jpeg file, in a SAFEARRAY of unsigned char. Replace src/xml/icon.png.
+    fn get_SocialNetworkIcon(&self) -> Result<*mut SAFEARRAY> {
+        byte_array(ICON)
+    }
+
+    /// TODO: The network's display name, localized for the language Load received. Outlook also
+    /// names the contacts folder after it.
+    fn get_SocialNetworkName(&self) -> Result<BSTR> {
+        Ok(BSTR::from(NETWORK_NAME))
+    }
+
+    /// TODO: The network's GUID. It must never change: Outlook keys cached data by it. oscgen
+    /// wrote it to oscgen.toml when the project was created.
+    fn get_SocialNetworkGuid(&self) -> Result<GUID> {
+        Ok(SOCIAL_NETWORK_GUID)
+    }
+
+    /// TODO: Not supported by Outlook (documented as such). Answers an empty default status and
+    /// the maximum status length, as Microsoft's C++ template did.
+    fn GetStatusSettings(&self, status_default: *mut BSTR) -> Result<INT> {
+        if !status_default.is_null() {
+            // SAFETY: the caller passes a writable BSTR slot; the previous value is not ours.
+            unsafe { status_default.write(BSTR::new()) };
+        }
+        Ok(256)
+    }
+
+    /// TODO: First call after creation: the OSC interface version ("X.xxxx"; major 15 for Office
+    /// 2013) and the user's RFC 4646 language tag. Keep it quick: long work here delays
+    /// Outlook. Return OSC_E_VERSION for an interface version you cannot serve.
+    fn Load(
+        &self,
+        social_provider_interface_version: &BSTR,
+        language_tag: &BSTR,
+    ) -> Result<()> {
+        let _ = (social_provider_interface_version, language_tag);
+        Ok(())
+    }
+}

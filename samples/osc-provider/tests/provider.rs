@@ -1,0 +1,155 @@
+//! In-process tests through the vtables, in the order Outlook calls: the class factory,
+//! the provider, a session, cached logon, on-demand contacts, the logged-on profile.
+//!
+//! Written once by `oscgen new`; this file is yours.
+//! `OSCGEN_XML_DIR=dir cargo test` also writes every XML document the stubs return to
+//! `dir`, so they can be checked against the OSC schema with xmllint.
+
+use core::ffi::c_void;
+
+use windows_core::{GUID, HRESULT, IUnknown, Interface};
+
+use osc_provider::generated::bindings::{
+    IClassFactory, ISocialPerson, ISocialProfile, ISocialProvider, ISocialSession, ISocialSession2, OSC_E_NO_CHANGES,
+};
+use osc_provider::generated::identity::{CLSID_PROVIDER, PROVIDER_VERSION, SOCIAL_NETWORK_GUID};
+use osc_provider::generated::oleaut::{BSTR, bstr_array, bstr_to_string, destroy, read_bool_array, read_byte_array};
+use osc_provider::generated::server::live_objects;
+use osc_provider::{DllCanUnloadNow, DllGetClassObject};
+
+const S_OK: HRESULT = HRESULT(0);
+const CLASS_E_CLASSNOTAVAILABLE: HRESULT = HRESULT(0x80040111_u32 as i32);
+
+/// Tests share the DLL's object count, so the ones that count run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The reference count, read by an AddRef/Release pair through the raw vtable.
+fn refcount(object: &impl Interface) -> u32 {
+    unsafe {
+        let raw = object.as_raw();
+        let vtable = *(raw as *const *const windows_core::IUnknown_Vtbl);
+        ((*vtable).AddRef)(raw);
+        ((*vtable).Release)(raw)
+    }
+}
+
+fn save(name: &str, xml: &str) {
+    if let Some(dir) = std::env::var_os("OSCGEN_XML_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join(name), xml).expect("write XML");
+    }
+}
+
+fn factory() -> IClassFactory {
+    let mut ppv: *mut c_void = core::ptr::null_mut();
+    let hr = unsafe { DllGetClassObject(&CLSID_PROVIDER, &IClassFactory::IID, &mut ppv) };
+    assert_eq!(hr, S_OK);
+    unsafe { IClassFactory::from_raw(ppv) }
+}
+
+fn provider() -> ISocialProvider {
+    let mut ppv: *mut c_void = core::ptr::null_mut();
+    unsafe { factory().CreateInstance(None, &ISocialProvider::IID, &mut ppv) }.expect("CreateInstance");
+    unsafe { ISocialProvider::from_raw(ppv) }
+}
+
+#[test]
+fn the_outlook_call_sequence_works_through_the_vtables() {
+    let _serial = serial();
+    {
+        let provider = provider();
+        assert_eq!(refcount(&provider), 1);
+        unsafe {
+            provider.Load(&BSTR::from("15.0.4420"), &BSTR::from("en-US")).expect("Load");
+            let capabilities = bstr_to_string(&provider.GetCapabilities().expect("GetCapabilities"));
+            assert!(capabilities.contains("<capabilities"), "{capabilities}");
+            save("capabilities.xml", &capabilities);
+            assert_eq!(bstr_to_string(&provider.get_Version().expect("get_Version")), PROVIDER_VERSION);
+            assert_eq!(provider.get_SocialNetworkGuid().expect("get_SocialNetworkGuid"), SOCIAL_NETWORK_GUID);
+            assert!(!bstr_to_string(&provider.get_SocialNetworkName().expect("name")).is_empty());
+            let icon = provider.get_SocialNetworkIcon().expect("icon");
+            assert!(read_byte_array(icon).expect("icon bytes").starts_with(b"\x89PNG"));
+            destroy(icon);
+
+            let session: ISocialSession = provider.GetSession().expect("GetSession");
+            let session2: ISocialSession2 = session.cast().expect("QueryInterface ISocialSession2");
+            let empty = BSTR::new();
+            let first = session2
+                .LogonCached(&empty, &BSTR::from("melissa"), &BSTR::from("secret"))
+                .expect("first LogonCached");
+            assert!(!first.is_empty());
+            assert!(!bstr_to_string(&first).contains("secret"), "the token must not carry the password");
+            let again = session2.LogonCached(&first, &empty, &empty).expect("LogonCached with connectIn");
+            assert_eq!(bstr_to_string(&again), bstr_to_string(&first));
+
+            let request = "<hashedAddresses><personAddresses index=\"3\"><hashedAddress>c8c39e61ca1662477b39b83d7b0a0615</hashedAddress></personAddresses></hashedAddresses>";
+            let friends = bstr_to_string(&session2.GetPeopleDetails(&BSTR::from(request)).expect("GetPeopleDetails"));
+            assert!(friends.contains("<index>3</index>"), "{friends}");
+            save("friends.xml", &friends);
+            let activities = session2.GetActivitiesEx(core::ptr::null_mut(), 0.0);
+            assert!(activities.is_ok() || activities.as_ref().err().map(|e| e.code()) == Some(OSC_E_NO_CHANGES));
+
+            let profile: ISocialProfile = session.GetLoggedOnUser().expect("GetLoggedOnUser");
+            // Slot 8 is inherited from ISocialPerson: called through the derived interface.
+            let details = bstr_to_string(&profile.GetDetails().expect("GetDetails"));
+            assert!(details.contains("<userID>melissa</userID>"), "{details}");
+            save("person.xml", &details);
+            let person: ISocialPerson = profile.cast().expect("profile is a person");
+            assert_eq!(person.as_raw(), profile.as_raw(), "one vtable serves both interfaces");
+            let ids = bstr_array(&["a", "b"]).expect("ids");
+            let answers = profile.AreFriendsOrColleagues(ids).expect("AreFriendsOrColleagues");
+            assert_eq!(read_bool_array(answers).expect("answers").len(), 2);
+            destroy(ids);
+            destroy(answers);
+
+            assert_eq!(refcount(&provider), 1);
+            assert_eq!(refcount(&session), 2, "session and session2 share one object");
+        }
+    }
+    assert_eq!(live_objects(), (0, 0), "every object was released");
+    assert_eq!(DllCanUnloadNow(), S_OK);
+}
+
+#[test]
+fn other_class_ids_are_not_served() {
+    let mut ppv: *mut c_void = core::ptr::null_mut();
+    let other = GUID::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+    let hr = unsafe { DllGetClassObject(&other, &IClassFactory::IID, &mut ppv) };
+    assert_eq!(hr, CLASS_E_CLASSNOTAVAILABLE);
+    assert!(ppv.is_null());
+}
+
+#[test]
+fn objects_are_shared_across_threads() {
+    // ThreadingModel=Both promises that any thread may call any object.
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<osc_provider::provider::Provider>();
+    send_sync::<osc_provider::session::Session>();
+    send_sync::<osc_provider::person::Person>();
+    send_sync::<osc_provider::profile::Profile>();
+
+    let _serial = serial();
+    let session: ISocialSession = unsafe { provider().GetSession() }.expect("GetSession");
+    let session2: ISocialSession2 = session.cast().expect("ISocialSession2");
+    // windows-core interface wrappers are not Send: hand the raw pointer to each thread, as
+    // a free-threaded host would.
+    let raw = session2.as_raw() as usize;
+    std::thread::scope(|scope| {
+        for n in 0..8 {
+            scope.spawn(move || {
+                let raw = raw as *mut c_void;
+                let session2 = unsafe { ISocialSession2::from_raw_borrowed(&raw) }.expect("live session");
+                let user = BSTR::from(format!("user{n}").as_str());
+                let token = unsafe { session2.LogonCached(&BSTR::new(), &user, &BSTR::new()) }.expect("LogonCached");
+                assert!(!token.is_empty());
+            });
+        }
+    });
+    let unknown: IUnknown = session2.cast().expect("IUnknown");
+    assert_eq!(refcount(&unknown), 3);
+    drop((session, session2, unknown));
+    assert_eq!(live_objects(), (0, 0));
+}

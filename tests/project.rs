@@ -1,0 +1,355 @@
+//! `oscgen new` and `oscgen generate` as users run them: golden output, regeneration that
+//! keeps user work, stubs for new methods, `--check`, and bad input that writes nothing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn oscgen(args: &[&str], dir: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oscgen"));
+    cmd.args(args);
+    if let Some(dir) = dir {
+        cmd.current_dir(dir);
+    }
+    cmd.output().expect("run oscgen")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("oscgen-project-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    dir
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file under `dir`, relative, sorted (target/ and Cargo.lock are build output).
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(dir).unwrap().to_path_buf();
+            if rel.starts_with("target") || rel == Path::new("Cargo.lock") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The golden test: from the sample's oscgen.toml alone, `generate` reproduces the
+/// committed sample byte for byte (every generated and every initial user file).
+#[test]
+fn generate_from_oscgen_toml_reproduces_the_sample() {
+    let sample = repo().join("samples/osc-provider");
+    let dir = scratch("golden");
+    fs::create_dir_all(&dir).unwrap();
+    fs::copy(sample.join("oscgen.toml"), dir.join("oscgen.toml")).unwrap();
+    let out = oscgen(&["generate", dir.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(tree(&dir), tree(&sample));
+    for file in tree(&sample) {
+        assert!(
+            fs::read(dir.join(&file)).unwrap() == fs::read(sample.join(&file)).unwrap(),
+            "{} differs",
+            file.display()
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_committed_sample_is_up_to_date() {
+    let out = oscgen(&["generate", "--check", "samples/osc-provider"], Some(repo()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn new_writes_fresh_identity_and_generate_keeps_it() {
+    let dir = scratch("identity");
+    let out = oscgen(
+        &[
+            "new",
+            dir.to_str().unwrap(),
+            "--name",
+            "contoso-social",
+            "--network-name",
+            "Contoso",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let config = fs::read_to_string(dir.join("oscgen.toml")).unwrap();
+    assert!(config.contains("prog_id = \"ContosoSocial.Provider\""), "{config}");
+    let clsid_line = config.lines().find(|l| l.starts_with("clsid = ")).unwrap().to_string();
+    let guid_line = config
+        .lines()
+        .find(|l| l.starts_with("network_guid = "))
+        .unwrap()
+        .to_string();
+    assert_ne!(
+        clsid_line.trim_start_matches("clsid = "),
+        guid_line.trim_start_matches("network_guid = ")
+    );
+    // A second project gets other GUIDs.
+    let other = scratch("identity-2");
+    assert!(oscgen(&["new", other.to_str().unwrap()], None).status.success());
+    assert!(
+        !fs::read_to_string(other.join("oscgen.toml"))
+            .unwrap()
+            .contains(&clsid_line)
+    );
+    // Regeneration reuses the identity: the generated identity.rs carries the same CLSID.
+    let before = fs::read(dir.join("src/generated/identity.rs")).unwrap();
+    fs::remove_file(dir.join("src/generated/identity.rs")).unwrap();
+    assert!(oscgen(&["generate", dir.to_str().unwrap()], None).status.success());
+    assert_eq!(fs::read(dir.join("src/generated/identity.rs")).unwrap(), before);
+    assert_eq!(fs::read_to_string(dir.join("oscgen.toml")).unwrap(), config);
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&other).unwrap();
+}
+
+#[test]
+fn user_edits_survive_and_generated_files_are_restored() {
+    let dir = scratch("edits");
+    assert!(oscgen(&["new", dir.to_str().unwrap()], None).status.success());
+    let provider = dir.join("src/provider.rs");
+    let edited = fs::read_to_string(&provider)
+        .unwrap()
+        .replace("Ok(BSTR::from(PROVIDER_VERSION))", "Ok(BSTR::from(\"2.5\")) // mine");
+    fs::write(&provider, &edited).unwrap();
+    let bindings = dir.join("src/generated/bindings.rs");
+    let pristine = fs::read(&bindings).unwrap();
+    fs::write(&bindings, b"// scribbled over\n").unwrap();
+
+    let check = oscgen(&["generate", "--check", dir.to_str().unwrap()], None);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    assert!(text(&check).contains("-// scribbled over"), "{}", text(&check));
+    assert!(text(&check).contains("src/generated/bindings.rs"));
+    assert_eq!(
+        fs::read(&bindings).unwrap(),
+        b"// scribbled over\n",
+        "--check writes nothing"
+    );
+
+    let dry = oscgen(&["generate", "--dry-run", dir.to_str().unwrap()], None);
+    assert!(
+        text(&dry).contains("would update src/generated/bindings.rs"),
+        "{}",
+        text(&dry)
+    );
+    assert_eq!(
+        fs::read(&bindings).unwrap(),
+        b"// scribbled over\n",
+        "--dry-run writes nothing"
+    );
+
+    let out = oscgen(&["generate", dir.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(fs::read(&bindings).unwrap(), pristine);
+    assert_eq!(
+        fs::read_to_string(&provider).unwrap(),
+        edited,
+        "the user's file is untouched"
+    );
+    assert_eq!(
+        oscgen(&["generate", "--check", dir.to_str().unwrap()], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_method_added_to_the_idl_becomes_a_stub_without_touching_user_code() {
+    let dir = scratch("new-method");
+    fs::create_dir_all(&dir).unwrap();
+    let idl = dir.join("osc.idl");
+    fs::copy(repo().join("metadata/osc.idl"), &idl).unwrap();
+    let project = dir.join("proj");
+    let out = oscgen(
+        &["new", project.to_str().unwrap(), "--input", idl.to_str().unwrap()],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        fs::read_to_string(project.join("oscgen.toml"))
+            .unwrap()
+            .contains("idl = [\"../osc.idl\"]")
+    );
+    let person = project.join("src/person.rs");
+    let mine = fs::read_to_string(&person).unwrap().replace(
+        "xml.element(\"fullName\", user_id);",
+        "xml.element(\"fullName\", \"custom\");",
+    );
+    fs::write(&person, &mine).unwrap();
+
+    let grown = fs::read_to_string(&idl).unwrap().replace(
+        "    HRESULT GetDetails([out, retval] BSTR *details);",
+        "    HRESULT GetDetails([out, retval] BSTR *details);\n    HRESULT GetNickname([out, retval] BSTR *nickname);",
+    );
+    fs::write(&idl, grown).unwrap();
+    let out = oscgen(&["generate", project.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("added 1 method stub(s) to src/person.rs"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("added 1 method stub(s) to src/profile.rs"),
+        "{}",
+        text(&out)
+    );
+    let after = fs::read_to_string(&person).unwrap();
+    assert!(after.contains("fn GetNickname(&self) -> Result<BSTR> {"), "{after}");
+    // Everything the user had is still there, in order: the new text was only inserted.
+    let inserted = after.len() - mine.len();
+    let at = after
+        .find("\n    /// TODO: implement ISocialPerson::GetNickname")
+        .expect("stub with its TODO");
+    assert_eq!(format!("{}{}", &after[..at], &after[at + inserted..]), mine);
+    assert!(
+        fs::read_to_string(project.join("src/generated/bindings.rs"))
+            .unwrap()
+            .contains("pub GetNickname:")
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_input_without_the_osc_interfaces_is_refused_and_nothing_is_written() {
+    let dir = scratch("missing-interface");
+    fs::create_dir_all(&dir).unwrap();
+    let idl = dir.join("partial.idl");
+    let text_idl = fs::read_to_string(repo().join("metadata/osc.idl")).unwrap();
+    let cut = text_idl.find("// A separate interface on the session object").unwrap();
+    fs::write(&idl, &text_idl[..cut]).unwrap();
+    let project = dir.join("proj");
+    let out = oscgen(
+        &["new", project.to_str().unwrap(), "--input", idl.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("needs interface `ISocialSession2`"),
+        "{}",
+        text(&out)
+    );
+    assert!(!project.exists(), "nothing is written on failure");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_interface_without_iid_is_refused() {
+    let dir = scratch("missing-iid");
+    fs::create_dir_all(&dir).unwrap();
+    let idl = dir.join("noiid.idl");
+    let text_idl = fs::read_to_string(repo().join("metadata/osc.idl"))
+        .unwrap()
+        .replace("    uuid(B252A037-5455-429D-A380-B5E9ADA3D423),\n", "");
+    fs::write(&idl, text_idl).unwrap();
+    let project = dir.join("proj");
+    let out = oscgen(
+        &["new", project.to_str().unwrap(), "--input", idl.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("interface `ISocialPerson` has no IID"),
+        "{}",
+        text(&out)
+    );
+    assert!(!project.exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_refused() {
+    let file = scratch("is-a-file");
+    fs::write(&file, "not a directory").unwrap();
+    let out = oscgen(&["new", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("is not a directory"), "{}", text(&out));
+    assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
+    let out = oscgen(&["generate", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    fs::remove_file(&file).unwrap();
+}
+
+#[test]
+fn a_non_empty_directory_is_not_a_new_project() {
+    let dir = scratch("non-empty");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("notes.txt"), "keep me").unwrap();
+    let out = oscgen(&["new", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("not empty"), "{}", text(&out));
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Without write permission the command fails cleanly and leaves nothing behind. As root,
+/// permissions do not apply, so the command runs as `nobody` through runuser.
+#[cfg(unix)]
+#[test]
+fn no_write_permission_is_a_clean_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = scratch("read-only");
+    fs::create_dir_all(&parent).unwrap();
+    fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
+    let target = parent.join("proj");
+    let exe = env!("CARGO_BIN_EXE_oscgen");
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    let out = if is_root {
+        // nobody must be able to reach the binary; copy it somewhere world-readable.
+        let copy = std::env::temp_dir().join(format!("oscgen-nobody-{}", std::process::id()));
+        fs::copy(exe, &copy).unwrap();
+        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+        let out = Command::new("runuser")
+            .args([
+                "-u",
+                "nobody",
+                "--",
+                copy.to_str().unwrap(),
+                "new",
+                target.to_str().unwrap(),
+            ])
+            .output()
+            .expect("runuser (util-linux) is needed to test permissions as root");
+        fs::remove_file(&copy).unwrap();
+        out
+    } else {
+        Command::new(exe)
+            .args(["new", target.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("Permission denied"), "{}", text(&out));
+    assert!(!target.exists());
+    fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::remove_dir_all(&parent).unwrap();
+}
