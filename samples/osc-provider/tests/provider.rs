@@ -15,7 +15,7 @@ use osc_provider::generated::bindings::{
 use osc_provider::generated::identity::{CLSID_PROVIDER, PROVIDER_VERSION, SOCIAL_NETWORK_GUID};
 use osc_provider::generated::oleaut::{BSTR, bstr_array, bstr_to_string, destroy, read_bool_array, read_byte_array};
 use osc_provider::generated::server::live_objects;
-use osc_provider::{DllCanUnloadNow, DllGetClassObject};
+use osc_provider::{DllCanUnloadNow, DllGetClassObject, DllRegisterServer, DllUnregisterServer};
 
 const S_OK: HRESULT = HRESULT(0);
 const CLASS_E_CLASSNOTAVAILABLE: HRESULT = HRESULT(0x80040111_u32 as i32);
@@ -152,4 +152,29 @@ fn objects_are_shared_across_threads() {
     assert_eq!(refcount(&unknown), 3);
     drop((session, session2, unknown));
     assert_eq!(live_objects(), (0, 0));
+}
+
+/// On Linux the registry is an in-memory stand-in, so registration can be checked exactly.
+#[cfg(not(windows))]
+#[test]
+fn registration_writes_the_provider_keys_and_unregistration_removes_them() {
+    use osc_provider::generated::identity::{PROG_ID, REGISTRY_VALUES};
+    use osc_provider::generated::registry::snapshot;
+
+    let _serial = serial();
+    assert_eq!(DllRegisterServer(), S_OK);
+    let values = snapshot();
+    let get = |key: &str, name: &str| {
+        values.iter().find(|((k, n), _)| k == &key.to_ascii_lowercase() && n == &name.to_ascii_lowercase()).map(|(_, v)| v.clone())
+    };
+    let clsid = ["{", &format!("{CLSID_PROVIDER:?}"), "}"].concat().to_ascii_lowercase();
+    let inproc = format!("software\\classes\\clsid\\{clsid}\\inprocserver32");
+    assert!(get(&inproc, "").is_some_and(|path| !path.is_empty()), "InprocServer32 holds the DLL path");
+    assert_eq!(get(&inproc, "ThreadingModel").as_deref(), Some("Both"));
+    let provider_key = format!("Software\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\{PROG_ID}");
+    assert!(get(&provider_key, "FriendlyName").is_some());
+    assert!(get(&provider_key, "Url").is_some());
+    assert_eq!(values.len(), REGISTRY_VALUES.len());
+    assert_eq!(DllUnregisterServer(), S_OK);
+    assert!(snapshot().is_empty(), "unregistration removes exactly what registration wrote");
 }
