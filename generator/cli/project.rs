@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::cli::{Failure, render_error};
-use crate::emit::project;
+use crate::emit::project::{self, camel_case};
 use crate::project::config::{self, Config, InputSection, ProjectSection, ProviderSection, crate_name_ok, fresh_guid};
 use crate::project::inputs;
 use crate::project::write::{self, ChangeKind, Mode};
@@ -30,12 +30,16 @@ pub struct NewArgs {
     /// COM ProgID [default: <Name>.Provider]
     #[arg(long, value_name = "PROGID")]
     prog_id: Option<String>,
-    /// Kind of project
-    #[arg(long, default_value = "osc-provider", value_parser = ["osc-provider"])]
+    /// Kind of project: an Outlook Social Connector provider, a fake IMAPISession for
+    /// testing MAPI clients, or an in-process COM server for any interfaces (--input, --implement)
+    #[arg(long, default_value = "osc-provider", value_parser = ["osc-provider", "mapi-session", "com-server"])]
     template: String,
-    /// IDL files declaring the OSC interfaces, instead of the built-in ones
+    /// IDL files declaring the interfaces, instead of the built-in ones (osc.idl, mapi.idl)
     #[arg(long = "input", value_name = "FILE")]
     inputs: Vec<PathBuf>,
+    /// com-server: the interfaces the server object implements (comma-separated or repeated)
+    #[arg(long, value_name = "IFoo,IBar", value_delimiter = ',')]
+    implement: Vec<String>,
     /// Directory searched for imports of the --input files; repeatable
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include_dirs: Vec<PathBuf>,
@@ -85,24 +89,43 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
         )));
     }
     let camel = camel_case(&name);
+    let osc = args.template == "osc-provider";
     let config = Config {
         project: ProjectSection {
             name: name.clone(),
             template: args.template.clone(),
         },
         provider: ProviderSection {
-            network_name: args.network_name.clone().unwrap_or_else(|| title_case(&name)),
-            prog_id: args.prog_id.clone().unwrap_or_else(|| format!("{camel}.Provider")),
+            network_name: osc.then(|| args.network_name.clone().unwrap_or_else(|| title_case(&name))),
+            prog_id: args.prog_id.clone().unwrap_or_else(|| {
+                let suffix = if osc { "Provider" } else { "Server" };
+                format!("{camel}.{suffix}")
+            }),
             clsid: fresh_guid().to_string(),
-            network_guid: fresh_guid().to_string(),
-            url: args.url.clone(),
-            version: "1.0".into(),
+            network_guid: osc.then(|| fresh_guid().to_string()),
+            url: osc.then(|| args.url.clone()),
+            version: osc.then(|| "1.0".to_string()),
+            description: (!osc).then(|| match args.template.as_str() {
+                "mapi-session" => format!("{} (a test double of MAPI's IMAPISession)", title_case(&name)),
+                _ => format!("{} COM server", title_case(&name)),
+            }),
         },
         input: InputSection {
             idl: args.inputs.iter().map(|p| inputs::relative_to(dir, p)).collect(),
             include_dirs: args.include_dirs.iter().map(|p| inputs::relative_to(dir, p)).collect(),
+            implement: args
+                .implement
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
         },
     };
+    if args.template == "com-server" && (args.inputs.is_empty() || config.input.implement.is_empty()) {
+        return Err(Failure::usage(
+            "the com-server template needs --input FILE.idl and --implement IFoo[,IBar..]\n  = example: oscgen new my-server --template com-server --input my.idl --implement IFoo",
+        ));
+    }
     // Check the inputs exist before anything is written, with the paths the user typed.
     for input in &args.inputs {
         if !input.is_file() {
@@ -116,7 +139,7 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
         "Created {} ({} files) for {}.",
         dir.display(),
         changes.len(),
-        config.provider.network_name
+        config.network_name()
     );
     let _ = writeln!(out, "Next: cd {} && cargo test", dir.display());
     Ok(ExitCode::SUCCESS)
@@ -185,21 +208,11 @@ fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, 
     write::apply(dir, &plan, mode).map_err(|e| Failure::usage(e.to_string()))
 }
 
-fn words(name: &str) -> impl Iterator<Item = &str> {
-    name.split(['-', '_']).filter(|w| !w.is_empty())
-}
-
-fn capitalize(w: &str) -> String {
-    let mut c = w.chars();
-    c.next()
-        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-        .unwrap_or_default()
-}
-
-fn camel_case(name: &str) -> String {
-    words(name).map(capitalize).collect()
-}
-
+/// `My Provider` from `my-provider`.
 fn title_case(name: &str) -> String {
-    words(name).map(capitalize).collect::<Vec<_>>().join(" ")
+    name.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(camel_case)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

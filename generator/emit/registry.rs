@@ -1,73 +1,78 @@
-//! The registry entries of a provider: one list, from which both `DllRegisterServer`'s
-//! table (identity.rs) and `provider.reg` are made, so the two cannot disagree.
+//! The registry entries of a COM server: one list, from which both `DllRegisterServer`'s
+//! table (identity.rs) and the `.reg` file are made, so the two cannot disagree.
 
-use crate::project::config::Config;
+use crate::model::guid::Guid;
 
 /// One key under HKEY_CURRENT_USER and its values; a value name "" is the default value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegKey {
     pub path: String,
     pub entries: Vec<(String, String)>,
-    /// The values as regedit writes them (`@="..."`, `"Name"="..."`), for provider.reg.
+    /// The values as regedit writes them (`@="..."`, `"Name"="..."`), for the .reg file.
     pub values: Vec<String>,
 }
 
 /// Where the Social Connector looks for providers, per user.
 pub const SOCIAL_PROVIDERS: &str = r"Software\Microsoft\Office\Outlook\SocialConnector\SocialProviders";
 
-fn key(path: String, entries: &[(&str, &str)], dll_name: &str) -> RegKey {
-    let entries: Vec<(String, String)> = entries.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
-    let values = entries
-        .iter()
-        .map(|(name, value)| {
-            let value = reg_escape(&value.replace("{dll}", &format!(r"C:\path\to\{dll_name}")));
-            if name.is_empty() {
-                format!("@=\"{value}\"")
-            } else {
-                format!("\"{}\"=\"{value}\"", reg_escape(name))
-            }
-        })
-        .collect();
-    RegKey { path, entries, values }
+/// What registration writes and removes; built from the pieces below.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Registration {
+    pub keys: Vec<RegKey>,
+    /// The key trees unregistration removes: the ones registration created, nothing above.
+    pub trees: Vec<String>,
+    dll_name: String,
+}
+
+impl Registration {
+    pub fn new(dll_name: &str) -> Registration {
+        Registration {
+            dll_name: dll_name.to_string(),
+            ..Registration::default()
+        }
+    }
+
+    fn key(&mut self, path: String, entries: &[(&str, &str)]) {
+        let entries: Vec<(String, String)> = entries.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        let values = entries
+            .iter()
+            .map(|(name, value)| {
+                let value = reg_escape(&value.replace("{dll}", &format!(r"C:\path\to\{}", self.dll_name)));
+                if name.is_empty() {
+                    format!("@=\"{value}\"")
+                } else {
+                    format!("\"{}\"=\"{value}\"", reg_escape(name))
+                }
+            })
+            .collect();
+        self.keys.push(RegKey { path, entries, values });
+    }
+
+    /// The COM class: CLSID with its in-process server (free-threaded: Both), and the ProgID.
+    pub fn com_class(&mut self, clsid: Guid, prog_id: &str, description: &str) {
+        let clsid = clsid.braced_upper();
+        self.key(format!(r"Software\Classes\CLSID\{clsid}"), &[("", description)]);
+        self.key(
+            format!(r"Software\Classes\CLSID\{clsid}\InprocServer32"),
+            &[("", "{dll}"), ("ThreadingModel", "Both")],
+        );
+        self.key(format!(r"Software\Classes\CLSID\{clsid}\ProgID"), &[("", prog_id)]);
+        self.key(format!(r"Software\Classes\{prog_id}"), &[("", description)]);
+        self.key(format!(r"Software\Classes\{prog_id}\CLSID"), &[("", &clsid)]);
+        self.trees.push(format!(r"Software\Classes\CLSID\{clsid}"));
+        self.trees.push(format!(r"Software\Classes\{prog_id}"));
+    }
+
+    /// The key by which the Social Connector finds a provider.
+    pub fn social_provider(&mut self, prog_id: &str, friendly_name: &str, url: &str) {
+        self.key(
+            format!(r"{SOCIAL_PROVIDERS}\{prog_id}"),
+            &[("FriendlyName", friendly_name), ("Url", url)],
+        );
+        self.trees.push(format!(r"{SOCIAL_PROVIDERS}\{prog_id}"));
+    }
 }
 
 fn reg_escape(s: &str) -> String {
     s.replace('\\', r"\\").replace('"', "\\\"")
-}
-
-/// The keys and values registration writes for an OSC provider.
-pub fn osc_keys(config: &Config) -> Vec<RegKey> {
-    let clsid = config.clsid().braced_upper();
-    let prog_id = config.provider.prog_id.as_str();
-    let description = format!("{} Outlook Social Connector provider", config.provider.network_name);
-    let dll = format!("{}.dll", config.project.name.replace('-', "_"));
-    let key = |path: String, entries: &[(&str, &str)]| key(path, entries, &dll);
-    vec![
-        key(format!(r"Software\Classes\CLSID\{clsid}"), &[("", &description)]),
-        key(
-            format!(r"Software\Classes\CLSID\{clsid}\InprocServer32"),
-            &[("", "{dll}"), ("ThreadingModel", "Both")],
-        ),
-        key(format!(r"Software\Classes\CLSID\{clsid}\ProgID"), &[("", prog_id)]),
-        key(format!(r"Software\Classes\{prog_id}"), &[("", &description)]),
-        key(format!(r"Software\Classes\{prog_id}\CLSID"), &[("", &clsid)]),
-        key(
-            format!(r"{SOCIAL_PROVIDERS}\{prog_id}"),
-            &[
-                ("FriendlyName", &config.provider.network_name),
-                ("Url", &config.provider.url),
-            ],
-        ),
-    ]
-}
-
-/// The key trees unregistration removes: the ones registration created, nothing above.
-pub fn osc_trees(config: &Config) -> Vec<String> {
-    let clsid = config.clsid().braced_upper();
-    let prog_id = &config.provider.prog_id;
-    vec![
-        format!(r"Software\Classes\CLSID\{clsid}"),
-        format!(r"Software\Classes\{prog_id}"),
-        format!(r"{SOCIAL_PROVIDERS}\{prog_id}"),
-    ]
 }

@@ -10,6 +10,9 @@ use crate::model::guid::Guid;
 
 pub const FILE_NAME: &str = "oscgen.toml";
 
+/// The kinds of project oscgen writes.
+pub const TEMPLATES: &[&str] = &["osc-provider", "mapi-session", "com-server"];
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -28,20 +31,28 @@ pub struct ProjectSection {
     pub template: String,
 }
 
+/// The COM class the DLL serves; the OSC keys only for the osc-provider template.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSection {
     /// The social network's display name (get_SocialNetworkName, FriendlyName).
-    pub network_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_name: Option<String>,
     pub prog_id: String,
-    /// The provider's COM class ID.
+    /// The COM class ID of the object the DLL serves.
     pub clsid: String,
     /// The social network's GUID (get_SocialNetworkGuid).
-    pub network_guid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_guid: Option<String>,
     /// The network's site (get_DefaultSiteUrls, the registry's Url value).
-    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// The provider's version (get_Version), "Major.Minor".
-    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// What the COM class is, for the registry's description (non-OSC templates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -53,6 +64,9 @@ pub struct InputSection {
     /// Include directories for imports, relative to the project.
     #[serde(default)]
     pub include_dirs: Vec<String>,
+    /// The interfaces the server object implements (com-server template).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implement: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,26 +101,53 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        for (key, value) in [
-            ("provider.clsid", &self.provider.clsid),
-            ("provider.network_guid", &self.provider.network_guid),
-        ] {
-            value.parse::<Guid>().map_err(|e| format!("`{key}`: {e}"))?;
-        }
-        if self.provider.clsid.parse::<Guid>().ok() == self.provider.network_guid.parse::<Guid>().ok() {
-            return Err("`provider.clsid` and `provider.network_guid` must differ".into());
-        }
+        self.provider
+            .clsid
+            .parse::<Guid>()
+            .map_err(|e| format!("`provider.clsid`: {e}"))?;
         if !crate_name_ok(&self.project.name) {
             return Err(format!(
                 "`project.name` = {:?} is not a valid crate name (letters, digits, `-` and `_`, starting with a letter)",
                 self.project.name
             ));
         }
-        if self.project.template != "osc-provider" {
-            return Err(format!(
-                "`project.template` = {:?}: the known template is \"osc-provider\"",
-                self.project.template
-            ));
+        match self.project.template.as_str() {
+            "osc-provider" => {
+                for (key, value) in [
+                    ("provider.network_name", &self.provider.network_name),
+                    ("provider.network_guid", &self.provider.network_guid),
+                    ("provider.url", &self.provider.url),
+                    ("provider.version", &self.provider.version),
+                ] {
+                    if value.is_none() {
+                        return Err(format!("`{key}` is required by the osc-provider template"));
+                    }
+                }
+                let network = self.provider.network_guid.as_deref().unwrap_or_default();
+                let network: Guid = network.parse().map_err(|e| format!("`provider.network_guid`: {e}"))?;
+                if network == self.clsid() {
+                    return Err("`provider.clsid` and `provider.network_guid` must differ".into());
+                }
+            }
+            "mapi-session" => {}
+            "com-server" => {
+                if self.input.idl.is_empty() {
+                    return Err("`input.idl` must name the IDL or WinMD files of the com-server template".into());
+                }
+                if self.input.implement.is_empty() {
+                    return Err("`input.implement` must name the interfaces the com-server object implements".into());
+                }
+            }
+            other => {
+                return Err(format!(
+                    "`project.template` = {other:?}: the templates are {}",
+                    TEMPLATES
+                        .iter()
+                        .map(|t| format!("\"{t}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
         }
         Ok(())
     }
@@ -115,8 +156,13 @@ impl Config {
         self.provider.clsid.parse().expect("validated")
     }
 
-    pub fn network_guid(&self) -> Guid {
-        self.provider.network_guid.parse().expect("validated")
+    /// The social network's GUID; only the osc-provider template has one.
+    pub fn network_guid(&self) -> Option<Guid> {
+        self.provider.network_guid.as_deref().and_then(|g| g.parse().ok())
+    }
+
+    pub fn network_name(&self) -> &str {
+        self.provider.network_name.as_deref().unwrap_or(&self.project.name)
     }
 
     /// The file's text, with a header saying what it is.
@@ -181,12 +227,13 @@ mod tests {
                 template: "osc-provider".into(),
             },
             provider: ProviderSection {
-                network_name: "Contoso".into(),
+                network_name: Some("Contoso".into()),
                 prog_id: "ContosoSocial.Provider".into(),
                 clsid: "7d1c9a3e-0000-4000-8000-000000000001".into(),
-                network_guid: "7d1c9a3e-0000-4000-8000-000000000002".into(),
-                url: "https://www.contoso.com/".into(),
-                version: "1.0".into(),
+                network_guid: Some("7d1c9a3e-0000-4000-8000-000000000002".into()),
+                url: Some("https://www.contoso.com/".into()),
+                version: Some("1.0".into()),
+                description: None,
             },
             input: InputSection::default(),
         }

@@ -11,15 +11,23 @@ use crate::source::SourceMap;
 /// Where the project's interfaces come from, in words, for generated file headers.
 pub fn describe(config: &Config) -> String {
     if config.input.idl.is_empty() {
-        "oscgen's built-in OSC metadata (osc.idl)".to_string()
+        format!("oscgen's built-in metadata ({})", builtin_for(config))
     } else {
         config.input.idl.join(", ")
     }
 }
 
+/// The built-in metadata a template uses when oscgen.toml names no input.
+fn builtin_for(config: &Config) -> &'static str {
+    match config.project.template.as_str() {
+        "mapi-session" => "mapi.idl",
+        _ => "osc.idl",
+    }
+}
+
 pub fn load(sources: &mut SourceMap, config: &Config, root: &Path) -> Result<Model, idl::Error> {
     let mut inputs: Vec<Input> = if config.input.idl.is_empty() {
-        vec![Input::Builtin("osc.idl".into())]
+        vec![Input::Builtin(builtin_for(config).into())]
     } else {
         config.input.idl.iter().map(|p| Input::File(resolve(root, p))).collect()
     };

@@ -72,6 +72,8 @@ pub fn bindings(model: &Model, names: &[String], header: &[&str]) -> Result<Stri
         use windows_core::IUnknown;
         /// A null out-pointer was passed.
         pub const E_POINTER: windows_core::HRESULT = windows_core::HRESULT(0x80004003_u32 as i32);
+        /// Not implemented.
+        pub const E_NOTIMPL: windows_core::HRESULT = windows_core::HRESULT(0x80004001_u32 as i32);
         /// Returned instead of unwinding when a method panics.
         pub const E_UNEXPECTED: windows_core::HRESULT = windows_core::HRESULT(0x8000FFFF_u32 as i32);
         #(#items)*

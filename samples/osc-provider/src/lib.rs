@@ -35,8 +35,7 @@ pub extern "system" fn DllCanUnloadNow() -> HRESULT {
     generated::server::can_unload_now()
 }
 
-/// `regsvr32 osc_provider.dll`: registers the COM class and the Social Connector provider
-/// for the current user.
+/// `regsvr32 osc_provider.dll`: registers the COM class and the Social Connector provider for the current user.
 #[unsafe(no_mangle)]
 pub extern "system" fn DllRegisterServer() -> HRESULT {
     generated::identity::register().map_or_else(|e| e.code(), |()| HRESULT(0))

@@ -1,4 +1,4 @@
-//! {{ network_name }}: an Outlook Social Connector provider, as an in-process COM server.
+//! {{ title }}
 //!
 //! Written once by `oscgen new`; this file is yours. The four DLL exports below are what
 //! COM and regsvr32 call; each hands over to code in `generated/`, which oscgen owns and
@@ -14,10 +14,9 @@ use core::ffi::c_void;
 use windows_core::{GUID, HRESULT};
 
 pub mod generated;
-pub mod person;
-pub mod profile;
-pub mod provider;
-pub mod session;
+{%- for module in modules %}
+pub mod {{ module }};
+{%- endfor %}
 
 /// COM asks for the class factory of a CLSID this DLL serves.
 ///
@@ -35,8 +34,7 @@ pub extern "system" fn DllCanUnloadNow() -> HRESULT {
     generated::server::can_unload_now()
 }
 
-/// `regsvr32 {{ dll_name }}`: registers the COM class and the Social Connector provider
-/// for the current user.
+/// `regsvr32 {{ dll_name }}`: registers {{ registers }} for the current user.
 #[unsafe(no_mangle)]
 pub extern "system" fn DllRegisterServer() -> HRESULT {
     generated::identity::register().map_or_else(|e| e.code(), |()| HRESULT(0))

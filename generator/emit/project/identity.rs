@@ -1,0 +1,91 @@
+//! `src/generated/identity.rs`: the CLSIDs, ProgID and registry entries of oscgen.toml.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::format;
+use crate::emit::project::{Class, OWNED_HEADER};
+use crate::emit::registry::Registration;
+use crate::model::guid::Guid;
+use crate::project::config::Config;
+
+pub fn guid_tokens(g: Guid) -> TokenStream {
+    let hex = format!("{:032x}", g.0);
+    let lit: proc_macro2::Literal = format!(
+        "0x{}_{}_{}_{}_{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+    .parse()
+    .expect("literal");
+    quote!(windows_core::GUID::from_u128(#lit))
+}
+
+pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registration, extra: TokenStream) -> String {
+    let prog_id = &config.provider.prog_id;
+    let class_consts = classes.iter().map(|c| {
+        let name = format_ident!("{}", c.const_name);
+        let guid = guid_tokens(c.clsid);
+        quote! {
+            /// A COM class ID this DLL serves (oscgen.toml `provider.clsid`).
+            pub const #name: windows_core::GUID = #guid;
+        }
+    });
+    let creators: Vec<_> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, _)| format_ident!("create{}", i))
+        .collect();
+    let class_entries = classes.iter().zip(&creators).map(|(c, f)| {
+        let name = format_ident!("{}", c.const_name);
+        quote!(Class { clsid: #name, create: #f })
+    });
+    let creator_fns = classes.iter().zip(&creators).map(|(c, f)| {
+        let path: syn::Path = syn::parse_str(&c.create_path).expect("type path");
+        quote! {
+            fn #f() -> windows_core::IUnknown {
+                #path::default().into()
+            }
+        }
+    });
+    let values = registration.keys.iter().flat_map(|k| {
+        k.entries.iter().map(move |(name, value)| {
+            let key = &k.path;
+            quote!(RegValue { key: #key, name: #name, value: #value })
+        })
+    });
+    let trees = &registration.trees;
+    let tokens = quote! {
+        use super::registry::{self, RegValue};
+        use super::server::Class;
+
+        #(#class_consts)*
+        pub const PROG_ID: &str = #prog_id;
+        #extra
+
+        /// The classes DllGetClassObject serves.
+        pub const CLASSES: &[Class] = &[#(#class_entries),*];
+
+        #(#creator_fns)*
+
+        /// Every value DllRegisterServer writes under HKEY_CURRENT_USER.
+        pub const REGISTRY_VALUES: &[RegValue] = &[#(#values),*];
+        /// The keys DllUnregisterServer removes: exactly the ones registration created.
+        pub const REGISTRY_TREES: &[&str] = &[#(#trees),*];
+
+        /// Registers the server for the current user.
+        pub fn register() -> windows_core::Result<()> {
+            registry::register(REGISTRY_VALUES, &registry::dll_path()?)
+        }
+
+        /// Removes what [`register`] wrote.
+        pub fn unregister() -> windows_core::Result<()> {
+            registry::unregister(REGISTRY_TREES)
+        }
+    };
+    format::rust_file(&[OWNED_HEADER, "", "This server's identity, from oscgen.toml."], tokens)
+        .expect("identity tokens parse")
+}

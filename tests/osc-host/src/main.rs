@@ -1,0 +1,43 @@
+//! osc-host: does with a provider DLL what Outlook's Social Connector does, to test a
+//! generated provider under Wine (scripts/windows-lane.sh) or on Windows.
+//!
+//! ```text
+//! osc-host.exe --xml-dir DIR [--prog-id PROGID]
+//! ```
+//!
+//! After `regsvr32 provider.dll` it finds the provider under
+//! HKCU\Software\Microsoft\Office\Outlook\SocialConnector\SocialProviders, resolves its
+//! ProgID to a CLSID, creates it with CoCreateInstance and runs the call sequences of
+//! osc-interfaces.md 3.2, following what GetCapabilities declares. One line per step,
+//! `PASS`/`FAIL`, the method and its HRESULT; exit code 1 if any step failed. Every XML
+//! document received is written to DIR for schema validation.
+//!
+//! The interfaces are the provider's own generated bindings (see build.rs); the DLL is
+//! reached through COM only, never linked.
+
+mod hash;
+mod xml;
+
+#[cfg(windows)]
+mod com;
+#[cfg(windows)]
+mod host;
+#[cfg(windows)]
+mod registry;
+
+#[cfg(windows)]
+#[allow(clippy::all, unused)]
+mod provider {
+    //! The provider's generated `bindings` and `oleaut` modules (paths written by build.rs).
+    include!(concat!(env!("OUT_DIR"), "/provider_modules.rs"));
+}
+
+fn main() {
+    #[cfg(windows)]
+    std::process::exit(host::main());
+    #[cfg(not(windows))]
+    {
+        eprintln!("osc-host is a Windows program: build it with --target x86_64-pc-windows-gnu, run it on Windows or Wine");
+        std::process::exit(2);
+    }
+}
