@@ -54,31 +54,78 @@ fn tree(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The golden test: from the sample's oscgen.toml alone, `generate` reproduces the
-/// committed sample byte for byte (every generated and every initial user file).
+/// The golden test: from each sample's oscgen.toml (and its own idl/) alone, `generate`
+/// reproduces the committed sample byte for byte: every generated and every initial user file.
 #[test]
-fn generate_from_oscgen_toml_reproduces_the_sample() {
-    let sample = repo().join("samples/osc-provider");
-    let dir = scratch("golden");
-    fs::create_dir_all(&dir).unwrap();
-    fs::copy(sample.join("oscgen.toml"), dir.join("oscgen.toml")).unwrap();
-    let out = oscgen(&["generate", dir.to_str().unwrap()], None);
-    assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(tree(&dir), tree(&sample));
-    for file in tree(&sample) {
-        assert!(
-            fs::read(dir.join(&file)).unwrap() == fs::read(sample.join(&file)).unwrap(),
-            "{} differs",
-            file.display()
-        );
+fn generate_from_oscgen_toml_reproduces_every_sample() {
+    let mut samples: Vec<PathBuf> = fs::read_dir(repo().join("samples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("oscgen.toml").is_file())
+        .collect();
+    samples.sort();
+    assert!(samples.len() >= 3, "{samples:?}");
+    for sample in samples {
+        let name = sample.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = scratch(&format!("golden-{name}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::copy(sample.join("oscgen.toml"), dir.join("oscgen.toml")).unwrap();
+        if sample.join("idl").is_dir() {
+            fs::create_dir_all(dir.join("idl")).unwrap();
+            for entry in fs::read_dir(sample.join("idl")).unwrap() {
+                let path = entry.unwrap().path();
+                fs::copy(&path, dir.join("idl").join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        let out = oscgen(&["generate", dir.to_str().unwrap()], None);
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        assert_eq!(tree(&dir), tree(&sample), "{name}");
+        for file in tree(&sample) {
+            assert!(
+                fs::read(dir.join(&file)).unwrap() == fs::read(sample.join(&file)).unwrap(),
+                "{name}: {} differs",
+                file.display()
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
-fn the_committed_sample_is_up_to_date() {
-    let out = oscgen(&["generate", "--check", "samples/osc-provider"], Some(repo()));
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+fn the_committed_samples_are_up_to_date() {
+    for sample in ["samples/osc-provider", "samples/mapi-session", "samples/com-server"] {
+        let out = oscgen(&["generate", "--check", sample], Some(repo()));
+        assert_eq!(out.status.code(), Some(0), "{sample}: {}", text(&out));
+    }
+}
+
+#[test]
+fn com_server_needs_inputs_and_known_interfaces() {
+    let dir = scratch("com-bad");
+    let out = oscgen(&["new", dir.to_str().unwrap(), "--template", "com-server"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("--implement"), "{}", text(&out));
+    let idl = repo().join("samples/com-server/idl/calculator.idl");
+    let out = oscgen(
+        &[
+            "new",
+            dir.to_str().unwrap(),
+            "--template",
+            "com-server",
+            "--input",
+            idl.to_str().unwrap(),
+            "--implement",
+            "INope",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("`INope` is not an interface the input declares"),
+        "{}",
+        text(&out)
+    );
+    assert!(!dir.exists());
 }
 
 #[test]

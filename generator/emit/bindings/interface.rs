@@ -434,3 +434,18 @@ pub fn impl_signature(mapper: &mut TypeMapper, method: &Method) -> TokenStream {
 pub fn returns_result(mapper: &mut TypeMapper, method: &Method) -> bool {
     !matches!(MethodShape::new(mapper, method).ret, RetShape::Raw(_))
 }
+
+/// A call of the caller wrapper with neutral arguments (an empty BSTR, no interface,
+/// zeroes and null pointers), for tests through the vtable; and whether it returns a
+/// `Result`.
+pub fn default_call(mapper: &mut TypeMapper, method: &Method, receiver: &TokenStream) -> (TokenStream, bool) {
+    let m = MethodShape::new(mapper, method);
+    let n = &m.name;
+    let args = m.params.iter().map(|(_, s)| match s {
+        ParamShape::Bstr => quote!(&BSTR::new()),
+        ParamShape::Interface(_) => quote!(None),
+        ParamShape::Plain(_) => quote!(core::mem::zeroed()),
+    });
+    let is_result = !matches!(m.ret, RetShape::Raw(_));
+    (quote!(#receiver.#n(#(#args),*)), is_result)
+}

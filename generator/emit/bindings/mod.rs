@@ -3,7 +3,7 @@
 mod interface;
 pub mod types;
 
-pub use interface::{impl_signature, returns_result};
+pub use interface::{default_call, impl_signature, returns_result};
 
 use quote::quote;
 

@@ -286,6 +286,12 @@ impl<'m> TypeMapper<'m> {
 
     fn declaration(&mut self, name: &str) -> TokenStream {
         let id = ident(name);
+        // Pointer-sized on every target, whatever width an IDL stand-in gives them.
+        match name {
+            "ULONG_PTR" | "UINT_PTR" | "DWORD_PTR" | "SIZE_T" => return quote!(pub type #id = usize;),
+            "LONG_PTR" | "INT_PTR" | "SSIZE_T" => return quote!(pub type #id = isize;),
+            _ => {}
+        }
         let Some(def) = self.model.type_def(name) else {
             return quote!(#[repr(C)] pub struct #id { _opaque: [u8; 0] });
         };

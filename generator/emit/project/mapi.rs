@@ -1,10 +1,110 @@
-//! The `mapi-session` template.
+//! The `mapi-session` template: a fake IMAPISession, with bindings for every interface the
+//! session hands out, so the same project also serves as a client of real MAPI.
 
-use crate::emit::project::Error;
+use askama::Template;
+
+use crate::emit::project::osc::LibRs;
+use crate::emit::project::{Class, Error, ObjectSpec, Project, render};
+use crate::emit::registry::Registration;
+use crate::emit::stubs::KnowledgeBase;
 use crate::model::Model;
 use crate::project::config::Config;
-use crate::project::plan::Plan;
+use crate::project::plan::{Ownership, Plan};
 
-pub fn plan(_model: &Model, _config: &Config, _inputs: &str) -> Result<Plan, Error> {
-    Err(Error::UnknownImplement("mapi-session".into()))
+const STUBS: &str = include_str!("../../../templates/mapi-session/stubs.toml");
+
+const HELPERS: &[(&str, &str)] = &[];
+
+/// The MAPI error codes the template's own code uses.
+const MAPI_CONSTANTS: &[&str] = &["MAPI_E_NO_SUPPORT", "MAPI_E_NOT_FOUND", "MAPI_E_INVALID_PARAMETER"];
+
+#[derive(Template)]
+#[template(path = "mapi-session/src/session.rs", escape = "none")]
+struct SessionRs<'a> {
+    imports: &'a str,
+    impls: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mapi-session/tests/session.rs", escape = "none")]
+struct TestsRs<'a> {
+    crate_ident: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mapi-session/README.md", escape = "none")]
+struct ReadmeMd<'a> {
+    title: &'a str,
+    dll_name: &'a str,
+    oscgen_version: &'a str,
+    clsid_braced: &'a str,
+    prog_id: &'a str,
+}
+
+pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<Plan, Error> {
+    Project::require_interfaces(model, "mapi-session", &["IMAPISession"])?;
+    // Every interface of the input gets bindings: the session's and the ones it hands out.
+    let bound: Vec<String> = model.root_interfaces().map(|i| i.name.clone()).collect();
+    let mut p = Project::new(model, config, bound)?;
+    p.require_constants("mapi-session", MAPI_CONSTANTS)?;
+    let title = config
+        .provider
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("{} (a fake IMAPISession)", config.project.name));
+    let mut registration = Registration::new(&p.dll_name);
+    registration.com_class(config.clsid(), &config.provider.prog_id, &title);
+    let classes = [Class {
+        const_name: "CLSID_SESSION".into(),
+        clsid: config.clsid(),
+        create_path: "crate::session::Session".into(),
+    }];
+    p.generated_files(
+        inputs_description,
+        &classes,
+        &registration,
+        proc_macro2::TokenStream::new(),
+        "server.reg",
+    )?;
+    p.common_user_files(&title)?;
+    let readme = render(
+        "README.md",
+        &ReadmeMd {
+            title: &title,
+            dll_name: &p.dll_name,
+            oscgen_version: p.version,
+            clsid_braced: &config.clsid().braced_upper(),
+            prog_id: &config.provider.prog_id,
+        },
+    )?;
+    p.plan.add("README.md", readme, Ownership::User);
+    let lib = render(
+        "lib.rs",
+        &LibRs {
+            title: &format!("{title}: an in-process COM server."),
+            dll_name: &p.dll_name,
+            modules: &["session"],
+            registers: "the fake session's COM class",
+        },
+    )?;
+    p.plan.add("src/lib.rs", lib, Ownership::User);
+    let tests = render(
+        "tests/session.rs",
+        &TestsRs {
+            crate_ident: &p.crate_ident,
+        },
+    )?;
+    p.plan.add("tests/session.rs", tests, Ownership::User);
+    let knowledge =
+        KnowledgeBase::parse(STUBS, "MAPI_E_NO_SUPPORT").expect("templates/mapi-session/stubs.toml is valid");
+    let objects = [ObjectSpec {
+        file: "src/session.rs".into(),
+        type_name: "Session".into(),
+        implements: vec!["IMAPISession".into()],
+    }];
+    let render_object = |_: &ObjectSpec, imports: &str, impls: &str| -> Result<String, Error> {
+        render("src/session.rs", &SessionRs { imports, impls })
+    };
+    p.objects(&objects, &knowledge, HELPERS, &render_object)?;
+    Ok(p.plan)
 }

@@ -1,0 +1,80 @@
+//! The COM object this DLL serves: IScientific, IHistory.
+//!
+//! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
+//! you wrote: when an interface gains a method, it only adds that method's stub.
+use crate::generated::bindings::{E_NOTIMPL, ICalculator, ICalculator_Impl, IHistory, IHistory_Impl, IScientific, IScientific_Impl, LONG, ULONG};
+use crate::generated::oleaut::{BSTR, SAFEARRAY, VARIANT_BOOL};
+use windows_core::{Ref, Result};
+use windows_core::implement;
+
+use crate::generated::server::ModuleRef;
+
+/// Created by the class factory for the CLSID in oscgen.toml. Any thread may call it
+/// (ThreadingModel=Both): keep its state behind locks.
+#[implement(IScientific, IHistory)]
+#[derive(Default)]
+pub struct ComServer {
+    _module: ModuleRef,
+}
+
+impl ICalculator_Impl for ComServer_Impl {
+    /// TODO: implement ICalculator::Add.
+    fn Add(&self, a: LONG, b: LONG) -> Result<LONG> {
+        let _ = (a, b);
+        Err(E_NOTIMPL.into())
+    }
+
+    /// TODO: implement ICalculator::Divide.
+    fn Divide(&self, dividend: f64, divisor: f64) -> Result<f64> {
+        let _ = (dividend, divisor);
+        Err(E_NOTIMPL.into())
+    }
+
+    /// TODO: implement ICalculator::get_Precision.
+    fn get_Precision(&self) -> Result<ULONG> {
+        Err(E_NOTIMPL.into())
+    }
+
+    /// TODO: implement ICalculator::put_Precision.
+    fn put_Precision(&self, digits: ULONG) -> Result<()> {
+        let _ = digits;
+        Err(E_NOTIMPL.into())
+    }
+}
+
+impl IScientific_Impl for ComServer_Impl {
+    /// TODO: implement IScientific::Power.
+    fn Power(&self, base: f64, exponent: f64) -> Result<f64> {
+        let _ = (base, exponent);
+        Err(E_NOTIMPL.into())
+    }
+
+    /// TODO: implement IScientific::Describe.
+    fn Describe(&self, expression: &BSTR) -> Result<BSTR> {
+        let _ = expression;
+        Err(E_NOTIMPL.into())
+    }
+}
+
+impl IHistory_Impl for ComServer_Impl {
+    /// TODO: implement IHistory::Entries.
+    fn Entries(&self) -> Result<*mut SAFEARRAY> {
+        Err(E_NOTIMPL.into())
+    }
+
+    /// TODO: implement IHistory::Clear.
+    fn Clear(&self) -> Result<()> {
+        Err(E_NOTIMPL.into())
+    }
+
+    /// TODO: implement IHistory::Calculator.
+    fn Calculator(&self) -> Result<ICalculator> {
+        Err(E_NOTIMPL.into())
+    }
+
+    /// TODO: implement IHistory::Replay.
+    fn Replay(&self, target: Ref<'_, ICalculator>, verbose: VARIANT_BOOL) -> Result<()> {
+        let _ = (target, verbose);
+        Err(E_NOTIMPL.into())
+    }
+}

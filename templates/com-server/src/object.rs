@@ -1,0 +1,18 @@
+//! The COM object this DLL serves: {{ implement_list }}.
+//!
+//! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
+//! you wrote: when an interface gains a method, it only adds that method's stub.
+{{ imports }}
+use windows_core::implement;
+
+use crate::generated::server::ModuleRef;
+
+/// Created by the class factory for the CLSID in oscgen.toml. Any thread may call it
+/// (ThreadingModel=Both): keep its state behind locks.
+#[implement({{ implement_list }})]
+#[derive(Default)]
+pub struct {{ type_name }} {
+    _module: ModuleRef,
+}
+
+{{ impls }}

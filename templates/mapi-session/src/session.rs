@@ -1,0 +1,70 @@
+//! A fake MAPI session: IMAPISession for testing MAPI clients without Outlook.
+//!
+//! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
+//! you wrote: when the interface gains a method, it only adds that method's stub.
+{{ imports }}
+use std::sync::{Mutex, MutexGuard};
+
+use windows_core::implement;
+
+use crate::generated::server::ModuleRef;
+
+/// Any thread may call the session (ThreadingModel=Both), so its state sits behind a lock.
+#[implement(IMAPISession)]
+#[derive(Default)]
+pub struct Session {
+    state: Mutex<State>,
+    _module: ModuleRef,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub logged_off: bool,
+    connections: Vec<usize>,
+    issued: usize,
+}
+
+/// Connections and form tokens use the high half of a 64-bit value, so a caller that keeps
+/// only 32 bits (ULONG instead of ULONG_PTR) sees a different number.
+const HIGH_BITS: usize = if cfg!(target_pointer_width = "64") { 0x5E55_0000_0000_0000 } else { 0x5E55_0000 };
+
+impl State {
+    fn advise(&mut self) -> usize {
+        self.issued += 1;
+        let connection = HIGH_BITS | self.issued;
+        self.connections.push(connection);
+        connection
+    }
+
+    fn unadvise(&mut self, connection: usize) -> Result<()> {
+        let before = self.connections.len();
+        self.connections.retain(|c| *c != connection);
+        if self.connections.len() == before { Err(MAPI_E_NOT_FOUND.into()) } else { Ok(()) }
+    }
+
+    fn form_token(&mut self) -> usize {
+        self.issued += 1;
+        HIGH_BITS | (self.issued << 4) | 0xF
+    }
+}
+
+impl Session {
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while the lock was held is already reported; the state is still usable.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The bytes of an entry ID (MAPI passes its size separately); empty for null.
+///
+/// # Safety
+/// `entry_id` must be null or point at `size` readable bytes.
+unsafe fn entry_id_bytes<'a>(size: ULONG, entry_id: LPENTRYID) -> &'a [u8] {
+    if entry_id.is_null() {
+        return &[];
+    }
+    // SAFETY: the caller guarantees `size` readable bytes.
+    unsafe { core::slice::from_raw_parts(entry_id as *const u8, size as usize) }
+}
+
+{{ impls }}
