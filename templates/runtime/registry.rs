@@ -46,7 +46,9 @@ mod backend {
 
     const GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS: u32 = 4;
     const GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT: u32 = 2;
-    const ERROR_FILE_NOT_FOUND: u32 = 2;
+    /// HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), what windows-registry reports for a missing
+    /// key. Written out because windows-core 0.100's HRESULT has no `from_win32`.
+    const E_FILE_NOT_FOUND: windows_core::HRESULT = windows_core::HRESULT(0x8007_0002_u32 as i32);
 
     pub fn set(key: &str, name: &str, value: &str) -> Result<()> {
         windows_registry::CURRENT_USER.create(key)?.set_string(name, value)
@@ -55,7 +57,7 @@ mod backend {
     pub fn remove_tree(key: &str) -> Result<()> {
         match windows_registry::CURRENT_USER.remove_tree(key) {
             // Already gone is what unregistering wants.
-            Err(e) if e.code() == windows_core::HRESULT::from_win32(ERROR_FILE_NOT_FOUND) => Ok(()),
+            Err(e) if e.code() == E_FILE_NOT_FOUND => Ok(()),
             other => other,
         }
     }
