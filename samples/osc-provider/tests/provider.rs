@@ -178,3 +178,66 @@ fn registration_writes_the_provider_keys_and_unregistration_removes_them() {
     assert_eq!(DllUnregisterServer(), S_OK);
     assert!(snapshot().is_empty(), "unregistration removes exactly what registration wrote");
 }
+
+/// A panic in a method must not unwind into Outlook: the vtable entry catches it and answers
+/// E_UNEXPECTED. A null out-pointer gets E_POINTER before the method runs.
+#[test]
+fn panics_and_null_out_pointers_stay_inside_the_dll() {
+    use osc_provider::generated::bindings::{E_POINTER, E_UNEXPECTED, ISocialPerson_Impl};
+    use osc_provider::generated::oleaut::SAFEARRAY;
+    use windows_core::{Result, implement};
+
+    #[implement(ISocialPerson)]
+    struct Panicking;
+
+    impl ISocialPerson_Impl for Panicking_Impl {
+        fn GetActivities(&self, _start_time: f64) -> Result<BSTR> {
+            panic!("a bug in a stub")
+        }
+        fn GetFriendsAndColleagues(&self) -> Result<BSTR> {
+            panic!("a bug in a stub")
+        }
+        fn GetFriendsAndColleaguesIDs(&self) -> Result<*mut SAFEARRAY> {
+            panic!("a bug in a stub")
+        }
+        fn GetPicture(&self) -> Result<*mut SAFEARRAY> {
+            panic!("a bug in a stub")
+        }
+        fn GetStatus(&self) -> Result<BSTR> {
+            panic!("a bug in a stub")
+        }
+        fn GetDetails(&self) -> Result<BSTR> {
+            Ok(BSTR::from("never reached with a null out-pointer"))
+        }
+    }
+
+    let person: ISocialPerson = Panicking.into();
+    let raw = person.as_raw();
+    unsafe {
+        let vtable = windows_core::Interface::vtable(&person);
+        let mut out: *mut c_void = core::ptr::null_mut();
+        assert_eq!((vtable.GetStatus)(raw, &mut out), E_UNEXPECTED);
+        assert!(out.is_null(), "the out-parameter is cleared, not left dangling");
+        assert_eq!((vtable.GetDetails)(raw, core::ptr::null_mut()), E_POINTER);
+        // The object is still usable after a caught panic.
+        assert_eq!((vtable.GetDetails)(raw, &mut out), S_OK);
+        drop(BSTR::from_raw(out as *const u16));
+    }
+}
+
+/// Text from the network can hold markup characters: the documents stay well-formed.
+#[test]
+fn xml_text_is_escaped() {
+    use osc_provider::generated::xml::XmlWriter;
+
+    let mut xml = XmlWriter::document("friends");
+    xml.open("person");
+    xml.element("userID", "<&>\"'");
+    xml.element("fullName", "Tom & \"Jerry\" <script>\u{1}\u{7}");
+    xml.close();
+    let text = xml.finish();
+    assert!(text.contains("<userID>&lt;&amp;&gt;&quot;&apos;</userID>"), "{text}");
+    assert!(!text.contains("<script>"), "{text}");
+    assert!(!text.contains('\u{1}'), "control characters cannot appear in XML 1.0: {text}");
+    save("escaped-friends.xml", &text);
+}
