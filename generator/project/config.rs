@@ -176,7 +176,10 @@ impl Config {
 }
 
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().to_string();
+    let mut message = e.message().trim_end().to_string();
+    if let Some(suggestion) = unknown_field_suggestion(&message) {
+        message.push_str(&format!(" (did you mean `{suggestion}`?)"));
+    }
     match e.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -184,6 +187,14 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
         }
         None => message,
     }
+}
+
+/// For serde's "unknown field `ulr`, expected one of `url`, ..." the closest expected field.
+fn unknown_field_suggestion(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    crate::diagnostic::closest(field, expected).map(str::to_string)
 }
 
 pub fn crate_name_ok(name: &str) -> bool {
@@ -249,7 +260,8 @@ mod tests {
     fn unknown_keys_and_bad_guids_are_errors_with_lines() {
         let text = sample().to_toml().replace("url =", "ulr =");
         let err = Config::parse(&text, "oscgen.toml").unwrap_err().to_string();
-        assert!(err.contains("ulr") && err.contains("line "), "{err}");
+        assert!(err.contains("ulr") && err.contains("line 13"), "{err}");
+        assert!(err.contains("did you mean `url`?"), "{err}");
         let text = sample()
             .to_toml()
             .replace("7d1c9a3e-0000-4000-8000-000000000001", "nope");
