@@ -128,6 +128,21 @@ fn com_server_needs_inputs_and_known_interfaces() {
     assert!(!dir.exists());
 }
 
+/// `oscgen new my-provider`, as the README says: a relative directory under the current one.
+#[test]
+fn new_and_generate_work_with_relative_paths() {
+    let cwd = scratch("relative");
+    fs::create_dir_all(&cwd).unwrap();
+    let out = oscgen(&["new", "my-provider"], Some(&cwd));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(cwd.join("my-provider/src/generated/bindings.rs").is_file());
+    let out = oscgen(&["generate", "--check"], Some(&cwd.join("my-provider")));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = oscgen(&["new", "nested/deeper/provider"], Some(&cwd));
+    assert!(out.status.success(), "{}", text(&out));
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
 #[test]
 fn new_writes_fresh_identity_and_generate_keeps_it() {
     let dir = scratch("identity");

@@ -228,7 +228,8 @@ fn stage_and_rename(root: &Path, changes: &[Change], journal: &mut Journal) -> R
 fn create_dirs(dir: &Path, journal: &mut Journal) -> Result<(), WriteError> {
     let mut missing = Vec::new();
     let mut cur = dir.to_path_buf();
-    while !cur.exists() {
+    // A relative path pops down to "", which is the current directory, not a directory to make.
+    while !cur.as_os_str().is_empty() && !cur.exists() {
         missing.push(cur.clone());
         if !cur.pop() {
             break;
