@@ -7,13 +7,14 @@
 #   OSCGEN_SKIP_WINDOWS_LANE=1 bash scripts/...     # skip locally (ignored when CI is set)
 #
 # Per sample: cross-build (release) for x86_64-pc-windows-gnu, check the four Dll* exports,
-# regsvr32, the OSC host simulator (tests/osc-host) through CoCreateInstance, every XML
-# document it received against the OSC 2013 schema, regsvr32 /u and a check that every key
-# of provider.reg is gone, then the sample's own `cargo test` with Wine as the target runner.
-# One line per check (PASS/FAIL), then `N passed, N failed`; non-zero exit on any failure.
+# regsvr32 and the keys of the project's .reg file, the OSC host simulator (tests/osc-host)
+# through CoCreateInstance, every XML document it received against the OSC 2013 schema,
+# regsvr32 /u and a check that every key is gone, then the sample's own `cargo test` with
+# Wine as cargo's target runner. One line per check (PASS/FAIL), then `N passed, N failed`;
+# non-zero exit on any failure. Needs root only to apt-get install what is missing.
 #
 # Everything built once (the Windows std sysroot, the Wine prefix, the bcryptprimitives
-# stand-in, cargo target dirs) lives under ${OSCGEN_WINCROSS_DIR:-~/.cache/oscgen-wincross},
+# stand-in, the cargo target dir, logs) lives under ${OSCGEN_WINCROSS_DIR:-~/.cache/oscgen-wincross},
 # outside the repository; the recipe behind it is ../shared/tools/wincross/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,7 @@ if [[ -n "${OSCGEN_SKIP_WINDOWS_LANE:-}" && "${OSCGEN_SKIP_WINDOWS_LANE}" != 0 ]
 fi
 
 TARGET=x86_64-pc-windows-gnu
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 CACHE=${OSCGEN_WINCROSS_DIR:-$HOME/.cache/oscgen-wincross}
 DEB_RUSTC=/usr/bin/rustc      # rustc-web: its std source (rust-web-src) matches it exactly
 DEB_CARGO=/usr/bin/cargo      # cargo-web; rustup's cargo would do too, with RUSTC=/usr/bin/rustc
@@ -40,12 +42,11 @@ HOST_DIR=$REPO/tests/osc-host
 
 passed=0
 failed=0
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f s", b - a }'; }
 pass() { echo "PASS $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 finish() {
-    local t
-    t=$(awk -v a="$T_START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-    echo "windows lane: ${t} s (caches in $CACHE)"
+    echo "windows lane: $(since "$T_START") (caches in $CACHE)"
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
@@ -91,12 +92,13 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || abort "setup: missing packages (${missing[*]}); as root: apt-get install --no-install-recommends ${missing[*]}"
     echo "== apt-get install ${missing[*]}"
+    t0=$(date +%s.%N)
     log=$CACHE/logs/apt.log
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
         show_log "$log"
         abort "setup: apt-get install ${missing[*]} (log: $log)"
     fi
-    pass "setup: installed ${missing[*]}"
+    pass "setup: installed ${missing[*]} ($(since "$t0"))"
 fi
 for f in "$DEB_RUSTC" "$DEB_CARGO" /usr/bin/x86_64-w64-mingw32-gcc /usr/bin/x86_64-w64-mingw32-objdump "$WINE" "$WINESERVER" /usr/bin/xmllint; do
     [ -x "$f" ] || abort "setup: $f is missing"
@@ -114,6 +116,7 @@ if [ "$(cat "$SYSROOT/.stamp" 2>/dev/null || true)" != "$RUSTC_VV" ]; then
     [ -f "$STD_SRC/sysroot/Cargo.toml" ] || abort "setup: no std source at $STD_SRC (package rust-web-src)"
     echo "== building std for $TARGET from $STD_SRC (once per rustc, about a minute)"
     log=$CACHE/logs/std-build.log
+    t0=$(date +%s.%N)
     rm -rf "$CACHE"/sysroot-* "$CACHE/stdtarget"
     # What x.py does for a std dist build, offline against Debian's vendored std crates:
     # -Zforce-unstable-if-unmarked as bootstrap passes, -Cembed-bitcode=yes so `lto = true`
@@ -136,17 +139,18 @@ if [ "$(cat "$SYSROOT/.stamp" 2>/dev/null || true)" != "$RUSTC_VV" ]; then
     echo "$RUSTC_VV" >"$SYSROOT.tmp/.stamp"
     mv "$SYSROOT.tmp" "$SYSROOT"
     rm -rf "$CACHE/stdtarget"
-    pass "setup: std for $TARGET built into $SYSROOT"
+    pass "setup: std for $TARGET built into $SYSROOT ($(since "$t0"))"
 fi
-ls "$SYSROOT/lib/rustlib/$TARGET/lib/"libstd-*.rlib "$SYSROOT/lib/rustlib/$TARGET/lib/"libtest-*.rlib >/dev/null 2>&1 \
+ls "$SYSROOT/lib/rustlib/$TARGET/lib/"libstd*.rlib "$SYSROOT/lib/rustlib/$TARGET/lib/"libtest-*.rlib >/dev/null 2>&1 \
     || abort "setup: sysroot $SYSROOT is incomplete (delete it and run again)"
 
 # The environment of every cargo run below. Target-specific variables only: a global
 # RUSTFLAGS would replace them (and apply to build scripts), so it is removed.
-unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_BUILD_TARGET CARGO_TARGET_DIR RUSTC_WRAPPER
+unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS RUSTDOCFLAGS CARGO_ENCODED_RUSTDOCFLAGS CARGO_BUILD_TARGET CARGO_TARGET_DIR RUSTC_WRAPPER
 export RUSTC=$DEB_RUSTC RUSTDOC=/usr/bin/rustdoc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTFLAGS="--sysroot=$SYSROOT"
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTDOCFLAGS="--sysroot=$SYSROOT"   # doctests, cross-run by Wine
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=$WINE
 export CARGO_TERM_COLOR=never
 
@@ -163,12 +167,13 @@ if [ "$(cat "$WINEPREFIX/.oscgen-wine-version" 2>/dev/null || true)" != "$WINE_V
     "$WINESERVER" -k >/dev/null 2>&1 || true
     rm -rf "$WINEPREFIX"
     log=$CACHE/logs/wineboot.log
+    t0=$(date +%s.%N)
     if ! { "$WINE" wineboot -i && "$WINESERVER" -w; } </dev/null >"$log" 2>&1; then
         show_log "$log"
         abort "setup: wineboot -i (log: $log)"
     fi
     echo "$WINE_VERSION" >"$WINEPREFIX/.oscgen-wine-version"
-    pass "setup: Wine prefix created ($WINE_VERSION)"
+    pass "setup: Wine prefix created, $WINE_VERSION ($(since "$t0"))"
 fi
 
 # Wine workaround 1: every Rust >= 1.78 Windows binary imports ProcessPrng from
@@ -213,20 +218,43 @@ fi
 "$WINESERVER" -k >/dev/null 2>&1 || true     # a server left by an interrupted run of this prefix
 "$WINESERVER" -p300 </dev/null >/dev/null 2>&1
 stop_wine() { "$WINESERVER" -k >/dev/null 2>&1 || true; }
-trap stop_wine EXIT
+new_lock=""   # a Cargo.lock that cargo created during this run, removed again
+on_exit() {
+    if [ -n "$new_lock" ]; then rm -f "$new_lock"; fi
+    stop_wine
+}
+trap on_exit EXIT
 "$WINE" cmd /c ver </dev/null >/dev/null 2>&1 || abort "setup: Wine does not start (WINEPREFIX=$WINEPREFIX)"
 
 # Runs a Windows program under Wine; output to a file, never a pipe.
 wine_run() { "$WINE" "$@" </dev/null; }
 winpath() { local p=$1; printf 'Z:%s' "${p//\//\\}"; }
-reg_exists() { wine_run reg query "$1" >/dev/null 2>&1; }
+# Queries or deletes many registry keys in one Wine process (a batch file): each Wine process
+# costs 50-300 ms. `reg_batch FILE query KEY..` prints "1 KEY" or "0 KEY" per key.
+reg_batch() {
+    local file=$1 op=$2 k
+    shift 2
+    {
+        printf '@echo off\r\n'
+        for k in "$@"; do
+            if [ "$op" = query ]; then
+                printf 'reg query "%s" >nul 2>&1\r\nif errorlevel 1 (echo 0 %s) else (echo 1 %s)\r\n' "$k" "$k" "$k"
+            else
+                printf 'reg delete "%s" /f >nul 2>&1\r\n' "$k"
+            fi
+        done
+    } >"$file"
+    wine_run cmd /c "$(winpath "$file")" >"$file.out" 2>/dev/null || true
+    tr -d '\r' <"$file.out"
+}
 
 ########################################################################################
 # 4. Each sample
 ########################################################################################
-for sdir in "${samples[@]}"; do
-    name=$(basename "$sdir")
-    tdir=$CACHE/target/$name
+# One target dir for all samples and the host: the dependencies are built once.
+tdir=$CACHE/target
+check_sample() {
+    local sdir=$1
     logs=$CACHE/logs/$name
     rm -rf "$logs"
     mkdir -p "$logs" "$tdir"
@@ -237,13 +265,13 @@ for sdir in "${samples[@]}"; do
         --message-format=json-render-diagnostics) >"$logs/build.json" 2>"$logs/build.log"; then
         show_log "$logs/build.log" 40
         fail "$name: cargo build --release --target $TARGET (log: $logs/build.log)"
-        continue
+        return 0
     fi
     dlls=$(grep '"reason":"compiler-artifact"' "$logs/build.json" | grep '"cdylib"' \
         | grep -o '"[^"]*\.dll"' | tr -d '"' | sort -u || true)
     if [ "$(printf '%s' "$dlls" | grep -c . || true)" != 1 ] || [ ! -f "$dlls" ]; then
         fail "$name: expected one cdylib .dll from the build, found: ${dlls:-none}"
-        continue
+        return 0
     fi
     dll=$dlls
     pass "$name: cargo build --release --target $TARGET -> $(basename "$dll") ($(stat -c %s "$dll") bytes)"
@@ -264,21 +292,27 @@ for sdir in "${samples[@]}"; do
         pass "$name: imports only system DLLs ($imports)"
     fi
 
-    # --- the registry keys registration writes, from provider.reg
+    # --- the registry keys registration writes, from the project's .reg file
+    reg_file=""
+    for f in provider.reg server.reg; do
+        if [ -f "$sdir/$f" ]; then reg_file=$sdir/$f; break; fi
+    done
     keys=()
-    if [ -f "$sdir/provider.reg" ]; then
-        while IFS= read -r k; do keys+=("$k"); done < <(sed -n 's/\r$//; s/^\[HKEY_CURRENT_USER\\\(.*\)\]$/HKCU\\\1/p' "$sdir/provider.reg")
+    if [ -n "$reg_file" ]; then
+        while IFS= read -r k; do keys+=("$k"); done < <(sed -n 's/\r$//; s/^\[HKEY_CURRENT_USER\\\(.*\)\]$/HKCU\\\1/p' "$reg_file")
     fi
     if [ ${#keys[@]} -eq 0 ]; then
-        fail "$name: no HKEY_CURRENT_USER keys in provider.reg"
-        continue
+        fail "$name: no HKEY_CURRENT_USER keys in provider.reg or server.reg"
+        return 0
     fi
+    reg_name=$(basename "$reg_file")
     clsid=$(grep -oiE 'CLSID\\\{[0-9a-f-]{36}\}' <<<"${keys[*]}" | head -n1 | sed 's/^CLSID\\//' || true)
-    prog_id=$(sed -n 's/\r$//; s/^\[HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\\([^\\]*\)\]$/\1/p' "$sdir/provider.reg" | head -n1)
-    if [ -z "$clsid" ] || [ -z "$prog_id" ]; then
-        fail "$name: provider.reg names no CLSID or no SocialProviders ProgID"
-        continue
+    if [ -z "$clsid" ]; then
+        fail "$name: $reg_name registers no CLSID"
+        return 0
     fi
+    # An OSC provider has a SocialProviders key; other templates get every check but the host.
+    prog_id=$(sed -n 's/\r$//; s/^\[HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\\([^\\]*\)\]$/\1/p' "$reg_file" | head -n1)
     # The trees registration creates: keys whose parent is not itself in the list.
     trees=()
     for k in "${keys[@]}"; do
@@ -288,7 +322,7 @@ for sdir in "${samples[@]}"; do
     done
     mirror="HKLM\\Software\\Classes\\CLSID\\$clsid"
     # Leftovers of an interrupted run would hide what this run's registration does.
-    for k in "${trees[@]}" "$mirror"; do wine_run reg delete "$k" /f >/dev/null 2>&1 || true; done
+    reg_batch "$logs/preclean.cmd" delete "${trees[@]}" "$mirror" >/dev/null
 
     # --- regsvr32 (DllRegisterServer), as a user would
     dll_win=$(winpath "$dll")
@@ -297,12 +331,11 @@ for sdir in "${samples[@]}"; do
     else
         fail "$name: regsvr32 $(basename "$dll") (exit $?)"
     fi
-    present=0
-    for k in "${keys[@]}"; do reg_exists "$k" && present=$((present + 1)); done
+    present=$(reg_batch "$logs/registered.cmd" query "${keys[@]}" | grep -c '^1 ' || true)
     if [ "$present" = ${#keys[@]} ]; then
-        pass "$name: registry has all ${#keys[@]} keys of provider.reg"
+        pass "$name: registry has all ${#keys[@]} keys of $reg_name"
     else
-        fail "$name: registry has $present of the ${#keys[@]} keys of provider.reg"
+        fail "$name: registry has $present of the ${#keys[@]} keys of $reg_name"
     fi
     inproc="HKCU\\Software\\Classes\\CLSID\\$clsid\\InprocServer32"
     wine_run reg query "$inproc" /ve >"$logs/inproc.txt" 2>&1 || true
@@ -315,15 +348,18 @@ for sdir in "${samples[@]}"; do
 
     # --- the OSC host simulator, against the registered DLL, through COM only
     host_ok=1
-    if ! OSC_HOST_SAMPLE="$sdir" "$DEB_CARGO" build --release --target "$TARGET" --target-dir "$tdir" \
-        --manifest-path "$HOST_DIR/Cargo.toml" >"$logs/host-build.log" 2>&1; then
+    if [ -z "$prog_id" ]; then
+        echo "    $reg_name has no SocialProviders key: $name is not an OSC provider, so no OSC host simulation"
+        host_ok=none
+    elif ! OSC_HOST_SAMPLE="$sdir" "$DEB_CARGO" build --release --target "$TARGET" --target-dir "$tdir" \
+        --locked --manifest-path "$HOST_DIR/Cargo.toml" >"$logs/host-build.log" 2>&1; then
         show_log "$logs/host-build.log" 40
         fail "$name: building tests/osc-host against $name's bindings (log: $logs/host-build.log)"
         host_ok=0
     fi
     xml_dir=$logs/xml
     mkdir -p "$xml_dir"
-    if [ $host_ok = 1 ]; then
+    if [ "$host_ok" = 1 ]; then
         host_rc=0
         wine_run "$tdir/$TARGET/release/osc-host.exe" --prog-id "$prog_id" --xml-dir "$(winpath "$xml_dir")" \
             >"$logs/host.log" 2>&1 || host_rc=$?
@@ -345,9 +381,9 @@ for sdir in "${samples[@]}"; do
 
     # --- every XML document the host received, against the OSC 2013 schema
     docs=("$xml_dir"/*.xml)
-    if [ $host_ok = 1 ] && [ ! -e "${docs[0]}" ]; then
+    if [ "$host_ok" = 1 ] && [ ! -e "${docs[0]}" ]; then
         fail "$name: schema: the host wrote no XML document to check"
-    elif [ $host_ok = 1 ]; then
+    elif [ "$host_ok" = 1 ]; then
         if [ ! -f "$XSD" ]; then
             fail "$name: schema: $XSD is missing (../shared/reference must sit beside the repository)"
         else
@@ -368,18 +404,18 @@ for sdir in "${samples[@]}"; do
     else
         fail "$name: regsvr32 /u $(basename "$dll") (exit $?)"
     fi
-    left=()
-    for k in "${keys[@]}"; do reg_exists "$k" && left+=("$k"); done
-    if [ ${#left[@]} = 0 ]; then
-        pass "$name: all ${#keys[@]} keys of provider.reg are gone after unregistration"
+    reg_batch "$logs/unregistered.cmd" query "${keys[@]}" "$mirror" >"$logs/unregistered.txt"
+    left=$(grep '^1 ' "$logs/unregistered.txt" | cut -c3- | grep -vxF "$mirror" | tr '\n' ' ' || true)
+    if [ -z "$left" ]; then
+        pass "$name: all ${#keys[@]} keys of $reg_name are gone after unregistration"
     else
-        fail "$name: still in the registry after unregistration: ${left[*]}"
-        for k in "${trees[@]}"; do wine_run reg delete "$k" /f >/dev/null 2>&1 || true; done
+        fail "$name: still in the registry after unregistration: $left"
+        reg_batch "$logs/cleanup.cmd" delete "${trees[@]}" >/dev/null
     fi
     # Wine workaround 2 (per-user COM classes copied to HKLM, done by the host) was undone.
-    if reg_exists "$mirror"; then
+    if grep -qxF "1 $mirror" "$logs/unregistered.txt"; then
         fail "$name: the Wine workaround's copy $mirror was left behind"
-        wine_run reg delete "$mirror" /f >/dev/null 2>&1 || true
+        reg_batch "$logs/cleanup.cmd" delete "$mirror" >/dev/null
     else
         pass "$name: the Wine workaround's HKLM copy of the class is gone"
     fi
@@ -393,6 +429,18 @@ for sdir in "${samples[@]}"; do
         show_log "$logs/test.log" 40
         fail "$name: cargo test --target $TARGET under Wine (log: $logs/test.log)"
     fi
+}
+
+for sdir in "${samples[@]}"; do
+    name=$(basename "$sdir")
+    t_sample=$(date +%s.%N)
+    # cargo writes a Cargo.lock into a project that has none; the lane leaves the tree as it was.
+    new_lock=""
+    [ -f "$sdir/Cargo.lock" ] || new_lock=$sdir/Cargo.lock
+    check_sample "$sdir"
+    if [ -n "$new_lock" ]; then rm -f "$new_lock"; fi
+    new_lock=""
+    echo "    ($name: $(since "$t_sample"))"
 done
 
 finish

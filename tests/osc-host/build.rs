@@ -16,9 +16,9 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| manifest_dir.join("../../samples/osc-provider"));
     let generated = sample.join("src/generated");
-    let generated = generated.canonicalize().unwrap_or_else(|e| {
-        panic!("OSC_HOST_SAMPLE: no generated project at {}: {e}", sample.display())
-    });
+    let generated = generated
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("OSC_HOST_SAMPLE: no generated project at {}: {e}", sample.display()));
     let mut modules = String::from("// Written by build.rs: the provider's generated modules.\n");
     for module in ["bindings", "oleaut"] {
         let file = generated.join(format!("{module}.rs"));

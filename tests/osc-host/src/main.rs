@@ -37,7 +37,9 @@ fn main() {
     std::process::exit(host::main());
     #[cfg(not(windows))]
     {
-        eprintln!("osc-host is a Windows program: build it with --target x86_64-pc-windows-gnu, run it on Windows or Wine");
+        eprintln!(
+            "osc-host is a Windows program: build it with --target x86_64-pc-windows-gnu, run it on Windows or Wine"
+        );
         std::process::exit(2);
     }
 }

@@ -31,10 +31,9 @@ impl HklmCopy {
             return Ok(None);
         }
         let source = CURRENT_USER.open(&path)?;
-        let mut copy = HklmCopy { path, removed: false };
+        let copy = HklmCopy { path, removed: false };
         // Dropping `copy` on an error removes what was copied so far.
         copy_tree(&source, &LOCAL_MACHINE.create(&copy.path)?)?;
-        copy.removed = false;
         Ok(Some(copy))
     }
 

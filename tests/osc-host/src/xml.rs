@@ -23,7 +23,7 @@ impl Element {
     }
 
     pub fn child(&self, name: &str) -> Option<&Element> {
-        self.children_named(name).next()
+        self.children.iter().find(|c| c.name == name)
     }
 
     /// The trimmed text of the first child called `name`.
@@ -75,7 +75,9 @@ impl<'a> Parser<'a> {
     /// Skips past `end`, returning what came before it.
     fn until(&mut self, end: &str, what: &str) -> Result<&'a str, String> {
         let rest = self.rest();
-        let at = rest.find(end).ok_or_else(|| self.error(&format!("unterminated {what}")))?;
+        let at = rest
+            .find(end)
+            .ok_or_else(|| self.error(&format!("unterminated {what}")))?;
         self.i += at + end.len();
         Ok(&rest[..at])
     }
@@ -195,7 +197,9 @@ impl<'a> Parser<'a> {
             } else {
                 let len = rest.find('<').unwrap_or(rest.len());
                 self.i += len;
-                element.text.push_str(&decode(&rest[..len]).map_err(|e| self.error(&e))?);
+                element
+                    .text
+                    .push_str(&decode(&rest[..len]).map_err(|e| self.error(&e))?);
             }
         }
     }
@@ -217,12 +221,16 @@ fn decode(raw: &str) -> Result<String, String> {
             "quot" => '"',
             "apos" => '\'',
             _ => {
-                let number = body.strip_prefix('#').ok_or_else(|| format!("unknown entity &{body};"))?;
+                let number = body
+                    .strip_prefix('#')
+                    .ok_or_else(|| format!("unknown entity &{body};"))?;
                 let code = match number.strip_prefix('x') {
                     Some(hex) => u32::from_str_radix(hex, 16),
                     None => number.parse(),
                 };
-                code.ok().and_then(char::from_u32).ok_or_else(|| format!("bad character reference &{body};"))?
+                code.ok()
+                    .and_then(char::from_u32)
+                    .ok_or_else(|| format!("bad character reference &{body};"))?
             }
         };
         out.push(c);
@@ -234,7 +242,10 @@ fn decode(raw: &str) -> Result<String, String> {
 
 /// Writes text as XML character data.
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// An `xs:boolean`.
@@ -252,7 +263,11 @@ pub fn date_time_to_ole(text: &str) -> Option<f64> {
     let text = text.trim();
     let (date, time) = text.split_once('T')?;
     let mut d = date.splitn(3, '-');
-    let (year, month, day): (i64, i64, i64) = (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
+    let (year, month, day): (i64, i64, i64) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
     let (clock, offset_minutes) = if let Some(clock) = time.strip_suffix('Z') {
         (clock, 0)
     } else if let Some(at) = time.rfind(['+', '-']) {
