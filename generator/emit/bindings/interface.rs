@@ -166,17 +166,7 @@ fn abi_return(ret: &RetShape) -> TokenStream {
 }
 
 pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenStream {
-    let hex = format!("{iid:032x}");
-    let iid: proc_macro2::Literal = format!(
-        "0x{}_{}_{}_{}_{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-    .parse()
-    .expect("literal");
+    let iid = types::guid_literal(iid);
     let iface = vtable.interface;
     let name = ident(&iface.name);
     let vtbl = format_ident!("{}_Vtbl", name);

@@ -27,6 +27,21 @@ fn well_known(name: &str) -> Option<TokenStream> {
     })
 }
 
+/// A 128-bit GUID as a readable Rust literal: `0x90d17471_0e8e_415b_ade0_8b414cb3b96e`.
+pub fn guid_literal(value: u128) -> proc_macro2::Literal {
+    let hex = format!("{value:032x}");
+    format!(
+        "0x{}_{}_{}_{}_{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+    .parse()
+    .expect("literal")
+}
+
 /// A snake_case Rust identifier for a parameter name: `connectIn` becomes `connect_in`,
 /// `lppMAPIError` becomes `lpp_mapi_error`.
 pub fn param_ident(name: &str) -> Ident {
@@ -244,6 +259,23 @@ impl<'m> TypeMapper<'m> {
         }
     }
 
+    /// `pub name: Type` for each field; unnamed ones (anonymous members) get `anonymousN`.
+    fn fields(&mut self, fields: &[crate::model::types::Field]) -> Vec<TokenStream> {
+        fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let name = if f.name.is_empty() {
+                    format_ident!("anonymous{}", i)
+                } else {
+                    ident(&f.name)
+                };
+                let ty = self.field(&f.ty);
+                quote!(pub #name: #ty)
+            })
+            .collect()
+    }
+
     fn field(&mut self, ty: &Type) -> TokenStream {
         self.in_field = true;
         let out = self.rust(ty);
@@ -304,19 +336,7 @@ impl<'m> TypeMapper<'m> {
                 quote!(pub type #id = #target;)
             }
             TypeDefKind::Struct(fields) => {
-                let fields: Vec<TokenStream> = fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        let fname = if f.name.is_empty() {
-                            format_ident!("anonymous{}", i)
-                        } else {
-                            ident(&f.name)
-                        };
-                        let fty = self.field(&f.ty);
-                        quote!(pub #fname: #fty)
-                    })
-                    .collect();
+                let fields = self.fields(&fields);
                 quote! {
                     #[repr(C)]
                     #[derive(Clone, Copy)]
@@ -324,19 +344,7 @@ impl<'m> TypeMapper<'m> {
                 }
             }
             TypeDefKind::Union(fields) => {
-                let fields: Vec<TokenStream> = fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        let fname = if f.name.is_empty() {
-                            format_ident!("anonymous{}", i)
-                        } else {
-                            ident(&f.name)
-                        };
-                        let fty = self.field(&f.ty);
-                        quote!(pub #fname: #fty)
-                    })
-                    .collect();
+                let fields = self.fields(&fields);
                 quote! {
                     #[repr(C)]
                     #[derive(Clone, Copy)]

@@ -6,7 +6,6 @@ use quote::{format_ident, quote};
 use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{default_call, ident};
 use crate::emit::format;
-use crate::emit::project::osc::LibRs;
 use crate::emit::project::{Class, Error, ObjectSpec, Project, camel_case, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
@@ -83,16 +82,11 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         },
     )?;
     p.plan.add("README.md", readme, Ownership::User);
-    let lib = render(
-        "lib.rs",
-        &LibRs {
-            title: &format!("{title}: an in-process COM server."),
-            dll_name: &p.dll_name,
-            modules: &["object"],
-            registers: "the COM class",
-        },
+    p.lib_rs(
+        &format!("{title}: an in-process COM server."),
+        &["object"],
+        "the COM class",
     )?;
-    p.plan.add("src/lib.rs", lib, Ownership::User);
     let object = ObjectSpec {
         file: "src/object.rs".into(),
         type_name: type_name.clone(),

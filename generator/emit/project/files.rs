@@ -21,6 +21,15 @@ pub const RUNTIME: &[(&str, &str)] = &[
 pub const GITIGNORE: &str = include_str!("../../../templates/common/gitignore");
 
 #[derive(Template)]
+#[template(path = "common/lib.rs", escape = "none")]
+struct LibRs<'a> {
+    title: &'a str,
+    dll_name: &'a str,
+    modules: &'a [&'a str],
+    registers: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "common/Cargo.toml", escape = "none")]
 struct CargoToml<'a> {
     crate_name: &'a str,
@@ -38,6 +47,19 @@ struct CiYml<'a> {
 struct RegFile<'a> {
     dll_name: &'a str,
     keys: &'a [RegKey],
+}
+
+/// `src/lib.rs`: the module list and the four DLL exports.
+pub fn lib_rs(title: &str, dll_name: &str, modules: &[&str], registers: &str) -> Result<String, Error> {
+    render(
+        "lib.rs",
+        &LibRs {
+            title,
+            dll_name,
+            modules,
+            registers,
+        },
+    )
 }
 
 pub fn cargo_toml(crate_name: &str, description: &str) -> Result<String, Error> {

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::emit::bindings::types::guid_literal;
 use crate::emit::format;
 use crate::emit::project::{Class, OWNED_HEADER};
 use crate::emit::registry::Registration;
@@ -10,17 +11,7 @@ use crate::model::guid::Guid;
 use crate::project::config::Config;
 
 pub fn guid_tokens(g: Guid) -> TokenStream {
-    let hex = format!("{:032x}", g.0);
-    let lit: proc_macro2::Literal = format!(
-        "0x{}_{}_{}_{}_{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-    .parse()
-    .expect("literal");
+    let lit = guid_literal(g.0);
     quote!(windows_core::GUID::from_u128(#lit))
 }
 

@@ -3,7 +3,6 @@
 
 use askama::Template;
 
-use crate::emit::project::osc::LibRs;
 use crate::emit::project::{Class, Error, ObjectSpec, Project, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
@@ -78,16 +77,11 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         },
     )?;
     p.plan.add("README.md", readme, Ownership::User);
-    let lib = render(
-        "lib.rs",
-        &LibRs {
-            title: &format!("{title}: an in-process COM server."),
-            dll_name: &p.dll_name,
-            modules: &["session"],
-            registers: "the fake session's COM class",
-        },
+    p.lib_rs(
+        &format!("{title}: an in-process COM server."),
+        &["session"],
+        "the fake session's COM class",
     )?;
-    p.plan.add("src/lib.rs", lib, Ownership::User);
     let tests = render(
         "tests/session.rs",
         &TestsRs {

@@ -199,6 +199,13 @@ impl<'a> Project<'a> {
         Ok(())
     }
 
+    /// `src/lib.rs`, the user's: `title` heads it, `modules` are the stub files' modules.
+    pub fn lib_rs(&mut self, title: &str, modules: &[&str], registers: &str) -> Result<(), Error> {
+        let lib = files::lib_rs(title, &self.dll_name, modules, registers)?;
+        self.plan.add("src/lib.rs", lib, Ownership::User);
+        Ok(())
+    }
+
     /// The user-owned stub files: one per object, with an impl block per interface.
     pub fn objects(
         &mut self,

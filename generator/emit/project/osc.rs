@@ -85,15 +85,6 @@ stub_template!(PersonRs, "osc-provider/src/person.rs");
 stub_template!(ProfileRs, "osc-provider/src/profile.rs");
 
 #[derive(Template)]
-#[template(path = "common/lib.rs", escape = "none")]
-pub(crate) struct LibRs<'a> {
-    pub title: &'a str,
-    pub dll_name: &'a str,
-    pub modules: &'a [&'a str],
-    pub registers: &'a str,
-}
-
-#[derive(Template)]
 #[template(path = "osc-provider/tests/provider.rs", escape = "none")]
 struct TestsRs<'a> {
     crate_ident: &'a str,
@@ -164,16 +155,11 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         },
     )?;
     p.plan.add("README.md", readme, Ownership::User);
-    let lib = render(
-        "lib.rs",
-        &LibRs {
-            title: &format!("{network_name}: an Outlook Social Connector provider, as an in-process COM server."),
-            dll_name: &p.dll_name,
-            modules: &["person", "profile", "provider", "session"],
-            registers: "the COM class and the Social Connector provider",
-        },
+    p.lib_rs(
+        &format!("{network_name}: an Outlook Social Connector provider, as an in-process COM server."),
+        &["person", "profile", "provider", "session"],
+        "the COM class and the Social Connector provider",
     )?;
-    p.plan.add("src/lib.rs", lib, Ownership::User);
     let tests = render(
         "tests/provider.rs",
         &TestsRs {
