@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn oscgen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oscgen")).args(args).current_dir(cwd).output().expect("run oscgen")
+    Command::new(env!("CARGO_BIN_EXE_oscgen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run oscgen")
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -52,11 +56,27 @@ fn a_20_mb_idl_file_is_read_in_one_go() {
 fn expressions_nested_100000_deep_are_an_error_not_a_crash() {
     let dir = scratch("deep-expr");
     let depth = 100_000;
-    fs::write(dir.join("deep.idl"), format!("const long X = {}1{};\n", "(".repeat(depth), ")".repeat(depth))).unwrap();
+    fs::write(
+        dir.join("deep.idl"),
+        format!("const long X = {}1{};\n", "(".repeat(depth), ")".repeat(depth)),
+    )
+    .unwrap();
     assert_clean_failure(&oscgen(&["inspect", "deep.idl"], &dir), "nesting deeper than");
-    fs::write(dir.join("deep.idl"), format!("const long X = {}1;\n", "-".repeat(depth))).unwrap();
+    fs::write(
+        dir.join("deep.idl"),
+        format!("const long X = {}1;\n", "-".repeat(depth)),
+    )
+    .unwrap();
     assert_clean_failure(&oscgen(&["inspect", "deep.idl"], &dir), "nesting deeper than");
-    fs::write(dir.join("deep.idl"), format!("typedef struct {} int x; {} S;\n", "struct { ".repeat(depth), "} a; ".repeat(depth))).unwrap();
+    fs::write(
+        dir.join("deep.idl"),
+        format!(
+            "typedef struct {} int x; {} S;\n",
+            "struct { ".repeat(depth),
+            "} a; ".repeat(depth)
+        ),
+    )
+    .unwrap();
     assert_clean_failure(&oscgen(&["inspect", "deep.idl"], &dir), "nesting deeper than");
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -70,7 +90,11 @@ fn import_cycles_and_self_imports_terminate() {
     // A long ring of files importing the next one.
     let n = 300;
     for k in 0..n {
-        fs::write(dir.join(format!("r{k}.idl")), format!("import \"r{}.idl\";\n", (k + 1) % n)).unwrap();
+        fs::write(
+            dir.join(format!("r{k}.idl")),
+            format!("import \"r{}.idl\";\n", (k + 1) % n),
+        )
+        .unwrap();
     }
     let out = oscgen(&["inspect", "r0.idl"], &dir);
     assert_clean_failure(&out, "imports nested more than");
@@ -103,7 +127,11 @@ fn binary_garbage_and_nul_bytes_are_errors() {
         }
         fs::write(dir.join("cut.idl"), &osc[..cut]).unwrap();
         let out = oscgen(&["inspect", "cut.idl"], &dir);
-        assert!(matches!(out.status.code(), Some(0) | Some(2)), "cut at {cut}: {}", stderr(&out));
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(2)),
+            "cut at {cut}: {}",
+            stderr(&out)
+        );
         assert!(!stderr(&out).contains("panicked"), "cut at {cut}: {}", stderr(&out));
     }
     fs::remove_dir_all(&dir).unwrap();
@@ -125,7 +153,11 @@ fn a_symlinked_generated_directory_is_refused() {
     let before = fs::read(project.join("src/provider.rs")).unwrap();
     let out = oscgen(&["generate", project.to_str().unwrap()], &dir);
     assert_clean_failure(&out, "symbolic link");
-    assert_eq!(fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside the project");
+    assert_eq!(
+        fs::read_dir(&outside).unwrap().count(),
+        0,
+        "nothing written outside the project"
+    );
     assert_eq!(fs::read(project.join("src/provider.rs")).unwrap(), before);
     fs::remove_dir_all(&dir).unwrap();
 }
