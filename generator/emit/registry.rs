@@ -1,5 +1,13 @@
 //! The registry entries of a COM server: one list, from which both `DllRegisterServer`'s
 //! table (identity.rs) and the `.reg` file are made, so the two cannot disagree.
+//!
+//! A DLL registers what Windows and Outlook need for its own bitness. The COM class needs
+//! nothing extra for a 32-bit DLL: registered by the 32-bit regsvr32 (SysWOW64), its
+//! `Software\Classes\CLSID` key lands in the 32-bit view of the registry, where 32-bit
+//! Outlook looks. Keys that a 32-bit process must name explicitly (the `Wow6432Node`
+//! twin of the Social Connector key) are kept apart in [`Registration::keys_32`], which
+//! identity.rs writes as a table used on 32-bit targets only and the `.reg` file as a
+//! commented section.
 
 use crate::model::guid::Guid;
 
@@ -15,12 +23,19 @@ pub struct RegKey {
 /// Where the Social Connector looks for providers, per user.
 pub const SOCIAL_PROVIDERS: &str = r"Software\Microsoft\Office\Outlook\SocialConnector\SocialProviders";
 
+/// Where 32-bit Outlook on 64-bit Windows also looks for providers, per user.
+pub const SOCIAL_PROVIDERS_WOW64: &str =
+    r"Software\Wow6432Node\Microsoft\Office\Outlook\SocialConnector\SocialProviders";
+
 /// What registration writes and removes; built from the pieces below.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Registration {
     pub keys: Vec<RegKey>,
     /// The key trees unregistration removes: the ones registration created, nothing above.
     pub trees: Vec<String>,
+    /// What a 32-bit DLL writes in addition to `keys` (and removes, `trees_32`).
+    pub keys_32: Vec<RegKey>,
+    pub trees_32: Vec<String>,
     dll_name: String,
 }
 
@@ -33,6 +48,11 @@ impl Registration {
     }
 
     fn key(&mut self, path: String, entries: &[(&str, &str)]) {
+        let key = self.reg_key(path, entries);
+        self.keys.push(key);
+    }
+
+    fn reg_key(&self, path: String, entries: &[(&str, &str)]) -> RegKey {
         let entries: Vec<(String, String)> = entries.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
         let values = entries
             .iter()
@@ -45,7 +65,7 @@ impl Registration {
                 }
             })
             .collect();
-        self.keys.push(RegKey { path, entries, values });
+        RegKey { path, entries, values }
     }
 
     /// The COM class: CLSID with its in-process server (free-threaded: Both), and the ProgID.
@@ -63,13 +83,15 @@ impl Registration {
         self.trees.push(format!(r"Software\Classes\{prog_id}"));
     }
 
-    /// The key by which the Social Connector finds a provider.
+    /// The key by which the Social Connector finds a provider; a 32-bit DLL also writes its
+    /// `Wow6432Node` twin, where 32-bit Outlook on 64-bit Windows looks.
     pub fn social_provider(&mut self, prog_id: &str, friendly_name: &str, url: &str) {
-        self.key(
-            format!(r"{SOCIAL_PROVIDERS}\{prog_id}"),
-            &[("FriendlyName", friendly_name), ("Url", url)],
-        );
+        let values = [("FriendlyName", friendly_name), ("Url", url)];
+        self.key(format!(r"{SOCIAL_PROVIDERS}\{prog_id}"), &values);
         self.trees.push(format!(r"{SOCIAL_PROVIDERS}\{prog_id}"));
+        let wow64 = self.reg_key(format!(r"{SOCIAL_PROVIDERS_WOW64}\{prog_id}"), &values);
+        self.keys_32.push(wow64);
+        self.trees_32.push(format!(r"{SOCIAL_PROVIDERS_WOW64}\{prog_id}"));
     }
 }
 

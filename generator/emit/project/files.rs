@@ -47,6 +47,8 @@ struct CiYml<'a> {
 struct RegFile<'a> {
     dll_name: &'a str,
     keys: &'a [RegKey],
+    /// Written only by a 32-bit DLL: a commented section of the file.
+    keys_32: &'a [RegKey],
 }
 
 /// `src/lib.rs`: the module list and the four DLL exports.
@@ -82,6 +84,7 @@ pub fn reg_file(dll_name: &str, registration: &Registration) -> Result<String, E
         &RegFile {
             dll_name,
             keys: &registration.keys,
+            keys_32: &registration.keys_32,
         },
     )
 }
@@ -112,7 +115,8 @@ pub fn generated_mod() -> String {
 }
 
 /// `tests/vtable_layout.rs`: every function pointer of every bound `_Vtbl` struct sits at
-/// slot × pointer size, as in the C headers (8 bytes on x86_64, 4 on x86).
+/// slot × pointer size, as in the C headers (8 bytes on x86_64, 4 on x86), checked at
+/// compile time for the target the tests are built for.
 pub fn layout_test(model: &Model, bound: &[String], crate_ident: &str) -> String {
     let krate = format_ident!("{}", crate_ident);
     let mut names = Vec::new();
@@ -126,16 +130,21 @@ pub fn layout_test(model: &Model, bound: &[String], crate_ident: &str) -> String
             let depth = chain.iter().position(|c| *c == s.declared_in.name).unwrap_or(0);
             let method = ident(&s.method.name);
             let bases = std::iter::repeat_n(quote!(base__.), depth);
-            let index = s.index;
-            quote!(assert_eq!(offset_of!(#vtbl, #(#bases)* #method), slot(#index));)
+            let index = proc_macro2::Literal::usize_unsuffixed(s.index);
+            let message = format!("{vtbl}.{method} is not at slot {}", s.index);
+            quote!(assert!(offset_of!(#vtbl, #(#bases)* #method) == slot(#index), #message);)
         });
         let count = vt.slots.len();
+        let size_message = format!("{vtbl} is not {count} slots long");
+        let count = proc_macro2::Literal::usize_unsuffixed(count);
         let test = format_ident!("{}_slots", iface.name.to_ascii_lowercase());
         quote! {
             #[test]
             fn #test() {
-                #(#checks)*
-                assert_eq!(size_of::<#vtbl>(), slot(#count));
+                const {
+                    #(#checks)*
+                    assert!(size_of::<#vtbl>() == slot(#count), #size_message);
+                }
             }
         }
     });
@@ -150,6 +159,8 @@ pub fn layout_test(model: &Model, bound: &[String], crate_ident: &str) -> String
 
         #[cfg(target_arch = "x86_64")]
         const _: () = assert!(POINTER == 8);
+        #[cfg(target_arch = "x86")]
+        const _: () = assert!(POINTER == 4);
 
         const fn slot(index: usize) -> usize {
             index * POINTER
@@ -162,7 +173,10 @@ pub fn layout_test(model: &Model, bound: &[String], crate_ident: &str) -> String
             OWNED_HEADER,
             "",
             "The vtable layout: the byte offset of every function pointer in every `_Vtbl` struct",
-            "is its slot index times the pointer size, as the C headers lay the vtables out.",
+            "is its slot index times the pointer size, as the C headers lay the vtables out (8 bytes",
+            "on x86_64, 4 on x86). The checks are `const` blocks, evaluated when this file compiles",
+            "for a target: `cargo test --no-run --target i686-pc-windows-gnu` checks the 32-bit",
+            "layout even where the tests cannot run.",
         ],
         tokens,
     )

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use crate::emit::bindings::types::guid_literal;
 use crate::emit::format;
 use crate::emit::project::{Class, OWNED_HEADER};
-use crate::emit::registry::Registration;
+use crate::emit::registry::{RegKey, Registration};
 use crate::model::guid::Guid;
 use crate::project::config::Config;
 
@@ -42,13 +42,35 @@ pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registrati
             }
         }
     });
-    let values = registration.keys.iter().flat_map(|k| {
-        k.entries.iter().map(move |(name, value)| {
-            let key = &k.path;
-            quote!(RegValue { key: #key, name: #name, value: #value })
-        })
-    });
+    let values = reg_values(&registration.keys);
     let trees = &registration.trees;
+    // A 32-bit DLL also writes the keys 32-bit Outlook on 64-bit Windows reads (Wow6432Node);
+    // the tables exist on every target, so tests can read them, and are used on 32-bit only.
+    let (tables_32, register_32, unregister_32) = if registration.keys_32.is_empty() {
+        (quote!(), quote!(), quote!())
+    } else {
+        let values_32 = reg_values(&registration.keys_32);
+        let trees_32 = &registration.trees_32;
+        (
+            quote! {
+                /// What a 32-bit DLL also writes: the keys 32-bit Outlook on 64-bit Windows reads
+                /// (Wow6432Node). Used by [`register`] on 32-bit targets only.
+                pub const REGISTRY_VALUES_32: &[RegValue] = &[#(#values_32),*];
+                /// What [`unregister`] also removes on 32-bit targets.
+                pub const REGISTRY_TREES_32: &[&str] = &[#(#trees_32),*];
+            },
+            quote! {
+                if cfg!(target_pointer_width = "32") {
+                    registry::register(REGISTRY_VALUES_32, &dll)?;
+                }
+            },
+            quote! {
+                if cfg!(target_pointer_width = "32") {
+                    registry::unregister(REGISTRY_TREES_32)?;
+                }
+            },
+        )
+    };
     let tokens = quote! {
         use super::registry::{self, RegValue};
         use super::server::Class;
@@ -66,17 +88,34 @@ pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registrati
         pub const REGISTRY_VALUES: &[RegValue] = &[#(#values),*];
         /// The keys DllUnregisterServer removes: exactly the ones registration created.
         pub const REGISTRY_TREES: &[&str] = &[#(#trees),*];
+        #tables_32
 
-        /// Registers the server for the current user.
+        /// Registers the server for the current user, as this DLL's bitness needs.
         pub fn register() -> windows_core::Result<()> {
-            registry::register(REGISTRY_VALUES, &registry::dll_path()?)
+            let dll = registry::dll_path()?;
+            registry::register(REGISTRY_VALUES, &dll)?;
+            #register_32
+            Ok(())
         }
 
         /// Removes what [`register`] wrote.
         pub fn unregister() -> windows_core::Result<()> {
+            #unregister_32
             registry::unregister(REGISTRY_TREES)
         }
     };
     format::rust_file(&[OWNED_HEADER, "", "This server's identity, from oscgen.toml."], tokens)
         .expect("identity tokens parse")
+}
+
+/// `RegValue { key, name, value }` for every value of the keys.
+fn reg_values(keys: &[RegKey]) -> Vec<TokenStream> {
+    keys.iter()
+        .flat_map(|k| {
+            k.entries.iter().map(move |(name, value)| {
+                let key = &k.path;
+                quote!(RegValue { key: #key, name: #name, value: #value })
+            })
+        })
+        .collect()
 }

@@ -25,8 +25,12 @@ pub struct State {
 }
 
 /// Connections and form tokens use the high half of a 64-bit value, so a caller that keeps
-/// only 32 bits (ULONG instead of ULONG_PTR) sees a different number.
-const HIGH_BITS: usize = if cfg!(target_pointer_width = "64") { 0x5E55_0000_0000_0000 } else { 0x5E55_0000 };
+/// only 32 bits (ULONG instead of ULONG_PTR) sees a different number. On 32-bit Windows a
+/// ULONG_PTR is 4 bytes: the high half of those.
+#[cfg(target_pointer_width = "64")]
+const HIGH_BITS: usize = 0x5E55_0000_0000_0000;
+#[cfg(not(target_pointer_width = "64"))]
+const HIGH_BITS: usize = 0x5E55_0000;
 
 impl State {
     fn advise(&mut self) -> usize {

@@ -158,7 +158,7 @@ fn objects_are_shared_across_threads() {
 #[cfg(not(windows))]
 #[test]
 fn registration_writes_the_provider_keys_and_unregistration_removes_them() {
-    use {{ crate_ident }}::generated::identity::{PROG_ID, REGISTRY_VALUES};
+    use {{ crate_ident }}::generated::identity::{PROG_ID, REGISTRY_VALUES, REGISTRY_VALUES_32};
     use {{ crate_ident }}::generated::registry::snapshot;
 
     let _serial = serial();
@@ -174,7 +174,13 @@ fn registration_writes_the_provider_keys_and_unregistration_removes_them() {
     let provider_key = format!("Software\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\{PROG_ID}");
     assert!(get(&provider_key, "FriendlyName").is_some());
     assert!(get(&provider_key, "Url").is_some());
-    assert_eq!(values.len(), REGISTRY_VALUES.len());
+    // A 32-bit build also writes the key 32-bit Outlook on 64-bit Windows reads; a 64-bit one does not.
+    let bits32 = cfg!(target_pointer_width = "32");
+    let wow64_key =
+        format!("Software\\Wow6432Node\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\{PROG_ID}");
+    assert_eq!(get(&wow64_key, "FriendlyName").is_some(), bits32);
+    let expected = REGISTRY_VALUES.len() + if bits32 { REGISTRY_VALUES_32.len() } else { 0 };
+    assert_eq!(values.len(), expected);
     assert_eq!(DllUnregisterServer(), S_OK);
     assert!(snapshot().is_empty(), "unregistration removes exactly what registration wrote");
 }

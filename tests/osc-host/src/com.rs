@@ -1,5 +1,5 @@
 //! The few ole32 and kernel32 functions the host needs, bound with `windows_core::link!`,
-//! and HRESULT names for the report.
+//! and HRESULT names for the report. tests/mapi-client includes this file too.
 use core::ffi::c_void;
 
 use windows_core::{GUID, HRESULT, Interface};
@@ -47,6 +47,9 @@ const NAMES: &[(u32, &str)] = &[
     (0x8004_1404, "OSC_E_AUTH_ERROR"),
     (0x8004_1405, "OSC_E_NOT_FOUND"),
     (0x8004_1406, "OSC_E_NO_CHANGES"),
+    // MAPI's, for tests/mapi-client (which shares this file); MAPI_E_INVALID_PARAMETER is E_INVALIDARG.
+    (0x8004_0102, "MAPI_E_NO_SUPPORT"),
+    (0x8004_010F, "MAPI_E_NOT_FOUND"),
 ];
 
 /// `S_OK (0x00000000)`.

@@ -56,9 +56,11 @@ pub const REGISTRY_TREES: &[&str] = &[
     "Software\\Classes\\CLSID\\{98BB9534-0FCC-48D8-AB77-A481D908B929}",
     "Software\\Classes\\ComServer.Server",
 ];
-/// Registers the server for the current user.
+/// Registers the server for the current user, as this DLL's bitness needs.
 pub fn register() -> windows_core::Result<()> {
-    registry::register(REGISTRY_VALUES, &registry::dll_path()?)
+    let dll = registry::dll_path()?;
+    registry::register(REGISTRY_VALUES, &dll)?;
+    Ok(())
 }
 /// Removes what [`register`] wrote.
 pub fn unregister() -> windows_core::Result<()> {

@@ -56,9 +56,11 @@ pub const REGISTRY_TREES: &[&str] = &[
     "Software\\Classes\\CLSID\\{1679EF6C-144A-464E-9054-645A08EBEC6A}",
     "Software\\Classes\\MapiSession.Server",
 ];
-/// Registers the server for the current user.
+/// Registers the server for the current user, as this DLL's bitness needs.
 pub fn register() -> windows_core::Result<()> {
-    registry::register(REGISTRY_VALUES, &registry::dll_path()?)
+    let dll = registry::dll_path()?;
+    registry::register(REGISTRY_VALUES, &dll)?;
+    Ok(())
 }
 /// Removes what [`register`] wrote.
 pub fn unregister() -> windows_core::Result<()> {

@@ -74,11 +74,37 @@ pub const REGISTRY_TREES: &[&str] = &[
     "Software\\Classes\\OscProvider.Provider",
     "Software\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\OscProvider.Provider",
 ];
-/// Registers the server for the current user.
+/// What a 32-bit DLL also writes: the keys 32-bit Outlook on 64-bit Windows reads
+/// (Wow6432Node). Used by [`register`] on 32-bit targets only.
+pub const REGISTRY_VALUES_32: &[RegValue] = &[
+    RegValue {
+        key: "Software\\Wow6432Node\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\OscProvider.Provider",
+        name: "FriendlyName",
+        value: "Contoso",
+    },
+    RegValue {
+        key: "Software\\Wow6432Node\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\OscProvider.Provider",
+        name: "Url",
+        value: "https://www.contoso.com/",
+    },
+];
+/// What [`unregister`] also removes on 32-bit targets.
+pub const REGISTRY_TREES_32: &[&str] = &[
+    "Software\\Wow6432Node\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\OscProvider.Provider",
+];
+/// Registers the server for the current user, as this DLL's bitness needs.
 pub fn register() -> windows_core::Result<()> {
-    registry::register(REGISTRY_VALUES, &registry::dll_path()?)
+    let dll = registry::dll_path()?;
+    registry::register(REGISTRY_VALUES, &dll)?;
+    if cfg!(target_pointer_width = "32") {
+        registry::register(REGISTRY_VALUES_32, &dll)?;
+    }
+    Ok(())
 }
 /// Removes what [`register`] wrote.
 pub fn unregister() -> windows_core::Result<()> {
+    if cfg!(target_pointer_width = "32") {
+        registry::unregister(REGISTRY_TREES_32)?;
+    }
     registry::unregister(REGISTRY_TREES)
 }
