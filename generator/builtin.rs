@@ -35,7 +35,27 @@ pub const STANDARD: &[BuiltinFile] = &[
     builtin!("ocidl.idl", "std/ocidl.idl"),
 ];
 
+/// Stand-ins for C headers that IDL files import or include (`import "amva.h";`),
+/// searched after the include directories. They hold the declarations IDL needs, written
+/// in the IDL subset of C that widl reads from real headers.
+pub const HEADERS: &[BuiltinFile] = &[builtin!("amva.h", "std/amva.h")];
+
+/// What each built-in interface set describes, for `oscgen --version`.
+pub const DESCRIPTIONS: &[(&str, &str)] = &[
+    (
+        "osc.idl",
+        "Outlook Social Connector provider interfaces, type library OutlookSocialProvider 1.1 (OSC 2013)",
+    ),
+    (
+        "mapi.idl",
+        "MAPI IMAPISession and the interfaces it hands out, x64 signatures of Microsoft's MAPIX.h",
+    ),
+];
+
 /// A built-in file by name, ignoring case as Windows file names do.
 pub fn find(name: &str) -> Option<&'static BuiltinFile> {
-    SETS.iter().chain(STANDARD).find(|f| f.name.eq_ignore_ascii_case(name))
+    SETS.iter()
+        .chain(STANDARD)
+        .chain(HEADERS)
+        .find(|f| f.name.eq_ignore_ascii_case(name))
 }

@@ -67,6 +67,10 @@ impl Diagnostic {
     }
 
     /// `file:line:column: error: message`, then the snippet with a caret.
+    ///
+    /// A span inside a macro expansion is reported at the macro's use in the file the
+    /// user wrote, with the macro text it came from as a secondary label; a span in an
+    /// `#include`d file gets a note naming the `#include`.
     pub fn render(&self, sources: &SourceMap) -> String {
         let mut out = String::new();
         if let Some(span) = self.span() {
@@ -77,19 +81,33 @@ impl Diagnostic {
         out.push_str(&self.message);
         out.push('\n');
         let mut labels = Vec::new();
+        let mut notes = self.notes.clone();
         if let Some(primary) = &self.primary {
-            labels.push(CsLabel::primary(primary.span.file, primary.span.range()).with_message(&primary.message));
+            let site = sources.use_site(primary.span);
+            labels.push(CsLabel::primary(site.file, site.range()).with_message(&primary.message));
+            let mut span = primary.span;
+            while let Some(expansion) = sources.expansion(span.expansion) {
+                let text = format!("in this expansion of `{}`", sources.text(expansion.macro_name));
+                labels.push(CsLabel::secondary(span.file, span.range()).with_message(text));
+                span = expansion.call_site;
+            }
+            let mut file = sources.file(site.file);
+            while let Some(include) = file.included_from {
+                notes.push(format!("in the file included from {}", sources.location(include)));
+                file = sources.file(sources.use_site(include).file);
+            }
         }
         for label in &self.secondary {
-            labels.push(CsLabel::secondary(label.span.file, label.span.range()).with_message(&label.message));
+            let site = sources.use_site(label.span);
+            labels.push(CsLabel::secondary(site.file, site.range()).with_message(&label.message));
         }
         if labels.is_empty() {
-            for note in &self.notes {
+            for note in &notes {
                 out.push_str(&format!("  = {note}\n"));
             }
             return out;
         }
-        let snippet = CsDiagnostic::error().with_labels(labels).with_notes(self.notes.clone());
+        let snippet = CsDiagnostic::error().with_labels(labels).with_notes(notes);
         let config = Config::default();
         // codespan's own first line is a bare "error", already said above.
         if let Ok(text) = term::emit_into_string(&config, sources, &snippet) {

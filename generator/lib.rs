@@ -12,3 +12,4 @@ pub mod idl;
 pub mod model;
 pub mod project;
 pub mod source;
+pub mod winmd;

@@ -11,11 +11,19 @@ use std::ops::Range;
 pub struct FileId(pub u32);
 
 /// A byte range in one source file.
+///
+/// Text that came out of a macro expansion keeps the span of where it is spelled (the
+/// macro's definition, or the synthetic file for `##` and `#` results) and records in
+/// `expansion` which expansion produced it, so a diagnostic can still point at the use
+/// of the macro in the file the user wrote. The same definition text expanded twice
+/// gives two distinct spans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
     pub end: u32,
+    /// 0 for text read straight from a file, else an [`ExpansionId`] of the source map.
+    pub expansion: u32,
 }
 
 impl Span {
@@ -24,18 +32,29 @@ impl Span {
             file,
             start: range.start as u32,
             end: range.end as u32,
+            expansion: 0,
         }
     }
 
-    /// The smallest span covering both, when they are in the same file.
+    /// An empty span at the end of this one, for "expected `;` here".
+    pub fn end_point(self) -> Span {
+        Span {
+            start: self.end,
+            ..self
+        }
+    }
+
+    /// The smallest span covering both, when both are the same text of the same file.
+    /// Spans from different expansions are not merged: the result would cover unrelated text.
     pub fn to(self, other: Span) -> Span {
-        if self.file != other.file {
+        if self.file != other.file || self.expansion != other.expansion {
             return self;
         }
         Span {
             file: self.file,
             start: self.start.min(other.start),
             end: self.end.max(other.end),
+            expansion: self.expansion,
         }
     }
 
@@ -44,11 +63,32 @@ impl Span {
     }
 }
 
-/// Where a source file came from: a path on disk, or text embedded in oscgen.
+/// Where a source file came from: a path on disk, text embedded in oscgen, or text the
+/// preprocessor made (`##` pastes, `#` strings).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
     Disk(std::path::PathBuf),
     Builtin,
+    Synthetic,
+}
+
+/// One macro expansion: which macro, and where it was used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expansion {
+    /// The macro's name in its `#define`.
+    pub macro_name: Span,
+    /// The macro's name at the use; itself inside an expansion when macros nest.
+    pub call_site: Span,
+}
+
+/// A `#line N "name"` directive: from byte `from` on, lines count from `line`.
+#[derive(Clone, Debug)]
+struct LineMark {
+    from: u32,
+    /// The 0-based line index of `from` in the file.
+    index: u32,
+    line: u32,
+    name: Option<String>,
 }
 
 #[derive(Debug)]
@@ -57,7 +97,10 @@ pub struct SourceFile {
     pub name: String,
     pub origin: Origin,
     pub text: String,
+    /// The `#include` that read this file, for "included from" notes.
+    pub included_from: Option<Span>,
     line_starts: Vec<u32>,
+    line_marks: Vec<LineMark>,
 }
 
 impl SourceFile {
@@ -67,6 +110,41 @@ impl SourceFile {
             Ok(line) => line,
             Err(next) => next - 1,
         }
+    }
+
+    /// The 1-based line number shown for a 0-based line index, after `#line` directives.
+    pub fn line_number(&self, index: usize) -> usize {
+        match self.mark_for(index) {
+            Some(m) => m.line as usize + (index - m.index as usize),
+            None => index + 1,
+        }
+    }
+
+    /// The file name shown for an offset, after `#line "name"` directives.
+    pub fn display_name(&self, offset: usize) -> &str {
+        let index = self.line_index(offset);
+        self.line_marks
+            .iter()
+            .rev()
+            .filter(|m| m.index as usize <= index)
+            .find_map(|m| m.name.as_deref())
+            .unwrap_or(&self.name)
+    }
+
+    fn mark_for(&self, index: usize) -> Option<&LineMark> {
+        self.line_marks.iter().rev().find(|m| m.index as usize <= index)
+    }
+
+    /// Records `#line line "name"` taking effect at byte `from` (the start of the next line).
+    pub fn add_line_mark(&mut self, from: usize, line: u32, name: Option<String>) {
+        let index = self.line_index(from) as u32;
+        self.line_marks.push(LineMark {
+            from: from as u32,
+            index,
+            line,
+            name,
+        });
+        self.line_marks.sort_by_key(|m| m.from);
     }
 
     pub fn line_range(&self, line: usize) -> Range<usize> {
@@ -88,15 +166,29 @@ impl SourceFile {
             .text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
-        (line + 1, col + 1)
+        (self.line_number(line), col + 1)
     }
+}
+
+fn line_starts(text: &str, base: u32) -> impl Iterator<Item = u32> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(move |(i, _)| base + i as u32 + 1)
 }
 
 /// Every file read in one run of oscgen.
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// Expansion `n` is at index `n - 1`; 0 means "not from a macro".
+    expansions: Vec<Expansion>,
+    /// The file `##` pastes and `#` strings are written to, made on first use.
+    synthetic: Option<FileId>,
 }
+
+/// Name of the synthetic file holding text the preprocessor made.
+pub const SYNTHETIC_NAME: &str = "<macro expansion>";
 
 impl SourceMap {
     pub fn new() -> SourceMap {
@@ -104,18 +196,15 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, name: String, origin: Origin, text: String) -> FileId {
-        let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
+        let mut starts = vec![0u32];
+        starts.extend(line_starts(&text, 0));
         self.files.push(SourceFile {
             name,
             origin,
             text,
-            line_starts,
+            included_from: None,
+            line_starts: starts,
+            line_marks: Vec::new(),
         });
         FileId(self.files.len() as u32 - 1)
     }
@@ -124,15 +213,67 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    pub fn file_mut(&mut self, id: FileId) -> &mut SourceFile {
+        &mut self.files[id.0 as usize]
+    }
+
     pub fn text(&self, span: Span) -> &str {
         &self.file(span.file).text[span.range()]
     }
 
-    /// `name:line:column` of the start of a span.
+    /// Adds text the preprocessor made (a pasted token, a stringized argument) to the
+    /// synthetic file, one line each, and returns its span. Earlier offsets never move,
+    /// so spans handed out before stay valid.
+    pub fn add_synthetic(&mut self, text: &str) -> Span {
+        let id = match self.synthetic {
+            Some(id) => id,
+            None => {
+                let id = self.add(SYNTHETIC_NAME.into(), Origin::Synthetic, String::new());
+                self.synthetic = Some(id);
+                id
+            }
+        };
+        let file = &mut self.files[id.0 as usize];
+        let start = file.text.len();
+        file.text.push_str(text);
+        let end = file.text.len();
+        file.text.push('\n');
+        let base = start as u32;
+        let new_starts: Vec<u32> = line_starts(&file.text[start..], base).collect();
+        file.line_starts.extend(new_starts);
+        Span::new(id, start..end)
+    }
+
+    /// Records a macro expansion and returns its id for [`Span::expansion`].
+    pub fn add_expansion(&mut self, macro_name: Span, call_site: Span) -> u32 {
+        self.expansions.push(Expansion { macro_name, call_site });
+        self.expansions.len() as u32
+    }
+
+    pub fn expansion_count(&self) -> usize {
+        self.expansions.len()
+    }
+
+    pub fn expansion(&self, id: u32) -> Option<&Expansion> {
+        id.checked_sub(1).and_then(|i| self.expansions.get(i as usize))
+    }
+
+    /// Where a span's text is used in a file the user wrote: the outermost macro use
+    /// for text from an expansion, the span itself otherwise.
+    pub fn use_site(&self, mut span: Span) -> Span {
+        // Expansion ids only point back to earlier expansions, so this ends.
+        while let Some(e) = self.expansion(span.expansion) {
+            span = e.call_site;
+        }
+        span
+    }
+
+    /// `name:line:column` of the start of a span, at its use site.
     pub fn location(&self, span: Span) -> String {
+        let span = self.use_site(span);
         let file = self.file(span.file);
         let (line, col) = file.line_col(span.start as usize);
-        format!("{}:{}:{}", file.name, line, col)
+        format!("{}:{}:{}", file.display_name(span.start as usize), line, col)
     }
 
     pub fn len(&self) -> usize {
@@ -165,6 +306,10 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
         Ok(self.file(id).line_index(byte_index))
+    }
+
+    fn line_number(&'a self, id: FileId, line_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.file(id).line_number(line_index))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {

@@ -54,6 +54,11 @@ fixtures!(
     inheritance_cycle,
     bad_uuid,
     control_byte,
+    pp_error_directive,
+    pp_unterminated_if,
+    pp_include_not_found,
+    pp_error_in_macro,
+    pp_unknown_type_in_macro,
 );
 
 #[test]

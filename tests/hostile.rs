@@ -161,3 +161,44 @@ fn a_symlinked_generated_directory_is_refused() {
     assert_eq!(fs::read(project.join("src/provider.rs")).unwrap(), before);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn self_including_files_and_deep_includes_are_an_error_not_a_crash() {
+    let dir = scratch("includes");
+    fs::write(dir.join("self.idl"), "#include \"self.idl\"\ninterface I;\n").unwrap();
+    assert_clean_failure(&oscgen(&["inspect", "self.idl"], &dir), "include");
+    // A chain of 100,000 distinct headers, each including the next.
+    let n = 100_000;
+    fs::create_dir_all(dir.join("h")).unwrap();
+    for k in 0..n {
+        fs::write(
+            dir.join("h").join(format!("{k}.h")),
+            format!("#include \"{}.h\"\n", k + 1),
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("h").join(format!("{n}.h")), "").unwrap();
+    fs::write(dir.join("deep.idl"), "#include \"h/0.h\"\n").unwrap();
+    assert_clean_failure(&oscgen(&["inspect", "deep.idl", "-I", "h"], &dir), "include");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn mutually_recursive_macros_terminate() {
+    let dir = scratch("macros");
+    fs::write(
+        dir.join("m.idl"),
+        "#define A B\n#define B A\n#define F(x) G(x)\n#define G(x) F(x)\nimport \"unknwn.idl\";\n\
+         [object, uuid(11111111-0000-4000-8000-0000000000aa)] interface IM : IUnknown { HRESULT M([in] ULONG A); }\n\
+         const long C = F(1);\n",
+    )
+    .unwrap();
+    let out = oscgen(&["inspect", "m.idl"], &dir);
+    assert!(matches!(out.status.code(), Some(0) | Some(2)), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("panicked") && !stderr(&out).contains("overflow"),
+        "{}",
+        stderr(&out)
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::builtin;
 use crate::idl::{self, Input, LoadOptions};
@@ -14,6 +14,7 @@ use crate::source::SourceMap;
 
 mod inspect;
 mod project;
+mod winmd;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -28,7 +29,15 @@ Examples:
   oscgen inspect                            vtables of the built-in OSC and MAPI interfaces
   oscgen inspect --interface ISocialProfile
   oscgen inspect --interface IStream        interfaces from the imports count too
-  oscgen inspect --json my.idl -I include/  every interface in my.idl, as JSON";
+  oscgen inspect --json my.idl -I include/  every interface in my.idl, as JSON
+  oscgen inspect my.winmd                   WinMD (and .NET interop assemblies) read too
+  oscgen inspect win32 --interface IDropTarget   the Win32 metadata windows-bindgen uses";
+
+const WINMD_EXAMPLES: &str = "\
+Examples:
+  oscgen winmd metadata/osc.idl -o metadata/osc.winmd
+  oscgen winmd my.idl -I include/ -o my.winmd --namespace Contoso.Social
+  oscgen inspect my.winmd                   read it back: every vtable, slot by slot";
 
 const NEW_EXAMPLES: &str = "\
 Examples:
@@ -53,6 +62,12 @@ Examples:
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print what was read and what did not change
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -75,17 +90,38 @@ enum Command {
     /// Show every interface's vtable, slot by slot: index, method, declaring interface, signature
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(inspect::InspectArgs),
+    /// Write the inputs' interfaces, types and constants as a .winmd file (Windows Metadata)
+    ///
+    /// The file follows the Win32 metadata's conventions, so windows-bindgen reads it as
+    /// it is (with `--in default FILE.winmd`). The same inputs always give the same bytes.
+    #[command(after_help = WINMD_EXAMPLES)]
+    Winmd(winmd::WinmdArgs),
+    /// Print a shell completion script: `oscgen completions bash > /etc/bash_completion.d/oscgen`
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `oscgen man > oscgen.1 && man ./oscgen.1`
+    Man,
 }
 
 #[derive(Args, Debug)]
 pub(crate) struct InputArgs {
-    /// IDL files to read; none means the built-in metadata (OSC interfaces and IMAPISession)
+    /// IDL or WinMD files to read (`win32`: the Win32 metadata); none means the built-in
+    /// metadata (OSC interfaces and IMAPISession)
     #[arg(value_name = "INPUT")]
     pub(crate) inputs: Vec<PathBuf>,
     /// Directory searched for imports, after the importing file's own directory and
     /// before oscgen's built-in stand-ins (unknwn.idl, oaidl.idl, ...); repeatable
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     pub(crate) include_dirs: Vec<PathBuf>,
+    /// Define a preprocessor macro for every file read, as `#define NAME VALUE` (VALUE
+    /// defaults to 1); repeatable. __midl=501, __WIDL__, _WIN32 and _WIN64 are predefined
+    #[arg(short = 'D', long = "define", value_name = "NAME[=VALUE]")]
+    pub(crate) defines: Vec<String>,
+    /// Remove a predefined or -D macro; repeatable, applied after every -D
+    #[arg(short = 'U', long = "undefine", value_name = "NAME")]
+    pub(crate) undefines: Vec<String>,
 }
 
 /// A failure to report: already rendered (diagnostics with snippets) or a plain message.
@@ -104,8 +140,53 @@ impl Failure {
     }
 }
 
+/// How much the commands print besides errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+static VERBOSITY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+pub(crate) fn verbosity() -> Verbosity {
+    match VERBOSITY.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        1 => Verbosity::Normal,
+        _ => Verbosity::Verbose,
+    }
+}
+
+/// Colour on a terminal only, and never when NO_COLOR is set (https://no-color.org).
+pub fn color_enabled(is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+fn paint_errors(message: &str) -> String {
+    use std::io::IsTerminal;
+    if !color_enabled(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR")) {
+        return message.to_string();
+    }
+    message.replace("error: ", "\x1b[1;31merror\x1b[0m: ")
+}
+
+/// `--version`: oscgen's version and what its built-in metadata describes.
+fn long_version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut out = env!("CARGO_PKG_VERSION").to_string();
+        out.push_str("\nbuilt-in metadata:");
+        for (file, what) in builtin::DESCRIPTIONS {
+            out.push_str(&format!("\n  {file}: {what}"));
+        }
+        out
+    })
+}
+
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let command = Cli::command().long_version(long_version());
+    let cli = match command.try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -116,17 +197,36 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(failure) => {
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "{}", failure.message.trim_end());
+            let _ = writeln!(stderr, "{}", paint_errors(failure.message.trim_end()));
             ExitCode::from(failure.code)
         }
     }
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let level = if cli.quiet {
+        0
+    } else if cli.verbose {
+        2
+    } else {
+        1
+    };
+    VERBOSITY.store(level, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "oscgen", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let page = clap_mangen::Man::new(Cli::command().long_version(long_version()));
+            page.render(&mut std::io::stdout())
+                .map_err(|e| Failure::usage(format!("cannot write the manual page: {e}")))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New(args) => project::new(args),
         Command::Generate(args) => project::generate(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Winmd(args) => winmd::run(args),
     }
 }
 
@@ -142,8 +242,11 @@ pub(crate) fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, F
     };
     let options = LoadOptions {
         include_dirs: args.include_dirs.clone(),
+        defines: args.defines.clone(),
+        undefines: args.undefines.clone(),
     };
-    idl::load_model(sources, &inputs, &options).map_err(|e| render_error(sources, e))
+    // Metadata (.winmd) inputs are recognized by content; IDL-only inputs go to the IDL front end.
+    crate::winmd::load_model(sources, &inputs, &options).map_err(|e| render_error(sources, e))
 }
 
 pub(crate) fn render_error(sources: &SourceMap, e: idl::Error) -> Failure {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::cli::{Failure, render_error};
+use crate::cli::{Failure, Verbosity, render_error, verbosity};
 use crate::emit::project::{self, camel_case};
 use crate::project::config::{self, Config, InputSection, ProjectSection, ProviderSection, crate_name_ok, fresh_guid};
 use crate::project::inputs;
@@ -133,7 +133,15 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
         }
     }
     let changes = build(dir, &config, Mode::Write)?;
+    if verbosity() == Verbosity::Quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = std::io::stdout().lock();
+    if verbosity() == Verbosity::Verbose {
+        for c in &changes {
+            let _ = writeln!(out, "created {}", c.path.display());
+        }
+    }
     let _ = writeln!(
         out,
         "Created {} ({} files) for {}.",
@@ -189,6 +197,9 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 (_, ChangeKind::Update) => "updated".to_string(),
                 (_, ChangeKind::AddStubs(n)) => format!("added {n} method stub(s) to"),
             };
+            if verbosity() == Verbosity::Quiet && mode == Mode::Write {
+                return Ok(ExitCode::SUCCESS);
+            }
             for c in &changes {
                 let _ = writeln!(out, "{} {}", verb(&c.kind), c.path.display());
             }

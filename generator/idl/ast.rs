@@ -1,5 +1,7 @@
 //! The syntax tree of one MIDL file, as written: nothing is resolved here.
 
+use std::sync::Arc;
+
 use crate::source::Span;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -155,14 +157,18 @@ pub struct TypeExpr {
 pub enum TypeKind {
     Base(BaseType, Option<Sign>),
     Named(String),
-    Struct(StructDef),
-    Union(UnionDef),
-    Enum(EnumDef),
+    /// Bodies are shared: a declaration's type is copied into each of its declarators
+    /// (`typedef struct {...} X, *PX;`), which must not copy the body.
+    Struct(Arc<StructDef>),
+    Union(Arc<UnionDef>),
+    Enum(Arc<EnumDef>),
     SafeArray(Box<TypeExpr>),
     Const(Box<TypeExpr>),
     Pointer(Box<TypeExpr>),
     Array(Box<TypeExpr>, Option<Expr>),
     Function(Box<TypeExpr>, Vec<Param>),
+    /// A WinRT parameterized type: `Windows.Foundation.IReference<INT32>`.
+    Generic(String, Vec<TypeExpr>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -312,7 +318,28 @@ pub enum Item {
     Declaration(Vec<Attribute>, Ident, TypeExpr),
     /// A WinRT `namespace a.b { ... }`.
     Namespace(Vec<Ident>, Vec<Item>),
-    /// WinRT declarations oscgen parses but does not model (runtimeclass, delegate,
-    /// apicontract, declare blocks, parameterized interfaces).
-    WinRt(String, Span),
+    /// A WinRT `delegate`: an interface whose one method, `Invoke`, has this signature.
+    Delegate(Delegate),
+    /// WinRT declarations with no vtable of their own: `runtimeclass` (a class name),
+    /// `apicontract`, parameterized interface and delegate templates (`interface
+    /// IVector<T>`), `declare` blocks. The name is what other declarations may refer to.
+    WinRt(WinRtKind, Option<Ident>, Span),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WinRtKind {
+    RuntimeClass,
+    ApiContract,
+    /// A parameterized interface or delegate: `interface IVector<T>`.
+    Template,
+    Declare,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delegate {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub ret: TypeExpr,
+    pub params: Vec<Param>,
+    pub span: Span,
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::idl::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
+use crate::idl::ast::{BinaryOp, Expr, ExprKind, TypeKind, UnaryOp};
 
 /// Names with known integer values: constants and enumerators seen so far.
 #[derive(Debug, Default)]
@@ -73,7 +73,20 @@ impl Env {
                     self.eval(f)?
                 }
             }
-            ExprKind::Cast(_, inner) => self.eval(inner)?,
+            // `(A) - 1` parses as a cast of `-1` to `A`; when `A` is a constant, it was a subtraction.
+            ExprKind::Cast(ty, inner) => match (&ty.kind, &inner.kind) {
+                (TypeKind::Named(name), ExprKind::Unary(op @ (UnaryOp::Neg | UnaryOp::Plus), operand))
+                    if self.values.contains_key(name) =>
+                {
+                    let (a, b) = (self.values[name], self.eval(operand)?);
+                    if *op == UnaryOp::Neg {
+                        a.checked_sub(b)?
+                    } else {
+                        a.checked_add(b)?
+                    }
+                }
+                _ => self.eval(inner)?,
+            },
             _ => return None,
         })
     }

@@ -179,20 +179,8 @@ impl Lexer<'_> {
             (b'>', _, _) => (Punct::Gt, 1),
             (b'#', _, _) => (Punct::Hash, 1),
             _ => {
-                let start = self.pos;
-                let len = utf8_len(b);
-                let shown = match b {
-                    0 => "a NUL byte".to_string(),
-                    b if b < 0x20 || b == 0x7f => format!("control byte 0x{b:02x}"),
-                    _ => format!(
-                        "character `{}`",
-                        String::from_utf8_lossy(&self.bytes[start..(start + len).min(self.bytes.len())])
-                    ),
-                };
-                return Err(Diagnostic::at(
-                    Span::new(self.file, start..(start + len).min(self.bytes.len())),
-                    format!("unexpected {shown}"),
-                ));
+                self.pos = (self.pos + utf8_len(b)).min(self.bytes.len());
+                return Ok(TokenKind::Invalid);
             }
         };
         self.pos += len;
@@ -233,6 +221,7 @@ impl Lexer<'_> {
         self.pos += 1;
         loop {
             match self.bytes.get(self.pos) {
+                None if quote == b'\'' => return Ok(TokenKind::Invalid),
                 None => {
                     let what = if quote == b'"' {
                         "string literal"
@@ -246,12 +235,7 @@ impl Lexer<'_> {
                 }
                 Some(b'\\') => self.pos += 2,
                 // MIDL allows string literals over several lines; character constants stay on one.
-                Some(b'\n') if quote == b'\'' => {
-                    return Err(Diagnostic::at(
-                        Span::new(self.file, start..self.pos),
-                        "unterminated character constant",
-                    ));
-                }
+                Some(b'\n') if quote == b'\'' => return Ok(TokenKind::Invalid),
                 Some(&c) if c == quote => {
                     self.pos += 1;
                     break;
@@ -262,6 +246,21 @@ impl Lexer<'_> {
         self.pos = self.pos.min(self.bytes.len());
         Ok(if quote == b'"' { TokenKind::Str } else { TokenKind::Char })
     }
+}
+
+/// The error for an [`TokenKind::Invalid`] token that reached code that is read.
+pub fn invalid_token(span: Span, text: &str) -> Diagnostic {
+    let b = text.bytes().next().unwrap_or(0);
+    if b == b'\'' {
+        return Diagnostic::at(span, "unterminated character constant")
+            .with_note("expected a closing `'` on the same line");
+    }
+    let shown = match b {
+        0 => "a NUL byte".to_string(),
+        b if b < 0x20 || b == 0x7f => format!("control byte 0x{b:02x}"),
+        _ => format!("character `{text}`"),
+    };
+    Diagnostic::at(span, format!("unexpected {shown}"))
 }
 
 fn utf8_len(b: u8) -> usize {
@@ -340,8 +339,23 @@ mod tests {
     }
 
     #[test]
-    fn control_bytes_are_errors() {
-        let err = lex(FileId(0), "a \u{1} b").unwrap_err();
+    fn stray_bytes_are_invalid_tokens() {
+        let text = "a \u{1} @ 'x\nb";
+        let toks = lex(FileId(0), text).unwrap();
+        let kinds: Vec<TokenKind> = toks.iter().map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                TokenKind::Ident,
+                TokenKind::Invalid,
+                TokenKind::Invalid,
+                TokenKind::Invalid,
+                TokenKind::Ident
+            ]
+        );
+        let err = invalid_token(toks[1].span, &text[toks[1].span.range()]);
         assert!(err.message.contains("0x01"), "{}", err.message);
+        let err = invalid_token(toks[3].span, &text[toks[3].span.range()]);
+        assert_eq!(err.message, "unterminated character constant");
     }
 }

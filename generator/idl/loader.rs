@@ -3,13 +3,16 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::builtin;
 use crate::diagnostic::{Diagnostic, closest};
 use crate::idl::ast::{Item, StrLit};
 use crate::idl::lower::ParsedFile;
-use crate::idl::{Error, lexer, parser, preprocess};
-use crate::source::{FileId, Origin, SourceMap};
+use crate::idl::preprocess::{Includes, Preprocessor};
+use crate::idl::token::Token;
+use crate::idl::{Error, lexer, parser};
+use crate::source::{FileId, Origin, SourceMap, Span};
 
 /// Import nesting deeper than this is reported instead of followed.
 const MAX_IMPORT_DEPTH: usize = 200;
@@ -24,9 +27,13 @@ pub enum Input {
 
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
-    /// Searched for imports after the importing file's own directory, before the
-    /// built-in stand-ins.
+    /// Searched for imports and `#include`s after the importing file's own directory,
+    /// before the built-in stand-ins.
     pub include_dirs: Vec<PathBuf>,
+    /// `-D NAME` or `-D NAME=VALUE`: macros every file starts with, after the predefined ones.
+    pub defines: Vec<String>,
+    /// `-U NAME`: macros removed from that set, after the `-D`s.
+    pub undefines: Vec<String>,
 }
 
 /// Where an import resolved to; the key identifies a file so it is read only once.
@@ -37,68 +44,125 @@ enum Resolved {
 }
 
 struct Frame {
-    id: FileId,
-    items: Vec<Item>,
-    imports: Vec<StrLit>,
+    items: Rc<Vec<Item>>,
+    imports: Rc<Vec<StrLit>>,
     next: usize,
     is_root: bool,
 }
 
-pub struct Loader<'a> {
-    sources: &'a mut SourceMap,
-    options: &'a LoadOptions,
+/// What loads share: the preprocessor's starting macros, file lookup caches, and every
+/// file already parsed. Loads through one session must use one source map; a file that
+/// many inputs import is then read and parsed once (`oscgen inspect --parse-only`, the
+/// corpus tests). Each load still lowers its own files.
+pub struct Session<'o> {
+    preprocessor: Preprocessor,
+    finder: Finder<'o>,
+    parsed: HashMap<Resolved, Parsed>,
+    keep_syntax: bool,
+}
+
+struct Parsed {
+    items: Rc<Vec<Item>>,
+    imports: Rc<Vec<StrLit>>,
+}
+
+struct Loader<'s, 'o> {
+    sources: &'s mut SourceMap,
+    session: &'s mut Session<'o>,
     seen: HashSet<Resolved>,
     /// Import names already handled, lower-case: MIDL imports a name once per compilation.
     seen_names: HashSet<String>,
-    dir_cache: HashMap<PathBuf, Vec<String>>,
     done: Vec<ParsedFile>,
+}
+
+/// File lookup shared by imports and `#include`: search order, case-insensitive
+/// fallback, directory listings and included files read once per session.
+struct Finder<'a> {
+    options: &'a LoadOptions,
+    dir_cache: HashMap<PathBuf, Vec<String>>,
+    included: HashMap<Resolved, (FileId, Rc<Vec<Token>>)>,
+    /// Resolutions by (the user's directory, used from a built-in, name).
+    found: HashMap<(Option<PathBuf>, bool, String), Option<Resolved>>,
+    /// `canonicalize` by path, which identifies a file read twice under two names.
+    canonical: HashMap<PathBuf, PathBuf>,
 }
 
 /// Reads `inputs` and everything they import, imports first.
 pub fn load(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<Vec<ParsedFile>, Error> {
-    let mut loader = Loader {
-        sources,
-        options,
-        seen: HashSet::new(),
-        seen_names: HashSet::new(),
-        dir_cache: HashMap::new(),
-        done: Vec::new(),
-    };
-    for input in inputs {
-        let resolved = match input {
-            Input::File(path) => {
-                if !path.is_file() {
-                    return Err(Error::Input {
-                        path: path.clone(),
-                        message: if path.is_dir() {
-                            "is a directory, not an IDL file".into()
-                        } else {
-                            "no such file".into()
-                        },
-                    });
-                }
-                Resolved::Disk(path.clone())
-            }
-            Input::Builtin(name) => match builtin::find(name) {
-                Some(file) => Resolved::Builtin(file.name),
-                None => {
-                    return Err(Error::Input {
-                        path: PathBuf::from(name),
-                        message: "is not a built-in metadata file".into(),
-                    });
-                }
+    Session::new(sources, options)?.load(sources, inputs)
+}
+
+impl<'o> Session<'o> {
+    pub fn new(sources: &mut SourceMap, options: &'o LoadOptions) -> Result<Session<'o>, Error> {
+        let preprocessor = Preprocessor::new(sources, &options.defines, &options.undefines)
+            .map_err(|d| Error::Diagnostics(vec![d]))?;
+        Ok(Session {
+            preprocessor,
+            finder: Finder {
+                options,
+                dir_cache: HashMap::new(),
+                included: HashMap::new(),
+                found: HashMap::new(),
+                canonical: HashMap::new(),
             },
-        };
-        // A built-in given as a root is skipped when an input already imported that name.
-        if let Some(name) = file_name(&resolved)
-            && !loader.seen_names.insert(name.to_ascii_lowercase())
-            && matches!(resolved, Resolved::Builtin(_))
-        {
-            continue;
-        }
-        loader.walk(resolved, true)?;
+            parsed: HashMap::new(),
+            keep_syntax: true,
+        })
     }
-    Ok(loader.done)
+
+    /// Parse without keeping syntax trees: later loads still skip files already read,
+    /// but hand back no items for them (for `--parse-only`, which needs no model, in
+    /// far less memory).
+    pub fn without_syntax_trees(mut self) -> Self {
+        self.keep_syntax = false;
+        self
+    }
+
+    /// Reads `inputs` and everything they import, imports first, as one compilation.
+    pub fn load(&mut self, sources: &mut SourceMap, inputs: &[Input]) -> Result<Vec<ParsedFile>, Error> {
+        let mut loader = Loader {
+            sources,
+            session: self,
+            seen: HashSet::new(),
+            seen_names: HashSet::new(),
+            done: Vec::new(),
+        };
+        for input in inputs {
+            let resolved = match input {
+                Input::File(path) => {
+                    if !path.is_file() {
+                        return Err(Error::Input {
+                            path: path.clone(),
+                            message: if path.is_dir() {
+                                "is a directory, not an IDL file".into()
+                            } else {
+                                "no such file".into()
+                            },
+                        });
+                    }
+                    Resolved::Disk(path.clone())
+                }
+                Input::Builtin(name) => match builtin::find(name) {
+                    Some(file) => Resolved::Builtin(file.name),
+                    None => {
+                        return Err(Error::Input {
+                            path: PathBuf::from(name),
+                            message: "is not a built-in metadata file".into(),
+                        });
+                    }
+                },
+            };
+            // A built-in given as a root is skipped when an input already imported that name.
+            if let Some(name) = file_name(&resolved)
+                && !loader.seen_names.insert(name.to_ascii_lowercase())
+                && matches!(resolved, Resolved::Builtin(_))
+            {
+                continue;
+            }
+            loader.walk(resolved, true)?;
+        }
+        Ok(loader.done)
+    }
 }
 
 fn file_name(r: &Resolved) -> Option<String> {
@@ -108,7 +172,7 @@ fn file_name(r: &Resolved) -> Option<String> {
     }
 }
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     /// Depth-first over imports with an explicit stack, so deep chains cannot overflow.
     fn walk(&mut self, root: Resolved, is_root: bool) -> Result<(), Error> {
         let Some(frame) = self.read(root, is_root)? else {
@@ -126,7 +190,8 @@ impl Loader<'_> {
             }
             let import = top.imports[top.next].clone();
             top.next += 1;
-            let from = top.id;
+            // An import inside an `#include`d file is relative to that file.
+            let from = self.sources.use_site(import.span).file;
             if !self.seen_names.insert(import.value.to_ascii_lowercase()) {
                 continue;
             }
@@ -146,42 +211,56 @@ impl Loader<'_> {
 
     fn read(&mut self, file: Resolved, is_root: bool) -> Result<Option<Frame>, Error> {
         let key = match &file {
-            Resolved::Disk(p) => Resolved::Disk(p.canonicalize().unwrap_or_else(|_| p.clone())),
+            Resolved::Disk(p) => {
+                let canonical = &mut self.session.finder.canonical;
+                let c = canonical
+                    .entry(p.clone())
+                    .or_insert_with(|| p.canonicalize().unwrap_or_else(|_| p.clone()));
+                Resolved::Disk(c.clone())
+            }
             other => other.clone(),
         };
-        if !self.seen.insert(key) {
+        if !self.seen.insert(key.clone()) {
             return Ok(None);
         }
-        let (name, origin, text) = match &file {
-            Resolved::Disk(path) => {
-                let bytes = std::fs::read(path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                (path.display().to_string(), Origin::Disk(path.clone()), decode(&bytes))
-            }
-            Resolved::Builtin(name) => {
-                let file = builtin::find(name).expect("resolved built-in exists");
-                (
-                    format!("<oscgen>/{}", file.path),
-                    Origin::Builtin,
-                    file.text.to_string(),
-                )
-            }
-        };
-        let id = self.sources.add(name, origin, text);
+        if let Some(parsed) = self.session.parsed.get(&key) {
+            return Ok(Some(Frame {
+                items: parsed.items.clone(),
+                imports: parsed.imports.clone(),
+                next: 0,
+                is_root,
+            }));
+        }
+        let id = add_file(self.sources, &file)?;
+        let session = &mut *self.session;
         let tokens = lexer::lex(id, &self.sources.file(id).text).map_err(|d| Error::Diagnostics(vec![d]))?;
-        let tokens = preprocess::run(self.sources, tokens).map_err(|d| Error::Diagnostics(vec![d]))?;
+        let tokens = session
+            .preprocessor
+            .run(self.sources, id, tokens, &mut session.finder)
+            .map_err(|d| Error::Diagnostics(vec![d]))?;
         let items = parser::parse(self.sources, &tokens).map_err(|d| Error::Diagnostics(vec![d]))?;
         let mut imports = Vec::new();
         collect_imports(&items, &mut imports);
-        Ok(Some(Frame {
-            id,
-            items,
-            imports,
+        let parsed = Parsed {
+            items: Rc::new(items),
+            imports: Rc::new(imports),
+        };
+        let kept = Parsed {
+            items: if self.session.keep_syntax {
+                parsed.items.clone()
+            } else {
+                Rc::default()
+            },
+            imports: parsed.imports.clone(),
+        };
+        let frame = Frame {
+            items: parsed.items.clone(),
+            imports: parsed.imports.clone(),
             next: 0,
             is_root,
-        }))
+        };
+        self.session.parsed.insert(key, kept);
+        Ok(Some(frame))
     }
 
     /// MIDL's search order: the importing file's directory, then `-I` directories, then
@@ -189,25 +268,87 @@ impl Loader<'_> {
     /// exact match exists, as they would on Windows.
     fn resolve(&mut self, from: FileId, import: &StrLit) -> Result<Resolved, Error> {
         let name = import.value.as_str();
-        if name.contains('/') || name.contains('\\') {
-            let path = PathBuf::from(name.replace('\\', "/"));
-            if path.is_file() {
-                return Ok(Resolved::Disk(path));
-            }
+        match self.session.finder.find(self.sources, name, from, false) {
+            Some(found) => Ok(found),
+            None => Err(Error::Diagnostics(vec![self.session.finder.not_found(
+                self.sources,
+                name,
+                from,
+                import.span,
+                "imported file",
+            )])),
         }
+    }
+}
+
+/// Reads a resolved file into the source map.
+fn add_file(sources: &mut SourceMap, file: &Resolved) -> Result<FileId, Error> {
+    let (name, origin, text) = match file {
+        Resolved::Disk(path) => {
+            let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            (path.display().to_string(), Origin::Disk(path.clone()), decode(&bytes))
+        }
+        Resolved::Builtin(name) => {
+            let file = builtin::find(name).expect("resolved built-in exists");
+            (
+                format!("<oscgen>/{}", file.path),
+                Origin::Builtin,
+                file.text.to_string(),
+            )
+        }
+    };
+    Ok(sources.add(name, origin, text))
+}
+
+impl Finder<'_> {
+    /// The directories searched for a name used in `from`: its own directory first
+    /// (unless `angled`, as for `#include <name>`), then the `-I` directories.
+    fn dirs(&self, sources: &SourceMap, from: FileId, angled: bool) -> Vec<PathBuf> {
         let mut dirs: Vec<PathBuf> = Vec::new();
-        let from_builtin = match &self.sources.file(from).origin {
-            Origin::Disk(path) => {
-                dirs.push(path.parent().map(Path::to_path_buf).unwrap_or_default());
-                false
-            }
-            Origin::Builtin => true,
-        };
-        // A built-in file's imports resolve among the built-ins first.
-        if let Some(f) = builtin::find(name).filter(|_| from_builtin) {
-            return Ok(Resolved::Builtin(f.name));
+        if let Origin::Disk(path) = &sources.file(from).origin
+            && !angled
+        {
+            dirs.push(path.parent().map(Path::to_path_buf).unwrap_or_default());
         }
         dirs.extend(self.options.include_dirs.iter().cloned());
+        dirs
+    }
+
+    /// Where `name`, used in `from`, resolves to. Answers are kept per directory of the
+    /// user: a session reads hundreds of files importing the same few names.
+    fn find(&mut self, sources: &SourceMap, name: &str, from: FileId, angled: bool) -> Option<Resolved> {
+        let from_dir = match &sources.file(from).origin {
+            Origin::Disk(path) if !angled => Some(path.parent().map(Path::to_path_buf).unwrap_or_default()),
+            _ => None,
+        };
+        let from_builtin = sources.file(from).origin == Origin::Builtin;
+        let key = (from_dir, from_builtin, name.to_string());
+        if let Some(found) = self.found.get(&key) {
+            return found.clone();
+        }
+        let found = self.search(sources, name, from, angled, from_builtin);
+        self.found.insert(key, found.clone());
+        found
+    }
+
+    fn search(
+        &mut self,
+        sources: &SourceMap,
+        name: &str,
+        from: FileId,
+        angled: bool,
+        from_builtin: bool,
+    ) -> Option<Resolved> {
+        let name = name.replace('\\', "/");
+        let name = name.as_str();
+        // A built-in file's imports resolve among the built-ins first.
+        if let Some(f) = builtin::find(name).filter(|_| from_builtin) {
+            return Some(Resolved::Builtin(f.name));
+        }
+        let dirs = self.dirs(sources, from, angled);
         for dir in &dirs {
             let candidate = if dir.as_os_str().is_empty() {
                 PathBuf::from(name)
@@ -215,19 +356,43 @@ impl Loader<'_> {
                 dir.join(name)
             };
             if candidate.is_file() {
-                return Ok(Resolved::Disk(candidate));
+                return Some(Resolved::Disk(candidate));
             }
         }
         for dir in &dirs {
-            let entries = self.listing(dir);
-            if let Some(found) = entries.iter().find(|e| e.eq_ignore_ascii_case(name)) {
-                return Ok(Resolved::Disk(dir.join(found)));
+            // `sub/Name.IDL`: each component may differ in case.
+            let mut current = dir.clone();
+            let mut found = true;
+            for part in name.split('/') {
+                let entries = self.listing(&current);
+                match entries.iter().find(|e| e.eq_ignore_ascii_case(part)) {
+                    Some(e) => current = current.join(e),
+                    None => {
+                        found = false;
+                        break;
+                    }
+                }
+            }
+            if found && current.is_file() {
+                return Some(Resolved::Disk(current));
             }
         }
-        if let Some(f) = builtin::find(name) {
-            return Ok(Resolved::Builtin(f.name));
+        // A path (`sub/x.idl`, `/abs/x.idl`) is also taken as it is, as widl does.
+        let path = PathBuf::from(name);
+        if name.contains('/') && path.is_file() {
+            return Some(Resolved::Disk(path));
         }
-        let mut known: Vec<String> = builtin::STANDARD.iter().map(|f| f.name.to_string()).collect();
+        builtin::find(name).map(|f| Resolved::Builtin(f.name))
+    }
+
+    /// "cannot find", with the closest name in the searched directories and the built-ins.
+    fn not_found(&mut self, sources: &SourceMap, name: &str, from: FileId, at: Span, what: &str) -> Diagnostic {
+        let dirs = self.dirs(sources, from, false);
+        let mut known: Vec<String> = builtin::STANDARD
+            .iter()
+            .chain(builtin::HEADERS)
+            .map(|f| f.name.to_string())
+            .collect();
         for dir in &dirs {
             known.extend(
                 self.listing(dir)
@@ -236,17 +401,23 @@ impl Loader<'_> {
                     .cloned(),
             );
         }
-        let mut diag = Diagnostic::at(import.span, format!("cannot find imported file `{name}`")).with_label(
-            import.span,
-            "not found in the importing file's directory, the -I directories, or oscgen's built-in files",
+        let verb = if what == "imported file" {
+            "importing"
+        } else {
+            "including"
+        };
+        let mut diag = Diagnostic::at(at, format!("cannot find {what} `{name}`")).with_label(
+            at,
+            format!("not found in the {verb} file's directory, the -I directories, or oscgen's built-in files"),
         );
-        if let Some(s) = closest(name, known.iter().map(String::as_str)) {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if let Some(s) = closest(base, known.iter().map(String::as_str)) {
             diag = diag.with_note(format!("did you mean `{s}`?"));
         }
         if self.options.include_dirs.is_empty() {
             diag = diag.with_note("pass the directory that holds it with -I DIR");
         }
-        Err(Error::Diagnostics(vec![diag]))
+        diag
     }
 
     fn listing(&mut self, dir: &Path) -> &Vec<String> {
@@ -266,6 +437,28 @@ impl Loader<'_> {
             names.sort();
             names
         })
+    }
+}
+
+impl Includes for Finder<'_> {
+    fn include(
+        &mut self,
+        sources: &mut SourceMap,
+        name: &str,
+        angled: bool,
+        from: FileId,
+        at: Span,
+    ) -> Result<(FileId, Rc<Vec<Token>>), Diagnostic> {
+        let Some(found) = self.find(sources, name, from, angled) else {
+            return Err(self.not_found(sources, name, from, at, "included file"));
+        };
+        if let Some((id, tokens)) = self.included.get(&found) {
+            return Ok((*id, tokens.clone()));
+        }
+        let id = add_file(sources, &found).map_err(|e| Diagnostic::at(at, e.to_string()))?;
+        let tokens = Rc::new(lexer::lex(id, &sources.file(id).text)?);
+        self.included.insert(found, (id, tokens.clone()));
+        Ok((id, tokens))
     }
 }
 

@@ -3,11 +3,11 @@
 //! Names are resolved globally after every file is read, so declaration order across
 //! imports does not matter; the model then checks that each name exists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{
-    AttrArg, Attribute, Attrs, BaseType, ExprKind, Field as AstField, Item, Sign, TypeExpr, TypeKind,
+    AttrArg, Attribute, Attrs, BaseType, ExprKind, Field as AstField, Ident, Item, Sign, TypeExpr, TypeKind, WinRtKind,
 };
 use crate::idl::eval::Env;
 use crate::model::guid::Guid;
@@ -18,7 +18,8 @@ use crate::source::{SourceMap, Span};
 
 /// One parsed file, in the order the loader read it (imports before importers).
 pub struct ParsedFile {
-    pub items: Vec<Item>,
+    /// Shared with the loader's session, which may hand the same file to several loads.
+    pub items: std::rc::Rc<Vec<Item>>,
     /// Given on the command line (or a built-in set), not reached through an import.
     pub is_root: bool,
 }
@@ -43,6 +44,10 @@ const KEPT_PARAM_ATTRS: &[&str] = &[
 ];
 
 pub fn lower(sources: &SourceMap, files: &[ParsedFile]) -> Result<ModelParts, Vec<Diagnostic>> {
+    let mut scoped = ScopedNames::default();
+    for file in files {
+        scoped.collect(&file.items, &mut Vec::new());
+    }
     let mut l = Lowerer {
         sources,
         parts: ModelParts::default(),
@@ -50,11 +55,16 @@ pub fn lower(sources: &SourceMap, files: &[ParsedFile]) -> Result<ModelParts, Ve
         aggregates: HashMap::new(),
         anon: 0,
         errors: Vec::new(),
+        scope: Vec::new(),
+        scoped,
+        instances: HashSet::new(),
+        async_names: HashMap::new(),
     };
     for file in files {
         l.items(&file.items, file.is_root, None);
     }
     if l.errors.is_empty() {
+        name_overloads(&mut l.parts.interfaces);
         Ok(l.parts)
     } else {
         Err(l.errors)
@@ -67,9 +77,162 @@ struct Lowerer<'a> {
     env: Env,
     /// Names given to struct/union/enum bodies, by the span of the body, so a body copied
     /// into several declarators (`typedef struct {...} X, *PX;`) is declared once.
-    aggregates: HashMap<(u32, u32), String>,
+    aggregates: HashMap<(u32, u32, u32), String>,
     anon: usize,
     errors: Vec<Diagnostic>,
+    /// The WinRT namespace being lowered (`["Windows", "Foundation"]`); empty outside one.
+    scope: Vec<String>,
+    scoped: ScopedNames,
+    /// Parameterized type instances already declared (`IVector<HSTRING>`).
+    instances: HashSet<String>,
+    /// `[async_uuid]` interfaces and their asynchronous twins (`IFoo` -> `AsyncIFoo`).
+    async_names: HashMap<String, String>,
+}
+
+/// Names declared inside WinRT namespaces, qualified (`Windows.Foundation.Uri`), so a
+/// name used inside a namespace can be resolved the way C++ would: innermost namespace
+/// first. Classic IDL has no namespaces and never pays for this.
+#[derive(Default)]
+struct ScopedNames {
+    names: HashSet<String>,
+    /// Parameterized interfaces and delegates (`Windows.Foundation.Collections.IVector`).
+    templates: HashSet<String>,
+}
+
+impl ScopedNames {
+    fn collect(&mut self, items: &[Item], scope: &mut Vec<String>) {
+        for item in items {
+            let name = match item {
+                Item::Namespace(path, body) => {
+                    let depth = scope.len();
+                    scope.extend(path.iter().map(|p| p.name.clone()));
+                    self.collect(body, scope);
+                    scope.truncate(depth);
+                    continue;
+                }
+                _ if scope.is_empty() => continue,
+                Item::Interface(i) => &i.name,
+                Item::Forward(_, name) => name,
+                Item::Dispinterface(d) => &d.name,
+                Item::Delegate(d) => &d.name,
+                Item::Typedef(t) => {
+                    for (name, _) in &t.decls {
+                        self.names.insert(qualify(scope, &name.name));
+                    }
+                    continue;
+                }
+                Item::WinRt(WinRtKind::Template, Some(name), _) => {
+                    self.templates.insert(qualify(scope, &name.name));
+                    continue;
+                }
+                Item::WinRt(_, Some(name), _) => name,
+                _ => continue,
+            };
+            self.names.insert(qualify(scope, &name.name));
+        }
+    }
+}
+
+fn qualify(scope: &[String], name: &str) -> String {
+    if scope.is_empty() {
+        return name.to_string();
+    }
+    let mut q = scope.join(".");
+    q.push('.');
+    q.push_str(name);
+    q
+}
+
+/// A method named like one of an ancestor's (a C++ overload, as `GetFontCollection` in
+/// both IDWriteTextFormat and IDWriteTextLayout) cannot share the name in a C vtable
+/// struct: MIDL and widl call it `Interface_Method` there, and so does oscgen
+/// for IDL (WinMD names overloads in the metadata itself).
+fn name_overloads(interfaces: &mut [Interface]) {
+    let index: HashMap<&str, usize> = interfaces
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
+    let mut renames = Vec::new();
+    for (i, iface) in interfaces.iter().enumerate() {
+        if iface.base.is_none() || iface.methods.is_empty() {
+            continue;
+        }
+        // Chains are short and interfaces have few methods: compare in place.
+        let mut seen = vec![i];
+        let mut current = iface;
+        while let Some(&b) = current.base.as_deref().and_then(|b| index.get(b)) {
+            if seen.contains(&b) {
+                break; // a cycle, reported by the model
+            }
+            seen.push(b);
+            current = &interfaces[b];
+            for (j, m) in iface.methods.iter().enumerate() {
+                if m.has_slot() && current.methods.iter().any(|a| a.name == m.name) {
+                    let short = iface.name.rsplit('.').next().unwrap_or(&iface.name);
+                    renames.push((i, j, format!("{short}_{}", m.idl_name)));
+                }
+            }
+        }
+    }
+    drop(index);
+    renames.sort();
+    renames.dedup();
+    for (i, j, name) in renames {
+        interfaces[i].methods[j].name = name;
+    }
+}
+
+/// The asynchronous twin MIDL and widl make for an `[async_uuid]` interface: each method
+/// `M` becomes `Begin_M`, taking the `[in]` parameters, and `Finish_M`, taking the
+/// `[out]` ones (`[in, out]` go to both). It derives from the twin of the base, or from
+/// IUnknown.
+fn async_interface(iface: &Interface, iid: Option<Guid>, twins: &HashMap<String, String>) -> Interface {
+    let name = match iface.name.rsplit_once('.') {
+        Some((ns, short)) => format!("{ns}.Async{short}"),
+        None => format!("Async{}", iface.name),
+    };
+    let base = iface
+        .base
+        .as_ref()
+        .map(|b| twins.get(b).cloned().unwrap_or_else(|| b.clone()));
+    let mut methods = Vec::new();
+    for m in iface.methods.iter().filter(|m| m.has_slot()) {
+        for (prefix, keep) in [("Begin_", Direction::In), ("Finish_", Direction::Out)] {
+            let idl_name = format!("{prefix}{}", m.name);
+            methods.push(Method {
+                name: idl_name.clone(),
+                idl_name,
+                kind: MethodKind::Plain,
+                params: m
+                    .params
+                    .iter()
+                    .filter(|p| p.dir == keep || p.dir == Direction::InOut)
+                    .cloned()
+                    .collect(),
+                ret: m.ret.clone(),
+                call_as: None,
+                local: m.local,
+                span: m.span,
+            });
+        }
+    }
+    Interface {
+        name,
+        iid,
+        base,
+        methods,
+        local: iface.local,
+        file: iface.file.clone(),
+        span: iface.span,
+        base_span: iface.base_span,
+    }
+}
+
+/// widl's rule: an interface has a vtable (is a COM interface) when it says `[object]`
+/// or `[odl]`, or has a base. Others are RPC interfaces: procedures, no vtable.
+fn is_com(iface: &crate::idl::ast::Interface) -> bool {
+    iface.base.is_some() || iface.attrs.has("object") || iface.attrs.has("odl")
 }
 
 impl Lowerer<'_> {
@@ -87,15 +250,59 @@ impl Lowerer<'_> {
                         lib.interfaces.push(name.name.clone());
                     }
                     self.parts.types.push(TypeDef {
-                        name: name.name.clone(),
+                        name: qualify(&self.scope, &name.name),
                         kind: TypeDefKind::Interface,
                         span: Some(name.span),
                     });
                 }
-                Item::Dispinterface(d) => self.parts.types.push(TypeDef {
-                    name: d.name.name.clone(),
-                    kind: TypeDefKind::Interface,
-                    span: Some(d.name.span),
+                Item::Dispinterface(d) => {
+                    if let Some(lib) = library.as_deref_mut() {
+                        lib.interfaces.push(d.name.name.clone());
+                    }
+                    // Called through IDispatch::Invoke: its vtable is IDispatch's, as in
+                    // the header widl writes; the dispatch members own no slot.
+                    let iface = Interface {
+                        name: qualify(&self.scope, &d.name.name),
+                        iid: self.uuid(&d.attrs),
+                        base: Some("IDispatch".into()),
+                        methods: Vec::new(),
+                        local: false,
+                        file: self.sources.file(self.sources.use_site(d.name.span).file).name.clone(),
+                        span: Some(d.name.span),
+                        base_span: None,
+                    };
+                    if is_root {
+                        self.parts.roots.push(iface.name.clone());
+                    }
+                    self.parts.interfaces.push(iface);
+                }
+                Item::Delegate(d) => {
+                    // widl's model of a delegate: an IUnknown-derived interface whose
+                    // one method, Invoke, has the delegate's signature.
+                    let name = Ident {
+                        name: "Invoke".into(),
+                        span: d.name.span,
+                    };
+                    let method = self.method(&d.attrs, &name, &d.ret, &d.params, d.span);
+                    let iface = Interface {
+                        name: qualify(&self.scope, &d.name.name),
+                        iid: self.uuid(&d.attrs),
+                        base: Some("IUnknown".into()),
+                        methods: vec![method],
+                        local: false,
+                        file: self.sources.file(self.sources.use_site(d.name.span).file).name.clone(),
+                        span: Some(d.name.span),
+                        base_span: None,
+                    };
+                    if is_root {
+                        self.parts.roots.push(iface.name.clone());
+                    }
+                    self.parts.interfaces.push(iface);
+                }
+                Item::WinRt(WinRtKind::RuntimeClass, Some(name), _) => self.parts.types.push(TypeDef {
+                    name: qualify(&self.scope, &name.name),
+                    kind: TypeDefKind::Opaque,
+                    span: Some(name.span),
                 }),
                 Item::Coclass(c) => {
                     self.parts.types.push(TypeDef {
@@ -123,7 +330,13 @@ impl Lowerer<'_> {
                     self.items(&lib.items, is_root, Some(&mut model_lib));
                     self.parts.libraries.push(model_lib);
                 }
-                Item::Module(_, _, body) | Item::Namespace(_, body) => self.items(body, is_root, None),
+                Item::Module(_, _, body) => self.items(body, is_root, None),
+                Item::Namespace(path, body) => {
+                    let depth = self.scope.len();
+                    self.scope.extend(path.iter().map(|p| p.name.clone()));
+                    self.items(body, is_root, None);
+                    self.scope.truncate(depth);
+                }
                 Item::Typedef(t) => self.typedef(t),
                 Item::TypeDecl(_, ty) => {
                     self.lower_type(ty);
@@ -162,7 +375,11 @@ impl Lowerer<'_> {
     }
 
     fn uuid(&mut self, attrs: &[Attribute]) -> Option<Guid> {
-        let attr = attrs.attr("uuid")?;
+        self.uuid_of(attrs, "uuid")
+    }
+
+    fn uuid_of(&mut self, attrs: &[Attribute], which: &str) -> Option<Guid> {
+        let attr = attrs.attr(which)?;
         match attr.args.first() {
             Some(AttrArg::Uuid(text, span)) => match text.parse() {
                 Ok(g) => Some(g),
@@ -173,8 +390,8 @@ impl Lowerer<'_> {
             },
             _ => {
                 self.errors.push(
-                    Diagnostic::at(attr.span, "`uuid` needs a GUID")
-                        .with_note("write it as uuid(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
+                    Diagnostic::at(attr.span, format!("`{which}` needs a GUID"))
+                        .with_note(format!("write it as {which}(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")),
                 );
                 None
             }
@@ -189,6 +406,21 @@ impl Lowerer<'_> {
     }
 
     fn interface(&mut self, iface: &crate::idl::ast::Interface, is_root: bool) {
+        let name = qualify(&self.scope, &iface.name.name);
+        if !is_com(iface) {
+            // Its typedefs and constants are still declarations of the file.
+            for member in &iface.members {
+                if !matches!(member, Item::Declaration(..)) {
+                    self.items(std::slice::from_ref(member), is_root, None);
+                }
+            }
+            self.parts.types.push(TypeDef {
+                name,
+                kind: TypeDefKind::Opaque,
+                span: Some(iface.name.span),
+            });
+            return;
+        }
         let iid = self.uuid(&iface.attrs);
         let mut methods = Vec::new();
         for member in &iface.members {
@@ -206,21 +438,52 @@ impl Lowerer<'_> {
                 other => self.items(std::slice::from_ref(other), is_root, None),
             }
         }
-        let name = iface.name.name.clone();
         if is_root {
             self.parts.roots.push(name.clone());
         }
-        let file = self.sources.file(iface.name.span.file).name.clone();
-        self.parts.interfaces.push(Interface {
+        let file = self
+            .sources
+            .file(self.sources.use_site(iface.name.span).file)
+            .name
+            .clone();
+        let base = iface.base.as_ref().map(|b| self.resolve(&b.name));
+        let interface = Interface {
             name,
             iid,
-            base: iface.base.as_ref().map(|b| b.name.clone()),
+            base,
             methods,
             local: iface.attrs.has("local"),
             file,
             span: Some(iface.name.span),
             base_span: iface.base.as_ref().map(|b| b.span),
-        });
+        };
+        if iface.attrs.has("async_uuid") {
+            let async_iid = self.uuid_of(&iface.attrs, "async_uuid");
+            let twin = async_interface(&interface, async_iid, &self.async_names);
+            if is_root {
+                self.parts.roots.push(twin.name.clone());
+            }
+            self.async_names.insert(interface.name.clone(), twin.name.clone());
+            self.parts.interfaces.push(twin);
+        }
+        self.parts.interfaces.push(interface);
+    }
+
+    /// The model name a name written in the current namespace refers to.
+    fn resolve(&self, name: &str) -> String {
+        self.resolve_in(name, &self.scoped.names)
+    }
+
+    fn resolve_in(&self, name: &str, declared: &HashSet<String>) -> String {
+        if !self.scope.is_empty() && !name.contains('.') {
+            for depth in (1..=self.scope.len()).rev() {
+                let q = qualify(&self.scope[..depth], name);
+                if declared.contains(&q) {
+                    return q;
+                }
+            }
+        }
+        name.to_string()
     }
 
     fn method(
@@ -239,6 +502,14 @@ impl Lowerer<'_> {
             MethodKind::PropPutRef
         } else {
             MethodKind::Plain
+        };
+        // WinRT events: widl's vtable names are `add_X` and `remove_X`.
+        let vtable_name = if attrs.has("eventadd") {
+            format!("add_{}", name.name)
+        } else if attrs.has("eventremove") {
+            format!("remove_{}", name.name)
+        } else {
+            Method::vtable_name(kind, &name.name)
         };
         let call_as = attrs.attr("call_as").map(|a| self.args_text(a));
         let params = params
@@ -268,7 +539,7 @@ impl Lowerer<'_> {
             })
             .collect();
         Method {
-            name: Method::vtable_name(kind, &name.name),
+            name: vtable_name,
             idl_name: name.name.clone(),
             kind,
             params,
@@ -282,18 +553,20 @@ impl Lowerer<'_> {
     fn typedef(&mut self, t: &crate::idl::ast::Typedef) {
         // `typedef struct { ... } X, *PX;`: the body takes the first plain declarator's name.
         if let Some(key) = aggregate_key(&t.base).filter(|k| !self.aggregates.contains_key(k))
-            && let Some((name, _)) = t.decls.iter().find(|(_, ty)| ty == &t.base)
+            && let Some((name, _)) = t.decls.iter().find(|(_, ty)| aggregate_key(ty) == Some(key))
         {
-            self.aggregates.insert(key, name.name.clone());
-            self.define_aggregate(&t.base, name.name.clone());
+            let name = qualify(&self.scope, &name.name);
+            self.aggregates.insert(key, name.clone());
+            self.define_aggregate(&t.base, name);
         }
         for (name, ty) in &t.decls {
             let lowered = self.lower_type(ty);
-            if lowered == Type::Named(name.name.clone()) {
+            let name_q = qualify(&self.scope, &name.name);
+            if lowered == Type::Named(name_q.clone()) {
                 continue; // the aggregate itself, already defined under this name
             }
             self.parts.types.push(TypeDef {
-                name: name.name.clone(),
+                name: name_q,
                 kind: TypeDefKind::Alias(lowered),
                 span: Some(name.span),
             });
@@ -303,7 +576,22 @@ impl Lowerer<'_> {
     fn lower_type(&mut self, ty: &TypeExpr) -> Type {
         match &ty.kind {
             TypeKind::Base(b, sign) => base_type(*b, *sign),
-            TypeKind::Named(n) => Type::Named(n.clone()),
+            TypeKind::Named(n) => Type::Named(self.resolve(n)),
+            TypeKind::Generic(template, args) => {
+                // An instance is an interface named after its template and arguments,
+                // declared where first used (as widl does for `declare` blocks).
+                let template = self.resolve_in(template, &self.scoped.templates);
+                let args: Vec<String> = args.iter().map(|a| self.lower_type(a).to_string()).collect();
+                let name = format!("{template}<{}>", args.join(", "));
+                if self.scoped.templates.contains(&template) && self.instances.insert(name.clone()) {
+                    self.parts.types.push(TypeDef {
+                        name: name.clone(),
+                        kind: TypeDefKind::Interface,
+                        span: Some(ty.span),
+                    });
+                }
+                Type::Named(name)
+            }
             TypeKind::SafeArray(inner) => Type::SafeArray(Box::new(self.lower_type(inner))),
             TypeKind::Const(inner) => Type::Const(Box::new(self.lower_type(inner))),
             TypeKind::Pointer(inner) => Type::Pointer(Box::new(self.lower_type(inner))),
@@ -331,7 +619,7 @@ impl Lowerer<'_> {
                     _ => unreachable!(),
                 };
                 let name = match tag {
-                    Some(tag) => format!("{keyword} {}", tag.name),
+                    Some(tag) => format!("{keyword} {}", qualify(&self.scope, &tag.name)),
                     None => {
                         self.anon += 1;
                         format!("{keyword} __anonymous{}", self.anon)
@@ -356,16 +644,16 @@ impl Lowerer<'_> {
     /// Declares a struct, union or enum body under `name` (and under its tag, if any).
     fn define_aggregate(&mut self, ty: &TypeExpr, name: String) {
         let kind = match &ty.kind {
-            TypeKind::Struct(s) => TypeDefKind::Struct(self.fields(s.fields.as_deref().unwrap_or(&[]))),
+            TypeKind::Struct(s) => TypeDefKind::Struct(self.fields(s.fields.iter().flatten())),
             TypeKind::Union(u) => {
-                let fields: Vec<AstField> = u
+                let fields: Vec<&AstField> = u
                     .arms
                     .iter()
                     .flatten()
-                    .filter_map(|a| a.field.clone())
+                    .filter_map(|a| a.field.as_ref())
                     .filter(|f| f.name.is_some())
                     .collect();
-                TypeDefKind::Union(self.fields(&fields))
+                TypeDefKind::Union(self.fields(fields))
             }
             TypeKind::Enum(e) => {
                 let mut next = 0i128;
@@ -403,9 +691,18 @@ impl Lowerer<'_> {
             _ => return,
         };
         let tag = match &ty.kind {
-            TypeKind::Struct(s) => s.tag.as_ref().map(|t| format!("struct {}", t.name)),
-            TypeKind::Union(u) => u.tag.as_ref().map(|t| format!("union {}", t.name)),
-            TypeKind::Enum(e) => e.tag.as_ref().map(|t| format!("enum {}", t.name)),
+            TypeKind::Struct(s) => s
+                .tag
+                .as_ref()
+                .map(|t| format!("struct {}", qualify(&self.scope, &t.name))),
+            TypeKind::Union(u) => u
+                .tag
+                .as_ref()
+                .map(|t| format!("union {}", qualify(&self.scope, &t.name))),
+            TypeKind::Enum(e) => e
+                .tag
+                .as_ref()
+                .map(|t| format!("enum {}", qualify(&self.scope, &t.name))),
             _ => None,
         };
         if let Some(tag) = tag.filter(|t| *t != name) {
@@ -422,9 +719,9 @@ impl Lowerer<'_> {
         });
     }
 
-    fn fields(&mut self, fields: &[AstField]) -> Vec<Field> {
+    fn fields<'f>(&mut self, fields: impl IntoIterator<Item = &'f AstField>) -> Vec<Field> {
         fields
-            .iter()
+            .into_iter()
             .map(|f| Field {
                 name: f.name.as_ref().map_or_else(String::new, |n| n.name.clone()),
                 ty: self.lower_type(&f.ty),
@@ -467,6 +764,10 @@ impl Lowerer<'_> {
                 }
             }
             TypeKind::Named(n) => n.clone(),
+            TypeKind::Generic(n, args) => {
+                let args: Vec<String> = args.iter().map(|a| self.type_text(a)).collect();
+                format!("{n}<{}>", args.join(", "))
+            }
             TypeKind::Struct(s) => s
                 .tag
                 .as_ref()
@@ -497,9 +798,13 @@ impl Lowerer<'_> {
     }
 }
 
-fn aggregate_key(ty: &TypeExpr) -> Option<(u32, u32)> {
+/// A struct/union/enum body by where it is written; a macro that declares one expands
+/// to the same text each time, so the expansion is part of the key.
+fn aggregate_key(ty: &TypeExpr) -> Option<(u32, u32, u32)> {
     match &ty.kind {
-        TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) => Some((ty.span.file.0, ty.span.start)),
+        TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) => {
+            Some((ty.span.file.0, ty.span.start, ty.span.expansion))
+        }
         _ => None,
     }
 }
@@ -528,3 +833,7 @@ fn base_type(b: BaseType, sign: Option<Sign>) -> Type {
         BaseType::ErrorStatusT => Type::Scalar(Scalar::U32),
     }
 }
+
+#[cfg(test)]
+#[path = "lower_tests.rs"]
+mod tests;

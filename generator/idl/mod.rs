@@ -15,7 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Model, ModelError};
 use crate::source::SourceMap;
 
-pub use loader::{Input, LoadOptions};
+pub use loader::{Input, LoadOptions, Session};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -36,7 +36,14 @@ impl From<ModelError> for Error {
 
 /// Reads IDL inputs and their imports into a validated model.
 pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<Model, Error> {
-    let files = loader::load(sources, inputs, options)?;
-    let parts = lower::lower(sources, &files).map_err(Error::Diagnostics)?;
-    Ok(Model::new(parts)?)
+    Session::new(sources, options)?.load_model(sources, inputs)
+}
+
+impl Session<'_> {
+    /// [`load_model`] through a session: files parsed by earlier loads are reused.
+    pub fn load_model(&mut self, sources: &mut SourceMap, inputs: &[Input]) -> Result<Model, Error> {
+        let files = self.load(sources, inputs)?;
+        let parts = lower::lower(sources, &files).map_err(Error::Diagnostics)?;
+        Ok(Model::new(parts)?)
+    }
 }

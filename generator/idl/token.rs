@@ -14,6 +14,10 @@ pub enum TokenKind {
     /// A bare GUID `01234567-89ab-cdef-0123-456789abcdef`, which MIDL takes inside `uuid(...)`.
     Uuid,
     Punct(Punct),
+    /// Text that is no token (a stray `@`, a control byte, a `'` never closed on its
+    /// line). Reported only if it reaches the parser: in a group `#if 0` leaves out,
+    /// C allows it, and real headers have apostrophes there.
+    Invalid,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -103,6 +107,9 @@ impl Punct {
 pub const LINE_START: u8 = 1;
 /// Whitespace or a comment comes right before the token (matters for `#define F(x)` vs `F (x)`).
 pub const SPACE_BEFORE: u8 = 2;
+/// The preprocessor met this name while its macro was being expanded: C says it is never
+/// expanded again, which is what makes `#define X X` and mutually recursive macros end.
+pub const NO_EXPAND: u8 = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {

@@ -93,6 +93,7 @@ impl Model {
                 index.insert(iface.name.clone(), i);
             }
         }
+        let interfaces = parts.interfaces;
         let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
         for t in parts.types {
             // A full definition replaces a forward declaration or an opaque stand-in.
@@ -105,7 +106,7 @@ impl Model {
                 }
             }
         }
-        for iface in &parts.interfaces {
+        for iface in &interfaces {
             types.entry(iface.name.clone()).or_insert_with(|| TypeDef {
                 name: iface.name.clone(),
                 kind: TypeDefKind::Interface,
@@ -113,7 +114,7 @@ impl Model {
             });
         }
         let model = Model {
-            interfaces: parts.interfaces,
+            interfaces,
             index,
             types,
             constants: parts.constants,
@@ -169,11 +170,27 @@ impl Model {
         }
     }
 
+    /// Two interfaces the user declared with one IID is a copy-paste slip that makes
+    /// QueryInterface ambiguous. Real SDK files have a few on purpose or by old mistake
+    /// (`IDWriteFont3` reuses `IDWriteFont2`'s IID, mshtml's `[local]` IE8/IE9 twins,
+    /// placeholder nil IIDs), and widl and MIDL accept them; so only interfaces declared
+    /// in the inputs themselves, not `[local]`, with a real IID, are checked.
     fn check_iids(&self, errors: &mut Vec<Diagnostic>) {
+        let roots: HashSet<&str> = self.roots.iter().map(String::as_str).collect();
         let mut seen: HashMap<Guid, &Interface> = HashMap::new();
         for iface in &self.interfaces {
-            let Some(iid) = iface.iid else { continue };
+            let Some(iid) = iface.iid.filter(|g| g.0 != 0) else {
+                continue;
+            };
+            if iface.local || !roots.contains(iface.name.as_str()) {
+                continue;
+            }
             if let Some(first) = seen.get(&iid) {
+                // Metadata (no source span) cannot be edited, and the Windows SDK itself
+                // declares aliases (IXMLHttpRequest and IXMLHTTPRequest): only IDL is wrong.
+                if iface.span.is_none() || first.span.is_none() {
+                    continue;
+                }
                 errors.push(
                     located(
                         iface.span,
@@ -192,17 +209,20 @@ impl Model {
 
     fn check_types(&self, errors: &mut Vec<Diagnostic>) {
         let mut reported = HashSet::new();
+        // Every signature of every interface is checked, thousands with SDK imports:
+        // names are looked at in place, and only a missing one costs anything more.
+        let mut names: Vec<&str> = Vec::new();
         for iface in &self.interfaces {
             for m in &iface.methods {
-                let mut names = Vec::new();
-                m.ret.names(&mut names);
+                names.clear();
+                m.ret.name_refs(&mut names);
                 let ret_names = names.len();
                 for p in &m.params {
-                    p.ty.names(&mut names);
+                    p.ty.name_refs(&mut names);
                 }
-                for (i, name) in names.iter().enumerate() {
+                for (i, &name) in names.iter().enumerate() {
                     if self.types.contains_key(name)
-                        || !reported.insert((iface.name.clone(), m.name.clone(), name.clone()))
+                        || !reported.insert((iface.name.clone(), m.name.clone(), name.to_string()))
                     {
                         continue;
                     }
@@ -213,8 +233,8 @@ impl Model {
                             .iter()
                             .find(|p| {
                                 let mut n = Vec::new();
-                                p.ty.names(&mut n);
-                                n.contains(name)
+                                p.ty.name_refs(&mut n);
+                                n.contains(&name)
                             })
                             .and_then(|p| p.span)
                             .or(m.span)

@@ -62,6 +62,21 @@ impl Type {
         }
     }
 
+    /// Every name this type refers to, without copying them.
+    pub fn name_refs<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Type::Named(n) => out.push(n),
+            Type::Pointer(t) | Type::Const(t) | Type::Array(t, _) | Type::SafeArray(t) => t.name_refs(out),
+            Type::Function(r, ps) => {
+                r.name_refs(out);
+                for p in ps {
+                    p.name_refs(out);
+                }
+            }
+            Type::Void | Type::Scalar(_) => {}
+        }
+    }
+
     /// Every name this type refers to, for checking that each is declared.
     pub fn names(&self, out: &mut Vec<String>) {
         match self {

@@ -35,8 +35,10 @@ pub fn load(sources: &mut SourceMap, config: &Config, root: &Path) -> Result<Mod
     inputs.push(Input::Builtin("unknwn.idl".into()));
     let options = LoadOptions {
         include_dirs: config.input.include_dirs.iter().map(|d| resolve(root, d)).collect(),
+        ..LoadOptions::default()
     };
-    idl::load_model(sources, &inputs, &options)
+    // A .winmd input is recognized by content and read by the WinMD front end.
+    crate::winmd::load_model(sources, &inputs, &options)
 }
 
 /// A path from oscgen.toml: relative to the project directory unless absolute. `..` is

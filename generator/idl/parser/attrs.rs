@@ -23,6 +23,10 @@ impl Parser<'_> {
                 continue;
             }
             loop {
+                // widl accepts empty entries (`[, object]`, `[uuid(...),, local]`).
+                if self.eat_punct(Punct::Comma) {
+                    continue;
+                }
                 attrs.push(self.attribute()?);
                 if self.eat_punct(Punct::Comma) {
                     // `[a, b, ]` occurs in macro-built lists.
@@ -79,6 +83,12 @@ impl Parser<'_> {
                 let lit = self.string("a GUID")?;
                 return Ok(AttrArg::Uuid(lit.value, lit.span));
             }
+        }
+        if attr == "implicit_handle" {
+            // `implicit_handle(handle_t h)`: a declaration; the type is what matters.
+            let spec = self.decl_spec()?;
+            let (_, ty) = self.declarator(spec)?;
+            return Ok(AttrArg::Type(ty));
         }
         if TYPE_ARG_ATTRS.contains(&attr) {
             return Ok(AttrArg::Type(self.type_name()?));

@@ -157,10 +157,16 @@ impl Parser<'_> {
         let (Some(name), true) = (self.peek_at(1), self.is_punct_at(2, Punct::RParen)) else {
             return false;
         };
+        // `(DWORD)-1` is a cast too; `(A) - 1` with `A` a constant is told apart when
+        // the value is computed (see `eval`).
         name.kind == TokenKind::Ident
-            && self
-                .peek_at(3)
-                .is_some_and(|t| matches!(t.kind, TokenKind::Ident | TokenKind::Number) || t.is_punct(Punct::LParen))
+            && self.peek_at(3).is_some_and(|t| {
+                matches!(t.kind, TokenKind::Ident | TokenKind::Number)
+                    || t.is_punct(Punct::LParen)
+                    || t.is_punct(Punct::Minus)
+                    || t.is_punct(Punct::Tilde)
+                    || t.is_punct(Punct::Bang)
+            })
     }
 
     fn postfix(&mut self) -> PResult<Expr> {

@@ -3,8 +3,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{
-    Attribute, Coclass, CoclassMember, Const, Dispinterface, ForwardKind, Ident, Interface, Item, Library, Method,
-    TypeExpr, TypeKind, Typedef,
+    Attribute, Coclass, CoclassMember, Const, Delegate, Dispinterface, ForwardKind, Ident, Interface, Item, Library,
+    Method, TypeExpr, TypeKind, Typedef, WinRtKind,
 };
 use crate::idl::parser::{PResult, Parser};
 use crate::idl::token::{Punct, TokenKind};
@@ -69,15 +69,16 @@ impl Parser<'_> {
                 let body = self.block()?;
                 items.push(Item::Namespace(path, body));
             }
-            "runtimeclass" | "apicontract" | "delegate" | "declare" | "enum_class" => {
+            "delegate" => {
+                self.bump();
+                items.push(self.delegate(attrs, start)?);
+            }
+            "runtimeclass" | "apicontract" | "declare" => {
                 items.push(self.winrt_declaration(word)?);
             }
             "typedef" => {
                 self.bump();
                 items.push(self.typedef(attrs, start)?);
-            }
-            "const" if !self.is_punct_at(1, Punct::Star) => {
-                items.push(self.constant()?);
             }
             _ => self.declaration(attrs, items)?,
         }
@@ -121,6 +122,14 @@ impl Parser<'_> {
             self.eat_punct(Punct::Semi);
             return Ok(Some(Item::MidlPragma(start.to(group))));
         }
+        if self.is_punct(Punct::Hash) && self.is_word_at(1, "pragma") && self.is_word_at(2, "midl_echo") {
+            // `#pragma midl_echo("text")` is MIDL's spelling of cpp_quote, as widl reads it.
+            self.pos += 3;
+            self.expect_punct(Punct::LParen)?;
+            let text = self.string("a string")?;
+            self.expect_punct(Punct::RParen)?;
+            return Ok(Some(Item::CppQuote(text)));
+        }
         if self.is_punct(Punct::Hash) && self.is_word_at(1, "pragma") {
             // A `#pragma` the preprocessor kept: the rest of its line.
             let start = self.bump().span;
@@ -155,13 +164,13 @@ impl Parser<'_> {
     fn interface(&mut self, attrs: Vec<Attribute>, start: crate::source::Span) -> PResult<Item> {
         let name = self.ident("the interface name")?;
         if self.is_punct(Punct::Lt) {
-            // A WinRT parameterized interface (`interface IVector<T>`): parsed past, not modelled.
+            // A WinRT parameterized interface (`interface IVector<T>`): only its instances,
+            // named where they are used, have vtables.
             self.skip_angle_brackets()?;
-            if self.eat_punct(Punct::Semi) {
-                return Ok(Item::WinRt("interface".into(), start.to(self.prev_span())));
+            if !self.eat_punct(Punct::Semi) {
+                self.skip_to_body_end()?;
             }
-            self.skip_to_body_end()?;
-            return Ok(Item::WinRt("interface".into(), start.to(self.prev_span())));
+            return Ok(Item::WinRt(WinRtKind::Template, Some(name), start.to(self.prev_span())));
         }
         if self.eat_punct(Punct::Semi) {
             return Ok(Item::Forward(ForwardKind::Interface, name));
@@ -300,21 +309,6 @@ impl Parser<'_> {
         }))
     }
 
-    fn constant(&mut self) -> PResult<Item> {
-        // `const` is part of the type (`const DWORD X = 1;`).
-        let ty = self.decl_spec()?;
-        let ty = match ty.kind {
-            TypeKind::Const(inner) => *inner,
-            _ => ty,
-        };
-        let (name, ty) = self.declarator(ty)?;
-        let name = name.ok_or_else(|| self.expected("the constant's name"))?;
-        self.expect_punct(Punct::Eq)?;
-        let value = self.expr()?;
-        self.expect_punct(Punct::Semi)?;
-        Ok(Item::Const(Const { name, ty, value }))
-    }
-
     /// A declaration: a method (in an interface), a function (in a module), a lone
     /// struct/union/enum, or a variable.
     fn declaration(&mut self, attrs: Vec<Attribute>, items: &mut Vec<Item>) -> PResult<()> {
@@ -326,22 +320,84 @@ impl Parser<'_> {
             items.push(Item::TypeDecl(attrs, spec));
             return Ok(());
         }
+        let first = items.len();
         loop {
             let (name, ty) = self.declarator(spec.clone())?;
             let name = name.ok_or_else(|| self.expected("a name"))?;
-            items.push(Item::Declaration(attrs.clone(), name, ty));
+            let is_function = matches!(ty.kind, TypeKind::Function(..));
+            if is_function && self.is_punct(Punct::Eq) {
+                // `HRESULT M() = 0;`: C++'s pure-virtual marker, which widl accepts.
+                self.bump();
+                self.expr()?;
+                items.push(Item::Declaration(Vec::new(), name, ty));
+            } else if self.eat_punct(Punct::Eq) {
+                // `const T NAME = expr;`: `const` qualifies the type, the item is the constant.
+                let ty = match ty.kind {
+                    TypeKind::Const(inner) => *inner,
+                    _ => ty,
+                };
+                let value = self.expr()?;
+                items.push(Item::Const(Const { name, ty, value }));
+            } else {
+                items.push(Item::Declaration(Vec::new(), name, ty));
+            }
             if !self.eat_punct(Punct::Comma) {
                 break;
             }
         }
         self.expect_punct(Punct::Semi)?;
+        // The attributes apply to every declarator: the last one takes them, others a copy
+        // (nearly every declaration has one declarator, so nothing is copied).
+        let mut declared = items[first..].iter_mut().filter_map(|item| match item {
+            Item::Declaration(a, ..) => Some(a),
+            _ => None,
+        });
+        if let Some(mut last) = declared.next() {
+            for next in declared {
+                *last = attrs.clone();
+                last = next;
+            }
+            *last = attrs;
+        }
         Ok(())
     }
 
+    /// `runtimeclass C { ... }`, `apicontract A {}`, `declare { ... }`: the name is kept,
+    /// the body (interfaces a class implements, instances to declare) is read past.
     fn winrt_declaration(&mut self, word: &str) -> PResult<Item> {
         let start = self.bump().span;
+        let kind = match word {
+            "runtimeclass" => WinRtKind::RuntimeClass,
+            "apicontract" => WinRtKind::ApiContract,
+            _ => WinRtKind::Declare,
+        };
+        let name = if kind == WinRtKind::Declare {
+            None
+        } else {
+            Some(self.ident("a name")?)
+        };
         self.skip_to_body_end()?;
-        Ok(Item::WinRt(word.to_string(), start.to(self.prev_span())))
+        Ok(Item::WinRt(kind, name, start.to(self.prev_span())))
+    }
+
+    /// `delegate HRESULT Name([in] T arg);`, or a parameterized `delegate ... Name<T>(...)`.
+    fn delegate(&mut self, attrs: Vec<Attribute>, start: crate::source::Span) -> PResult<Item> {
+        let ret = self.decl_spec()?;
+        let name = self.ident("the delegate's name")?;
+        if self.is_punct(Punct::Lt) {
+            self.skip_angle_brackets()?;
+            self.skip_to_body_end()?;
+            return Ok(Item::WinRt(WinRtKind::Template, Some(name), start.to(self.prev_span())));
+        }
+        let params = self.params()?;
+        self.expect_punct(Punct::Semi)?;
+        Ok(Item::Delegate(Delegate {
+            attrs,
+            name,
+            ret,
+            params,
+            span: start.to(self.prev_span()),
+        }))
     }
 
     /// Skips to the end of a declaration: a `;` or a balanced `{ ... }` body.

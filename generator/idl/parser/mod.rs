@@ -21,29 +21,79 @@ pub type PResult<T> = Result<T, Diagnostic>;
 
 /// Parses the tokens of one (preprocessed) file.
 ///
-/// The parser runs on its own thread with a large stack, so that the nesting limit, not
-/// the caller's stack size, decides how deep input may go.
+/// Deep nesting needs a deep stack, and the limit on nesting, not the caller's stack
+/// size, must decide how deep input may go. Real IDL nests a few levels, so the parse
+/// runs in place with a limit any thread's stack can take; input that nests deeper is
+/// parsed again on a thread with a large stack, up to the full limit. (Threads from
+/// [`with_parser_stack`] go straight to the full limit.)
 pub fn parse(sources: &SourceMap, tokens: &[Token]) -> PResult<Vec<Item>> {
+    if ON_PARSER_STACK.get() {
+        return parse_here(sources, tokens, MAX_DEPTH).0;
+    }
+    match parse_here(sources, tokens, IN_PLACE_DEPTH) {
+        (_, true) => with_parser_stack(|| parse_here(sources, tokens, MAX_DEPTH).0),
+        (result, false) => result,
+    }
+}
+
+/// Runs `f` on a thread whose stack is big enough for the parser's full nesting limit,
+/// so every parse inside it runs in place.
+pub fn with_parser_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if ON_PARSER_STACK.get() {
+        return f();
+    }
     std::thread::scope(|scope| {
-        std::thread::Builder::new()
+        let handle = std::thread::Builder::new()
             .name("oscgen-parser".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || parse_here(sources, tokens))
-            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .unwrap_or_else(|_| parse_here(sources, tokens))
+            .spawn_scoped(scope, || {
+                ON_PARSER_STACK.set(true);
+                f()
+            })
+            .expect("cannot start the parser thread");
+        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+thread_local! {
+    /// Set on threads started by [`with_parser_stack`].
+    static ON_PARSER_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Stack for the parser thread; only the pages actually used are committed.
 const PARSER_STACK: usize = 64 * 1024 * 1024;
 
-fn parse_here(sources: &SourceMap, tokens: &[Token]) -> PResult<Vec<Item>> {
+/// Nesting parsed in place, on the caller's stack: a level takes at most ~4 KB in a
+/// release build and ~32 KB in a debug build (measured), so this stays under 1 MB,
+/// the smallest main-thread stack (Windows). The corpus nests under 10 levels.
+const IN_PLACE_DEPTH: u32 = 32;
+
+/// The result, and whether the nesting limit was what stopped it.
+fn parse_here(sources: &SourceMap, tokens: &[Token], limit: u32) -> (PResult<Vec<Item>>, bool) {
     let mut p = Parser::new(sources, tokens);
+    p.limit = limit;
     let mut items = Vec::new();
     while !p.at_end() {
-        p.item(&mut items)?;
+        let start = p.pos;
+        if let Err(e) = p.item(&mut items) {
+            if p.too_deep {
+                return (Err(e), true);
+            }
+            if !p.in_c_header(start) {
+                return (Err(e), false);
+            }
+            // widl reads imported and included C headers as IDL, and mingw-w64 writes
+            // them so that mostly works; what is plain C (inline functions,
+            // `__declspec`, prototypes IDL cannot spell) is skipped, one declaration at
+            // a time, instead of failing the import.
+            p.pos = start;
+            p.depth = 0;
+            p.half_shr = false;
+            p.skip_c_declaration();
+        }
     }
-    Ok(items)
+    let too_deep = p.too_deep;
+    (Ok(items), too_deep)
 }
 
 /// Nesting limit for recursive rules, so hostile input gets an error instead of a stack overflow.
@@ -54,6 +104,11 @@ pub(crate) struct Parser<'a> {
     tokens: &'a [Token],
     pos: usize,
     depth: u32,
+    /// The first half of the current `>>` closed a type argument list.
+    half_shr: bool,
+    /// The nesting limit of this parse, and whether it was reached.
+    limit: u32,
+    too_deep: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -63,6 +118,9 @@ impl<'a> Parser<'a> {
             tokens,
             pos: 0,
             depth: 0,
+            half_shr: false,
+            limit: MAX_DEPTH,
+            too_deep: false,
         }
     }
 
@@ -97,18 +155,12 @@ impl<'a> Parser<'a> {
     fn here(&self) -> Span {
         match self.peek() {
             Some(t) => t.span,
-            None => {
-                let last = self.tokens.last().map(|t| t.span).unwrap_or(Span {
-                    file: crate::source::FileId(0),
-                    start: 0,
-                    end: 0,
-                });
-                Span {
-                    file: last.file,
-                    start: last.end,
-                    end: last.end,
-                }
-            }
+            None => self
+                .tokens
+                .last()
+                .map(|t| t.span)
+                .unwrap_or(Span::new(crate::source::FileId(0), 0..0))
+                .end_point(),
         }
     }
 
@@ -137,6 +189,25 @@ impl<'a> Parser<'a> {
         } else {
             false
         }
+    }
+
+    /// Closes a type argument list: `>`, or half of `>>` in `IVector<IVector<T>>`. The
+    /// `>>` token stays current until its second half is used, so the inner list's
+    /// declarator sees no `*` or name after the first.
+    fn eat_closing_angle(&mut self) -> bool {
+        if self.half_shr {
+            self.half_shr = false;
+            self.bump();
+            return true;
+        }
+        if self.eat_punct(Punct::Gt) {
+            return true;
+        }
+        if self.is_punct(Punct::Shr) {
+            self.half_shr = true;
+            return true;
+        }
+        false
     }
 
     fn eat_word(&mut self, word: &str) -> bool {
@@ -169,12 +240,7 @@ impl<'a> Parser<'a> {
             Ok(self.bump().span)
         } else if p == Punct::Semi {
             // A missing `;` is best reported right after the construct it ends.
-            let prev = self.prev_span();
-            let at = Span {
-                file: prev.file,
-                start: prev.end,
-                end: prev.end,
-            };
+            let at = self.prev_span().end_point();
             Err(
                 Diagnostic::at(at, format!("expected `;`, found {}", self.describe_next()))
                     .with_label(at, "expected `;` here"),
@@ -226,7 +292,8 @@ impl<'a> Parser<'a> {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.limit {
+            self.too_deep = true;
             return Err(
                 Diagnostic::at(self.here(), format!("nesting deeper than {MAX_DEPTH} levels"))
                     .with_note("oscgen limits nesting so that hostile input cannot exhaust the stack"),
@@ -237,6 +304,44 @@ impl<'a> Parser<'a> {
 
     fn leave(&mut self) {
         self.depth -= 1;
+    }
+
+    /// Whether the token at `pos` comes from a C header (`.h`), where declarations IDL
+    /// cannot read are skipped rather than reported.
+    fn in_c_header(&self, pos: usize) -> bool {
+        self.tokens.get(pos).is_some_and(|t| {
+            let file = self.sources.file(self.sources.use_site(t.span).file);
+            let name = file.name.as_bytes();
+            name.len() > 2 && name[name.len() - 2..].eq_ignore_ascii_case(b".h")
+        })
+    }
+
+    /// Skips one C declaration: to its `;`, or past a function body `(...) { ... }`.
+    fn skip_c_declaration(&mut self) {
+        let mut depth = 0usize;
+        let mut block_after_paren = false;
+        while let Some(tok) = self.peek() {
+            let prev_is_rparen = self.pos > 0 && self.tokens[self.pos - 1].is_punct(Punct::RParen);
+            self.pos += 1;
+            match tok.kind {
+                TokenKind::Punct(Punct::Semi) if depth == 0 => return,
+                TokenKind::Punct(Punct::LBrace) => {
+                    if depth == 0 {
+                        block_after_paren = prev_is_rparen;
+                    }
+                    depth += 1;
+                }
+                TokenKind::Punct(Punct::LParen | Punct::LBracket) => depth += 1,
+                TokenKind::Punct(Punct::RBrace) if depth <= 1 => {
+                    depth = 0;
+                    if self.eat_punct(Punct::Semi) || block_after_paren {
+                        return;
+                    }
+                }
+                TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
     }
 
     /// Skips a balanced `{ ... }`, `( ... )` or `< ... >` group starting at the current token.

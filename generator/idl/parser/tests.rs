@@ -1,6 +1,6 @@
 //! One test per construct of the grammar, on small inputs.
 
-use crate::idl::ast::{AttrArg, Attrs, BaseType, ExprKind, ForwardKind, Item, Sign, TypeKind};
+use crate::idl::ast::{AttrArg, Attrs, BaseType, ExprKind, ForwardKind, Item, Sign, TypeKind, WinRtKind};
 use crate::idl::lexer::lex;
 use crate::idl::parser::parse;
 use crate::source::{Origin, SourceMap};
@@ -289,4 +289,99 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let text = format!("const int X = {}1{};", "(".repeat(100_000), ")".repeat(100_000));
     let err = parse_error(&text);
     assert!(err.contains("nesting deeper than"), "{err}");
+}
+
+#[test]
+fn nesting_beyond_the_in_place_limit_still_parses() {
+    // Deeper than what parses on the caller's stack, shallower than the limit.
+    let text = format!("const int X = {}1{};", "(".repeat(100), ")".repeat(100));
+    assert!(matches!(items(&text)[0], Item::Const(_)));
+}
+
+#[test]
+fn pure_virtual_markers_and_empty_attributes() {
+    // `= 0` after a method (mingw-w64's sensorsapi.idl) and empty attribute entries
+    // (`[, object]`, `[uuid(...),, local]`) are accepted, as widl accepts them.
+    let parsed = items(
+        "[, object,, local] interface I { HRESULT A([in] ULONG n) = 0; HRESULT B(); }
+         const DWORD C = (DWORD)-1; const char *Name(void);",
+    );
+    let i = interface(&parsed[0]);
+    assert!(i.attrs.has("object") && i.attrs.has("local"));
+    assert!(matches!(&i.members[0], Item::Declaration(_, n, _) if n.name == "A"));
+    assert_eq!(i.members.len(), 2);
+    assert!(matches!(&parsed[1], Item::Const(c) if c.name.name == "C"));
+    assert!(
+        matches!(&parsed[2], Item::Declaration(_, n, ty) if n.name == "Name" && matches!(ty.kind, TypeKind::Function(..)))
+    );
+}
+
+#[test]
+fn rpc_interface_attributes() {
+    let parsed = items(
+        "[uuid(56D58B64-8780-4c22-A8BC-8B0B29E4A9F8), implicit_handle(handle_t rpc_handle)]
+         interface IRemote { UINT Call([in] __int3264 n); extern const long X; }",
+    );
+    let i = interface(&parsed[0]);
+    assert!(matches!(
+        i.attrs.attr("implicit_handle").unwrap().args[0],
+        AttrArg::Type(_)
+    ));
+    let Item::Declaration(_, _, ty) = &i.members[0] else {
+        panic!()
+    };
+    let TypeKind::Function(_, params) = &ty.kind else {
+        panic!()
+    };
+    assert_eq!(params[0].ty.kind, TypeKind::Base(BaseType::Int3264, None));
+}
+
+#[test]
+fn winrt_declarations() {
+    let parsed = items(
+        "namespace Windows.Foundation {
+             typedef struct Point Point;
+             interface IClosable;
+             runtimeclass Uri;
+             apicontract FoundationContract {}
+             declare { interface Windows.Foundation.Collections.IVector<HSTRING>; }
+             delegate HRESULT DeferralCompletedHandler();
+             delegate HRESULT TypedEventHandler<TSender, TResult>([in] TSender sender, [in] TResult args);
+             interface IVectorView<T> : IInspectable { HRESULT GetAt([in] UINT32 i, [out, retval] T *value); }
+             [contract(Windows.Foundation.FoundationContract, 1.0), uuid(d6269732-3b7f-46a7-b40b-4fdca2a2c693)]
+             interface IDeferral : IInspectable requires Windows.Foundation.IClosable
+             {
+                 HRESULT Complete([in] Windows.Foundation.Collections.IVector<IVector<HSTRING>> *v);
+                 [eventadd] HRESULT Closed([in] Windows.Foundation.TypedEventHandler<IInspectable *, IInspectable *> *h,
+                                           [out, retval] EventRegistrationToken *token);
+             }
+         }",
+    );
+    let Item::Namespace(path, body) = &parsed[0] else {
+        panic!()
+    };
+    let path: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(path, ["Windows", "Foundation"]);
+    assert!(matches!(&body[2], Item::WinRt(WinRtKind::RuntimeClass, Some(n), _) if n.name == "Uri"));
+    assert!(matches!(&body[3], Item::WinRt(WinRtKind::ApiContract, _, _)));
+    assert!(matches!(&body[4], Item::WinRt(WinRtKind::Declare, None, _)));
+    assert!(matches!(&body[5], Item::Delegate(d) if d.name.name == "DeferralCompletedHandler"));
+    assert!(matches!(&body[6], Item::WinRt(WinRtKind::Template, Some(n), _) if n.name == "TypedEventHandler"));
+    assert!(matches!(&body[7], Item::WinRt(WinRtKind::Template, Some(n), _) if n.name == "IVectorView"));
+    let i = interface(&body[8]);
+    let Item::Declaration(_, _, ty) = &i.members[0] else {
+        panic!()
+    };
+    let TypeKind::Function(_, params) = &ty.kind else {
+        panic!()
+    };
+    // `>>` closing two argument lists at once.
+    let TypeKind::Pointer(inner) = &params[0].ty.kind else {
+        panic!()
+    };
+    let TypeKind::Generic(name, args) = &inner.kind else {
+        panic!()
+    };
+    assert_eq!(name, "Windows.Foundation.Collections.IVector");
+    assert!(matches!(&args[0].kind, TypeKind::Generic(n, _) if n == "IVector"));
 }

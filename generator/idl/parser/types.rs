@@ -4,6 +4,8 @@
 //! Type names from imports are not known while parsing, so a declaration is read with
 //! the C rule that one identifier names the type and the next one the declarator.
 
+use std::sync::Arc;
+
 use crate::idl::ast::{
     BaseType, EnumDef, Enumerator, Expr, Field, Ident, Param, Sign, StructDef, TypeExpr, TypeKind, UnionArm, UnionDef,
 };
@@ -71,14 +73,18 @@ pub(crate) fn is_decoration(word: &str) -> bool {
             | "__ptr64"
             | "__ptr32"
             | "__unaligned"
+            | "extern"
+            | "static"
     )
 }
 
 /// One declarator before it is applied to the base type.
 struct Declarator {
     name: Option<Ident>,
-    /// Each level of `*`, with whether it is `* const`.
-    pointers: Vec<bool>,
+    /// Levels of `*`, outermost last, and which are `* const` (bit n for level n): no
+    /// allocation for the commonest declarators.
+    pointers: u32,
+    const_pointers: u64,
     inner: Option<Box<Declarator>>,
     suffixes: Vec<Suffix>,
     end: Span,
@@ -142,7 +148,7 @@ impl Parser<'_> {
                         });
                     } else if base.is_none() && sign.is_none() {
                         self.bump();
-                        named = Some(TypeKind::Named(w.to_string()));
+                        named = Some(self.named_type(w)?);
                     } else {
                         break;
                     }
@@ -169,6 +175,34 @@ impl Parser<'_> {
         })
     }
 
+    /// A type name after its first word: WinRT qualifies names (`Windows.Foundation.Uri`)
+    /// and instantiates parameterized types (`IVector<HSTRING>`). Neither `.` nor `<`
+    /// can follow a type name in classic MIDL, so reading them here changes nothing there.
+    fn named_type(&mut self, first: &str) -> PResult<TypeKind> {
+        let mut name = first.to_string();
+        while self.is_punct(Punct::Dot) && self.peek_at(1).is_some_and(|t| t.kind == TokenKind::Ident) {
+            self.bump();
+            name.push('.');
+            let part = self.bump();
+            name.push_str(self.text(part));
+        }
+        if !self.is_punct(Punct::Lt) {
+            return Ok(TypeKind::Named(name));
+        }
+        self.bump();
+        let mut args = Vec::new();
+        loop {
+            args.push(self.type_name()?);
+            if !self.eat_punct(Punct::Comma) {
+                break;
+            }
+        }
+        if !self.eat_closing_angle() {
+            return Err(self.expected("`>`"));
+        }
+        Ok(TypeKind::Generic(name, args))
+    }
+
     /// A type with an abstract declarator, as in casts and `SAFEARRAY(T)`.
     pub(crate) fn type_name(&mut self) -> PResult<TypeExpr> {
         let spec = self.decl_spec()?;
@@ -193,13 +227,13 @@ impl Parser<'_> {
     }
 
     fn raw_declarator(&mut self) -> PResult<Declarator> {
-        let mut pointers = Vec::new();
+        let (mut pointers, mut const_pointers) = (0u32, 0u64);
         loop {
             if self.eat_punct(Punct::Star) || self.eat_punct(Punct::Amp) {
-                pointers.push(false);
-            } else if self.is_word("const") && !pointers.is_empty() {
+                pointers += 1;
+            } else if self.is_word("const") && pointers > 0 {
                 self.bump();
-                *pointers.last_mut().unwrap() = true;
+                const_pointers |= 1u64 << ((pointers - 1) % 64);
             } else if self
                 .peek()
                 .is_some_and(|t| t.kind == TokenKind::Ident && is_decoration(self.text(t)))
@@ -245,6 +279,7 @@ impl Parser<'_> {
         Ok(Declarator {
             name,
             pointers,
+            const_pointers,
             inner,
             suffixes,
             end: self.prev_span(),
@@ -328,7 +363,7 @@ impl Parser<'_> {
                 if tag.is_none() && fields.is_none() {
                     return Err(self.expected("a struct tag or `{`"));
                 }
-                Ok(TypeKind::Struct(StructDef { tag, fields }))
+                Ok(TypeKind::Struct(Arc::new(StructDef { tag, fields })))
             }
             "union" => self.union_body(tag),
             _ => {
@@ -340,7 +375,7 @@ impl Parser<'_> {
                 if tag.is_none() && variants.is_none() {
                     return Err(self.expected("an enum tag or `{`"));
                 }
-                Ok(TypeKind::Enum(EnumDef { tag, variants }))
+                Ok(TypeKind::Enum(Arc::new(EnumDef { tag, variants })))
             }
         }
     }
@@ -379,6 +414,7 @@ impl Parser<'_> {
             return Ok(());
         }
         let spec = self.decl_spec()?;
+        let first = fields.len();
         loop {
             let (name, ty) = if self.is_punct(Punct::Colon) {
                 (None, spec.clone())
@@ -391,7 +427,7 @@ impl Parser<'_> {
                 None
             };
             fields.push(Field {
-                attrs: attrs.clone(),
+                attrs: Vec::new(),
                 name,
                 ty,
                 bits,
@@ -402,6 +438,12 @@ impl Parser<'_> {
             }
         }
         self.expect_punct(Punct::Semi)?;
+        // Every declarator has the attributes; the last takes them, the others a copy.
+        let last = fields.len() - 1;
+        for f in &mut fields[first..last] {
+            f.attrs = attrs.clone();
+        }
+        fields[last].attrs = attrs;
         Ok(())
     }
 
@@ -445,21 +487,21 @@ impl Parser<'_> {
                     field,
                 });
             }
-            return Ok(TypeKind::Union(UnionDef {
+            return Ok(TypeKind::Union(Arc::new(UnionDef {
                 tag,
                 switch: Some((Box::new(ty), name, arm_name)),
                 arms: Some(arms),
-            }));
+            })));
         }
         if !self.is_punct(Punct::LBrace) {
             if tag.is_none() {
                 return Err(self.expected("a union tag or `{`"));
             }
-            return Ok(TypeKind::Union(UnionDef {
+            return Ok(TypeKind::Union(Arc::new(UnionDef {
                 tag,
                 switch: None,
                 arms: None,
-            }));
+            })));
         }
         let fields = self.fields()?;
         let arms = fields
@@ -470,11 +512,11 @@ impl Parser<'_> {
                 field: Some(f),
             })
             .collect();
-        Ok(TypeKind::Union(UnionDef {
+        Ok(TypeKind::Union(Arc::new(UnionDef {
             tag,
             switch: None,
             arms: Some(arms),
-        }))
+        })))
     }
 
     fn enumerators(&mut self) -> PResult<Vec<Enumerator>> {
@@ -508,7 +550,8 @@ fn find_name(d: &Declarator) -> Option<Ident> {
 fn apply(base: TypeExpr, d: Declarator) -> TypeExpr {
     let span = base.span.to(d.end);
     let mut ty = base;
-    for is_const in d.pointers {
+    for level in 0..d.pointers {
+        let is_const = d.const_pointers & (1u64 << (level % 64)) != 0;
         ty = TypeExpr {
             kind: TypeKind::Pointer(Box::new(ty)),
             span,

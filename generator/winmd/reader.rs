@@ -1,0 +1,503 @@
+//! From metadata files to the parts of the model, through windows-metadata's reader.
+//!
+//! Every non-WinRT interface becomes a candidate [`Interface`] with its methods in
+//! MethodDef order (the vtable order); the loader keeps those whose base chain reaches
+//! IUnknown. The types their signatures reach come along; names no input declares are
+//! reported as missing, so the loader can find them elsewhere or make them opaque.
+
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+use windows_metadata::reader::{Attribute, File, HasAttributes, Index, MethodDef, TypeCategory, TypeDef as WTypeDef};
+use windows_metadata::{AsRow, FieldAttributes, MethodImplAttributes, Type as WType, TypeAttributes, TypeName, Value};
+
+use crate::model::guid::Guid;
+use crate::model::interface::{Direction, Interface, Method, MethodKind, Param};
+use crate::model::types::{Field, Type, TypeDef, TypeDefKind};
+use crate::model::{ConstValue, Constant};
+use crate::winmd::names;
+use crate::winmd::types::{ClassKind, from_winmd, model_name, parse_c_type, with_safearray_element};
+
+/// One metadata file, already checked by [`crate::winmd::container::check`].
+pub struct Source {
+    /// The name shown in messages and in `Interface::file`.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What the metadata files declare, before the loader decides what is COM.
+#[derive(Debug, Default)]
+pub struct Extract {
+    /// Every non-WinRT interface, in file order; `base` is as written (or implied, for
+    /// .NET interop interfaces).
+    pub interfaces: Vec<Interface>,
+    /// The types the interfaces' signatures reach, as declared in the files.
+    pub types: Vec<TypeDef>,
+    /// The literal fields of each file's `Apis` classes.
+    pub constants: Vec<Constant>,
+    /// Names the signatures and types reach that no file declares.
+    pub missing: BTreeSet<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("windows-metadata could not open it as metadata")]
+    Rejected,
+    #[error("windows-metadata stopped on malformed metadata: {0}")]
+    Panicked(String),
+    #[error("method `{interface}::{method}`: {detail}")]
+    Method {
+        interface: String,
+        method: String,
+        detail: String,
+    },
+}
+
+/// The 64-bit view of architecture-specific declarations (SupportedArchitecture X64):
+/// the one MAPI and every x64 provider use.
+const X64: i32 = 2;
+
+/// Reads the files into one index, so references between them resolve by name.
+/// `Err((i, e))` names the file at fault when it is known.
+pub fn read(sources: Vec<Source>) -> Result<Extract, (Option<usize>, ReadError)> {
+    let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+    let mut files = Vec::with_capacity(sources.len());
+    for (i, source) in sources.into_iter().enumerate() {
+        match quietly(|| File::new(source.bytes)) {
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => return Err((Some(i), ReadError::Rejected)),
+            Err(panic) => return Err((Some(i), ReadError::Panicked(panic))),
+        }
+    }
+    let single = (files.len() == 1).then_some(0);
+    match quietly(|| {
+        let index = Index::new_for_architecture(files, X64);
+        Reader::new(&index, &names).extract()
+    }) {
+        Ok(result) => result.map_err(|e| (single, e)),
+        Err(panic) => Err((single, ReadError::Panicked(panic))),
+    }
+}
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside windows-metadata into an error. The container check
+/// keeps every offset and index in bounds; this catches what remains (a signature blob
+/// that lies about its contents, constructs windows-metadata 0.100 does not handle), and
+/// keeps the default panic message off the user's terminal.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown failure".into())
+    })
+}
+
+struct Reader<'a> {
+    names: &'a [String],
+    /// Every type by (namespace, name), first declaration wins.
+    by_full: HashMap<(&'a str, &'a str), WTypeDef<'a>>,
+    /// Every type by model name (unqualified), first declaration in file order wins.
+    by_name: HashMap<String, WTypeDef<'a>>,
+    /// All types in file order.
+    ordered: Vec<WTypeDef<'a>>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(index: &'a Index, names: &'a [String]) -> Reader<'a> {
+        let mut ordered: Vec<WTypeDef<'a>> = index.types().collect();
+        ordered.sort_by_key(|t| (t.to_row().file, t.pos()));
+        let mut by_full = HashMap::new();
+        let mut by_name = HashMap::new();
+        for &t in &ordered {
+            by_full
+                .entry((t.namespace(), windows_metadata::trim_tick(t.name())))
+                .or_insert(t);
+            by_name
+                .entry(windows_metadata::trim_tick(t.name()).to_string())
+                .or_insert(t);
+        }
+        // Nested types (a union inside VARIANT) have no namespace; signatures name them
+        // alone, so they are found by name after every top-level type.
+        for &t in &ordered {
+            for inner in index.nested_recursive(t) {
+                by_name
+                    .entry(windows_metadata::trim_tick(inner.name()).to_string())
+                    .or_insert(inner);
+            }
+        }
+        Reader {
+            names,
+            by_full,
+            by_name,
+            ordered,
+        }
+    }
+
+    fn class_kind(&self, tn: &TypeName) -> ClassKind {
+        match self
+            .by_full
+            .get(&(tn.namespace.as_str(), windows_metadata::trim_tick(&tn.name)))
+        {
+            Some(t) if t.category() == TypeCategory::Delegate => ClassKind::Delegate,
+            _ => ClassKind::Object,
+        }
+    }
+
+    fn ty(&self, ty: &WType) -> Type {
+        from_winmd(ty, &|tn| self.class_kind(tn))
+    }
+
+    fn extract(&self) -> Result<Extract, ReadError> {
+        let mut out = Extract::default();
+        let mut seen = BTreeSet::new();
+        for &t in &self.ordered {
+            let flags = t.flags();
+            if flags.contains(TypeAttributes::Interface) && !flags.contains(TypeAttributes::WindowsRuntime) {
+                let name = model_name(&TypeName::named(t.namespace(), t.name()));
+                if seen.insert(name.clone()) {
+                    out.interfaces.push(self.interface(t, name)?);
+                }
+            } else if t.name() == names::APIS && t.category() == TypeCategory::Class {
+                self.constants(t, &mut out.constants);
+            }
+        }
+        self.types(&mut out);
+        Ok(out)
+    }
+
+    fn interface(&self, t: WTypeDef<'a>, name: String) -> Result<Interface, ReadError> {
+        // A .NET interop interface ([ComImport]) lists its base's methods again and names
+        // IUnknown or IDispatch only through InterfaceTypeAttribute.
+        let dotnet = t.flags().contains(TypeAttributes::Import);
+        let base = if dotnet {
+            Some(dotnet_base(t).to_string())
+        } else {
+            t.interface_impls().next().map(|i| match i.interface(&[]) {
+                WType::ClassName(tn) | WType::ValueName(tn) => model_name(&tn),
+                other => format!("{other:?}"),
+            })
+        };
+        let mut methods = Vec::new();
+        for m in t.methods() {
+            methods.push(self.method(&name, m, dotnet)?);
+        }
+        Ok(Interface {
+            iid: guid(t),
+            base,
+            methods,
+            local: false,
+            file: self.names.get(t.to_row().file).cloned().unwrap_or_default(),
+            span: None,
+            base_span: None,
+            name,
+        })
+    }
+
+    fn method(&self, interface: &str, m: MethodDef<'a>, dotnet: bool) -> Result<Method, ReadError> {
+        let sig = m.signature(&[]);
+        let rows = m.params_by_sequence(sig.types.len()).map_err(|e| ReadError::Method {
+            interface: interface.to_string(),
+            method: m.name().to_string(),
+            detail: e.to_string(),
+        })?;
+        let names: Vec<String> = rows
+            .params()
+            .iter()
+            .enumerate()
+            .map(|(i, row)| match row {
+                Some(p) if !p.name().is_empty() => p.name().to_string(),
+                _ => format!("param{}", i + 1),
+            })
+            .collect();
+        let mut params = Vec::with_capacity(sig.types.len());
+        for (i, wty) in sig.types.iter().enumerate() {
+            let row = rows.params()[i];
+            let mut ty = self.ty(wty);
+            let mut dir = Direction::In;
+            let mut retval = false;
+            let mut attrs = Vec::new();
+            if let Some(p) = row {
+                dir = match (p.flags().0 & 1 != 0, p.flags().0 & 2 != 0) {
+                    (_, false) => Direction::In,
+                    (false, true) => Direction::Out,
+                    (true, true) => Direction::InOut,
+                };
+                retval = p.is_retval_attribute();
+                if let Some(element) = safearray_element(p.attributes()) {
+                    ty = with_safearray_element(ty, element);
+                }
+                attrs.extend(buffer_attribute(p.buffer_relationship(), &names));
+            }
+            params.push(Param {
+                name: names[i].clone(),
+                dir,
+                retval,
+                written: ty.to_string(),
+                ty,
+                attrs,
+                span: None,
+            });
+        }
+        let mut ret = self.ty(&sig.return_type);
+        // Without PreserveSig, .NET hides the HRESULT and shows the [retval] as the result.
+        if dotnet && !m.impl_flags().contains(MethodImplAttributes::PreserveSig) {
+            if ret != Type::Void {
+                let ty = Type::pointer(ret);
+                params.push(Param {
+                    name: "retval".into(),
+                    dir: Direction::Out,
+                    retval: true,
+                    written: ty.to_string(),
+                    ty,
+                    attrs: Vec::new(),
+                    span: None,
+                });
+            }
+            ret = Type::Named("HRESULT".into());
+        }
+        let name = m.name().to_string();
+        let special = m.flags().contains(windows_metadata::MethodAttributes::SpecialName);
+        let (kind, idl_name) = property_kind(&name, special);
+        Ok(Method {
+            name,
+            idl_name,
+            kind,
+            params,
+            ret,
+            call_as: None,
+            local: false,
+            span: None,
+        })
+    }
+
+    fn constants(&self, apis: WTypeDef<'a>, out: &mut Vec<Constant>) {
+        for field in apis.fields() {
+            let Some(constant) = field.constant() else { continue };
+            let value = match constant.value() {
+                Value::Bool(b) => ConstValue::Int(b as i128),
+                Value::U8(v) => ConstValue::Int(v.into()),
+                Value::I8(v) => ConstValue::Int(v.into()),
+                Value::U16(v) => ConstValue::Int(v.into()),
+                Value::I16(v) => ConstValue::Int(v.into()),
+                Value::U32(v) => ConstValue::Int(v.into()),
+                Value::I32(v) => ConstValue::Int(v.into()),
+                Value::U64(v) | Value::USize(v) => ConstValue::Int(v.into()),
+                Value::I64(v) | Value::ISize(v) => ConstValue::Int(v.into()),
+                Value::F32(v) => ConstValue::Expr(v.to_string()),
+                Value::F64(v) => ConstValue::Expr(v.to_string()),
+                Value::Utf8(s) | Value::Utf16(s) => ConstValue::Str(s),
+                other => ConstValue::Expr(format!("{other:?}")),
+            };
+            out.push(Constant {
+                name: field.name().to_string(),
+                ty: self.ty(&field.ty()),
+                value,
+                span: None,
+                root: true,
+            });
+        }
+    }
+
+    /// The declarations of every name the interfaces reach, following aliases and fields.
+    fn types(&self, out: &mut Extract) {
+        let interfaces: BTreeSet<&str> = out.interfaces.iter().map(|i| i.name.as_str()).collect();
+        let mut pending = Vec::new();
+        for iface in &out.interfaces {
+            if let Some(base) = &iface.base
+                && !interfaces.contains(base.as_str())
+            {
+                out.missing.insert(base.clone());
+            }
+            for m in &iface.methods {
+                m.ret.names(&mut pending);
+                for p in &m.params {
+                    p.ty.names(&mut pending);
+                }
+            }
+        }
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        while let Some(name) = pending.pop() {
+            if interfaces.contains(name.as_str()) || !done.insert(name.clone()) {
+                continue;
+            }
+            let Some(&t) = self.by_name.get(&name) else {
+                out.missing.insert(name);
+                continue;
+            };
+            let kind = self.type_kind(t);
+            match &kind {
+                TypeDefKind::Alias(ty) => ty.names(&mut pending),
+                TypeDefKind::Struct(fields) | TypeDefKind::Union(fields) => {
+                    for f in fields {
+                        f.ty.names(&mut pending);
+                    }
+                }
+                _ => {}
+            }
+            out.types.push(TypeDef { name, kind, span: None });
+        }
+        out.types.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    fn type_kind(&self, t: WTypeDef<'a>) -> TypeDefKind {
+        match t.category() {
+            TypeCategory::Enum => TypeDefKind::Enum(
+                t.fields()
+                    .filter(|f| f.flags().contains(FieldAttributes::Literal))
+                    .filter_map(|f| Some((f.name().to_string(), int_value(&f.constant()?.value())?)))
+                    .collect(),
+            ),
+            TypeCategory::Struct => {
+                let fields: Vec<Field> = t
+                    .fields()
+                    .filter(|f| !f.flags().contains(FieldAttributes::Static))
+                    .map(|f| {
+                        let mut ty = self.ty(&f.ty());
+                        if let Some(element) = safearray_element(f.attributes()) {
+                            ty = with_safearray_element(ty, element);
+                        }
+                        Field {
+                            name: f.name().to_string(),
+                            ty,
+                        }
+                    })
+                    .collect();
+                if t.has_attribute(names::NATIVE_TYPEDEF) && fields.len() == 1 && fields[0].name == "Value" {
+                    TypeDefKind::Alias(fields.into_iter().next().map(|f| f.ty).unwrap_or(Type::Void))
+                } else if fields.is_empty() {
+                    TypeDefKind::Opaque
+                } else if t.flags().contains(TypeAttributes::ExplicitLayout) {
+                    TypeDefKind::Union(fields)
+                } else {
+                    TypeDefKind::Struct(fields)
+                }
+            }
+            TypeCategory::Delegate => match t.methods().find(|m| m.name() == "Invoke") {
+                Some(invoke) => {
+                    let sig = invoke.signature(&[]);
+                    let params = sig.types.iter().map(|p| self.ty(p)).collect();
+                    TypeDefKind::Alias(Type::pointer(Type::Function(
+                        Box::new(self.ty(&sig.return_type)),
+                        params,
+                    )))
+                }
+                None => TypeDefKind::Alias(Type::pointer(Type::Void)),
+            },
+            _ => TypeDefKind::Opaque,
+        }
+    }
+}
+
+/// `get_X` / `put_X` / `putref_X` with SpecialName: Win32 metadata's property accessors.
+fn property_kind(name: &str, special: bool) -> (MethodKind, String) {
+    if special {
+        for (prefix, kind) in [
+            ("get_", MethodKind::PropGet),
+            ("putref_", MethodKind::PropPutRef),
+            ("put_", MethodKind::PropPut),
+        ] {
+            if let Some(rest) = name.strip_prefix(prefix) {
+                return (kind, rest.to_string());
+            }
+        }
+    }
+    (MethodKind::Plain, name.to_string())
+}
+
+fn int_value(v: &Value) -> Option<i64> {
+    Some(match *v {
+        Value::Bool(b) => b as i64,
+        Value::U8(v) => v.into(),
+        Value::I8(v) => v.into(),
+        Value::U16(v) => v.into(),
+        Value::I16(v) => v.into(),
+        Value::U32(v) => v.into(),
+        Value::I32(v) => v.into(),
+        Value::I64(v) | Value::ISize(v) => v,
+        Value::U64(v) | Value::USize(v) => v as i64,
+        _ => return None,
+    })
+}
+
+/// The interface's IID, in either attribute form.
+fn guid(t: WTypeDef) -> Option<Guid> {
+    let attribute = t.attributes().find(|a| {
+        let full = (a.namespace(), a.name());
+        full == names::GUID_ATTRIBUTE_WINRT || full == names::GUID_ATTRIBUTE_DOTNET
+    })?;
+    let args = attribute.value();
+    match args.as_slice() {
+        [(_, Value::Utf8(s))] | [(_, Value::Utf16(s))] => s.parse().ok(),
+        [(_, Value::U32(d1)), (_, Value::U16(d2)), (_, Value::U16(d3)), rest @ ..] if rest.len() == 8 => {
+            let mut d4 = [0u8; 8];
+            for (slot, (_, v)) in d4.iter_mut().zip(rest) {
+                *slot = match v {
+                    Value::U8(b) => *b,
+                    _ => return None,
+                };
+            }
+            Some(Guid::from_fields(*d1, *d2, *d3, d4))
+        }
+        _ => None,
+    }
+}
+
+/// ComInterfaceType: 1 is InterfaceIsIUnknown; dual (0, the default) and IDispatch (2)
+/// derive from IDispatch.
+fn dotnet_base(t: WTypeDef) -> &'static str {
+    let kind = t
+        .find_attribute(names::INTERFACE_TYPE_ATTRIBUTE)
+        .and_then(|a| a.value().into_iter().next())
+        .and_then(|(_, v)| match v {
+            Value::EnumValue(_, inner) => int_value(&inner),
+            other => int_value(&other),
+        });
+    if kind == Some(1) { "IUnknown" } else { "IDispatch" }
+}
+
+fn safearray_element<'b>(mut attributes: impl Iterator<Item = Attribute<'b>>) -> Option<Type> {
+    let attribute = attributes.find(|a| (a.namespace(), a.name()) == names::SAFEARRAY_ATTRIBUTE)?;
+    match attribute.value().first() {
+        Some((_, Value::Utf8(s))) => parse_c_type(s),
+        _ => None,
+    }
+}
+
+/// `size_is(n)` / `byte_count(n)` from the Win32 metadata's buffer attributes.
+fn buffer_attribute(
+    relationship: Option<windows_metadata::reader::BufferRelationship>,
+    names: &[String],
+) -> Option<String> {
+    use windows_metadata::reader::BufferRelationship as B;
+    let param = |i: i16| {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| names.get(i))
+            .cloned()
+            .unwrap_or_else(|| i.to_string())
+    };
+    Some(match relationship? {
+        B::ElementsParam(i) => format!("size_is({})", param(i)),
+        B::ElementsConst(n) => format!("size_is({n})"),
+        B::BytesParam(i) => format!("byte_count({})", param(i)),
+    })
+}

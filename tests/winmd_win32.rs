@@ -1,0 +1,299 @@
+//! The Win32 metadata windows-bindgen 0.100 uses (Windows.Win32.winmd from the
+//! windows-default crate) through oscgen: `inspect` on the file and through the `win32`
+//! shortcut, the IDL stand-ins' interfaces against the metadata's, and .NET interop
+//! assemblies' conventions (string GUIDs, implied IUnknown/IDispatch base, HRESULT
+//! hidden unless PreserveSig).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use oscgen::builtin;
+use oscgen::idl::{Input, LoadOptions};
+use oscgen::model::Model;
+use oscgen::source::SourceMap;
+use windows_metadata::writer::{self, AttributeType, HasAttribute, MemberRefParent, TypeDefOrRef};
+use windows_metadata::{
+    MethodAttributes, MethodCallAttributes, MethodImplAttributes, ParamAttributes, Signature, Type, TypeAttributes,
+    Value,
+};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("oscgen-winmd-win32-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn win32_winmd(dir: &Path) -> PathBuf {
+    let path = dir.join("Windows.Win32.winmd");
+    fs::write(&path, windows_default::WIN32).unwrap();
+    path
+}
+
+fn oscgen(args: &[&str], env: &[(&str, Option<&Path>)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oscgen"));
+    cmd.args(args);
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.output().unwrap()
+}
+
+fn load(inputs: &[Input]) -> Model {
+    oscgen::winmd::load_model(&mut SourceMap::new(), inputs, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+const IDROPTARGET: [&str; 7] = [
+    "QueryInterface",
+    "AddRef",
+    "Release",
+    "DragEnter",
+    "DragOver",
+    "DragLeave",
+    "Drop",
+];
+
+fn assert_idroptarget_json(out: &Output) {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let iface = &doc["interfaces"][0];
+    assert_eq!(iface["name"], "IDropTarget");
+    assert_eq!(iface["iid"], "00000122-0000-0000-c000-000000000046");
+    assert_eq!(iface["base"], "IUnknown");
+    let slots = iface["slots"].as_array().unwrap();
+    let names: Vec<&str> = slots.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, IDROPTARGET);
+    let drag_enter = &slots[3]["params"];
+    let params: Vec<(&str, &str, &str)> = drag_enter
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap(),
+                p["type"].as_str().unwrap(),
+                p["dir"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("pDataObj", "IDataObject*", "in"),
+            ("grfKeyState", "unsigned long", "in"),
+            ("pt", "POINTL", "in"),
+            ("pdwEffect", "unsigned long*", "in,out"),
+        ]
+    );
+}
+
+#[test]
+fn inspect_reads_idroptarget_from_the_win32_metadata() {
+    let dir = scratch("inspect");
+    let file = win32_winmd(&dir);
+    let out = oscgen(
+        &[
+            "inspect",
+            "--json",
+            "--interface",
+            "IDropTarget",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_idroptarget_json(&out);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_win32_shortcut_finds_the_metadata() {
+    let dir = scratch("shortcut");
+    let file = win32_winmd(&dir);
+    let args = ["inspect", "--json", "--interface", "IDropTarget", "win32"];
+    assert_idroptarget_json(&oscgen(&args, &[("OSCGEN_WIN32_WINMD", Some(&file))]));
+    // Without the variable: the copy windows-default (a dev-dependency) unpacked in the
+    // Cargo registry.
+    assert_idroptarget_json(&oscgen(&args, &[("OSCGEN_WIN32_WINMD", None)]));
+    // Neither: a message that says how to get it, exit code 2.
+    let empty = dir.join("empty-home");
+    fs::create_dir_all(&empty).unwrap();
+    let out = oscgen(
+        &args,
+        &[
+            ("OSCGEN_WIN32_WINMD", None),
+            ("CARGO_HOME", Some(&empty)),
+            ("HOME", Some(&empty)),
+        ],
+    );
+    if !cfg!(feature = "win32") {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("OSCGEN_WIN32_WINMD") && stderr.contains("--features win32"),
+            "{stderr}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// For every interface oscgen's IDL stand-ins declare that the Win32 metadata also has:
+/// the same base, the same methods in the same order, the same parameter counts.
+#[test]
+fn the_idl_stand_ins_match_the_win32_metadata() {
+    let dir = scratch("stand-ins");
+    let win32 = load(&[Input::File(win32_winmd(&dir))]);
+    let inputs: Vec<Input> = builtin::STANDARD
+        .iter()
+        .map(|f| Input::Builtin(f.name.into()))
+        .collect();
+    let idl = oscgen::idl::load_model(&mut SourceMap::new(), &inputs, &LoadOptions::default()).unwrap();
+    let mut compared = Vec::new();
+    let mut failures = Vec::new();
+    for iface in idl.interfaces() {
+        let Some(other) = win32.interface(&iface.name) else {
+            continue;
+        };
+        let shape = |m: &Model, name: &str| {
+            let vt = m.vtable(name).unwrap();
+            vt.own_slots()
+                .map(|s| (s.method.name.clone(), s.method.params.len()))
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (shape(&idl, &iface.name), shape(&win32, &iface.name));
+        if a != b || iface.base != other.base || iface.iid != other.iid {
+            failures.push(format!(
+                "{}:\n  IDL   {:?} {a:?}\n  WinMD {:?} {b:?}",
+                iface.name, iface.base, other.base
+            ));
+        }
+        compared.push(iface.name.clone());
+    }
+    println!(
+        "compared {} stand-in interfaces with the Win32 metadata: {compared:?}",
+        compared.len()
+    );
+    for required in [
+        "IUnknown",
+        "IClassFactory",
+        "ISequentialStream",
+        "IStream",
+        "IDropTarget",
+        "IPersistFile",
+        "IDispatch",
+    ] {
+        assert!(compared.iter().any(|c| c == required), "{required} not compared");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+fn attribute(f: &mut writer::File, target: HasAttribute, ns: &str, name: &str, args: Vec<(Type, Value)>) {
+    let tr = f.TypeRef(ns, name);
+    let sig = Signature {
+        flags: MethodCallAttributes::HASTHIS,
+        return_type: Type::Void,
+        types: args.iter().map(|a| a.0.clone()).collect(),
+    };
+    let ctor = f.MemberRef(".ctor", &sig, MemberRefParent::TypeRef(tr));
+    let values: Vec<(String, Value)> = args.into_iter().map(|a| (String::new(), a.1)).collect();
+    f.Attribute(target, AttributeType::MemberRef(ctor), &values);
+}
+
+/// What tlbimp writes for `interface IThing : IUnknown` and a dual `IAuto`: [ComImport]
+/// interfaces, string GuidAttribute, InterfaceTypeAttribute, and signatures with the
+/// HRESULT hidden unless PreserveSig.
+fn interop_assembly() -> Vec<u8> {
+    let mut f = writer::File::new("Interop.Thing");
+    let flags = TypeAttributes::Public | TypeAttributes::Interface | TypeAttributes::Abstract | TypeAttributes::Import;
+    let method = MethodAttributes::Public
+        | MethodAttributes::Virtual
+        | MethodAttributes::HideBySig
+        | MethodAttributes::NewSlot
+        | MethodAttributes::Abstract;
+    let interop = "System.Runtime.InteropServices";
+    let thing = f.TypeDef("Interop.Thing", "IThing", TypeDefOrRef::default(), flags);
+    attribute(
+        &mut f,
+        HasAttribute::TypeDef(thing),
+        interop,
+        "GuidAttribute",
+        vec![(Type::String, Value::Utf8("5B2F1D0E-2C4A-4C1E-9A11-223344556601".into()))],
+    );
+    attribute(
+        &mut f,
+        HasAttribute::TypeDef(thing),
+        interop,
+        "InterfaceTypeAttribute",
+        vec![(Type::I16, Value::I16(1))],
+    );
+    let sig = |ret: Type, types: Vec<Type>| Signature {
+        flags: MethodCallAttributes::HASTHIS,
+        return_type: ret,
+        types,
+    };
+    // string GetName(int index)  ==  HRESULT GetName([in] long index, [out, retval] BSTR*)
+    f.MethodDef(
+        "GetName",
+        &sig(Type::String, vec![Type::I32]),
+        method,
+        Default::default(),
+    );
+    f.Param("index", 1, ParamAttributes::In);
+    // [PreserveSig] int Ping(ref int value)
+    f.MethodDef(
+        "Ping",
+        &sig(Type::I32, vec![Type::RefMut(Box::new(Type::I32))]),
+        method,
+        MethodImplAttributes::PreserveSig,
+    );
+    f.Param("value", 1, ParamAttributes::In | ParamAttributes::Out);
+    // void SetNames(string[] names)  ==  HRESULT SetNames([in] SAFEARRAY(BSTR) names)
+    f.MethodDef(
+        "SetNames",
+        &sig(Type::Void, vec![Type::Array(Box::new(Type::String))]),
+        method,
+        Default::default(),
+    );
+    f.Param("names", 1, ParamAttributes::In);
+    let auto = f.TypeDef("Interop.Thing", "IAuto", TypeDefOrRef::default(), flags);
+    attribute(
+        &mut f,
+        HasAttribute::TypeDef(auto),
+        interop,
+        "GuidAttribute",
+        vec![(Type::String, Value::Utf8("5b2f1d0e-2c4a-4c1e-9a11-223344556602".into()))],
+    );
+    f.MethodDef("Run", &sig(Type::Void, vec![]), method, Default::default());
+    f.into_stream()
+}
+
+#[test]
+fn dotnet_interop_assemblies_read_with_their_conventions() {
+    let dir = scratch("interop");
+    let file = dir.join("Interop.Thing.dll");
+    fs::write(&file, interop_assembly()).unwrap();
+    let model = load(&[Input::File(file)]);
+    let thing = model.interface("IThing").unwrap();
+    assert_eq!(
+        thing.iid.map(|g| g.to_string()).as_deref(),
+        Some("5b2f1d0e-2c4a-4c1e-9a11-223344556601")
+    );
+    assert_eq!(thing.base.as_deref(), Some("IUnknown"));
+    let signatures: Vec<String> = thing.methods.iter().map(oscgen::emit::inspect::signature).collect();
+    assert_eq!(
+        signatures,
+        [
+            "HRESULT GetName([in] long index, [out, retval] BSTR* retval)",
+            "long Ping([in,out] long* value)",
+            "HRESULT SetNames([in] SAFEARRAY(BSTR) names)",
+        ]
+    );
+    let auto = model.vtable("IAuto").unwrap();
+    assert_eq!(model.interface("IAuto").unwrap().base.as_deref(), Some("IDispatch"));
+    assert_eq!(auto.slots.len(), 8, "IUnknown's 3, IDispatch's 4, Run");
+    let _ = fs::remove_dir_all(&dir);
+}
