@@ -250,10 +250,6 @@ impl SourceMap {
         self.expansions.len() as u32
     }
 
-    pub fn expansion_count(&self) -> usize {
-        self.expansions.len()
-    }
-
     pub fn expansion(&self, id: u32) -> Option<&Expansion> {
         id.checked_sub(1).and_then(|i| self.expansions.get(i as usize))
     }

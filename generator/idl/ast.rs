@@ -4,9 +4,13 @@ use std::sync::Arc;
 
 use crate::source::Span;
 
+/// A name as written. Names repeat (`HRESULT`, `DWORD`, `in`), so the parser interns
+/// them: one allocation per distinct name in a file, not one per use.
+pub type Name = Arc<str>;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    pub name: String,
+    pub name: Name,
     pub span: Span,
 }
 
@@ -39,7 +43,7 @@ pub trait Attrs {
     fn attrs(&self) -> &[Attribute];
 
     fn attr(&self, name: &str) -> Option<&Attribute> {
-        self.attrs().iter().find(|a| a.name.name == name)
+        self.attrs().iter().find(|a| &*a.name.name == name)
     }
 
     fn has(&self, name: &str) -> bool {
@@ -68,10 +72,10 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// A number as written (`0x10`, `10UL`, `1.5`).
-    Number(String),
+    Number(Name),
     Str(String),
     Char(String),
-    Ident(String),
+    Ident(Name),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     Ternary(Box<Expr>, Box<Expr>, Box<Expr>),
@@ -156,7 +160,7 @@ pub struct TypeExpr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeKind {
     Base(BaseType, Option<Sign>),
-    Named(String),
+    Named(Name),
     /// Bodies are shared: a declaration's type is copied into each of its declarators
     /// (`typedef struct {...} X, *PX;`), which must not copy the body.
     Struct(Arc<StructDef>),

@@ -28,10 +28,10 @@ impl Env {
         Some(match &e.kind {
             ExprKind::Number(n) => parse_int(n)?,
             ExprKind::Char(c) => c.chars().next()? as i128,
-            ExprKind::Ident(name) => match name.as_str() {
+            ExprKind::Ident(name) => match &**name {
                 "TRUE" => 1,
                 "FALSE" | "NULL" => 0,
-                _ => *self.values.get(name)?,
+                _ => *self.values.get(&**name)?,
             },
             ExprKind::Unary(op, inner) => {
                 let v = self.eval(inner)?;
@@ -76,9 +76,9 @@ impl Env {
             // `(A) - 1` parses as a cast of `-1` to `A`; when `A` is a constant, it was a subtraction.
             ExprKind::Cast(ty, inner) => match (&ty.kind, &inner.kind) {
                 (TypeKind::Named(name), ExprKind::Unary(op @ (UnaryOp::Neg | UnaryOp::Plus), operand))
-                    if self.values.contains_key(name) =>
+                    if self.values.contains_key(&**name) =>
                 {
-                    let (a, b) = (self.values[name], self.eval(operand)?);
+                    let (a, b) = (self.values[&**name], self.eval(operand)?);
                     if *op == UnaryOp::Neg {
                         a.checked_sub(b)?
                     } else {

@@ -222,15 +222,11 @@ impl Lexer<'_> {
         loop {
             match self.bytes.get(self.pos) {
                 None if quote == b'\'' => return Ok(TokenKind::Invalid),
+                // A string may span lines, so one never closed runs to the end of the file.
                 None => {
-                    let what = if quote == b'"' {
-                        "string literal"
-                    } else {
-                        "character constant"
-                    };
                     return Err(
-                        Diagnostic::at(Span::new(self.file, start..start + 1), format!("unterminated {what}"))
-                            .with_note(format!("expected a closing `{}`", quote as char)),
+                        Diagnostic::at(Span::new(self.file, start..start + 1), "unterminated string literal")
+                            .with_note("expected a closing `\"`"),
                     );
                 }
                 Some(b'\\') => self.pos += 2,

@@ -105,7 +105,7 @@ impl ScopedNames {
             let name = match item {
                 Item::Namespace(path, body) => {
                     let depth = scope.len();
-                    scope.extend(path.iter().map(|p| p.name.clone()));
+                    scope.extend(path.iter().map(|p| p.name.to_string()));
                     self.collect(body, scope);
                     scope.truncate(depth);
                     continue;
@@ -241,13 +241,13 @@ impl Lowerer<'_> {
             match item {
                 Item::Interface(iface) => {
                     if let Some(lib) = library.as_deref_mut() {
-                        lib.interfaces.push(iface.name.name.clone());
+                        lib.interfaces.push(iface.name.name.to_string());
                     }
                     self.interface(iface, is_root);
                 }
                 Item::Forward(_, name) => {
                     if let Some(lib) = library.as_deref_mut() {
-                        lib.interfaces.push(name.name.clone());
+                        lib.interfaces.push(name.name.to_string());
                     }
                     self.parts.types.push(TypeDef {
                         name: qualify(&self.scope, &name.name),
@@ -257,7 +257,7 @@ impl Lowerer<'_> {
                 }
                 Item::Dispinterface(d) => {
                     if let Some(lib) = library.as_deref_mut() {
-                        lib.interfaces.push(d.name.name.clone());
+                        lib.interfaces.push(d.name.name.to_string());
                     }
                     // Called through IDispatch::Invoke: its vtable is IDispatch's, as in
                     // the header widl writes; the dispatch members own no slot.
@@ -306,14 +306,14 @@ impl Lowerer<'_> {
                 }),
                 Item::Coclass(c) => {
                     self.parts.types.push(TypeDef {
-                        name: c.name.name.clone(),
+                        name: c.name.name.to_string(),
                         kind: TypeDefKind::Opaque,
                         span: Some(c.name.span),
                     });
                     let coclass = Coclass {
-                        name: c.name.name.clone(),
+                        name: c.name.name.to_string(),
                         clsid: self.uuid(&c.attrs),
-                        interfaces: c.members.iter().map(|m| m.name.name.clone()).collect(),
+                        interfaces: c.members.iter().map(|m| m.name.name.to_string()).collect(),
                     };
                     if let Some(lib) = library.as_deref_mut() {
                         lib.coclasses.push(coclass);
@@ -321,7 +321,7 @@ impl Lowerer<'_> {
                 }
                 Item::Library(lib) => {
                     let mut model_lib = Library {
-                        name: lib.name.name.clone(),
+                        name: lib.name.name.to_string(),
                         libid: self.uuid(&lib.attrs),
                         version: lib.attrs.attr("version").map(|a| self.args_text(a)),
                         interfaces: Vec::new(),
@@ -333,7 +333,7 @@ impl Lowerer<'_> {
                 Item::Module(_, _, body) => self.items(body, is_root, None),
                 Item::Namespace(path, body) => {
                     let depth = self.scope.len();
-                    self.scope.extend(path.iter().map(|p| p.name.clone()));
+                    self.scope.extend(path.iter().map(|p| p.name.to_string()));
                     self.items(body, is_root, None);
                     self.scope.truncate(depth);
                 }
@@ -347,14 +347,14 @@ impl Lowerer<'_> {
                         ExprKind::Str(s) => ConstValue::Str(s.clone()),
                         _ => match self.env.eval(&c.value) {
                             Some(v) => {
-                                self.env.values.insert(c.name.name.clone(), v);
+                                self.env.values.insert(c.name.name.to_string(), v);
                                 ConstValue::Int(v)
                             }
                             None => ConstValue::Expr(self.sources.text(c.value.span).to_string()),
                         },
                     };
                     self.parts.constants.push(Constant {
-                        name: c.name.name.clone(),
+                        name: c.name.name.to_string(),
                         ty,
                         value,
                         span: Some(c.name.span),
@@ -515,7 +515,7 @@ impl Lowerer<'_> {
         let params = params
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.name.as_ref().is_none_or(|n| n.name != "..."))
+            .filter(|(_, p)| p.name.as_ref().is_none_or(|n| &*n.name != "..."))
             .map(|(i, p)| {
                 let dir = match (p.attrs.has("in"), p.attrs.has("out")) {
                     (_, false) => Direction::In,
@@ -523,7 +523,10 @@ impl Lowerer<'_> {
                     (true, true) => Direction::InOut,
                 };
                 Param {
-                    name: p.name.as_ref().map_or_else(|| format!("param{i}"), |n| n.name.clone()),
+                    name: p
+                        .name
+                        .as_ref()
+                        .map_or_else(|| format!("param{i}"), |n| n.name.to_string()),
                     dir,
                     retval: p.attrs.has("retval"),
                     ty: self.lower_type(&p.ty),
@@ -531,7 +534,7 @@ impl Lowerer<'_> {
                     attrs: p
                         .attrs
                         .iter()
-                        .filter(|a| KEPT_PARAM_ATTRS.contains(&a.name.name.as_str()))
+                        .filter(|a| KEPT_PARAM_ATTRS.contains(&&*a.name.name))
                         .map(|a| self.sources.text(a.span).to_string())
                         .collect(),
                     span: Some(p.span),
@@ -540,7 +543,7 @@ impl Lowerer<'_> {
             .collect();
         Method {
             name: vtable_name,
-            idl_name: name.name.clone(),
+            idl_name: name.name.to_string(),
             kind,
             params,
             ret: self.lower_type(ret),
@@ -676,10 +679,10 @@ impl Lowerer<'_> {
                         None => next,
                     };
                     next = value + 1;
-                    self.env.values.insert(v.name.name.clone(), value);
-                    values.push((v.name.name.clone(), value as i64));
+                    self.env.values.insert(v.name.name.to_string(), value);
+                    values.push((v.name.name.to_string(), value as i64));
                     self.parts.constants.push(Constant {
-                        name: v.name.name.clone(),
+                        name: v.name.name.to_string(),
                         ty: Type::Named(name.clone()),
                         value: ConstValue::Int(value),
                         span: Some(v.name.span),
@@ -723,7 +726,7 @@ impl Lowerer<'_> {
         fields
             .into_iter()
             .map(|f| Field {
-                name: f.name.as_ref().map_or_else(String::new, |n| n.name.clone()),
+                name: f.name.as_ref().map_or_else(String::new, |n| n.name.to_string()),
                 ty: self.lower_type(&f.ty),
             })
             .collect()
@@ -763,7 +766,7 @@ impl Lowerer<'_> {
                     None => word.to_string(),
                 }
             }
-            TypeKind::Named(n) => n.clone(),
+            TypeKind::Named(n) => n.to_string(),
             TypeKind::Generic(n, args) => {
                 let args: Vec<String> = args.iter().map(|a| self.type_text(a)).collect();
                 format!("{n}<{}>", args.join(", "))

@@ -1,6 +1,6 @@
 //! Attribute lists: `[object, uuid(...), size_is(, *pcb), switch_type(DWORD)]`.
 
-use crate::idl::ast::{AttrArg, Attribute, Ident};
+use crate::idl::ast::{AttrArg, Attribute};
 use crate::idl::parser::{PResult, Parser};
 use crate::idl::token::{Punct, TokenKind};
 
@@ -47,10 +47,7 @@ impl Parser<'_> {
         let name = match self.peek() {
             Some(t) if t.kind == TokenKind::Ident => {
                 self.bump();
-                Ident {
-                    name: self.text(t).to_string(),
-                    span: t.span,
-                }
+                self.ident_of(t)
             }
             _ => return Err(self.expected("an attribute name")),
         };

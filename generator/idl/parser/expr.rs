@@ -54,10 +54,15 @@ impl Parser<'_> {
 
     fn binary(&mut self, min_prec: u8) -> PResult<Expr> {
         let mut lhs = self.unary()?;
+        // `a + b + c ...` builds a tree as deep as the chain is long, which evaluating
+        // and dropping walk recursively: a chain counts against the nesting limit.
+        let mut chain = 0;
         while let Some((op, prec)) = self.peek().and_then(|t| match t.kind {
             TokenKind::Punct(p) => binary_op(p).filter(|&(_, prec)| prec >= min_prec),
             _ => None,
         }) {
+            chain += 1;
+            self.check_nesting(chain)?;
             self.bump();
             self.enter()?;
             let rhs = self.binary(prec + 1);
@@ -105,7 +110,10 @@ impl Parser<'_> {
                     span: start.to(end),
                 });
             }
-            let inner = self.unary()?;
+            self.enter()?;
+            let inner = self.unary();
+            self.leave();
+            let inner = inner?;
             let span = start.to(inner.span);
             return Ok(Expr {
                 kind: ExprKind::SizeOfExpr(Box::new(inner)),
@@ -116,7 +124,10 @@ impl Parser<'_> {
             let start = self.bump().span;
             let ty = self.type_name()?;
             self.expect_punct(Punct::RParen)?;
-            let inner = self.unary()?;
+            self.enter()?;
+            let inner = self.unary();
+            self.leave();
+            let inner = inner?;
             let span = start.to(inner.span);
             return Ok(Expr {
                 kind: ExprKind::Cast(Box::new(ty), Box::new(inner)),
@@ -171,7 +182,11 @@ impl Parser<'_> {
 
     fn postfix(&mut self) -> PResult<Expr> {
         let mut e = self.primary()?;
+        let mut chain = 0;
         loop {
+            // Each suffix nests the expression once more, as a binary chain does.
+            chain += 1;
+            self.check_nesting(chain)?;
             if self.eat_punct(Punct::LBracket) {
                 let index = self.expr()?;
                 let end = self.expect_punct(Punct::RBracket)?;
@@ -185,7 +200,7 @@ impl Parser<'_> {
                 let field = self.ident("a field name")?;
                 let span = e.span.to(field.span);
                 e = Expr {
-                    kind: ExprKind::Member(Box::new(e), field.name, arrow),
+                    kind: ExprKind::Member(Box::new(e), field.name.to_string(), arrow),
                     span,
                 };
             } else if self.is_punct(Punct::LParen) && matches!(e.kind, ExprKind::Ident(_)) {
@@ -216,8 +231,8 @@ impl Parser<'_> {
             return Err(self.expected("an expression"));
         };
         let kind = match tok.kind {
-            TokenKind::Number => ExprKind::Number(self.text(tok).to_string()),
-            TokenKind::Ident => ExprKind::Ident(self.text(tok).to_string()),
+            TokenKind::Number => ExprKind::Number(self.name(self.sources.text(tok.span))),
+            TokenKind::Ident => ExprKind::Ident(self.name(self.sources.text(tok.span))),
             TokenKind::Char => ExprKind::Char(unquote(self.text(tok))),
             TokenKind::Str => {
                 let lit = self.string("a string")?;

@@ -12,8 +12,12 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use crate::diagnostic::Diagnostic;
-use crate::idl::ast::{Ident, Item, StrLit};
+use crate::idl::ast::{Ident, Item, Name, StrLit};
+use crate::idl::preprocess::NameHasher;
 use crate::idl::token::{Punct, Token, TokenKind};
 use crate::source::{SourceMap, Span};
 
@@ -109,6 +113,8 @@ pub(crate) struct Parser<'a> {
     /// The nesting limit of this parse, and whether it was reached.
     limit: u32,
     too_deep: bool,
+    /// Every name read so far, shared by its uses.
+    names: HashMap<&'a str, Name, BuildHasherDefault<NameHasher>>,
 }
 
 impl<'a> Parser<'a> {
@@ -121,6 +127,7 @@ impl<'a> Parser<'a> {
             half_shr: false,
             limit: MAX_DEPTH,
             too_deep: false,
+            names: HashMap::default(),
         }
     }
 
@@ -262,12 +269,21 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(t) if t.kind == TokenKind::Ident => {
                 self.pos += 1;
-                Ok(Ident {
-                    name: self.text(t).to_string(),
-                    span: t.span,
-                })
+                Ok(self.ident_of(t))
             }
             _ => Err(self.expected(what)),
+        }
+    }
+
+    /// The interned name of a text.
+    fn name(&mut self, text: &'a str) -> Name {
+        self.names.entry(text).or_insert_with(|| Name::from(text)).clone()
+    }
+
+    fn ident_of(&mut self, tok: &'a Token) -> Ident {
+        Ident {
+            name: self.name(self.sources.text(tok.span)),
+            span: tok.span,
         }
     }
 
@@ -298,6 +314,17 @@ impl<'a> Parser<'a> {
                 Diagnostic::at(self.here(), format!("nesting deeper than {MAX_DEPTH} levels"))
                     .with_note("oscgen limits nesting so that hostile input cannot exhaust the stack"),
             );
+        }
+        Ok(())
+    }
+
+    /// Fails as [`Parser::enter`] would if `extra` more levels were entered.
+    fn check_nesting(&mut self, extra: u32) -> PResult<()> {
+        if self.depth + extra > self.limit {
+            self.depth += extra;
+            let result = self.enter();
+            self.depth -= extra;
+            return result;
         }
         Ok(())
     }

@@ -51,8 +51,8 @@ fn interface_with_base_attributes_and_methods() {
          };",
     );
     let i = interface(&parsed[0]);
-    assert_eq!(i.name.name, "ISocialSession");
-    assert_eq!(i.base.as_ref().unwrap().name, "IUnknown");
+    assert_eq!(&*i.name.name, "ISocialSession");
+    assert_eq!(&*i.base.as_ref().unwrap().name, "IUnknown");
     assert!(i.attrs.has("object"));
     match &i.attrs.attr("uuid").unwrap().args[0] {
         AttrArg::Uuid(text, _) => assert_eq!(text, "5afe10c7-cab3-4b77-89c9-2e4fd62e7a1f"),
@@ -66,7 +66,7 @@ fn interface_with_base_attributes_and_methods() {
     let Item::Declaration(attrs, name, ty) = &i.members[1] else {
         panic!()
     };
-    assert_eq!(name.name, "SiteUrl");
+    assert_eq!(&*name.name, "SiteUrl");
     assert!(attrs.has("propput"));
     let TypeKind::Function(_, params) = &ty.kind else {
         panic!()
@@ -80,7 +80,7 @@ fn interface_with_base_attributes_and_methods() {
     };
     assert_eq!(ret.kind, TypeKind::Named("HRESULT".into()));
     assert!(matches!(&params[1].ty.kind, TypeKind::Pointer(inner) if inner.kind == TypeKind::Named("BSTR".into())));
-    assert_eq!(params[1].name.as_ref().unwrap().name, "connectOut");
+    assert_eq!(&*params[1].name.as_ref().unwrap().name, "connectOut");
 }
 
 #[test]
@@ -104,12 +104,12 @@ fn typedef_struct_with_several_declarators() {
     let parsed = items("typedef struct tagMAPIUID { BYTE ab[16]; } MAPIUID, *LPMAPIUID;");
     let Item::Typedef(t) = &parsed[0] else { panic!() };
     assert_eq!(t.decls.len(), 2);
-    assert_eq!(t.decls[0].0.name, "MAPIUID");
+    assert_eq!(&*t.decls[0].0.name, "MAPIUID");
     let TypeKind::Struct(s) = &t.decls[0].1.kind else {
         panic!()
     };
     let fields = s.fields.as_ref().unwrap();
-    assert_eq!(fields[0].name.as_ref().unwrap().name, "ab");
+    assert_eq!(&*fields[0].name.as_ref().unwrap().name, "ab");
     assert!(matches!(&fields[0].ty.kind, TypeKind::Array(_, Some(_))));
     assert!(matches!(&t.decls[1].1.kind, TypeKind::Pointer(_)));
 }
@@ -125,7 +125,7 @@ fn typedef_enum_with_explicit_and_expression_values() {
         .as_ref()
         .unwrap()
         .iter()
-        .map(|v| v.name.name.as_str())
+        .map(|v| v.name.name.as_ref())
         .collect();
     assert_eq!(names, ["A", "B", "C", "D"]);
     assert!(e.variants.as_ref().unwrap()[1].value.is_none());
@@ -148,7 +148,7 @@ fn unions_plain_and_discriminated() {
     let arms = u.arms.as_ref().unwrap();
     assert_eq!(arms[1].cases.len(), 2);
     assert!(arms[2].is_default && arms[2].field.is_none());
-    assert_eq!(u.switch.as_ref().unwrap().1.name, "kind");
+    assert_eq!(&*u.switch.as_ref().unwrap().1.name, "kind");
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn pointer_and_function_typedefs() {
     );
     let Item::Typedef(t) = &parsed[1] else { panic!() };
     let (name, ty) = &t.decls[0];
-    assert_eq!(name.name, "PFN");
+    assert_eq!(&*name.name, "PFN");
     let TypeKind::Pointer(f) = &ty.kind else {
         panic!("{ty:?}")
     };
@@ -180,7 +180,7 @@ fn constants_and_cpp_quote() {
          cpp_quote(\"#define X \\\"y\\\"\")",
     );
     let Item::Const(c) = &parsed[0] else { panic!() };
-    assert_eq!(c.name.name, "OSC_E_VERSION");
+    assert_eq!(&*c.name.name, "OSC_E_VERSION");
     assert_eq!(c.value.kind, ExprKind::Number("0x80041401".into()));
     let Item::CppQuote(q) = &parsed[2] else { panic!() };
     assert_eq!(q.value, "#define X \"y\"");
@@ -197,7 +197,7 @@ fn library_coclass_importlib() {
          };",
     );
     let Item::Library(lib) = &parsed[0] else { panic!() };
-    assert_eq!(lib.name.name, "L");
+    assert_eq!(&*lib.name.name, "L");
     assert!(matches!(&lib.items[0], Item::ImportLib(s) if s.value == "stdole2.tlb"));
     assert!(matches!(&lib.items[1], Item::Forward(ForwardKind::Interface, _)));
     let Item::Coclass(c) = &lib.items[2] else { panic!() };
@@ -308,11 +308,11 @@ fn pure_virtual_markers_and_empty_attributes() {
     );
     let i = interface(&parsed[0]);
     assert!(i.attrs.has("object") && i.attrs.has("local"));
-    assert!(matches!(&i.members[0], Item::Declaration(_, n, _) if n.name == "A"));
+    assert!(matches!(&i.members[0], Item::Declaration(_, n, _) if &*n.name == "A"));
     assert_eq!(i.members.len(), 2);
-    assert!(matches!(&parsed[1], Item::Const(c) if c.name.name == "C"));
+    assert!(matches!(&parsed[1], Item::Const(c) if &*c.name.name == "C"));
     assert!(
-        matches!(&parsed[2], Item::Declaration(_, n, ty) if n.name == "Name" && matches!(ty.kind, TypeKind::Function(..)))
+        matches!(&parsed[2], Item::Declaration(_, n, ty) if &*n.name == "Name" && matches!(ty.kind, TypeKind::Function(..)))
     );
 }
 
@@ -360,14 +360,14 @@ fn winrt_declarations() {
     let Item::Namespace(path, body) = &parsed[0] else {
         panic!()
     };
-    let path: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
+    let path: Vec<&str> = path.iter().map(|p| p.name.as_ref()).collect();
     assert_eq!(path, ["Windows", "Foundation"]);
-    assert!(matches!(&body[2], Item::WinRt(WinRtKind::RuntimeClass, Some(n), _) if n.name == "Uri"));
+    assert!(matches!(&body[2], Item::WinRt(WinRtKind::RuntimeClass, Some(n), _) if &*n.name == "Uri"));
     assert!(matches!(&body[3], Item::WinRt(WinRtKind::ApiContract, _, _)));
     assert!(matches!(&body[4], Item::WinRt(WinRtKind::Declare, None, _)));
-    assert!(matches!(&body[5], Item::Delegate(d) if d.name.name == "DeferralCompletedHandler"));
-    assert!(matches!(&body[6], Item::WinRt(WinRtKind::Template, Some(n), _) if n.name == "TypedEventHandler"));
-    assert!(matches!(&body[7], Item::WinRt(WinRtKind::Template, Some(n), _) if n.name == "IVectorView"));
+    assert!(matches!(&body[5], Item::Delegate(d) if &*d.name.name == "DeferralCompletedHandler"));
+    assert!(matches!(&body[6], Item::WinRt(WinRtKind::Template, Some(n), _) if &*n.name == "TypedEventHandler"));
+    assert!(matches!(&body[7], Item::WinRt(WinRtKind::Template, Some(n), _) if &*n.name == "IVectorView"));
     let i = interface(&body[8]);
     let Item::Declaration(_, _, ty) = &i.members[0] else {
         panic!()
@@ -384,4 +384,21 @@ fn winrt_declarations() {
     };
     assert_eq!(name, "Windows.Foundation.Collections.IVector");
     assert!(matches!(&args[0].kind, TypeKind::Generic(n, _) if n == "IVector"));
+}
+
+#[test]
+fn every_kind_of_deep_nesting_is_an_error() {
+    for text in [
+        format!("typedef long {}X;", "*".repeat(10_000)),
+        format!("typedef long X{};", "[1]".repeat(10_000)),
+        format!("const long X = {}1;", "-".repeat(10_000)),
+        format!("const long X = 1{};", "+1".repeat(10_000)),
+        format!("const long X = {}1{};", "1?".repeat(10_000), ":1".repeat(10_000)),
+        format!("const long X = a{};", "[1]".repeat(10_000)),
+        format!("const long X = {}1;", "(long)".repeat(10_000)),
+        format!("{}{}", "namespace A { ".repeat(10_000), "}".repeat(10_000)),
+    ] {
+        let err = parse_error(&text);
+        assert!(err.contains("nesting deeper than 128 levels"), "{err}");
+    }
 }

@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use crate::idl::ast::{
-    BaseType, EnumDef, Enumerator, Expr, Field, Ident, Param, Sign, StructDef, TypeExpr, TypeKind, UnionArm, UnionDef,
+    BaseType, EnumDef, Enumerator, Expr, Field, Ident, Name, Param, Sign, StructDef, TypeExpr, TypeKind, UnionArm,
+    UnionDef,
 };
 use crate::idl::parser::{PResult, Parser};
 use crate::idl::token::{Punct, TokenKind};
@@ -95,7 +96,7 @@ enum Suffix {
     Function(Vec<Param>),
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     /// Whether the next tokens start a declaration specifier.
     pub(crate) fn starts_type(&self) -> bool {
         self.peek().is_some_and(|t| t.kind == TokenKind::Ident)
@@ -178,7 +179,10 @@ impl Parser<'_> {
     /// A type name after its first word: WinRT qualifies names (`Windows.Foundation.Uri`)
     /// and instantiates parameterized types (`IVector<HSTRING>`). Neither `.` nor `<`
     /// can follow a type name in classic MIDL, so reading them here changes nothing there.
-    fn named_type(&mut self, first: &str) -> PResult<TypeKind> {
+    fn named_type(&mut self, first: &'a str) -> PResult<TypeKind> {
+        if !self.is_punct(Punct::Dot) && !self.is_punct(Punct::Lt) {
+            return Ok(TypeKind::Named(self.name(first)));
+        }
         let mut name = first.to_string();
         while self.is_punct(Punct::Dot) && self.peek_at(1).is_some_and(|t| t.kind == TokenKind::Ident) {
             self.bump();
@@ -187,7 +191,7 @@ impl Parser<'_> {
             name.push_str(self.text(part));
         }
         if !self.is_punct(Punct::Lt) {
-            return Ok(TypeKind::Named(name));
+            return Ok(TypeKind::Named(Name::from(name)));
         }
         self.bump();
         let mut args = Vec::new();
@@ -230,7 +234,10 @@ impl Parser<'_> {
         let (mut pointers, mut const_pointers) = (0u32, 0u64);
         loop {
             if self.eat_punct(Punct::Star) || self.eat_punct(Punct::Amp) {
+                // Each level nests the type once more: counted against the nesting limit,
+                // as everything that lowering and dropping will walk recursively.
                 pointers += 1;
+                self.check_nesting(pointers)?;
             } else if self.is_word("const") && pointers > 0 {
                 self.bump();
                 const_pointers |= 1u64 << ((pointers - 1) % 64);
@@ -254,10 +261,7 @@ impl Parser<'_> {
             self.expect_punct(Punct::RParen)?;
         } else if let Some(tok) = self.peek().filter(|t| t.kind == TokenKind::Ident) {
             self.bump();
-            name = Some(Ident {
-                name: self.text(tok).to_string(),
-                span: tok.span,
-            });
+            name = Some(self.ident_of(tok));
         }
         let mut suffixes = Vec::new();
         loop {
@@ -270,8 +274,10 @@ impl Parser<'_> {
                 };
                 self.expect_punct(Punct::RBracket)?;
                 suffixes.push(Suffix::Array(len));
+                self.check_nesting(pointers + suffixes.len() as u32)?;
             } else if self.is_punct(Punct::LParen) {
                 suffixes.push(Suffix::Function(self.params()?));
+                self.check_nesting(pointers + suffixes.len() as u32)?;
             } else {
                 break;
             }

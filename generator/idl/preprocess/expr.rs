@@ -44,6 +44,7 @@ impl Run<'_> {
             tokens: &tokens,
             pos: 0,
             at,
+            depth: 0,
         };
         let value = eval.conditional(true)?;
         if let Some(extra) = tokens.get(eval.pos) {
@@ -113,7 +114,12 @@ struct Eval<'r, 'a, 't> {
     tokens: &'t [Token],
     pos: usize,
     at: Span,
+    /// Parentheses and unary operators nest the evaluation: bounded like the parser.
+    depth: u32,
 }
+
+/// Nesting limit of a condition, as the parser's.
+const MAX_CONDITION_DEPTH: u32 = 128;
 
 fn binary_prec(p: Punct) -> Option<u8> {
     Some(match p {
@@ -156,7 +162,16 @@ impl Eval<'_, '_, '_> {
             return Ok(cond);
         }
         self.pos += 1;
-        let a = self.conditional(live && cond.is_true())?;
+        self.depth += 1;
+        if self.depth > MAX_CONDITION_DEPTH {
+            return Err(Diagnostic::at(
+                self.at,
+                format!("condition nested deeper than {MAX_CONDITION_DEPTH} levels"),
+            ));
+        }
+        let a = self.conditional(live && cond.is_true());
+        self.depth -= 1;
+        let a = a?;
         if self.peek_punct() != Some(Punct::Colon) {
             return Err(self.error_here("`:`"));
         }
@@ -239,9 +254,22 @@ impl Eval<'_, '_, '_> {
     }
 
     fn unary(&mut self, live: bool) -> Result<Value, Diagnostic> {
+        self.depth += 1;
+        let result = self.unary_inner(live);
+        self.depth -= 1;
+        result
+    }
+
+    fn unary_inner(&mut self, live: bool) -> Result<Value, Diagnostic> {
         let Some(tok) = self.tokens.get(self.pos).copied() else {
             return Err(self.error_here("an expression"));
         };
+        if self.depth > MAX_CONDITION_DEPTH {
+            return Err(Diagnostic::at(
+                tok.span,
+                format!("condition nested deeper than {MAX_CONDITION_DEPTH} levels"),
+            ));
+        }
         self.pos += 1;
         match tok.kind {
             TokenKind::Punct(Punct::Minus) => {

@@ -12,8 +12,10 @@
 //! points at the macro's use in the file the user wrote. Text that `##` and `#` make is
 //! added to the source map's synthetic file, so every token has a span.
 //!
-//! One file: `directives` reads the directive lines, `macros` defines and expands macros,
-//! `expr` evaluates `#if` expressions; this file drives them over the token stream.
+//! Each file is preprocessed on its own, from the predefined macros (widl does the same
+//! for every import). `directives` carries out directive lines, `macros` defines and
+//! expands macros, `expr` evaluates `#if` conditions; this file drives them over the
+//! token stream.
 
 mod directives;
 mod expr;
@@ -36,8 +38,10 @@ pub use macros::Macro;
 /// `#include` nesting deeper than this is reported, not followed.
 pub const MAX_INCLUDE_DEPTH: usize = 200;
 /// Macro expansions nested deeper than this are reported; C's rule that a macro is not
-/// expanded inside itself already ends recursion, so only pathological input gets here.
-pub const MAX_EXPANSION_DEPTH: usize = 1000;
+/// expanded inside itself already ends recursion, so only pathological input gets here
+/// (real files nest a few levels). Arguments are expanded recursively, so this also
+/// bounds the stack.
+pub const MAX_EXPANSION_DEPTH: usize = 200;
 
 /// The macros every file starts with, and why each is there.
 ///
@@ -68,12 +72,12 @@ pub trait Includes {
 /// predefined set is cheap.
 pub(crate) type MacroTable = HashMap<Box<str>, Rc<Macro>, BuildHasherDefault<NameHasher>>;
 
-/// Every identifier the preprocessor sees is looked up in the macro table, so the hash
-/// is on the hot path: this is FxHash (rustc's), several times faster than SipHash on
+/// Every identifier the preprocessor sees is looked up in the macro table (and the
+/// parser interns every name), so the hash is on the hot path: this is FxHash (rustc's), several times faster than SipHash on
 /// short names. Its weaker collision resistance only matters for input built to
 /// collide, which at worst makes that input slow.
 #[derive(Default)]
-pub(crate) struct NameHasher(u64);
+pub struct NameHasher(u64);
 
 impl Hasher for NameHasher {
     fn write(&mut self, bytes: &[u8]) {

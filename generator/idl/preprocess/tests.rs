@@ -412,3 +412,13 @@ fn directive_needs_a_name() {
     assert!(error("# + 1\n").contains("expected a preprocessor directive after `#`"));
     assert_eq!(expand("#\nok"), "ok");
 }
+
+#[test]
+fn deep_conditions_are_bounded() {
+    let text = format!("#if {}1{}\n#endif", "(".repeat(10_000), ")".repeat(10_000));
+    assert!(error(&text).contains("condition nested deeper than 128 levels"));
+    let text = format!("#if {}1{}\n#endif", "1?".repeat(10_000), ":1".repeat(10_000));
+    assert!(error(&text).contains("condition nested deeper than 128 levels"));
+    // Long flat chains are not nesting.
+    assert_eq!(expand(&format!("#if 1{}\nyes\n#endif", " + 1".repeat(10_000))), "yes");
+}
