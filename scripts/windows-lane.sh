@@ -25,6 +25,8 @@
 # stand-ins, the cargo target dir, logs) lives under ${OSCGEN_WINCROSS_DIR:-~/.cache/oscgen-wincross},
 # outside the repository; the recipe behind it is ../shared/tools/wincross/README.md.
 set -euo pipefail
+# Project directories given as arguments are relative to where the script was called from.
+CALLER_PWD=$PWD
 cd "$(dirname "$0")/.."
 REPO=$PWD
 T_START=$(date +%s.%N)
@@ -119,8 +121,9 @@ flock 9
 samples=()
 if [ $# -gt 0 ]; then
     for arg in "$@"; do
-        [ -f "$arg/oscgen.toml" ] || abort "setup: $arg is not a generated project (no oscgen.toml)"
-        samples+=("$(cd "$arg" && pwd)")
+        case "$arg" in /*) dir=$arg ;; *) dir=$CALLER_PWD/$arg ;; esac
+        [ -f "$dir/oscgen.toml" ] || abort "setup: $arg is not a generated project (no oscgen.toml)"
+        samples+=("$(cd "$dir" && pwd)")
     done
 else
     for toml in "$REPO"/samples/*/oscgen.toml; do
