@@ -40,7 +40,9 @@ fn main() {
         let model = oscgen::winmd::load_model(&mut sources, &[Input::File(winmd.clone())], &LoadOptions::default())
             .expect("read the Win32 metadata");
         let interfaces: Vec<&Interface> = model.root_interfaces().collect();
-        let table = inspect::table(&model, &interfaces);
+        let mut table = Vec::new();
+        inspect::write_table(&mut table, &model, &interfaces).expect("write to memory");
+        let table = String::from_utf8(table).expect("the table is UTF-8");
         oscgen_runs.push(start.elapsed());
         let slots = table
             .lines()

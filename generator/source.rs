@@ -5,6 +5,7 @@
 //! the user wrote.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -99,14 +100,35 @@ pub struct SourceFile {
     pub text: String,
     /// The `#include` that read this file, for "included from" notes.
     pub included_from: Option<Span>,
-    line_starts: Vec<u32>,
+    /// Where each line starts, computed when first asked: most files read never need it
+    /// (only diagnostics and `__LINE__` do).
+    line_starts: OnceLock<Vec<u32>>,
     line_marks: Vec<LineMark>,
 }
 
 impl SourceFile {
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0u32];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
+            starts
+        })
+    }
+
+    /// The number of lines (a text without a newline is one line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts().len()
+    }
+
     /// 0-based line index of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&(offset as u32)) {
+        match self.line_starts().binary_search(&(offset as u32)) {
             Ok(line) => line,
             Err(next) => next - 1,
         }
@@ -148,19 +170,16 @@ impl SourceFile {
     }
 
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        let start = self.line_starts[line] as usize;
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map(|&e| e as usize)
-            .unwrap_or(self.text.len());
+        let starts = self.line_starts();
+        let start = starts[line] as usize;
+        let end = starts.get(line + 1).map(|&e| e as usize).unwrap_or(self.text.len());
         start..end
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_index(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.line_starts()[line] as usize;
         let offset = offset.min(self.text.len());
         let col = self
             .text
@@ -168,13 +187,6 @@ impl SourceFile {
             .map_or(offset - start, |s| s.chars().count());
         (self.line_number(line), col + 1)
     }
-}
-
-fn line_starts(text: &str, base: u32) -> impl Iterator<Item = u32> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(move |(i, _)| base + i as u32 + 1)
 }
 
 /// Every file read in one run of oscgen.
@@ -196,14 +208,12 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, name: String, origin: Origin, text: String) -> FileId {
-        let mut starts = vec![0u32];
-        starts.extend(line_starts(&text, 0));
         self.files.push(SourceFile {
             name,
             origin,
             text,
             included_from: None,
-            line_starts: starts,
+            line_starts: OnceLock::new(),
             line_marks: Vec::new(),
         });
         FileId(self.files.len() as u32 - 1)
@@ -238,9 +248,7 @@ impl SourceMap {
         file.text.push_str(text);
         let end = file.text.len();
         file.text.push('\n');
-        let base = start as u32;
-        let new_starts: Vec<u32> = line_starts(&file.text[start..], base).collect();
-        file.line_starts.extend(new_starts);
+        file.line_starts.take(); // computed again from the longer text when needed
         Span::new(id, start..end)
     }
 
@@ -310,10 +318,10 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
         let file = self.file(id);
-        if line_index >= file.line_starts.len() {
+        if line_index >= file.line_count() {
             return Err(codespan_reporting::files::Error::LineTooLarge {
                 given: line_index,
-                max: file.line_starts.len() - 1,
+                max: file.line_count() - 1,
             });
         }
         Ok(file.line_range(line_index))

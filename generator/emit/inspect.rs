@@ -1,8 +1,8 @@
 //! `oscgen inspect`: every vtable slot by slot, as a table for people or JSON for tools.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::model::Model;
 use crate::model::interface::{Interface, Method, Param};
@@ -14,7 +14,20 @@ pub const JSON_SCHEMA_VERSION: u32 = 1;
 #[derive(Serialize)]
 struct JsonDoc<'a> {
     schema: u32,
-    interfaces: Vec<JsonInterface<'a>>,
+    interfaces: JsonInterfaces<'a>,
+}
+
+/// The interfaces, each turned into its JSON shape only as it is written: output for a
+/// large input is never held whole in memory.
+struct JsonInterfaces<'a> {
+    model: &'a Model,
+    interfaces: &'a [&'a Interface],
+}
+
+impl Serialize for JsonInterfaces<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.interfaces.iter().map(|iface| json_interface(self.model, iface)))
+    }
 }
 
 #[derive(Serialize)]
@@ -48,48 +61,46 @@ struct JsonParam<'a> {
     attributes: &'a [String],
 }
 
-/// The JSON document for the given interfaces.
-pub fn json(model: &Model, interfaces: &[&Interface]) -> String {
+/// Writes the JSON document for the given interfaces.
+pub fn write_json(out: &mut impl Write, model: &Model, interfaces: &[&Interface]) -> io::Result<()> {
     let doc = JsonDoc {
         schema: JSON_SCHEMA_VERSION,
-        interfaces: interfaces
+        interfaces: JsonInterfaces { model, interfaces },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}
+
+fn json_interface<'a>(model: &'a Model, iface: &'a Interface) -> JsonInterface<'a> {
+    let vt = Vtable::of(model, iface);
+    JsonInterface {
+        name: &iface.name,
+        iid: iface.iid.map(|g| g.to_string()),
+        base: iface.base.as_deref(),
+        file: &iface.file,
+        slots: vt
+            .slots
             .iter()
-            .map(|iface| {
-                let vt = Vtable::of(model, iface);
-                JsonInterface {
-                    name: &iface.name,
-                    iid: iface.iid.map(|g| g.to_string()),
-                    base: iface.base.as_deref(),
-                    file: &iface.file,
-                    slots: vt
-                        .slots
-                        .iter()
-                        .map(|s| JsonSlot {
-                            index: s.index,
-                            name: &s.method.name,
-                            declared_in: &s.declared_in.name,
-                            ret: s.method.ret.to_string(),
-                            params: s
-                                .method
-                                .params
-                                .iter()
-                                .map(|p| JsonParam {
-                                    name: &p.name,
-                                    ty: &p.written,
-                                    dir: p.dir.as_str(),
-                                    retval: p.retval,
-                                    attributes: &p.attrs,
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                }
+            .map(|s| JsonSlot {
+                index: s.index,
+                name: &s.method.name,
+                declared_in: &s.declared_in.name,
+                ret: s.method.ret.to_string(),
+                params: s
+                    .method
+                    .params
+                    .iter()
+                    .map(|p| JsonParam {
+                        name: &p.name,
+                        ty: &p.written,
+                        dir: p.dir.as_str(),
+                        retval: p.retval,
+                        attributes: &p.attrs,
+                    })
+                    .collect(),
             })
             .collect(),
-    };
-    let mut out = serde_json::to_string_pretty(&doc).expect("serializable");
-    out.push('\n');
-    out
+    }
 }
 
 /// `[in] BSTR userName`, `[out, retval] BSTR* capabilities`.
@@ -107,29 +118,26 @@ pub fn signature(m: &Method) -> String {
     format!("{} {}({})", m.ret, m.name, params.join(", "))
 }
 
-/// The table: one block per interface, one line per slot.
-pub fn table(model: &Model, interfaces: &[&Interface]) -> String {
-    let mut out = String::new();
+/// Writes the table: one block per interface, one line per slot.
+pub fn write_table(out: &mut impl Write, model: &Model, interfaces: &[&Interface]) -> io::Result<()> {
     for (n, iface) in interfaces.iter().enumerate() {
         if n > 0 {
-            out.push('\n');
+            out.write_all(b"\n")?;
         }
         let vt = Vtable::of(model, iface);
         let chain: Vec<&str> = Vtable::ancestors(model, iface)
             .iter()
             .map(|i| i.name.as_str())
             .collect();
-        let _ = write!(out, "{}", iface.name);
+        write!(out, "{}", iface.name)?;
         if !chain.is_empty() {
-            let _ = write!(out, " : {}", chain.join(" : "));
+            write!(out, " : {}", chain.join(" : "))?;
         }
         match iface.iid {
-            Some(iid) => {
-                let _ = write!(out, "  iid {iid}");
-            }
-            None => out.push_str("  (no IID)"),
+            Some(iid) => write!(out, "  iid {iid}")?,
+            None => out.write_all(b"  (no IID)")?,
         }
-        let _ = writeln!(out, "  [{} slots, {}]", vt.slots.len(), iface.file);
+        writeln!(out, "  [{} slots, {}]", vt.slots.len(), iface.file)?;
         let width = vt
             .slots
             .iter()
@@ -144,21 +152,21 @@ pub fn table(model: &Model, interfaces: &[&Interface]) -> String {
             .max()
             .unwrap_or(0)
             .max("method".len());
-        let _ = writeln!(
+        writeln!(
             out,
             "  {:>4}  {:<mwidth$}  {:<width$}  signature",
             "slot", "method", "declared in"
-        );
+        )?;
         for s in &vt.slots {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "  {:>4}  {:<mwidth$}  {:<width$}  {}",
                 s.index,
                 s.method.name,
                 s.declared_in.name,
                 signature(s.method)
-            );
+            )?;
         }
     }
-    out
+    Ok(())
 }

@@ -1,13 +1,15 @@
 //! Folding of integer constant expressions: enum values, `const` declarations, array sizes.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use crate::idl::ast::{BinaryOp, Expr, ExprKind, TypeKind, UnaryOp};
+use crate::idl::preprocess::NameHasher;
 
 /// Names with known integer values: constants and enumerators seen so far.
 #[derive(Debug, Default)]
 pub struct Env {
-    pub values: HashMap<String, i128>,
+    pub values: HashMap<String, i128, BuildHasherDefault<NameHasher>>,
 }
 
 /// Parses a C integer literal: decimal, `0x` hex, leading-zero octal, with `u`/`l` suffixes.

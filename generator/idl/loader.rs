@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::builtin;
 use crate::diagnostic::{Diagnostic, closest};
 use crate::idl::ast::{Item, StrLit};
-use crate::idl::lower::ParsedFile;
+use crate::idl::lower::{Lowering, ParsedFile};
 use crate::idl::preprocess::{Includes, Preprocessor};
 use crate::idl::token::Token;
 use crate::idl::{Error, lexer, parser};
@@ -72,7 +72,15 @@ struct Loader<'s, 'o> {
     seen: HashSet<Resolved>,
     /// Import names already handled, lower-case: MIDL imports a name once per compilation.
     seen_names: HashSet<String>,
-    done: Vec<ParsedFile>,
+    done: Done,
+}
+
+/// What becomes of a file once it and its imports are read.
+enum Done {
+    /// Kept, in order, for the caller.
+    Collect(Vec<ParsedFile>),
+    /// Lowered at once; its tree is dropped unless the session keeps it.
+    Lower(Box<Lowering>),
 }
 
 /// File lookup shared by imports and `#include`: search order, case-insensitive
@@ -120,12 +128,27 @@ impl<'o> Session<'o> {
 
     /// Reads `inputs` and everything they import, imports first, as one compilation.
     pub fn load(&mut self, sources: &mut SourceMap, inputs: &[Input]) -> Result<Vec<ParsedFile>, Error> {
+        match self.run(sources, inputs, Done::Collect(Vec::new()))? {
+            Done::Collect(files) => Ok(files),
+            Done::Lower(_) => unreachable!("a collecting load collects"),
+        }
+    }
+
+    /// [`Session::load`], lowering each file as soon as its imports are lowered.
+    pub fn load_lowered(&mut self, sources: &mut SourceMap, inputs: &[Input]) -> Result<Lowering, Error> {
+        match self.run(sources, inputs, Done::Lower(Box::default()))? {
+            Done::Lower(lowering) => Ok(*lowering),
+            Done::Collect(_) => unreachable!("a lowering load lowers"),
+        }
+    }
+
+    fn run(&mut self, sources: &mut SourceMap, inputs: &[Input], done: Done) -> Result<Done, Error> {
         let mut loader = Loader {
             sources,
             session: self,
             seen: HashSet::new(),
             seen_names: HashSet::new(),
-            done: Vec::new(),
+            done,
         };
         for input in inputs {
             let resolved = match input {
@@ -182,10 +205,7 @@ impl Loader<'_, '_> {
         while let Some(top) = stack.last_mut() {
             if top.next == top.imports.len() {
                 let frame = stack.pop().expect("non-empty");
-                self.done.push(ParsedFile {
-                    items: frame.items,
-                    is_root: frame.is_root,
-                });
+                self.finish(frame);
                 continue;
             }
             let import = top.imports[top.next].clone();
@@ -207,6 +227,19 @@ impl Loader<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    fn finish(&mut self, frame: Frame) {
+        match &mut self.done {
+            Done::Collect(files) => files.push(ParsedFile {
+                items: frame.items,
+                is_root: frame.is_root,
+            }),
+            Done::Lower(lowering) => match Rc::try_unwrap(frame.items) {
+                Ok(items) => lowering.file_owned(self.sources, items, frame.is_root),
+                Err(shared) => lowering.file(self.sources, &shared, frame.is_root),
+            },
+        }
     }
 
     fn read(&mut self, file: Resolved, is_root: bool) -> Result<Option<Frame>, Error> {
@@ -289,7 +322,13 @@ fn add_file(sources: &mut SourceMap, file: &Resolved) -> Result<FileId, Error> {
                 path: path.clone(),
                 source,
             })?;
-            (path.display().to_string(), Origin::Disk(path.clone()), decode(&bytes))
+            // UTF-8 without a BOM, the common case, is taken as it is, without a copy.
+            let text = match String::from_utf8(bytes) {
+                Ok(text) if !text.starts_with('\u{feff}') => text,
+                Ok(text) => decode(text.as_bytes()),
+                Err(e) => decode(e.as_bytes()),
+            };
+            (path.display().to_string(), Origin::Disk(path.clone()), text)
         }
         Resolved::Builtin(name) => {
             let file = builtin::find(name).expect("resolved built-in exists");

@@ -43,36 +43,72 @@ const KEPT_PARAM_ATTRS: &[&str] = &[
     "annotation",
 ];
 
+/// Lowers every file at once (imports first, as the loader orders them).
 pub fn lower(sources: &SourceMap, files: &[ParsedFile]) -> Result<ModelParts, Vec<Diagnostic>> {
-    let mut scoped = ScopedNames::default();
+    let mut lowering = Lowering::default();
     for file in files {
-        scoped.collect(&file.items, &mut Vec::new());
+        lowering.file(sources, &file.items, file.is_root);
     }
-    let mut l = Lowerer {
-        sources,
-        parts: ModelParts::default(),
-        env: Env::default(),
-        aggregates: HashMap::new(),
-        anon: 0,
-        errors: Vec::new(),
-        scope: Vec::new(),
-        scoped,
-        instances: HashSet::new(),
-        async_names: HashMap::new(),
-    };
-    for file in files {
-        l.items(&file.items, file.is_root, None);
+    lowering.finish()
+}
+
+/// Lowering carried from file to file. The loader lowers each file as soon as its imports
+/// are lowered and then drops its syntax tree, so a load holds one file's tree at a time
+/// beside the model, not every tree of every import.
+///
+/// A name is resolved against what was declared before it: in its own file (read whole
+/// before it is lowered) and in the files lowered earlier, which include everything it
+/// imports. MIDL asks for declaration before use, so that is every name valid input uses.
+#[derive(Default)]
+pub struct Lowering {
+    state: State,
+}
+
+impl Lowering {
+    /// Lowers one file's items into the model parts.
+    pub fn file(&mut self, sources: &SourceMap, items: &[Item], is_root: bool) {
+        self.state.scoped.collect(items, &mut Vec::new());
+        let mut l = Lowerer {
+            sources,
+            st: std::mem::take(&mut self.state),
+        };
+        l.items(items, is_root, None);
+        self.state = l.st;
     }
-    if l.errors.is_empty() {
-        name_overloads(&mut l.parts.interfaces);
-        Ok(l.parts)
-    } else {
-        Err(l.errors)
+
+    /// [`Lowering::file`] for a tree nobody else holds: each top-level item is freed once
+    /// lowered, and the model's allocations reuse its memory.
+    pub fn file_owned(&mut self, sources: &SourceMap, items: Vec<Item>, is_root: bool) {
+        self.state.scoped.collect(&items, &mut Vec::new());
+        let mut l = Lowerer {
+            sources,
+            st: std::mem::take(&mut self.state),
+        };
+        for item in items {
+            l.items(std::slice::from_ref(&item), is_root, None);
+        }
+        self.state = l.st;
+    }
+
+    /// The model parts, or every error found in every file.
+    pub fn finish(self) -> Result<ModelParts, Vec<Diagnostic>> {
+        let mut st = self.state;
+        if st.errors.is_empty() {
+            name_overloads(&mut st.parts.interfaces);
+            Ok(st.parts)
+        } else {
+            Err(st.errors)
+        }
     }
 }
 
 struct Lowerer<'a> {
     sources: &'a SourceMap,
+    st: State,
+}
+
+#[derive(Default)]
+struct State {
     parts: ModelParts,
     env: Env,
     /// Names given to struct/union/enum bodies, by the span of the body, so a body copied
@@ -249,8 +285,8 @@ impl Lowerer<'_> {
                     if let Some(lib) = library.as_deref_mut() {
                         lib.interfaces.push(name.name.to_string());
                     }
-                    self.parts.types.push(TypeDef {
-                        name: qualify(&self.scope, &name.name),
+                    self.st.parts.types.push(TypeDef {
+                        name: qualify(&self.st.scope, &name.name),
                         kind: TypeDefKind::Interface,
                         span: Some(name.span),
                     });
@@ -262,7 +298,7 @@ impl Lowerer<'_> {
                     // Called through IDispatch::Invoke: its vtable is IDispatch's, as in
                     // the header widl writes; the dispatch members own no slot.
                     let iface = Interface {
-                        name: qualify(&self.scope, &d.name.name),
+                        name: qualify(&self.st.scope, &d.name.name),
                         iid: self.uuid(&d.attrs),
                         base: Some("IDispatch".into()),
                         methods: Vec::new(),
@@ -272,9 +308,9 @@ impl Lowerer<'_> {
                         base_span: None,
                     };
                     if is_root {
-                        self.parts.roots.push(iface.name.clone());
+                        self.st.parts.roots.push(iface.name.clone());
                     }
-                    self.parts.interfaces.push(iface);
+                    self.st.parts.interfaces.push(iface);
                 }
                 Item::Delegate(d) => {
                     // widl's model of a delegate: an IUnknown-derived interface whose
@@ -285,7 +321,7 @@ impl Lowerer<'_> {
                     };
                     let method = self.method(&d.attrs, &name, &d.ret, &d.params, d.span);
                     let iface = Interface {
-                        name: qualify(&self.scope, &d.name.name),
+                        name: qualify(&self.st.scope, &d.name.name),
                         iid: self.uuid(&d.attrs),
                         base: Some("IUnknown".into()),
                         methods: vec![method],
@@ -295,17 +331,17 @@ impl Lowerer<'_> {
                         base_span: None,
                     };
                     if is_root {
-                        self.parts.roots.push(iface.name.clone());
+                        self.st.parts.roots.push(iface.name.clone());
                     }
-                    self.parts.interfaces.push(iface);
+                    self.st.parts.interfaces.push(iface);
                 }
-                Item::WinRt(WinRtKind::RuntimeClass, Some(name), _) => self.parts.types.push(TypeDef {
-                    name: qualify(&self.scope, &name.name),
+                Item::WinRt(WinRtKind::RuntimeClass, Some(name), _) => self.st.parts.types.push(TypeDef {
+                    name: qualify(&self.st.scope, &name.name),
                     kind: TypeDefKind::Opaque,
                     span: Some(name.span),
                 }),
                 Item::Coclass(c) => {
-                    self.parts.types.push(TypeDef {
+                    self.st.parts.types.push(TypeDef {
                         name: c.name.name.to_string(),
                         kind: TypeDefKind::Opaque,
                         span: Some(c.name.span),
@@ -328,14 +364,14 @@ impl Lowerer<'_> {
                         coclasses: Vec::new(),
                     };
                     self.items(&lib.items, is_root, Some(&mut model_lib));
-                    self.parts.libraries.push(model_lib);
+                    self.st.parts.libraries.push(model_lib);
                 }
                 Item::Module(_, _, body) => self.items(body, is_root, None),
                 Item::Namespace(path, body) => {
-                    let depth = self.scope.len();
-                    self.scope.extend(path.iter().map(|p| p.name.to_string()));
+                    let depth = self.st.scope.len();
+                    self.st.scope.extend(path.iter().map(|p| p.name.to_string()));
                     self.items(body, is_root, None);
-                    self.scope.truncate(depth);
+                    self.st.scope.truncate(depth);
                 }
                 Item::Typedef(t) => self.typedef(t),
                 Item::TypeDecl(_, ty) => {
@@ -345,15 +381,15 @@ impl Lowerer<'_> {
                     let ty = self.lower_type(&c.ty);
                     let value = match &c.value.kind {
                         ExprKind::Str(s) => ConstValue::Str(s.clone()),
-                        _ => match self.env.eval(&c.value) {
+                        _ => match self.st.env.eval(&c.value) {
                             Some(v) => {
-                                self.env.values.insert(c.name.name.to_string(), v);
+                                self.st.env.values.insert(c.name.name.to_string(), v);
                                 ConstValue::Int(v)
                             }
                             None => ConstValue::Expr(self.sources.text(c.value.span).to_string()),
                         },
                     };
-                    self.parts.constants.push(Constant {
+                    self.st.parts.constants.push(Constant {
                         name: c.name.name.to_string(),
                         ty,
                         value,
@@ -384,12 +420,12 @@ impl Lowerer<'_> {
             Some(AttrArg::Uuid(text, span)) => match text.parse() {
                 Ok(g) => Some(g),
                 Err(e) => {
-                    self.errors.push(Diagnostic::at(*span, e.to_string()));
+                    self.st.errors.push(Diagnostic::at(*span, e.to_string()));
                     None
                 }
             },
             _ => {
-                self.errors.push(
+                self.st.errors.push(
                     Diagnostic::at(attr.span, format!("`{which}` needs a GUID"))
                         .with_note(format!("write it as {which}(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")),
                 );
@@ -406,7 +442,7 @@ impl Lowerer<'_> {
     }
 
     fn interface(&mut self, iface: &crate::idl::ast::Interface, is_root: bool) {
-        let name = qualify(&self.scope, &iface.name.name);
+        let name = qualify(&self.st.scope, &iface.name.name);
         if !is_com(iface) {
             // Its typedefs and constants are still declarations of the file.
             for member in &iface.members {
@@ -414,7 +450,7 @@ impl Lowerer<'_> {
                     self.items(std::slice::from_ref(member), is_root, None);
                 }
             }
-            self.parts.types.push(TypeDef {
+            self.st.parts.types.push(TypeDef {
                 name,
                 kind: TypeDefKind::Opaque,
                 span: Some(iface.name.span),
@@ -427,7 +463,7 @@ impl Lowerer<'_> {
             match member {
                 Item::Declaration(attrs, name, ty) => match &ty.kind {
                     TypeKind::Function(ret, params) => methods.push(self.method(attrs, name, ret, params, ty.span)),
-                    _ => self.errors.push(
+                    _ => self.st.errors.push(
                         Diagnostic::at(
                             name.span,
                             format!("expected a method, found the variable `{}`", name.name),
@@ -439,7 +475,7 @@ impl Lowerer<'_> {
             }
         }
         if is_root {
-            self.parts.roots.push(name.clone());
+            self.st.parts.roots.push(name.clone());
         }
         let file = self
             .sources
@@ -459,25 +495,25 @@ impl Lowerer<'_> {
         };
         if iface.attrs.has("async_uuid") {
             let async_iid = self.uuid_of(&iface.attrs, "async_uuid");
-            let twin = async_interface(&interface, async_iid, &self.async_names);
+            let twin = async_interface(&interface, async_iid, &self.st.async_names);
             if is_root {
-                self.parts.roots.push(twin.name.clone());
+                self.st.parts.roots.push(twin.name.clone());
             }
-            self.async_names.insert(interface.name.clone(), twin.name.clone());
-            self.parts.interfaces.push(twin);
+            self.st.async_names.insert(interface.name.clone(), twin.name.clone());
+            self.st.parts.interfaces.push(twin);
         }
-        self.parts.interfaces.push(interface);
+        self.st.parts.interfaces.push(interface);
     }
 
     /// The model name a name written in the current namespace refers to.
     fn resolve(&self, name: &str) -> String {
-        self.resolve_in(name, &self.scoped.names)
+        self.resolve_in(name, &self.st.scoped.names)
     }
 
     fn resolve_in(&self, name: &str, declared: &HashSet<String>) -> String {
-        if !self.scope.is_empty() && !name.contains('.') {
-            for depth in (1..=self.scope.len()).rev() {
-                let q = qualify(&self.scope[..depth], name);
+        if !self.st.scope.is_empty() && !name.contains('.') {
+            for depth in (1..=self.st.scope.len()).rev() {
+                let q = qualify(&self.st.scope[..depth], name);
                 if declared.contains(&q) {
                     return q;
                 }
@@ -555,20 +591,20 @@ impl Lowerer<'_> {
 
     fn typedef(&mut self, t: &crate::idl::ast::Typedef) {
         // `typedef struct { ... } X, *PX;`: the body takes the first plain declarator's name.
-        if let Some(key) = aggregate_key(&t.base).filter(|k| !self.aggregates.contains_key(k))
+        if let Some(key) = aggregate_key(&t.base).filter(|k| !self.st.aggregates.contains_key(k))
             && let Some((name, _)) = t.decls.iter().find(|(_, ty)| aggregate_key(ty) == Some(key))
         {
-            let name = qualify(&self.scope, &name.name);
-            self.aggregates.insert(key, name.clone());
+            let name = qualify(&self.st.scope, &name.name);
+            self.st.aggregates.insert(key, name.clone());
             self.define_aggregate(&t.base, name);
         }
         for (name, ty) in &t.decls {
             let lowered = self.lower_type(ty);
-            let name_q = qualify(&self.scope, &name.name);
+            let name_q = qualify(&self.st.scope, &name.name);
             if lowered == Type::Named(name_q.clone()) {
                 continue; // the aggregate itself, already defined under this name
             }
-            self.parts.types.push(TypeDef {
+            self.st.parts.types.push(TypeDef {
                 name: name_q,
                 kind: TypeDefKind::Alias(lowered),
                 span: Some(name.span),
@@ -583,11 +619,11 @@ impl Lowerer<'_> {
             TypeKind::Generic(template, args) => {
                 // An instance is an interface named after its template and arguments,
                 // declared where first used (as widl does for `declare` blocks).
-                let template = self.resolve_in(template, &self.scoped.templates);
+                let template = self.resolve_in(template, &self.st.scoped.templates);
                 let args: Vec<String> = args.iter().map(|a| self.lower_type(a).to_string()).collect();
                 let name = format!("{template}<{}>", args.join(", "));
-                if self.scoped.templates.contains(&template) && self.instances.insert(name.clone()) {
-                    self.parts.types.push(TypeDef {
+                if self.st.scoped.templates.contains(&template) && self.st.instances.insert(name.clone()) {
+                    self.st.parts.types.push(TypeDef {
                         name: name.clone(),
                         kind: TypeDefKind::Interface,
                         span: Some(ty.span),
@@ -601,7 +637,7 @@ impl Lowerer<'_> {
             TypeKind::Array(inner, len) => {
                 let len = len
                     .as_ref()
-                    .and_then(|e| self.env.eval(e))
+                    .and_then(|e| self.st.env.eval(e))
                     .and_then(|v| u64::try_from(v).ok());
                 Type::Array(Box::new(self.lower_type(inner)), len)
             }
@@ -612,7 +648,7 @@ impl Lowerer<'_> {
             }
             TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) => {
                 let key = aggregate_key(ty).expect("aggregate");
-                if let Some(name) = self.aggregates.get(&key) {
+                if let Some(name) = self.st.aggregates.get(&key) {
                     return Type::Named(name.clone());
                 }
                 let (keyword, tag, has_body) = match &ty.kind {
@@ -622,18 +658,18 @@ impl Lowerer<'_> {
                     _ => unreachable!(),
                 };
                 let name = match tag {
-                    Some(tag) => format!("{keyword} {}", qualify(&self.scope, &tag.name)),
+                    Some(tag) => format!("{keyword} {}", qualify(&self.st.scope, &tag.name)),
                     None => {
-                        self.anon += 1;
-                        format!("{keyword} __anonymous{}", self.anon)
+                        self.st.anon += 1;
+                        format!("{keyword} __anonymous{}", self.st.anon)
                     }
                 };
-                self.aggregates.insert(key, name.clone());
+                self.st.aggregates.insert(key, name.clone());
                 if has_body {
                     self.define_aggregate(ty, name.clone());
                 } else {
                     // A reference to a tag: declared here in case no body ever comes.
-                    self.parts.types.push(TypeDef {
+                    self.st.parts.types.push(TypeDef {
                         name: name.clone(),
                         kind: TypeDefKind::Opaque,
                         span: Some(ty.span),
@@ -663,10 +699,10 @@ impl Lowerer<'_> {
                 let mut values = Vec::new();
                 for v in e.variants.iter().flatten() {
                     let value = match &v.value {
-                        Some(expr) => match self.env.eval(expr) {
+                        Some(expr) => match self.st.env.eval(expr) {
                             Some(x) => x,
                             None => {
-                                self.errors.push(
+                                self.st.errors.push(
                                     Diagnostic::at(
                                         expr.span,
                                         format!("cannot compute the value of enumerator `{}`", v.name.name),
@@ -679,9 +715,9 @@ impl Lowerer<'_> {
                         None => next,
                     };
                     next = value + 1;
-                    self.env.values.insert(v.name.name.to_string(), value);
+                    self.st.env.values.insert(v.name.name.to_string(), value);
                     values.push((v.name.name.to_string(), value as i64));
-                    self.parts.constants.push(Constant {
+                    self.st.parts.constants.push(Constant {
                         name: v.name.name.to_string(),
                         ty: Type::Named(name.clone()),
                         value: ConstValue::Int(value),
@@ -697,25 +733,25 @@ impl Lowerer<'_> {
             TypeKind::Struct(s) => s
                 .tag
                 .as_ref()
-                .map(|t| format!("struct {}", qualify(&self.scope, &t.name))),
+                .map(|t| format!("struct {}", qualify(&self.st.scope, &t.name))),
             TypeKind::Union(u) => u
                 .tag
                 .as_ref()
-                .map(|t| format!("union {}", qualify(&self.scope, &t.name))),
+                .map(|t| format!("union {}", qualify(&self.st.scope, &t.name))),
             TypeKind::Enum(e) => e
                 .tag
                 .as_ref()
-                .map(|t| format!("enum {}", qualify(&self.scope, &t.name))),
+                .map(|t| format!("enum {}", qualify(&self.st.scope, &t.name))),
             _ => None,
         };
         if let Some(tag) = tag.filter(|t| *t != name) {
-            self.parts.types.push(TypeDef {
+            self.st.parts.types.push(TypeDef {
                 name: tag,
                 kind: TypeDefKind::Alias(Type::Named(name.clone())),
                 span: Some(ty.span),
             });
         }
-        self.parts.types.push(TypeDef {
+        self.st.parts.types.push(TypeDef {
             name,
             kind,
             span: Some(ty.span),
@@ -736,6 +772,14 @@ impl Lowerer<'_> {
 impl Lowerer<'_> {
     /// The type as written, normalised to C spelling with `*` against the type.
     fn type_text(&self, ty: &TypeExpr) -> String {
+        let mut out = String::with_capacity(16);
+        self.write_type(ty, &mut out);
+        out
+    }
+
+    /// [`Lowerer::type_text`] into one buffer: it runs for every parameter of every
+    /// interface an input imports.
+    fn write_type(&self, ty: &TypeExpr, out: &mut String) {
         match &ty.kind {
             TypeKind::Base(b, sign) => {
                 let word = match b {
@@ -761,43 +805,73 @@ impl Lowerer<'_> {
                     BaseType::ErrorStatusT => "error_status_t",
                 };
                 match sign {
-                    Some(Sign::Unsigned) => format!("unsigned {word}"),
-                    Some(Sign::Signed) => format!("signed {word}"),
-                    None => word.to_string(),
+                    Some(Sign::Unsigned) => out.push_str("unsigned "),
+                    Some(Sign::Signed) => out.push_str("signed "),
+                    None => {}
                 }
+                out.push_str(word);
             }
-            TypeKind::Named(n) => n.to_string(),
+            TypeKind::Named(n) => out.push_str(n),
             TypeKind::Generic(n, args) => {
-                let args: Vec<String> = args.iter().map(|a| self.type_text(a)).collect();
-                format!("{n}<{}>", args.join(", "))
+                out.push_str(n);
+                out.push('<');
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_type(a, out);
+                }
+                out.push('>');
             }
-            TypeKind::Struct(s) => s
-                .tag
-                .as_ref()
-                .map_or_else(|| "struct {...}".into(), |t| format!("struct {}", t.name)),
-            TypeKind::Union(u) => u
-                .tag
-                .as_ref()
-                .map_or_else(|| "union {...}".into(), |t| format!("union {}", t.name)),
-            TypeKind::Enum(e) => e
-                .tag
-                .as_ref()
-                .map_or_else(|| "enum {...}".into(), |t| format!("enum {}", t.name)),
-            TypeKind::SafeArray(t) => format!("SAFEARRAY({})", self.type_text(t)),
+            TypeKind::Struct(s) => write_tag(out, "struct", s.tag.as_ref()),
+            TypeKind::Union(u) => write_tag(out, "union", u.tag.as_ref()),
+            TypeKind::Enum(e) => write_tag(out, "enum", e.tag.as_ref()),
+            TypeKind::SafeArray(t) => {
+                out.push_str("SAFEARRAY(");
+                self.write_type(t, out);
+                out.push(')');
+            }
             TypeKind::Const(t) if matches!(t.kind, TypeKind::Pointer(_)) => {
-                format!("{} const", self.type_text(t))
+                self.write_type(t, out);
+                out.push_str(" const");
             }
-            TypeKind::Const(t) => format!("const {}", self.type_text(t)),
-            TypeKind::Pointer(t) => format!("{}*", self.type_text(t)),
+            TypeKind::Const(t) => {
+                out.push_str("const ");
+                self.write_type(t, out);
+            }
+            TypeKind::Pointer(t) => {
+                self.write_type(t, out);
+                out.push('*');
+            }
             TypeKind::Array(t, len) => {
-                let len = len.as_ref().map_or("", |e| self.sources.text(e.span));
-                format!("{}[{len}]", self.type_text(t))
+                self.write_type(t, out);
+                out.push('[');
+                out.push_str(len.as_ref().map_or("", |e| self.sources.text(e.span)));
+                out.push(']');
             }
             TypeKind::Function(r, ps) => {
-                let ps: Vec<String> = ps.iter().map(|p| self.type_text(&p.ty)).collect();
-                format!("{}({})", self.type_text(r), ps.join(", "))
+                self.write_type(r, out);
+                out.push('(');
+                for (i, p) in ps.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_type(&p.ty, out);
+                }
+                out.push(')');
             }
         }
+    }
+}
+
+fn write_tag(out: &mut String, keyword: &str, tag: Option<&Ident>) {
+    out.push_str(keyword);
+    match tag {
+        Some(t) => {
+            out.push(' ');
+            out.push_str(&t.name);
+        }
+        None => out.push_str(" {...}"),
     }
 }
 

@@ -36,14 +36,19 @@ impl From<ModelError> for Error {
 
 /// Reads IDL inputs and their imports into a validated model.
 pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<Model, Error> {
-    Session::new(sources, options)?.load_model(sources, inputs)
+    // A session for one load: nothing would reuse a syntax tree.
+    Session::new(sources, options)?
+        .without_syntax_trees()
+        .load_model(sources, inputs)
 }
 
 impl Session<'_> {
     /// [`load_model`] through a session: files parsed by earlier loads are reused.
     pub fn load_model(&mut self, sources: &mut SourceMap, inputs: &[Input]) -> Result<Model, Error> {
-        let files = self.load(sources, inputs)?;
-        let parts = lower::lower(sources, &files).map_err(Error::Diagnostics)?;
+        let parts = self
+            .load_lowered(sources, inputs)?
+            .finish()
+            .map_err(Error::Diagnostics)?;
         Ok(Model::new(parts)?)
     }
 }

@@ -6,7 +6,7 @@ pub mod interface;
 pub mod types;
 pub mod vtable;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, closest};
 use crate::model::guid::Guid;
@@ -67,7 +67,9 @@ pub struct ModelParts {
 pub struct Model {
     interfaces: Vec<Interface>,
     index: HashMap<String, usize>,
-    types: BTreeMap<String, TypeDef>,
+    /// By name. A hash map: validation looks up every name every signature uses, and
+    /// SDK imports bring thousands of types; [`Model::types`] sorts when asked.
+    types: HashMap<String, TypeDef>,
     pub constants: Vec<Constant>,
     pub libraries: Vec<Library>,
     roots: Vec<String>,
@@ -94,7 +96,7 @@ impl Model {
             }
         }
         let interfaces = parts.interfaces;
-        let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
+        let mut types: HashMap<String, TypeDef> = HashMap::with_capacity(parts.types.len());
         for t in parts.types {
             // A full definition replaces a forward declaration or an opaque stand-in.
             match types.get(&t.name) {
@@ -272,8 +274,11 @@ impl Model {
         self.types.get(name)
     }
 
+    /// Every type, by name.
     pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
-        self.types.values()
+        let mut sorted: Vec<&TypeDef> = self.types.values().collect();
+        sorted.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        sorted.into_iter()
     }
 
     pub fn constant(&self, name: &str) -> Option<&Constant> {
