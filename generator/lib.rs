@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod hash;
 pub mod idl;
 pub mod model;
 pub mod project;

@@ -1,15 +1,12 @@
 //! Folding of integer constant expressions: enum values, `const` declarations, array sizes.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
+use crate::hash::NameMap;
 use crate::idl::ast::{BinaryOp, Expr, ExprKind, TypeKind, UnaryOp};
-use crate::idl::preprocess::NameHasher;
 
 /// Names with known integer values: constants and enumerators seen so far.
 #[derive(Debug, Default)]
 pub struct Env {
-    pub values: HashMap<String, i128, BuildHasherDefault<NameHasher>>,
+    pub values: NameMap<String, i128>,
 }
 
 /// Parses a C integer literal: decimal, `0x` hex, leading-zero octal, with `u`/`l` suffixes.

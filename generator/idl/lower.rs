@@ -3,7 +3,9 @@
 //! Names are resolved globally after every file is read, so declaration order across
 //! imports does not matter; the model then checks that each name exists.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use crate::hash::{NameMap, NameSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{
@@ -120,9 +122,9 @@ struct State {
     scope: Vec<String>,
     scoped: ScopedNames,
     /// Parameterized type instances already declared (`IVector<HSTRING>`).
-    instances: HashSet<String>,
+    instances: NameSet<String>,
     /// `[async_uuid]` interfaces and their asynchronous twins (`IFoo` -> `AsyncIFoo`).
-    async_names: HashMap<String, String>,
+    async_names: NameMap<String, String>,
 }
 
 /// Names declared inside WinRT namespaces, qualified (`Windows.Foundation.Uri`), so a
@@ -130,9 +132,9 @@ struct State {
 /// first. Classic IDL has no namespaces and never pays for this.
 #[derive(Default)]
 struct ScopedNames {
-    names: HashSet<String>,
+    names: NameSet<String>,
     /// Parameterized interfaces and delegates (`Windows.Foundation.Collections.IVector`).
-    templates: HashSet<String>,
+    templates: NameSet<String>,
 }
 
 impl ScopedNames {
@@ -223,7 +225,7 @@ fn name_overloads(interfaces: &mut [Interface]) {
 /// `M` becomes `Begin_M`, taking the `[in]` parameters, and `Finish_M`, taking the
 /// `[out]` ones (`[in, out]` go to both). It derives from the twin of the base, or from
 /// IUnknown.
-fn async_interface(iface: &Interface, iid: Option<Guid>, twins: &HashMap<String, String>) -> Interface {
+fn async_interface(iface: &Interface, iid: Option<Guid>, twins: &NameMap<String, String>) -> Interface {
     let name = match iface.name.rsplit_once('.') {
         Some((ns, short)) => format!("{ns}.Async{short}"),
         None => format!("Async{}", iface.name),
@@ -510,7 +512,7 @@ impl Lowerer<'_> {
         self.resolve_in(name, &self.st.scoped.names)
     }
 
-    fn resolve_in(&self, name: &str, declared: &HashSet<String>) -> String {
+    fn resolve_in(&self, name: &str, declared: &NameSet<String>) -> String {
         if !self.st.scope.is_empty() && !name.contains('.') {
             for depth in (1..=self.st.scope.len()).rev() {
                 let q = qualify(&self.st.scope[..depth], name);

@@ -8,6 +8,8 @@ pub mod vtable;
 
 use std::collections::{HashMap, HashSet};
 
+use crate::hash::NameMap;
+
 use crate::diagnostic::{Diagnostic, closest};
 use crate::model::guid::Guid;
 use crate::model::interface::Interface;
@@ -66,10 +68,10 @@ pub struct ModelParts {
 #[derive(Debug)]
 pub struct Model {
     interfaces: Vec<Interface>,
-    index: HashMap<String, usize>,
+    index: NameMap<String, usize>,
     /// By name. A hash map: validation looks up every name every signature uses, and
     /// SDK imports bring thousands of types; [`Model::types`] sorts when asked.
-    types: HashMap<String, TypeDef>,
+    types: NameMap<String, TypeDef>,
     pub constants: Vec<Constant>,
     pub libraries: Vec<Library>,
     roots: Vec<String>,
@@ -83,7 +85,7 @@ pub struct ModelError(pub Vec<Diagnostic>);
 impl Model {
     pub fn new(parts: ModelParts) -> Result<Model, ModelError> {
         let mut errors = Vec::new();
-        let mut index = HashMap::new();
+        let mut index = NameMap::default();
         for (i, iface) in parts.interfaces.iter().enumerate() {
             if let Some(&first) = index.get(&iface.name) {
                 let first: &Interface = &parts.interfaces[first];
@@ -96,7 +98,8 @@ impl Model {
             }
         }
         let interfaces = parts.interfaces;
-        let mut types: HashMap<String, TypeDef> = HashMap::with_capacity(parts.types.len());
+        let mut types: NameMap<String, TypeDef> =
+            NameMap::with_capacity_and_hasher(parts.types.len(), Default::default());
         for t in parts.types {
             // A full definition replaces a forward declaration or an opaque stand-in.
             match types.get(&t.name) {

@@ -12,12 +12,9 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
 use crate::diagnostic::Diagnostic;
+use crate::hash::NameMap;
 use crate::idl::ast::{Ident, Item, Name, StrLit};
-use crate::idl::preprocess::NameHasher;
 use crate::idl::token::{Punct, Token, TokenKind};
 use crate::source::{SourceMap, Span};
 
@@ -114,7 +111,7 @@ pub(crate) struct Parser<'a> {
     limit: u32,
     too_deep: bool,
     /// Every name read so far, shared by its uses.
-    names: HashMap<&'a str, Name, BuildHasherDefault<NameHasher>>,
+    names: NameMap<&'a str, Name>,
 }
 
 impl<'a> Parser<'a> {
@@ -127,7 +124,8 @@ impl<'a> Parser<'a> {
             half_shr: false,
             limit: MAX_DEPTH,
             too_deep: false,
-            names: HashMap::default(),
+            // About one distinct name per eight tokens in SDK files: sized once, not regrown.
+            names: NameMap::with_capacity_and_hasher(tokens.len() / 8, Default::default()),
         }
     }
 

@@ -24,11 +24,11 @@ mod macros;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::diagnostic::Diagnostic;
+use crate::hash::NameMap;
 use crate::idl::lexer;
 use crate::idl::token::{LINE_START, Punct, Token, TokenKind};
 use crate::source::{FileId, Origin, SourceMap, Span};
@@ -70,36 +70,7 @@ pub trait Includes {
 
 /// Macro definitions by name. Definitions are shared, so each file's copy of the
 /// predefined set is cheap.
-pub(crate) type MacroTable = HashMap<Box<str>, Rc<Macro>, BuildHasherDefault<NameHasher>>;
-
-/// Every identifier the preprocessor sees is looked up in the macro table (and the
-/// parser interns every name), so the hash is on the hot path: this is FxHash (rustc's), several times faster than SipHash on
-/// short names. Its weaker collision resistance only matters for input built to
-/// collide, which at worst makes that input slow.
-#[derive(Default)]
-pub struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+pub(crate) type MacroTable = NameMap<Box<str>, Rc<Macro>>;
 
 /// The preprocessor for one load: the macros every file starts with (predefined, then
 /// `-D`, minus `-U`). Each file is preprocessed on its own from that state, as widl does
