@@ -178,13 +178,18 @@ impl<'a> Parser<'a> {
     }
 
     fn is_word(&self, word: &str) -> bool {
-        self.peek()
-            .is_some_and(|t| t.kind == TokenKind::Ident && self.text(t) == word)
+        self.peek().is_some_and(|t| self.spells(t, word))
     }
 
     fn is_word_at(&self, ahead: usize, word: &str) -> bool {
-        self.peek_at(ahead)
-            .is_some_and(|t| t.kind == TokenKind::Ident && self.text(t) == word)
+        self.peek_at(ahead).is_some_and(|t| self.spells(t, word))
+    }
+
+    /// Whether `tok` is the identifier `word`. The parser asks this many times a token
+    /// (matching words by text): the length, in the token, settles most answers without
+    /// looking the text up.
+    fn spells(&self, tok: &Token, word: &str) -> bool {
+        tok.kind == TokenKind::Ident && (tok.span.end - tok.span.start) as usize == word.len() && self.text(tok) == word
     }
 
     fn eat_punct(&mut self, p: Punct) -> bool {
