@@ -476,6 +476,7 @@ impl Lowerer<'_> {
                 other => self.items(std::slice::from_ref(other), is_root, None),
             }
         }
+        methods.shrink_to_fit(); // the model keeps every imported interface
         if is_root {
             self.st.parts.roots.push(name.clone());
         }

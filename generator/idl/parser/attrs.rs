@@ -40,6 +40,9 @@ impl Parser<'_> {
                 break;
             }
         }
+        // Kept in the tree for every parameter and method of every import: the exact
+        // size, not the growth reserve (which is most of an SDK file's tree otherwise).
+        attrs.shrink_to_fit();
         Ok(attrs)
     }
 

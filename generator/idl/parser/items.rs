@@ -197,6 +197,7 @@ impl Parser<'_> {
             }
             self.item(&mut members)?;
         }
+        members.shrink_to_fit();
         self.eat_punct(Punct::Semi);
         Ok(Item::Interface(Interface {
             attrs,

@@ -348,6 +348,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect_punct(Punct::RParen)?;
+        params.shrink_to_fit(); // kept in the tree: no growth reserve
         Ok(params)
     }
 
