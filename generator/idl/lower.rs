@@ -69,27 +69,25 @@ pub struct Lowering {
 impl Lowering {
     /// Lowers one file's items into the model parts.
     pub fn file(&mut self, sources: &SourceMap, items: &[Item], is_root: bool) {
-        self.state.scoped.collect(items, &mut Vec::new());
-        let mut l = Lowerer {
-            sources,
-            st: std::mem::take(&mut self.state),
-        };
-        l.items(items, is_root, None);
-        self.state = l.st;
+        self.lowerer(sources, items).items(items, is_root, None);
     }
 
     /// [`Lowering::file`] for a tree nobody else holds: each top-level item is freed once
     /// lowered, and the model's allocations reuse its memory.
     pub fn file_owned(&mut self, sources: &SourceMap, items: Vec<Item>, is_root: bool) {
-        self.state.scoped.collect(&items, &mut Vec::new());
-        let mut l = Lowerer {
-            sources,
-            st: std::mem::take(&mut self.state),
-        };
+        let mut l = self.lowerer(sources, &items);
         for item in items {
             l.items(std::slice::from_ref(&item), is_root, None);
         }
-        self.state = l.st;
+    }
+
+    /// A lowerer for a file, once the names its namespaces declare are known.
+    fn lowerer<'a>(&'a mut self, sources: &'a SourceMap, items: &[Item]) -> Lowerer<'a> {
+        self.state.scoped.collect(items, &mut Vec::new());
+        Lowerer {
+            sources,
+            st: &mut self.state,
+        }
     }
 
     /// The model parts, or every error found in every file.
@@ -106,7 +104,7 @@ impl Lowering {
 
 struct Lowerer<'a> {
     sources: &'a SourceMap,
-    st: State,
+    st: &'a mut State,
 }
 
 #[derive(Default)]
