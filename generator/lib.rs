@@ -4,6 +4,7 @@
 //! The flow is front end (`idl`) -> [`model`] -> back ends (`emit`); front ends never
 //! emit and back ends never parse.
 
+pub mod alloc_policy;
 pub mod builtin;
 pub mod cli;
 pub mod diagnostic;

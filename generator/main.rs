@@ -6,5 +6,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    oscgen::alloc_policy::keep_freed_memory();
     oscgen::cli::main()
 }

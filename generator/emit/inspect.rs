@@ -104,18 +104,47 @@ fn json_interface<'a>(model: &'a Model, iface: &'a Interface) -> JsonInterface<'
 }
 
 /// `[in] BSTR userName`, `[out, retval] BSTR* capabilities`.
-fn param_text(p: &Param) -> String {
-    let mut attrs = vec![p.dir.as_str().to_string()];
+fn write_param(out: &mut impl Write, p: &Param) -> io::Result<()> {
+    out.write_all(b"[")?;
+    out.write_all(p.dir.as_str().as_bytes())?;
     if p.retval {
-        attrs.push("retval".into());
+        out.write_all(b", retval")?;
     }
-    attrs.extend(p.attrs.iter().cloned());
-    format!("[{}] {} {}", attrs.join(", "), p.written, p.name)
+    for attr in &p.attrs {
+        out.write_all(b", ")?;
+        out.write_all(attr.as_bytes())?;
+    }
+    write!(out, "] {} {}", p.written, p.name)
 }
 
+/// `HRESULT GetDetails([out, retval] BSTR* details)`, written straight to `out`: a table
+/// for a large input has hundreds of thousands of them.
+fn write_signature(out: &mut impl Write, m: &Method) -> io::Result<()> {
+    write!(out, "{} {}(", m.ret, m.name)?;
+    for (i, p) in m.params.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b", ")?;
+        }
+        write_param(out, p)?;
+    }
+    out.write_all(b")")
+}
+
+/// [`write_signature`] as a string.
 pub fn signature(m: &Method) -> String {
-    let params: Vec<String> = m.params.iter().map(param_text).collect();
-    format!("{} {}({})", m.ret, m.name, params.join(", "))
+    let mut out = Vec::new();
+    write_signature(&mut out, m).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("signatures are written from strings")
+}
+
+/// Writes `text` left-aligned in `width` columns.
+fn write_padded(out: &mut impl Write, text: &str, width: usize) -> io::Result<()> {
+    out.write_all(text.as_bytes())?;
+    // As `{:<width$}` pads: by characters.
+    for _ in text.chars().count()..width {
+        out.write_all(b" ")?;
+    }
+    Ok(())
 }
 
 /// Writes the table: one block per interface, one line per slot.
@@ -158,14 +187,13 @@ pub fn write_table(out: &mut impl Write, model: &Model, interfaces: &[&Interface
             "slot", "method", "declared in"
         )?;
         for s in &vt.slots {
-            writeln!(
-                out,
-                "  {:>4}  {:<mwidth$}  {:<width$}  {}",
-                s.index,
-                s.method.name,
-                s.declared_in.name,
-                signature(s.method)
-            )?;
+            write!(out, "  {:>4}  ", s.index)?;
+            write_padded(out, &s.method.name, mwidth)?;
+            out.write_all(b"  ")?;
+            write_padded(out, &s.declared_in.name, width)?;
+            out.write_all(b"  ")?;
+            write_signature(out, s.method)?;
+            out.write_all(b"\n")?;
         }
     }
     Ok(())

@@ -28,12 +28,40 @@ struct Lexer<'a> {
     tokens: Vec<Token>,
 }
 
+/// Byte classes, looked up once per byte: the lexer's inner loops are these tests.
+const IDENT_START: u8 = 1;
+const IDENT_CONTINUE: u8 = 2;
+const HEX_DIGIT: u8 = 4;
+
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80 {
+            table[b] |= IDENT_START | IDENT_CONTINUE;
+        }
+        if c.is_ascii_digit() {
+            table[b] |= IDENT_CONTINUE;
+        }
+        if c.is_ascii_hexdigit() {
+            table[b] |= HEX_DIGIT;
+        }
+        b += 1;
+    }
+    table
+};
+
 fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80
+    CLASSES[b as usize] & IDENT_START != 0
 }
 
 fn is_ident_continue(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+    CLASSES[b as usize] & IDENT_CONTINUE != 0
+}
+
+fn is_hex_digit(b: u8) -> bool {
+    CLASSES[b as usize] & HEX_DIGIT != 0
 }
 
 impl Lexer<'_> {
@@ -68,27 +96,22 @@ impl Lexer<'_> {
                     flags |= SPACE_BEFORE;
                 }
                 b'/' if self.peek(1) == b'/' => {
-                    while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
-                        self.pos += 1;
-                    }
+                    self.pos =
+                        memchr::memchr(b'\n', &self.bytes[self.pos..]).map_or(self.bytes.len(), |n| self.pos + n);
                     flags |= SPACE_BEFORE;
                 }
                 b'/' if self.peek(1) == b'*' => {
                     let start = self.pos;
-                    self.pos += 2;
-                    loop {
-                        if self.pos + 1 >= self.bytes.len() {
+                    // Licence headers make comments a good share of SDK files: searched, not walked.
+                    match memchr::memmem::find(&self.bytes[start + 2..], b"*/") {
+                        Some(n) => self.pos = start + 2 + n + 2,
+                        None => {
                             return Err(
                                 Diagnostic::at(Span::new(self.file, start..start + 2), "unterminated comment")
                                     .with_label(Span::new(self.file, start..start + 2), "this `/*` is never closed")
                                     .with_note("expected `*/` before the end of the file"),
                             );
                         }
-                        if self.bytes[self.pos] == b'*' && self.bytes[self.pos + 1] == b'/' {
-                            self.pos += 2;
-                            break;
-                        }
-                        self.pos += 1;
                     }
                     flags |= SPACE_BEFORE;
                 }
@@ -108,7 +131,7 @@ impl Lexer<'_> {
     }
 
     fn token(&mut self, b: u8) -> Result<TokenKind, Diagnostic> {
-        if b.is_ascii_hexdigit() && self.uuid_len() {
+        if is_hex_digit(b) && self.uuid_len() {
             self.pos += 36;
             return Ok(TokenKind::Uuid);
         }
@@ -118,6 +141,7 @@ impl Lexer<'_> {
             return self.quoted(quote);
         }
         if is_ident_start(b) {
+            self.pos += 1;
             while self.pos < self.bytes.len() && is_ident_continue(self.bytes[self.pos]) {
                 self.pos += 1;
             }
@@ -201,7 +225,7 @@ impl Lexer<'_> {
         let mut at = self.pos;
         for (i, &len) in GROUPS.iter().enumerate() {
             for _ in 0..len {
-                if !self.bytes.get(at).is_some_and(u8::is_ascii_hexdigit) {
+                if !self.bytes.get(at).is_some_and(|&b| is_hex_digit(b)) {
                     return false;
                 }
                 at += 1;

@@ -1,7 +1,7 @@
 //! Attribute lists: `[object, uuid(...), size_is(, *pcb), switch_type(DWORD)]`.
 
 use crate::idl::ast::{AttrArg, Attribute};
-use crate::idl::parser::{PResult, Parser};
+use crate::idl::parser::{PResult, Parser, exact};
 use crate::idl::token::{Punct, TokenKind};
 
 /// Attributes whose arguments are types, not expressions.
@@ -16,7 +16,17 @@ const TYPE_ARG_ATTRS: &[&str] = &[
 impl Parser<'_> {
     /// Zero or more bracketed attribute lists (MIDL allows `[a] [b]` as well as `[a, b]`).
     pub(crate) fn attributes(&mut self) -> PResult<Vec<Attribute>> {
-        let mut attrs = Vec::new();
+        if !self.is_punct(Punct::LBracket) {
+            return Ok(Vec::new());
+        }
+        let mut attrs = std::mem::take(&mut self.attr_buffer);
+        let result = self.attribute_lists(&mut attrs);
+        let list = exact(&mut attrs);
+        self.attr_buffer = attrs;
+        result.map(|()| list)
+    }
+
+    fn attribute_lists(&mut self, attrs: &mut Vec<Attribute>) -> PResult<()> {
         while self.is_punct(Punct::LBracket) {
             self.bump();
             if self.eat_punct(Punct::RBracket) {
@@ -40,10 +50,7 @@ impl Parser<'_> {
                 break;
             }
         }
-        // Kept in the tree for every parameter and method of every import: the exact
-        // size, not the growth reserve (which is most of an SDK file's tree otherwise).
-        attrs.shrink_to_fit();
-        Ok(attrs)
+        Ok(())
     }
 
     fn attribute(&mut self) -> PResult<Attribute> {

@@ -6,7 +6,7 @@ use crate::idl::ast::{
     Attribute, Coclass, CoclassMember, Const, Delegate, Dispinterface, ForwardKind, Ident, Interface, Item, Library,
     Method, TypeExpr, TypeKind, Typedef, WinRtKind,
 };
-use crate::idl::parser::{PResult, Parser};
+use crate::idl::parser::{PResult, Parser, exact};
 use crate::idl::token::{Punct, TokenKind};
 
 impl Parser<'_> {
@@ -146,19 +146,38 @@ impl Parser<'_> {
         Ok(None)
     }
 
+    fn interface_members(&mut self, name: &Ident, members: &mut Vec<Item>) -> PResult<()> {
+        while !self.eat_punct(Punct::RBrace) {
+            if self.at_end() {
+                return Err(
+                    Diagnostic::at(name.span, format!("interface `{}` is not closed", name.name))
+                        .with_label(name.span, "this interface's `{` has no matching `}`"),
+                );
+            }
+            self.item(members)?;
+        }
+        Ok(())
+    }
+
     fn block(&mut self) -> PResult<Vec<Item>> {
         self.expect_punct(Punct::LBrace)?;
         self.enter()?;
-        let mut items = Vec::new();
+        let mut items = std::mem::take(&mut self.item_buffer);
+        let result = self.block_items(&mut items);
+        let block = exact(&mut items);
+        self.item_buffer = items;
+        self.leave();
+        result.map(|()| block)
+    }
+
+    fn block_items(&mut self, items: &mut Vec<Item>) -> PResult<()> {
         while !self.eat_punct(Punct::RBrace) {
             if self.at_end() {
-                self.leave();
                 return Err(self.expected("`}`"));
             }
-            self.item(&mut items)?;
+            self.item(items)?;
         }
-        self.leave();
-        Ok(items)
+        Ok(())
     }
 
     fn interface(&mut self, attrs: Vec<Attribute>, start: crate::source::Span) -> PResult<Item> {
@@ -187,17 +206,11 @@ impl Parser<'_> {
             }
         }
         self.expect_punct(Punct::LBrace)?;
-        let mut members = Vec::new();
-        while !self.eat_punct(Punct::RBrace) {
-            if self.at_end() {
-                return Err(
-                    Diagnostic::at(name.span, format!("interface `{}` is not closed", name.name))
-                        .with_label(name.span, "this interface's `{` has no matching `}`"),
-                );
-            }
-            self.item(&mut members)?;
-        }
-        members.shrink_to_fit();
+        let mut buffer = std::mem::take(&mut self.item_buffer);
+        let result = self.interface_members(&name, &mut buffer);
+        let members = exact(&mut buffer);
+        self.item_buffer = buffer;
+        result?;
         self.eat_punct(Punct::Semi);
         Ok(Item::Interface(Interface {
             attrs,

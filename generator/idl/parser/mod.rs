@@ -14,7 +14,7 @@ mod tests;
 
 use crate::diagnostic::Diagnostic;
 use crate::hash::NameMap;
-use crate::idl::ast::{Ident, Item, Name, StrLit};
+use crate::idl::ast::{Attribute, Field, Ident, Item, Name, Param, StrLit};
 use crate::idl::token::{Punct, Token, TokenKind};
 use crate::source::{SourceMap, Span};
 
@@ -73,28 +73,38 @@ const IN_PLACE_DEPTH: u32 = 32;
 fn parse_here(sources: &SourceMap, tokens: &[Token], limit: u32) -> (PResult<Vec<Item>>, bool) {
     let mut p = Parser::new(sources, tokens);
     p.limit = limit;
-    let mut items = Vec::new();
-    while !p.at_end() {
-        let start = p.pos;
-        if let Err(e) = p.item(&mut items) {
-            if p.too_deep {
-                return (Err(e), true);
+    // The top level's buffer outlives the parser: one per thread, reused by every file.
+    let mut items = FILE_ITEMS.take();
+    let result = p.file_items(&mut items);
+    let file = exact(&mut items);
+    FILE_ITEMS.set(items);
+    (result.map(|()| file), p.too_deep)
+}
+
+thread_local! {
+    static FILE_ITEMS: std::cell::Cell<Vec<Item>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl Parser<'_> {
+    fn file_items(&mut self, items: &mut Vec<Item>) -> PResult<()> {
+        while !self.at_end() {
+            let start = self.pos;
+            if let Err(e) = self.item(items) {
+                if self.too_deep || !self.in_c_header(start) {
+                    return Err(e);
+                }
+                // widl reads imported and included C headers as IDL, and mingw-w64 writes
+                // them so that mostly works; what is plain C (inline functions,
+                // `__declspec`, prototypes IDL cannot spell) is skipped, one declaration at
+                // a time, instead of failing the import.
+                self.pos = start;
+                self.depth = 0;
+                self.half_shr = false;
+                self.skip_c_declaration();
             }
-            if !p.in_c_header(start) {
-                return (Err(e), false);
-            }
-            // widl reads imported and included C headers as IDL, and mingw-w64 writes
-            // them so that mostly works; what is plain C (inline functions,
-            // `__declspec`, prototypes IDL cannot spell) is skipped, one declaration at
-            // a time, instead of failing the import.
-            p.pos = start;
-            p.depth = 0;
-            p.half_shr = false;
-            p.skip_c_declaration();
         }
+        Ok(())
     }
-    let too_deep = p.too_deep;
-    (Ok(items), too_deep)
 }
 
 /// Nesting limit for recursive rules, so hostile input gets an error instead of a stack overflow.
@@ -112,6 +122,24 @@ pub(crate) struct Parser<'a> {
     too_deep: bool,
     /// Every name read so far, shared by its uses.
     names: NameMap<&'a str, Name>,
+    /// Lists being read, reused: see [`exact`].
+    attr_buffer: Vec<Attribute>,
+    param_buffer: Vec<Param>,
+    field_buffer: Vec<Field>,
+    item_buffer: Vec<Item>,
+}
+
+/// Moves a list out of a reused buffer at its exact size.
+///
+/// A list kept in the tree (a file's items, an interface's methods, a parameter's
+/// attributes) is then allocated once, at its final size, instead of growing through
+/// every size on the way and keeping a growth reserve. Besides the copying, each of
+/// those sizes would take fresh memory from its own size class: for a typical SDK
+/// import chain, megabytes of pages touched once.
+pub(crate) fn exact<T>(buffer: &mut Vec<T>) -> Vec<T> {
+    let mut list = Vec::with_capacity(buffer.len());
+    list.append(buffer); // the buffer keeps its capacity for the next list
+    list
 }
 
 impl<'a> Parser<'a> {
@@ -126,6 +154,10 @@ impl<'a> Parser<'a> {
             too_deep: false,
             // About one distinct name per eight tokens in SDK files: sized once, not regrown.
             names: NameMap::with_capacity_and_hasher(tokens.len() / 8, Default::default()),
+            attr_buffer: Vec::new(),
+            param_buffer: Vec::new(),
+            field_buffer: Vec::new(),
+            item_buffer: Vec::new(),
         }
     }
 

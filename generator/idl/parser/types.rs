@@ -10,7 +10,7 @@ use crate::idl::ast::{
     BaseType, EnumDef, Enumerator, Expr, Field, Ident, Name, Param, Sign, StructDef, TypeExpr, TypeKind, UnionArm,
     UnionDef,
 };
-use crate::idl::parser::{PResult, Parser};
+use crate::idl::parser::{PResult, Parser, exact};
 use crate::idl::token::{Punct, TokenKind};
 use crate::source::Span;
 
@@ -307,7 +307,7 @@ impl<'a> Parser<'a> {
     /// `( [attrs] type declarator, ... )`, `(void)` and `(...)` included.
     pub(crate) fn params(&mut self) -> PResult<Vec<Param>> {
         self.expect_punct(Punct::LParen)?;
-        let mut params = Vec::new();
+        let params = Vec::new();
         if self.eat_punct(Punct::RParen) {
             return Ok(params);
         }
@@ -316,6 +316,14 @@ impl<'a> Parser<'a> {
             self.bump();
             return Ok(params);
         }
+        let mut buffer = std::mem::take(&mut self.param_buffer);
+        let result = self.param_list(&mut buffer);
+        let params = exact(&mut buffer);
+        self.param_buffer = buffer;
+        result.map(|()| params)
+    }
+
+    fn param_list(&mut self, params: &mut Vec<Param>) -> PResult<()> {
         loop {
             let start = self.here();
             if self.is_punct(Punct::Ellipsis) {
@@ -348,8 +356,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect_punct(Punct::RParen)?;
-        params.shrink_to_fit(); // kept in the tree: no growth reserve
-        Ok(params)
+        Ok(())
     }
 
     /// `struct [tag] [{ fields }]`, `union ...`, `enum ...` after the keyword.
@@ -391,16 +398,22 @@ impl<'a> Parser<'a> {
     fn fields(&mut self) -> PResult<Vec<Field>> {
         self.expect_punct(Punct::LBrace)?;
         self.enter()?;
-        let mut fields = Vec::new();
+        let mut buffer = std::mem::take(&mut self.field_buffer);
+        let result = self.field_list(&mut buffer);
+        let fields = exact(&mut buffer);
+        self.field_buffer = buffer;
+        self.leave();
+        result.map(|()| fields)
+    }
+
+    fn field_list(&mut self, fields: &mut Vec<Field>) -> PResult<()> {
         while !self.eat_punct(Punct::RBrace) {
             if self.at_end() {
-                self.leave();
                 return Err(self.expected("`}`"));
             }
-            self.field_declaration(&mut fields)?;
+            self.field_declaration(fields)?;
         }
-        self.leave();
-        Ok(fields)
+        Ok(())
     }
 
     pub(crate) fn field_declaration(&mut self, fields: &mut Vec<Field>) -> PResult<()> {

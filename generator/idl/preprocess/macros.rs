@@ -268,6 +268,9 @@ impl Run<'_> {
         let mut pasting: Option<bool> = None;
         // Whether the last operand added tokens (an empty argument adds none).
         let mut produced = false;
+        // The operand this step adds, in one buffer for the whole body: most steps add
+        // a single body token.
+        let mut operand: Vec<Token> = Vec::new();
         let mut i = 0;
         while i < body.len() {
             let tok = &body[i];
@@ -277,14 +280,14 @@ impl Run<'_> {
                 i += 1;
                 continue;
             }
-            // The operand this step adds: a stringized parameter, a parameter's tokens
-            // (raw next to `##`, else fully expanded), or the body token itself.
-            let mut operand: Vec<Token>;
+            // A stringized parameter, a parameter's tokens (raw next to `##`, else fully
+            // expanded), or the body token itself.
+            operand.clear();
             if m.is_function_like() && tok.is_punct(Punct::Hash) {
                 let p = m.params_in_body[i + 1] as usize;
                 let mut made = self.stringize(&args[p], tok.span, expansion)?;
                 made.flags = tok.flags & !LINE_START;
-                operand = vec![made];
+                operand.push(made);
                 i += 2;
             } else if param != NOT_PARAM {
                 let p = param as usize;
@@ -299,14 +302,14 @@ impl Run<'_> {
                         out.pop();
                     }
                     pasting = None;
-                    operand = args[p].clone();
+                    operand.extend_from_slice(&args[p]);
                 } else if pasting.is_some() || next_is_paste {
-                    operand = args[p].clone();
+                    operand.extend_from_slice(&args[p]);
                 } else {
                     if expanded[p].is_none() {
                         expanded[p] = Some(self.expand_list(args[p].clone())?);
                     }
-                    operand = expanded[p].clone().expect("just expanded");
+                    operand.extend_from_slice(expanded[p].as_deref().expect("just expanded"));
                 }
                 if let Some(first) = operand.first_mut() {
                     first.flags = (first.flags & !(LINE_START | SPACE_BEFORE)) | (tok.flags & SPACE_BEFORE);
@@ -316,22 +319,22 @@ impl Run<'_> {
                 let mut t = *tok;
                 t.span.expansion = expansion;
                 t.flags &= !LINE_START;
-                operand = vec![t];
+                operand.push(t);
                 i += 1;
             }
             match pasting.take() {
                 Some(true) if !operand.is_empty() => {
                     let left = out.pop().expect("the left operand's token");
-                    let right = operand.remove(0);
+                    let right = operand[0];
                     out.push(self.paste(left, right, expansion)?);
-                    out.extend(operand);
+                    out.extend_from_slice(&operand[1..]);
                     produced = true;
                 }
                 // `x ## <empty>` leaves `x`.
                 Some(true) => produced = true,
                 _ => {
                     produced = !operand.is_empty();
-                    out.extend(operand);
+                    out.extend_from_slice(&operand);
                 }
             }
         }
