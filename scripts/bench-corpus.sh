@@ -9,7 +9,7 @@
 #      (each file and every file it imports or includes preprocessed and parsed once).
 # Figures only, no pass/fail. RUNS=3 for a quicker, noisier run; EVERY=5 times every
 # fifth file only. BENCH_TABLE=FILE also writes each file's times and ratio there.
-# Needs hyperfine (apt-get install hyperfine).
+# Installs widl, mingw-w64's headers and hyperfine from Debian when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=$(cd ../shared/corpus && pwd)
@@ -17,9 +17,17 @@ mingw=/usr/share/mingw-w64/include
 widl=x86_64-w64-mingw32-widl
 runs=${RUNS:-5}
 every=${EVERY:-1}
-command -v "$widl" >/dev/null || { echo "error: $widl not found (apt-get install mingw-w64-tools)" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "error: hyperfine not found (apt-get install hyperfine)" >&2; exit 1; }
-[ -d "$mingw" ] || { echo "error: $mingw not found (apt-get install mingw-w64-common)" >&2; exit 1; }
+# What the run needs from Debian, installed when missing (as root), as .ci/run does.
+need=()
+command -v "$widl" >/dev/null || need+=(mingw-w64-tools)
+[ -d "$mingw" ] || need+=(mingw-w64-common)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+if [ ${#need[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || { echo "error: missing ${need[*]}; as root: apt-get install ${need[*]}" >&2; exit 1; }
+    echo "== installing ${need[*]}"
+    apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
 
 cargo build --quiet --release
 oscgen=${CARGO_TARGET_DIR:-$PWD/target}/release/oscgen

@@ -14,8 +14,10 @@ mod common;
 
 use std::time::Instant;
 
+use oscgen::diagnostic::Diagnostic;
 use oscgen::idl::{Error, Input, LoadOptions, Session, lower};
-use oscgen::model::Model;
+use oscgen::model::types::TypeDef;
+use oscgen::model::{Model, ModelParts};
 use oscgen::source::SourceMap;
 
 use common::{Corpus, CorpusFile, parallel, threads};
@@ -52,7 +54,7 @@ fn check_group(files: &[&CorpusFile]) -> Vec<(String, Outcome)> {
             .map(|f| {
                 let outcome = match session.load(&mut sources, &[Input::File(f.path.clone())]) {
                     Err(e) => Outcome::Failed(render(&sources, e)),
-                    Ok(parsed) => match lower::lower(&sources, &parsed) {
+                    Ok(parsed) => match streamed_agrees(&options, f, lower::lower(&sources, &parsed)) {
                         Err(diags) if diags.iter().all(|d| is_unresolved_name(&d.message)) => {
                             Outcome::Fragment(diags[0].message.clone())
                         }
@@ -80,6 +82,93 @@ fn check_group(files: &[&CorpusFile]) -> Vec<(String, Outcome)> {
             })
             .collect()
     }
+}
+
+/// The lowering a command runs (`idl::load_model`: each file lowered item by item as it
+/// is parsed, no syntax tree kept) gives the same model parts as lowering whole parsed
+/// files. Spans are left out: the two loads number their source files apart. A
+/// difference becomes this file's failure.
+fn streamed_agrees(
+    options: &LoadOptions,
+    f: &CorpusFile,
+    whole: Result<ModelParts, Vec<Diagnostic>>,
+) -> Result<ModelParts, Vec<Diagnostic>> {
+    let mut sources = SourceMap::new();
+    let streamed = Session::new(&mut sources, options)
+        .expect("predefined macros")
+        .without_syntax_trees()
+        .load_lowered(&mut sources, &[Input::File(f.path.clone())]);
+    let streamed = match streamed {
+        Ok(lowering) => lowering.finish(),
+        Err(e) => {
+            let message = render(&sources, e);
+            return Err(vec![Diagnostic::error(format!("streamed lowering failed: {message}"))]);
+        }
+    };
+    let shape = |r: &Result<ModelParts, Vec<Diagnostic>>| match r {
+        Ok(parts) => Ok(without_spans(parts)),
+        Err(diags) => Err(diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>()),
+    };
+    if shape(&whole) != shape(&streamed) {
+        return Err(vec![Diagnostic::error(
+            "lowering item by item and lowering whole files give different model parts".to_string(),
+        )]);
+    }
+    whole
+}
+
+/// The parts without spans, and with interfaces, types, constants and libraries sorted: a
+/// file lowered item by item puts what it declares before an import (forward
+/// declarations, mostly) ahead of the import's declarations, as widl does, where a
+/// whole-file lowering puts it after. Nothing reads the parts by position.
+fn without_spans(parts: &ModelParts) -> String {
+    let mut interfaces: Vec<String> = parts
+        .interfaces
+        .iter()
+        .map(|i| {
+            let mut i = i.clone();
+            i.span = None;
+            i.base_span = None;
+            for m in &mut i.methods {
+                m.span = None;
+                for p in &mut m.params {
+                    p.span = None;
+                }
+            }
+            format!("{i:?}")
+        })
+        .collect();
+    let mut types: Vec<String> = parts
+        .types
+        .iter()
+        .map(|t| {
+            format!(
+                "{:?}",
+                TypeDef {
+                    span: None,
+                    ..t.clone()
+                }
+            )
+        })
+        .collect();
+    let mut constants: Vec<String> = parts
+        .constants
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c.span = None;
+            format!("{c:?}")
+        })
+        .collect();
+    let mut libraries: Vec<String> = parts.libraries.iter().map(|l| format!("{l:?}")).collect();
+    interfaces.sort();
+    types.sort();
+    constants.sort();
+    libraries.sort();
+    format!(
+        "{interfaces:?}\n{types:?}\n{constants:?}\n{libraries:?}\n{:?}",
+        parts.roots
+    )
 }
 
 fn render(sources: &SourceMap, e: Error) -> String {

@@ -9,6 +9,7 @@ use crate::builtin;
 use crate::diagnostic::{Diagnostic, closest};
 use crate::idl::ast::{Item, StrLit};
 use crate::idl::lower::{Lowering, ParsedFile};
+use crate::idl::parser::ItemReader;
 use crate::idl::preprocess::{Includes, Preprocessor};
 use crate::idl::token::Token;
 use crate::idl::{Error, lexer, parser};
@@ -48,6 +49,23 @@ struct Frame {
     imports: Rc<Vec<StrLit>>,
     next: usize,
     is_root: bool,
+}
+
+/// A file lowered item by item as it is parsed ([`Loader::walk_streaming`]): only the
+/// items waiting for their imports are held, never the file's whole tree.
+struct StreamFrame {
+    tokens: Vec<Token>,
+    /// The token the next unread item starts at.
+    pos: usize,
+    is_root: bool,
+    /// Items read but not lowered: they import files, which are lowered first.
+    waiting: Vec<Item>,
+    imports: Vec<StrLit>,
+    next_import: usize,
+    /// The waiting items start at a top-level namespace and run to the end of the
+    /// file: they are lowered together, as a whole file is.
+    rest_of_file: bool,
+    read_all: bool,
 }
 
 /// What loads share: the preprocessor's starting macros, file lookup caches, and every
@@ -182,7 +200,11 @@ impl<'o> Session<'o> {
             {
                 continue;
             }
-            loader.walk(resolved, true)?;
+            if matches!(loader.done, Done::Lower(_)) && !loader.session.keep_syntax {
+                loader.walk_streaming(resolved)?;
+            } else {
+                loader.walk(resolved, true)?;
+            }
         }
         Ok(loader.done)
     }
@@ -217,16 +239,99 @@ impl Loader<'_, '_> {
             }
             let resolved = self.resolve(from, &import)?;
             if stack.len() >= MAX_IMPORT_DEPTH {
-                return Err(Error::Diagnostics(vec![
-                    Diagnostic::at(import.span, format!("imports nested more than {MAX_IMPORT_DEPTH} deep"))
-                        .with_note("is there an import cycle through differently named files?"),
-                ]));
+                return Err(import_depth_error(&import));
             }
             if let Some(frame) = self.read(resolved, false)? {
                 stack.push(frame);
             }
         }
         Ok(())
+    }
+
+    /// [`Loader::walk`] for a lowering load that keeps no syntax trees: each file is
+    /// parsed one top-level item at a time, and an item is lowered (and freed) as soon as
+    /// the files it imports are. Peak memory is then a file's tokens and the model, not
+    /// the file's whole syntax tree. Imports nest with an explicit stack, as in `walk`.
+    fn walk_streaming(&mut self, root: Resolved) -> Result<(), Error> {
+        let Some(frame) = self.preprocessed(root, true)? else {
+            return Ok(());
+        };
+        let mut stack = vec![frame];
+        while let Some(top) = stack.last_mut() {
+            if top.next_import < top.imports.len() {
+                let import = top.imports[top.next_import].clone();
+                top.next_import += 1;
+                let from = self.sources.use_site(import.span).file;
+                if !self.seen_names.insert(import.value.to_ascii_lowercase()) {
+                    continue;
+                }
+                let resolved = self.resolve(from, &import)?;
+                if stack.len() >= MAX_IMPORT_DEPTH {
+                    return Err(import_depth_error(&import));
+                }
+                if let Some(frame) = self.preprocessed(resolved, false)? {
+                    stack.push(frame);
+                }
+                continue;
+            }
+            let Done::Lower(lowering) = &mut self.done else {
+                unreachable!("only lowering loads stream");
+            };
+            let waiting = std::mem::take(&mut top.waiting);
+            if top.rest_of_file {
+                lowering.file_owned(self.sources, waiting, top.is_root);
+            } else {
+                for item in waiting {
+                    lowering.item(self.sources, item, top.is_root);
+                }
+            }
+            if top.read_all {
+                stack.pop();
+                continue;
+            }
+            read_items(self.sources, lowering, top).map_err(|d| Error::Diagnostics(vec![d]))?;
+        }
+        Ok(())
+    }
+
+    /// Reads and preprocesses a file for [`Loader::walk_streaming`]; `None` if this load
+    /// has read it already.
+    fn preprocessed(&mut self, file: Resolved, is_root: bool) -> Result<Option<StreamFrame>, Error> {
+        let key = self.key(&file);
+        if !self.seen.insert(key) {
+            return Ok(None);
+        }
+        let id = add_file(self.sources, &file)?;
+        let session = &mut *self.session;
+        let tokens = lexer::lex(id, &self.sources.file(id).text).map_err(|d| Error::Diagnostics(vec![d]))?;
+        let tokens = session
+            .preprocessor
+            .run(self.sources, id, tokens, &mut session.finder)
+            .map_err(|d| Error::Diagnostics(vec![d]))?;
+        Ok(Some(StreamFrame {
+            tokens,
+            pos: 0,
+            is_root,
+            waiting: Vec::new(),
+            imports: Vec::new(),
+            next_import: 0,
+            rest_of_file: false,
+            read_all: false,
+        }))
+    }
+
+    /// The identity of a file, so that one read under two names is read once.
+    fn key(&mut self, file: &Resolved) -> Resolved {
+        match file {
+            Resolved::Disk(p) => {
+                let canonical = &mut self.session.finder.canonical;
+                let c = canonical
+                    .entry(p.clone())
+                    .or_insert_with(|| p.canonicalize().unwrap_or_else(|_| p.clone()));
+                Resolved::Disk(c.clone())
+            }
+            other => other.clone(),
+        }
     }
 
     fn finish(&mut self, frame: Frame) {
@@ -243,16 +348,7 @@ impl Loader<'_, '_> {
     }
 
     fn read(&mut self, file: Resolved, is_root: bool) -> Result<Option<Frame>, Error> {
-        let key = match &file {
-            Resolved::Disk(p) => {
-                let canonical = &mut self.session.finder.canonical;
-                let c = canonical
-                    .entry(p.clone())
-                    .or_insert_with(|| p.canonicalize().unwrap_or_else(|_| p.clone()));
-                Resolved::Disk(c.clone())
-            }
-            other => other.clone(),
-        };
+        let key = self.key(&file);
         if !self.seen.insert(key.clone()) {
             return Ok(None);
         }
@@ -312,6 +408,45 @@ impl Loader<'_, '_> {
             )])),
         }
     }
+}
+
+fn import_depth_error(import: &StrLit) -> Error {
+    Error::Diagnostics(vec![
+        Diagnostic::at(import.span, format!("imports nested more than {MAX_IMPORT_DEPTH} deep"))
+            .with_note("is there an import cycle through differently named files?"),
+    ])
+}
+
+/// Parses the frame's next items, lowering each one that imports nothing, until one
+/// imports files (it waits in the frame while they are read) or the file ends. From a
+/// top-level namespace on, the rest of the file is read whole and waits too.
+fn read_items(sources: &SourceMap, lowering: &mut Lowering, frame: &mut StreamFrame) -> Result<(), Diagnostic> {
+    let mut reader = ItemReader::new(sources, &frame.tokens, frame.pos);
+    let mut items = Vec::new();
+    loop {
+        if !reader.next(&mut items)? {
+            frame.read_all = true;
+            break;
+        }
+        if items.iter().any(|item| matches!(item, Item::Namespace(..))) {
+            while reader.next(&mut items)? {}
+            collect_imports(&items, &mut frame.imports);
+            frame.waiting = items;
+            frame.rest_of_file = true;
+            frame.read_all = true;
+            break;
+        }
+        collect_imports(&items, &mut frame.imports);
+        if frame.imports.len() > frame.next_import {
+            frame.waiting = items;
+            break;
+        }
+        for item in items.drain(..) {
+            lowering.item(sources, item, frame.is_root);
+        }
+    }
+    frame.pos = reader.pos();
+    Ok(())
 }
 
 /// Reads a resolved file into the source map.

@@ -81,6 +81,18 @@ impl Lowering {
         }
     }
 
+    /// Lowers one top-level item of a file read item by item, and frees it. The names
+    /// that namespaces declare are not collected first, so the caller hands a file's
+    /// items from its first namespace on to [`Lowering::file_owned`] instead (items
+    /// outside namespaces never look those names up).
+    pub fn item(&mut self, sources: &SourceMap, item: Item, is_root: bool) {
+        let mut l = Lowerer {
+            sources,
+            st: &mut self.state,
+        };
+        l.items(std::slice::from_ref(&item), is_root, None);
+    }
+
     /// A lowerer for a file, once the names its namespaces declare are known.
     fn lowerer<'a>(&'a mut self, sources: &'a SourceMap, items: &[Item]) -> Lowerer<'a> {
         self.state.scoped.collect(items, &mut Vec::new());

@@ -107,6 +107,83 @@ impl Parser<'_> {
     }
 }
 
+/// Reads a file's top-level items one at a time, for a caller that lowers each item as it
+/// comes and frees it: a large file's whole tree is then never in memory at once. Reads
+/// what [`parse`] reads, item for item.
+pub struct ItemReader<'a> {
+    parser: Parser<'a>,
+}
+
+impl<'a> ItemReader<'a> {
+    /// A reader from token `pos` on.
+    pub fn new(sources: &'a SourceMap, tokens: &'a [Token], pos: usize) -> ItemReader<'a> {
+        let mut parser = Parser::starting_at(sources, tokens, pos);
+        parser.limit = if ON_PARSER_STACK.get() {
+            MAX_DEPTH
+        } else {
+            IN_PLACE_DEPTH
+        };
+        ItemReader { parser }
+    }
+
+    /// The token the next item starts at.
+    pub fn pos(&self) -> usize {
+        self.parser.pos
+    }
+
+    /// Appends the next top-level item (a statement may make several) to `out`; false at
+    /// the end of the tokens.
+    pub fn next(&mut self, out: &mut Vec<Item>) -> PResult<bool> {
+        let p = &mut self.parser;
+        loop {
+            if p.at_end() {
+                return Ok(false);
+            }
+            let (start, before) = (p.pos, out.len());
+            match p.item(out) {
+                Ok(()) if out.len() > before => return Ok(true),
+                Ok(()) => continue, // a lone `;`
+                Err(_) if p.too_deep && p.limit < MAX_DEPTH => {
+                    // This item nests deeper than the caller's stack takes: read it again
+                    // with the full limit on a thread with a large stack.
+                    out.truncate(before);
+                    let (sources, tokens) = (p.sources, p.tokens);
+                    let (result, end, too_deep) = with_parser_stack(|| {
+                        let mut deep = Parser::new(sources, tokens);
+                        deep.pos = start;
+                        let mut items = Vec::new();
+                        let result = deep.item(&mut items).map(|()| items);
+                        (result, deep.pos, deep.too_deep)
+                    });
+                    match result {
+                        Ok(items) => {
+                            out.extend(items);
+                            p.pos = end;
+                            return Ok(true);
+                        }
+                        Err(e) if too_deep || !p.in_c_header(start) => return Err(e),
+                        Err(_) => {
+                            p.pos = start;
+                            p.skip_c_declaration();
+                        }
+                    }
+                }
+                Err(e) if p.too_deep || !p.in_c_header(start) => return Err(e),
+                Err(_) => {
+                    // As in a whole-file parse: plain C in a header is skipped.
+                    p.pos = start;
+                    p.depth = 0;
+                    p.half_shr = false;
+                    p.skip_c_declaration();
+                }
+            }
+        }
+    }
+}
+
+/// The most names a parser reserves room for before it has read any.
+const MAX_RESERVED_NAMES: usize = 1 << 14;
+
 /// Nesting limit for recursive rules, so hostile input gets an error instead of a stack overflow.
 const MAX_DEPTH: u32 = 128;
 
@@ -144,16 +221,24 @@ pub(crate) fn exact<T>(buffer: &mut Vec<T>) -> Vec<T> {
 
 impl<'a> Parser<'a> {
     pub(crate) fn new(sources: &'a SourceMap, tokens: &'a [Token]) -> Parser<'a> {
+        Parser::starting_at(sources, tokens, 0)
+    }
+
+    /// A parser starting at token `pos`.
+    fn starting_at(sources: &'a SourceMap, tokens: &'a [Token], pos: usize) -> Parser<'a> {
+        // About one distinct name per eight tokens in SDK files: sized once for a typical
+        // file, not regrown. A huge file's table grows as it must instead of being
+        // reserved whole up front.
+        let names = (tokens.len() - pos.min(tokens.len())) / 8;
         Parser {
             sources,
             tokens,
-            pos: 0,
+            pos,
             depth: 0,
             half_shr: false,
             limit: MAX_DEPTH,
             too_deep: false,
-            // About one distinct name per eight tokens in SDK files: sized once, not regrown.
-            names: NameMap::with_capacity_and_hasher(tokens.len() / 8, Default::default()),
+            names: NameMap::with_capacity_and_hasher(names.min(MAX_RESERVED_NAMES), Default::default()),
             attr_buffer: Vec::new(),
             param_buffer: Vec::new(),
             field_buffer: Vec::new(),

@@ -2,7 +2,7 @@
 
 use crate::idl::ast::{AttrArg, Attrs, BaseType, ExprKind, ForwardKind, Item, Sign, TypeKind, WinRtKind};
 use crate::idl::lexer::lex;
-use crate::idl::parser::parse;
+use crate::idl::parser::{ItemReader, parse};
 use crate::source::{Origin, SourceMap};
 
 fn items(text: &str) -> Vec<Item> {
@@ -296,6 +296,32 @@ fn nesting_beyond_the_in_place_limit_still_parses() {
     // Deeper than what parses on the caller's stack, shallower than the limit.
     let text = format!("const int X = {}1{};", "(".repeat(100), ")".repeat(100));
     assert!(matches!(items(&text)[0], Item::Const(_)));
+}
+
+#[test]
+fn items_read_one_at_a_time_are_the_items_of_the_whole_file() {
+    // Item by item (as a lowering load reads) and whole (as `parse`) agree, including an
+    // item nested past the in-place limit, read again on the parser's own stack, a lone
+    // `;`, and a statement that makes several items.
+    let text = format!(
+        "import \"unknwn.idl\"; ; const int X = {}1{};\n\
+         typedef struct S {{ int a; }} S1, *PS1; int f1(void), f2(void);\n\
+         [object, uuid(5afe10c7-cab3-4b77-89c9-2e4fd62e7a1f)] interface I : IUnknown {{ HRESULT F(); }}",
+        "(".repeat(100),
+        ")".repeat(100)
+    );
+    let mut sources = SourceMap::new();
+    let id = sources.add("t.idl".into(), Origin::Builtin, text.clone());
+    let tokens = lex(id, &text).unwrap();
+    let mut reader = ItemReader::new(&sources, &tokens, 0);
+    let mut one_by_one = Vec::new();
+    let mut reads = 0;
+    while reader.next(&mut one_by_one).unwrap() {
+        reads += 1;
+    }
+    assert_eq!((reads, one_by_one.len()), (5, 6));
+    assert_eq!(reader.pos(), tokens.len());
+    assert_eq!(one_by_one, items(&text));
 }
 
 #[test]
