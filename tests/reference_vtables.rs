@@ -208,7 +208,7 @@ fn check_vtable(model: &Model, interface: &str, expected: &[&[Row]]) {
                 .method
                 .params
                 .iter()
-                .map(|p| (p.name.clone(), dir_of(p), p.written.clone()))
+                .map(|p| (p.name.to_string(), dir_of(p), p.written.to_string()))
                 .collect();
             row_text(s.index, &s.method.name, &s.declared_in.name, &params)
         })
@@ -395,9 +395,12 @@ fn abi_traps() {
     let advise = slot(11);
     assert_eq!(advise.method.name, "Advise");
     assert_eq!(advise.method.params.len(), 5);
-    assert_eq!(advise.method.params[4].written, "ULONG_PTR*", "Advise's 5th parameter");
+    assert_eq!(
+        &*advise.method.params[4].written, "ULONG_PTR*",
+        "Advise's 5th parameter"
+    );
     assert_eq!(slot(12).method.name, "Unadvise");
-    assert_eq!(slot(12).method.params[0].written, "ULONG_PTR");
+    assert_eq!(&*slot(12).method.params[0].written, "ULONG_PTR");
     assert_eq!(slot(13).method.name, "MessageOptions");
     assert_eq!(slot(14).method.name, "QueryDefaultMessageOpt");
     assert_eq!(slot(15).method.name, "EnumAdrTypes");
@@ -408,15 +411,15 @@ fn abi_traps() {
     let provider = osc.vtable("ISocialProvider").unwrap();
     let guid = &provider.slots[10];
     assert_eq!(guid.method.name, "get_SocialNetworkGuid");
-    assert_eq!(guid.method.params[0].written, "GUID*", "GUID*, not GUID**");
+    assert_eq!(&*guid.method.params[0].written, "GUID*", "GUID*, not GUID**");
     let profile = osc.vtable("ISocialProfile").unwrap();
     let afc = &profile.slots[9];
     assert_eq!(afc.method.name, "AreFriendsOrColleagues");
     assert_eq!(afc.method.params[0].dir, Direction::In, "no direction attribute: [in]");
-    assert_eq!(afc.method.params[0].written, "SAFEARRAY(BSTR)");
-    assert_eq!(afc.method.params[1].written, "SAFEARRAY(VARIANT_BOOL)*");
+    assert_eq!(&*afc.method.params[0].written, "SAFEARRAY(BSTR)");
+    assert_eq!(&*afc.method.params[1].written, "SAFEARRAY(VARIANT_BOOL)*");
     assert!(afc.method.params[1].retval);
     let cached = &osc.vtable("ISocialSession2").unwrap().slots[6];
     assert_eq!(cached.method.name, "LogonCached");
-    assert_eq!(cached.method.params[3].written, "BSTR*", "the docs' `BSTR` is wrong");
+    assert_eq!(&*cached.method.params[3].written, "BSTR*", "the docs' `BSTR` is wrong");
 }

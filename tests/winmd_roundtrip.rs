@@ -105,7 +105,7 @@ fn simple_size_is(attrs: &[String], m: &Method) -> Vec<String> {
         .filter(|a| {
             a.strip_prefix("size_is(")
                 .and_then(|r| r.strip_suffix(')'))
-                .is_some_and(|arg| m.params.iter().any(|p| p.name == arg.trim()) || arg.trim().parse::<i32>().is_ok())
+                .is_some_and(|arg| m.params.iter().any(|p| *p.name == *arg.trim()) || arg.trim().parse::<i32>().is_ok())
         })
         .cloned()
         .collect()

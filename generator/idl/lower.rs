@@ -14,7 +14,7 @@ use crate::idl::ast::{
 use crate::idl::eval::Env;
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, Interface, Method, MethodKind, Param};
-use crate::model::types::{Field, Scalar, Type, TypeDef, TypeDefKind};
+use crate::model::types::{Field, Name, Scalar, Type, TypeDef, TypeDefKind};
 use crate::model::{Coclass, ConstValue, Constant, Library, ModelParts};
 use crate::source::{SourceMap, Span};
 
@@ -135,6 +135,9 @@ struct State {
     instances: NameSet<String>,
     /// `[async_uuid]` interfaces and their asynchronous twins (`IFoo` -> `AsyncIFoo`).
     async_names: NameMap<String, String>,
+    /// Types as parameters write them, each kept once ([`Lowerer::text`]).
+    texts: NameSet<Name>,
+    text_buffer: String,
 }
 
 /// Names declared inside WinRT namespaces, qualified (`Windows.Foundation.Uri`), so a
@@ -561,40 +564,44 @@ impl Lowerer<'_> {
             Method::vtable_name(kind, &name.name)
         };
         let call_as = attrs.attr("call_as").map(|a| self.args_text(a));
-        let params = params
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.name.as_ref().is_none_or(|n| &*n.name != "..."))
-            .map(|(i, p)| {
-                let dir = match (p.attrs.has("in"), p.attrs.has("out")) {
-                    (_, false) => Direction::In,
-                    (false, true) => Direction::Out,
-                    (true, true) => Direction::InOut,
-                };
-                Param {
-                    name: p
-                        .name
-                        .as_ref()
-                        .map_or_else(|| format!("param{i}"), |n| n.name.to_string()),
-                    dir,
-                    retval: p.attrs.has("retval"),
-                    ty: self.lower_type(&p.ty),
-                    written: self.type_text(&p.ty),
-                    attrs: p
-                        .attrs
-                        .iter()
-                        .filter(|a| KEPT_PARAM_ATTRS.contains(&&*a.name.name))
-                        .map(|a| self.sources.text(a.span).to_string())
-                        .collect(),
-                    span: Some(p.span),
-                }
-            })
-            .collect();
+        // Sized up front: collected through the `...` filter, the list would grow to
+        // twice its length, and the model keeps every parameter of every import.
+        let mut lowered = Vec::with_capacity(params.len());
+        lowered.extend(
+            params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.name.as_ref().is_none_or(|n| &*n.name != "..."))
+                .map(|(i, p)| {
+                    let dir = match (p.attrs.has("in"), p.attrs.has("out")) {
+                        (_, false) => Direction::In,
+                        (false, true) => Direction::Out,
+                        (true, true) => Direction::InOut,
+                    };
+                    Param {
+                        name: p
+                            .name
+                            .as_ref()
+                            .map_or_else(|| format!("param{i}").into(), |n| n.name.clone()),
+                        dir,
+                        retval: p.attrs.has("retval"),
+                        ty: self.lower_type(&p.ty),
+                        written: self.text(&p.ty),
+                        attrs: p
+                            .attrs
+                            .iter()
+                            .filter(|a| KEPT_PARAM_ATTRS.contains(&&*a.name.name))
+                            .map(|a| self.sources.text(a.span).to_string())
+                            .collect(),
+                        span: Some(p.span),
+                    }
+                }),
+        );
         Method {
             name: vtable_name,
             idl_name: name.name.to_string(),
             kind,
-            params,
+            params: lowered,
             ret: self.lower_type(ret),
             call_as,
             local: attrs.has("local"),
@@ -614,7 +621,7 @@ impl Lowerer<'_> {
         for (name, ty) in &t.decls {
             let lowered = self.lower_type(ty);
             let name_q = qualify(&self.st.scope, &name.name);
-            if lowered == Type::Named(name_q.clone()) {
+            if matches!(&lowered, Type::Named(n) if **n == *name_q) {
                 continue; // the aggregate itself, already defined under this name
             }
             self.st.parts.types.push(TypeDef {
@@ -628,7 +635,7 @@ impl Lowerer<'_> {
     fn lower_type(&mut self, ty: &TypeExpr) -> Type {
         match &ty.kind {
             TypeKind::Base(b, sign) => base_type(*b, *sign),
-            TypeKind::Named(n) => Type::Named(self.resolve(n)),
+            TypeKind::Named(n) => Type::Named(self.resolve_name(n)),
             TypeKind::Generic(template, args) => {
                 // An instance is an interface named after its template and arguments,
                 // declared where first used (as widl does for `declare` blocks).
@@ -642,7 +649,7 @@ impl Lowerer<'_> {
                         span: Some(ty.span),
                     });
                 }
-                Type::Named(name)
+                Type::Named(name.into())
             }
             TypeKind::SafeArray(inner) => Type::SafeArray(Box::new(self.lower_type(inner))),
             TypeKind::Const(inner) => Type::Const(Box::new(self.lower_type(inner))),
@@ -662,7 +669,7 @@ impl Lowerer<'_> {
             TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) => {
                 let key = aggregate_key(ty).expect("aggregate");
                 if let Some(name) = self.st.aggregates.get(&key) {
-                    return Type::Named(name.clone());
+                    return Type::Named(name.as_str().into());
                 }
                 let (keyword, tag, has_body) = match &ty.kind {
                     TypeKind::Struct(s) => ("struct", &s.tag, s.fields.is_some()),
@@ -688,7 +695,7 @@ impl Lowerer<'_> {
                         span: Some(ty.span),
                     });
                 }
-                Type::Named(name)
+                Type::Named(name.into())
             }
         }
     }
@@ -732,7 +739,7 @@ impl Lowerer<'_> {
                     values.push((v.name.name.to_string(), value as i64));
                     self.st.parts.constants.push(Constant {
                         name: v.name.name.to_string(),
-                        ty: Type::Named(name.clone()),
+                        ty: Type::Named(name.as_str().into()),
                         value: ConstValue::Int(value),
                         span: Some(v.name.span),
                         root: false,
@@ -760,7 +767,7 @@ impl Lowerer<'_> {
         if let Some(tag) = tag.filter(|t| *t != name) {
             self.st.parts.types.push(TypeDef {
                 name: tag,
-                kind: TypeDefKind::Alias(Type::Named(name.clone())),
+                kind: TypeDefKind::Alias(Type::Named(name.as_str().into())),
                 span: Some(ty.span),
             });
         }
@@ -784,13 +791,39 @@ impl Lowerer<'_> {
 
 impl Lowerer<'_> {
     /// The type as written, normalised to C spelling with `*` against the type.
-    fn type_text(&self, ty: &TypeExpr) -> String {
-        let mut out = String::with_capacity(16);
-        self.write_type(ty, &mut out);
-        out
+    /// [`Lowerer::resolve`] for a name from the tree, which is itself the answer (shared,
+    /// not copied) unless a namespace qualifies it.
+    fn resolve_name(&self, name: &Name) -> Name {
+        if self.st.scope.is_empty() || name.contains('.') {
+            return name.clone();
+        }
+        let resolved = self.resolve(name);
+        if *resolved == **name {
+            name.clone()
+        } else {
+            resolved.into()
+        }
     }
 
-    /// [`Lowerer::type_text`] into one buffer: it runs for every parameter of every
+    /// A type as written, shared by every parameter that writes it the same way: a large
+    /// input has millions of parameters and a few hundred ways of writing their types.
+    fn text(&mut self, ty: &TypeExpr) -> Name {
+        let mut buffer = std::mem::take(&mut self.st.text_buffer);
+        buffer.clear();
+        self.write_type(ty, &mut buffer);
+        let text = match self.st.texts.get(buffer.as_str()) {
+            Some(text) => text.clone(),
+            None => {
+                let text: Name = buffer.as_str().into();
+                self.st.texts.insert(text.clone());
+                text
+            }
+        };
+        self.st.text_buffer = buffer;
+        text
+    }
+
+    /// A type as written, into one buffer: it runs for every parameter of every
     /// interface an input imports.
     fn write_type(&self, ty: &TypeExpr, out: &mut String) {
         match &ty.kind {

@@ -94,7 +94,7 @@ fn async_uuid_makes_the_async_twin() {
     );
     let twin = m.interface("AsyncIWork").unwrap();
     assert_eq!(twin.iid.unwrap().to_string(), "11111111-0000-0000-0000-000000000006");
-    let params = |i: usize| -> Vec<&str> { twin.methods[i].params.iter().map(|p| p.name.as_str()).collect() };
+    let params = |i: usize| -> Vec<&str> { twin.methods[i].params.iter().map(|p| &*p.name).collect() };
     assert_eq!(params(0), ["a", "b"]);
     assert_eq!(params(1), ["b", "c"]);
     assert!(m.root_interfaces().any(|i| i.name == "AsyncIWork"));

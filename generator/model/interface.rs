@@ -1,7 +1,7 @@
 //! Interfaces, their methods and parameters.
 
 use crate::model::guid::Guid;
-use crate::model::types::Type;
+use crate::model::types::{Name, Type};
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -29,12 +29,12 @@ impl Direction {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
-    pub name: String,
+    pub name: Name,
     pub dir: Direction,
     pub retval: bool,
     pub ty: Type,
     /// The type as the input spells it (`REFIID`, `SAFEARRAY(BSTR)*`, `unsigned long`).
-    pub written: String,
+    pub written: Name,
     /// The parameter's attributes that matter to bindings, as written (`size_is(cb)`).
     pub attrs: Vec<String>,
     pub span: Option<Span>,

@@ -2,6 +2,7 @@
 //! and the ways to build one type from another.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::source::Span;
 
@@ -26,12 +27,16 @@ pub enum Scalar {
     WChar,
 }
 
+/// A name or text the model shares between its many uses (every parameter of type
+/// `ULONG` holds the same one), rather than a copy each.
+pub type Name = Arc<str>;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Type {
     Void,
     Scalar(Scalar),
     /// A declared type (typedef, struct, union, enum or interface), by name.
-    Named(String),
+    Named(Name),
     Pointer(Box<Type>),
     /// A `const`-qualified type.
     Const(Box<Type>),
@@ -80,7 +85,7 @@ impl Type {
     /// Every name this type refers to, for checking that each is declared.
     pub fn names(&self, out: &mut Vec<String>) {
         match self {
-            Type::Named(n) => out.push(n.clone()),
+            Type::Named(n) => out.push(n.to_string()),
             Type::Pointer(t) | Type::Const(t) | Type::Array(t, _) | Type::SafeArray(t) => t.names(out),
             Type::Function(r, ps) => {
                 r.names(out);

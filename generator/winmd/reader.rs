@@ -248,10 +248,10 @@ impl<'a> Reader<'a> {
                 attrs.extend(buffer_attribute(p.buffer_relationship(), &names));
             }
             params.push(Param {
-                name: names[i].clone(),
+                name: names[i].as_str().into(),
                 dir,
                 retval,
-                written: ty.to_string(),
+                written: ty.to_string().into(),
                 ty,
                 attrs,
                 span: None,
@@ -266,7 +266,7 @@ impl<'a> Reader<'a> {
                     name: "retval".into(),
                     dir: Direction::Out,
                     retval: true,
-                    written: ty.to_string(),
+                    written: ty.to_string().into(),
                     ty,
                     attrs: Vec::new(),
                     span: None,

@@ -45,19 +45,19 @@ pub fn from_winmd(ty: &WType, class_kind: &dyn Fn(&TypeName) -> ClassKind) -> Ty
             ("System", "Object") => Type::Named("VARIANT".into()),
             ("System", "String") => Type::Named("BSTR".into()),
             _ => match class_kind(tn) {
-                ClassKind::Delegate => Type::Named(model_name(tn)),
-                ClassKind::Object => Type::pointer(Type::Named(model_name(tn))),
+                ClassKind::Delegate => Type::Named(model_name(tn).into()),
+                ClassKind::Object => Type::pointer(Type::Named(model_name(tn).into())),
             },
         },
         WType::ValueName(tn) => match (tn.namespace.as_str(), tn.name.as_str()) {
             names::GUID => Type::Named("GUID".into()),
             ("System", "DateTime") => Type::Named("DATE".into()),
             ("System", "Decimal") => Type::Named("DECIMAL".into()),
-            _ => Type::Named(model_name(tn)),
+            _ => Type::Named(model_name(tn).into()),
         },
         // An SZARRAY in a COM signature is .NET interop's SAFEARRAY.
         WType::Array(inner) => Type::SafeArray(Box::new(from_winmd(inner, class_kind))),
-        WType::Generic(name, _) => Type::Named(name.clone()),
+        WType::Generic(name, _) => Type::Named(name.as_str().into()),
         WType::RefMut(inner) => Type::pointer(from_winmd(inner, class_kind)),
         WType::RefConst(inner) => Type::Const(Box::new(from_winmd(inner, class_kind))),
         WType::PtrMut(inner, n) => pointers(from_winmd(inner, class_kind), *n),
@@ -93,7 +93,7 @@ pub fn to_winmd(ty: &Type, scope: &dyn NameScope) -> WType {
     match ty {
         Type::Void => WType::Void,
         Type::Scalar(s) => scalar(*s),
-        Type::Named(n) if n == "GUID" => WType::ValueName(TypeName::named(names::GUID.0, names::GUID.1)),
+        Type::Named(n) if &**n == "GUID" => WType::ValueName(TypeName::named(names::GUID.0, names::GUID.1)),
         Type::Named(n) if scope.is_interface(n) => WType::ClassName(TypeName::named(scope.namespace_of(n), n)),
         Type::Named(n) => WType::ValueName(TypeName::named(scope.namespace_of(n), n)),
         Type::Const(inner) => to_winmd(inner, scope),
@@ -132,7 +132,7 @@ fn pointer_chain(ty: &Type, scope: &dyn NameScope) -> WType {
         other => (false, other),
     };
     match base {
-        Type::Named(n) if n != "GUID" && scope.is_interface(n) => {
+        Type::Named(n) if &**n != "GUID" && scope.is_interface(n) => {
             let class = WType::ClassName(TypeName::named(scope.namespace_of(n), n));
             add_pointers(class, depth - 1, is_const)
         }
@@ -186,7 +186,7 @@ pub fn safearray_element(ty: &Type) -> Option<&Type> {
 /// `SAFEARRAY*` becomes `SAFEARRAY(element)`. Types without one are returned unchanged.
 pub fn with_safearray_element(ty: Type, element: Type) -> Type {
     match ty {
-        Type::Pointer(inner) if matches!(inner.as_ref(), Type::Named(n) if n == "SAFEARRAY") => {
+        Type::Pointer(inner) if matches!(inner.as_ref(), Type::Named(n) if &**n == "SAFEARRAY") => {
             Type::SafeArray(Box::new(element))
         }
         Type::Pointer(inner) => Type::Pointer(Box::new(with_safearray_element(*inner, element))),
@@ -228,7 +228,7 @@ pub fn parse_c_type(text: &str) -> Option<Type> {
         "char" => Scalar::Char,
         "wchar_t" => Scalar::WChar,
         name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
-            return Some(Type::Named(name.to_string()));
+            return Some(Type::Named(name.into()));
         }
         _ => return None,
     };

@@ -433,7 +433,7 @@ fn size_is(attrs: &[String], m: &Method) -> Option<(String, Value)> {
         .iter()
         .find_map(|a| a.strip_prefix("size_is(").and_then(|r| r.strip_suffix(')')))?
         .trim();
-    if let Some(i) = m.params.iter().position(|p| p.name == arg) {
+    if let Some(i) = m.params.iter().position(|p| *p.name == *arg) {
         return Some(("CountParamIndex".into(), Value::I16(i as i16)));
     }
     arg.parse::<i32>().ok().map(|n| ("CountConst".into(), Value::I32(n)))

@@ -166,7 +166,7 @@ impl<'m> TypeMapper<'m> {
     /// The interface a type names, if it is an interface with bindings (through aliases).
     pub fn interface_name(&self, ty: &Type) -> Option<String> {
         match ty.unqualified() {
-            Type::Named(n) if self.is_bound_interface(n) => Some(n.clone()),
+            Type::Named(n) if self.is_bound_interface(n) => Some(n.to_string()),
             Type::Named(n) => match self.model.type_def(n).map(|t| &t.kind) {
                 Some(TypeDefKind::Alias(inner)) => self.interface_name(inner),
                 _ => None,
@@ -208,7 +208,7 @@ impl<'m> TypeMapper<'m> {
 
     pub fn is_named(&self, ty: &Type, wanted: &str) -> bool {
         match ty.unqualified() {
-            Type::Named(n) if n == wanted => true,
+            Type::Named(n) if **n == *wanted => true,
             Type::Named(n) if well_known(n).is_none() => match self.model.type_def(n).map(|t| &t.kind) {
                 Some(TypeDefKind::Alias(inner)) => self.is_named(inner, wanted),
                 _ => false,
