@@ -64,6 +64,30 @@ fn is_hex_digit(b: u8) -> bool {
     CLASSES[b as usize] & HEX_DIGIT != 0
 }
 
+/// `memchr` without the memchr crate's CPU-feature probe, which runs CPUID: a virtual
+/// machine traps that instruction, at a cost that shows on a run reading a small file.
+/// SSE2, which every x86-64 has, does the search there; elsewhere, a word at a time.
+fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(finder) = memchr::arch::x86_64::sse2::memchr::One::new(byte) {
+        return finder.find(haystack);
+    }
+    memchr::arch::all::memchr::One::new(byte).find(haystack)
+}
+
+/// Where `*/` starts in `text`.
+fn find_comment_end(text: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(n) = find_byte(b'*', &text[from..]) {
+        let star = from + n;
+        if text.get(star + 1) == Some(&b'/') {
+            return Some(star);
+        }
+        from = star + 1;
+    }
+    None
+}
+
 impl Lexer<'_> {
     fn peek(&self, ahead: usize) -> u8 {
         self.bytes.get(self.pos + ahead).copied().unwrap_or(0)
@@ -83,7 +107,12 @@ impl Lexer<'_> {
                     flags = LINE_START | SPACE_BEFORE;
                 }
                 b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {
-                    self.pos += 1;
+                    // Indentation comes in runs: skipped in one pass.
+                    let rest = &self.bytes[self.pos + 1..];
+                    self.pos += 1 + rest
+                        .iter()
+                        .position(|&c| !matches!(c, b' ' | b'\t' | b'\r' | 0x0b | 0x0c))
+                        .unwrap_or(rest.len());
                     flags |= SPACE_BEFORE;
                 }
                 // A line continuation joins lines: the next token is not at a line start.
@@ -96,14 +125,13 @@ impl Lexer<'_> {
                     flags |= SPACE_BEFORE;
                 }
                 b'/' if self.peek(1) == b'/' => {
-                    self.pos =
-                        memchr::memchr(b'\n', &self.bytes[self.pos..]).map_or(self.bytes.len(), |n| self.pos + n);
+                    self.pos = find_byte(b'\n', &self.bytes[self.pos..]).map_or(self.bytes.len(), |n| self.pos + n);
                     flags |= SPACE_BEFORE;
                 }
                 b'/' if self.peek(1) == b'*' => {
                     let start = self.pos;
                     // Licence headers make comments a good share of SDK files: searched, not walked.
-                    match memchr::memmem::find(&self.bytes[start + 2..], b"*/") {
+                    match find_comment_end(&self.bytes[start + 2..]) {
                         Some(n) => self.pos = start + 2 + n + 2,
                         None => {
                             return Err(
@@ -141,10 +169,8 @@ impl Lexer<'_> {
             return self.quoted(quote);
         }
         if is_ident_start(b) {
-            self.pos += 1;
-            while self.pos < self.bytes.len() && is_ident_continue(self.bytes[self.pos]) {
-                self.pos += 1;
-            }
+            let rest = &self.bytes[self.pos + 1..];
+            self.pos += 1 + rest.iter().position(|&c| !is_ident_continue(c)).unwrap_or(rest.len());
             return Ok(TokenKind::Ident);
         }
         if b.is_ascii_digit() || (b == b'.' && self.peek(1).is_ascii_digit()) {
