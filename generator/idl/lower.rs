@@ -54,13 +54,16 @@ pub fn lower(sources: &SourceMap, files: &[ParsedFile]) -> Result<ModelParts, Ve
     lowering.finish()
 }
 
-/// Lowering carried from file to file. The loader lowers each file as soon as its imports
-/// are lowered and then drops its syntax tree, so a load holds one file's tree at a time
-/// beside the model, not every tree of every import.
+/// Lowering carried from file to file. The loader lowers each top-level item as soon as
+/// the files it imports are lowered and then drops it ([`Lowering::item`]), so a load
+/// holds one item's tree at a time beside the model; loads that keep their trees lower
+/// whole files ([`Lowering::file`]).
 ///
-/// A name is resolved against what was declared before it: in its own file (read whole
-/// before it is lowered) and in the files lowered earlier, which include everything it
-/// imports. MIDL asks for declaration before use, so that is every name valid input uses.
+/// A name is resolved against what was declared before it: earlier in its own file and
+/// in the files lowered earlier, which include everything imported before it. MIDL asks
+/// for declaration before use, so that is every name valid input uses. WinRT namespaces
+/// are the exception: their names are collected from the whole file (or the rest of it)
+/// first.
 #[derive(Default)]
 pub struct Lowering {
     state: State,
