@@ -232,16 +232,9 @@ impl Loader<'_, '_> {
             }
             let import = top.imports[top.next].clone();
             top.next += 1;
-            // An import inside an `#include`d file is relative to that file.
-            let from = self.sources.use_site(import.span).file;
-            if !self.seen_names.insert(import.value.to_ascii_lowercase()) {
-                continue;
-            }
-            let resolved = self.resolve(from, &import)?;
-            if stack.len() >= MAX_IMPORT_DEPTH {
-                return Err(import_depth_error(&import));
-            }
-            if let Some(frame) = self.read(resolved, false)? {
+            if let Some(resolved) = self.import(&import, stack.len())?
+                && let Some(frame) = self.read(resolved, false)?
+            {
                 stack.push(frame);
             }
         }
@@ -261,15 +254,9 @@ impl Loader<'_, '_> {
             if top.next_import < top.imports.len() {
                 let import = top.imports[top.next_import].clone();
                 top.next_import += 1;
-                let from = self.sources.use_site(import.span).file;
-                if !self.seen_names.insert(import.value.to_ascii_lowercase()) {
-                    continue;
-                }
-                let resolved = self.resolve(from, &import)?;
-                if stack.len() >= MAX_IMPORT_DEPTH {
-                    return Err(import_depth_error(&import));
-                }
-                if let Some(frame) = self.preprocessed(resolved, false)? {
+                if let Some(resolved) = self.import(&import, stack.len())?
+                    && let Some(frame) = self.preprocessed(resolved, false)?
+                {
                     stack.push(frame);
                 }
                 continue;
@@ -292,6 +279,24 @@ impl Loader<'_, '_> {
             read_items(self.sources, lowering, top).map_err(|d| Error::Diagnostics(vec![d]))?;
         }
         Ok(())
+    }
+
+    /// The file an import names, unless this load has imported that name already.
+    /// `depth` is how many imports enclose it.
+    fn import(&mut self, import: &StrLit, depth: usize) -> Result<Option<Resolved>, Error> {
+        // An import inside an `#include`d file is relative to that file.
+        let from = self.sources.use_site(import.span).file;
+        if !self.seen_names.insert(import.value.to_ascii_lowercase()) {
+            return Ok(None);
+        }
+        let resolved = self.resolve(from, import)?;
+        if depth >= MAX_IMPORT_DEPTH {
+            return Err(Error::Diagnostics(vec![
+                Diagnostic::at(import.span, format!("imports nested more than {MAX_IMPORT_DEPTH} deep"))
+                    .with_note("is there an import cycle through differently named files?"),
+            ]));
+        }
+        Ok(Some(resolved))
     }
 
     /// Reads and preprocesses a file for [`Loader::walk_streaming`]; `None` if this load
@@ -408,13 +413,6 @@ impl Loader<'_, '_> {
             )])),
         }
     }
-}
-
-fn import_depth_error(import: &StrLit) -> Error {
-    Error::Diagnostics(vec![
-        Diagnostic::at(import.span, format!("imports nested more than {MAX_IMPORT_DEPTH} deep"))
-            .with_note("is there an import cycle through differently named files?"),
-    ])
 }
 
 /// Parses the frame's next items, lowering each one that imports nothing, until one

@@ -1,7 +1,7 @@
 //! Attribute lists: `[object, uuid(...), size_is(, *pcb), switch_type(DWORD)]`.
 
 use crate::idl::ast::{AttrArg, Attribute};
-use crate::idl::parser::{PResult, Parser, exact};
+use crate::idl::parser::{PResult, Parser};
 use crate::idl::token::{Punct, TokenKind};
 
 /// Attributes whose arguments are types, not expressions.
@@ -19,11 +19,7 @@ impl Parser<'_> {
         if !self.is_punct(Punct::LBracket) {
             return Ok(Vec::new());
         }
-        let mut attrs = std::mem::take(&mut self.attr_buffer);
-        let result = self.attribute_lists(&mut attrs);
-        let list = exact(&mut attrs);
-        self.attr_buffer = attrs;
-        result.map(|()| list)
+        self.gather(|p| &mut p.attr_buffer, Self::attribute_lists)
     }
 
     fn attribute_lists(&mut self, attrs: &mut Vec<Attribute>) -> PResult<()> {

@@ -6,7 +6,7 @@ use crate::idl::ast::{
     Attribute, Coclass, CoclassMember, Const, Delegate, Dispinterface, ForwardKind, Ident, Interface, Item, Library,
     Method, TypeExpr, TypeKind, Typedef, WinRtKind,
 };
-use crate::idl::parser::{PResult, Parser, exact};
+use crate::idl::parser::{PResult, Parser};
 use crate::idl::token::{Punct, TokenKind};
 
 impl Parser<'_> {
@@ -162,12 +162,9 @@ impl Parser<'_> {
     fn block(&mut self) -> PResult<Vec<Item>> {
         self.expect_punct(Punct::LBrace)?;
         self.enter()?;
-        let mut items = std::mem::take(&mut self.item_buffer);
-        let result = self.block_items(&mut items);
-        let block = exact(&mut items);
-        self.item_buffer = items;
+        let block = self.gather(|p| &mut p.item_buffer, Self::block_items);
         self.leave();
-        result.map(|()| block)
+        block
     }
 
     fn block_items(&mut self, items: &mut Vec<Item>) -> PResult<()> {
@@ -206,11 +203,7 @@ impl Parser<'_> {
             }
         }
         self.expect_punct(Punct::LBrace)?;
-        let mut buffer = std::mem::take(&mut self.item_buffer);
-        let result = self.interface_members(&name, &mut buffer);
-        let members = exact(&mut buffer);
-        self.item_buffer = buffer;
-        result?;
+        let members = self.gather(|p| &mut p.item_buffer, |p, members| p.interface_members(&name, members))?;
         self.eat_punct(Punct::Semi);
         Ok(Item::Interface(Interface {
             attrs,

@@ -213,7 +213,7 @@ pub(crate) struct Parser<'a> {
 /// every size on the way and keeping a growth reserve. Besides the copying, each of
 /// those sizes would take fresh memory from its own size class: for a typical SDK
 /// import chain, megabytes of pages touched once.
-pub(crate) fn exact<T>(buffer: &mut Vec<T>) -> Vec<T> {
+fn exact<T>(buffer: &mut Vec<T>) -> Vec<T> {
     let mut list = Vec::with_capacity(buffer.len());
     list.append(buffer); // the buffer keeps its capacity for the next list
     list
@@ -244,6 +244,21 @@ impl<'a> Parser<'a> {
             field_buffer: Vec::new(),
             item_buffer: Vec::new(),
         }
+    }
+
+    /// Reads a list with `read`, gathering it in the parser's reused `buffer`, and
+    /// returns it at its exact size ([`exact`]).
+    fn gather<T>(
+        &mut self,
+        buffer: fn(&mut Self) -> &mut Vec<T>,
+        read: impl FnOnce(&mut Self, &mut Vec<T>) -> PResult<()>,
+    ) -> PResult<Vec<T>> {
+        // Taken out while `read` runs: a list nested in it gathers in a buffer of its own.
+        let mut list = std::mem::take(buffer(self));
+        let result = read(self, &mut list);
+        let gathered = exact(&mut list);
+        *buffer(self) = list;
+        result.map(|()| gathered)
     }
 
     fn at_end(&self) -> bool {

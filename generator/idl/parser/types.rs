@@ -10,7 +10,7 @@ use crate::idl::ast::{
     BaseType, EnumDef, Enumerator, Expr, Field, Ident, Name, Param, Sign, StructDef, TypeExpr, TypeKind, UnionArm,
     UnionDef,
 };
-use crate::idl::parser::{PResult, Parser, exact};
+use crate::idl::parser::{PResult, Parser};
 use crate::idl::token::{Punct, TokenKind};
 use crate::source::Span;
 
@@ -316,11 +316,7 @@ impl<'a> Parser<'a> {
             self.bump();
             return Ok(params);
         }
-        let mut buffer = std::mem::take(&mut self.param_buffer);
-        let result = self.param_list(&mut buffer);
-        let params = exact(&mut buffer);
-        self.param_buffer = buffer;
-        result.map(|()| params)
+        self.gather(|p| &mut p.param_buffer, Self::param_list)
     }
 
     fn param_list(&mut self, params: &mut Vec<Param>) -> PResult<()> {
@@ -398,12 +394,9 @@ impl<'a> Parser<'a> {
     fn fields(&mut self) -> PResult<Vec<Field>> {
         self.expect_punct(Punct::LBrace)?;
         self.enter()?;
-        let mut buffer = std::mem::take(&mut self.field_buffer);
-        let result = self.field_list(&mut buffer);
-        let fields = exact(&mut buffer);
-        self.field_buffer = buffer;
+        let fields = self.gather(|p| &mut p.field_buffer, Self::field_list);
         self.leave();
-        result.map(|()| fields)
+        fields
     }
 
     fn field_list(&mut self, fields: &mut Vec<Field>) -> PResult<()> {
