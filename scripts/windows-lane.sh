@@ -169,15 +169,7 @@ done
 # checked but not run, and the reason is kept for a day (delete the file to retry sooner).
 WINE32_RECORD=$CACHE/wine32-unavailable.txt
 wine32_ok() { installed wine32:i386 && [ -x "$WINE32" ]; }
-# Running them is opt-in (OSCGEN_WINE32=1): under Wine 8.0 with wine32, in a fresh prefix,
-# the osc-provider sample's first 32-bit registration leaves its HKCU\Software\Classes keys
-# where 32-bit readers (reg /reg:32, the OSC host) do not find them, although a second
-# registration in the same prefix passes every check, and com-server and mapi-session pass
-# on the first. That is Wine's registry view, not the provider, until shown otherwise.
-if has_target i686-pc-windows-gnu && [ "${OSCGEN_WINE32:-0}" != 1 ]; then
-    WINE32_NOTE="running the i686 binaries under 32-bit Wine is opt-in: OSCGEN_WINE32=1 installs wine32:i386 and runs them (see the note in scripts/windows-lane.sh)"
-fi
-if has_target i686-pc-windows-gnu && [ -z "$WINE32_NOTE" ] && ! wine32_ok; then
+if has_target i686-pc-windows-gnu && ! wine32_ok; then
     if [ -f "$WINE32_RECORD" ] && [ $(($(date +%s) - $(stat -c %Y "$WINE32_RECORD"))) -lt 86400 ]; then
         WINE32_NOTE="$(cat "$WINE32_RECORD")
 (tried $(date -r "$WINE32_RECORD" '+%F %T'); delete $WINE32_RECORD to try again)"
@@ -314,7 +306,7 @@ export WINEDLLOVERRIDES="mscoree,mshtml="   # no Mono or Gecko install prompts
 unset DISPLAY WAYLAND_DISPLAY                # console programs only: no X needed
 # The prefix is made for the loaders installed: with wine32 it also has a syswow64.
 WINE_STAMP=$("$WINE" --version)
-if [ "$RUN_I686" = 1 ]; then WINE_STAMP="$WINE_STAMP + wine32"; fi
+if [ "$RUN_I686" = 1 ]; then WINE_STAMP="$WINE_STAMP + wine32 + HKCU Wow6432Node"; fi
 if [ "$(cat "$WINEPREFIX/.oscgen-wine-version" 2>/dev/null || true)" != "$WINE_STAMP" ]; then
     echo "== creating the Wine prefix $WINEPREFIX ($WINE_STAMP)"
     "$WINESERVER" -k >/dev/null 2>&1 || true
@@ -324,6 +316,16 @@ if [ "$(cat "$WINEPREFIX/.oscgen-wine-version" 2>/dev/null || true)" != "$WINE_S
     if ! { "$WINE" wineboot -i && "$WINESERVER" -w; } </dev/null >"$log" 2>&1; then
         show_log "$log"
         abort "setup: wineboot -i (log: $log)"
+    fi
+    # Wine workaround 3 (32-bit Wine 8): once HKCU\Software has a Wow6432Node subkey, Wine
+    # sends 32-bit processes' HKCU\Software accesses into it (Windows does not redirect
+    # HKCU\Software), so keys a 32-bit process wrote before the first such subkey appears
+    # vanish from its view. A 32-bit osc-provider writes HKCU\Software\Wow6432Node\... for
+    # 32-bit Outlook, after its HKCU\Software\Classes keys. With the subkey there from the
+    # start, every 32-bit access sees one consistent view.
+    if [ "$RUN_I686" = 1 ] && ! { "$WINE" reg add 'HKCU\Software\Wow6432Node' /f && "$WINESERVER" -w; } </dev/null >>"$log" 2>&1; then
+        show_log "$log"
+        abort "setup: reg add HKCU\Software\Wow6432Node (log: $log)"
     fi
     echo "$WINE_STAMP" >"$WINEPREFIX/.oscgen-wine-version"
     pass "setup: Wine prefix created, $WINE_STAMP ($(since "$t0"))"
