@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod eval;
+mod finder;
 pub mod lexer;
 pub mod loader;
 pub mod lower;
