@@ -37,7 +37,7 @@ fn main() {
     for _ in 0..runs {
         let start = Instant::now();
         let mut sources = SourceMap::new();
-        let model = oscgen::winmd::load_model(&mut sources, &[Input::File(winmd.clone())], &LoadOptions::default())
+        let model = oscgen::load::load_model(&mut sources, &[Input::File(winmd.clone())], &LoadOptions::default())
             .expect("read the Win32 metadata");
         let interfaces: Vec<&Interface> = model.root_interfaces().collect();
         let mut table = Vec::new();

@@ -9,6 +9,13 @@ pub struct BuiltinFile {
     pub text: &'static str,
 }
 
+impl BuiltinFile {
+    /// One of oscgen's stand-ins for an SDK file (or C header), not a built-in interface set.
+    pub fn is_stand_in(&self) -> bool {
+        !SETS.iter().any(|s| std::ptr::eq(s, self))
+    }
+}
+
 macro_rules! builtin {
     ($name:literal, $path:literal) => {
         BuiltinFile {
@@ -58,4 +65,15 @@ pub fn find(name: &str) -> Option<&'static BuiltinFile> {
         .chain(STANDARD)
         .chain(HEADERS)
         .find(|f| f.name.eq_ignore_ascii_case(name))
+}
+
+/// The name diagnostics and `inspect` show for a built-in file: `<oscgen>/std/unknwn.idl`.
+pub fn shown_name(file: &BuiltinFile) -> String {
+    format!("<oscgen>/{}", file.path)
+}
+
+/// The built-in file a source map shows under `shown` ([`shown_name`]).
+pub fn by_shown_name(shown: &str) -> Option<&'static BuiltinFile> {
+    let path = shown.strip_prefix("<oscgen>/")?;
+    SETS.iter().chain(STANDARD).chain(HEADERS).find(|f| f.path == path)
 }

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod hash;
 pub mod idl;
+pub mod load;
 pub mod model;
 pub mod project;
 pub mod source;

@@ -55,7 +55,7 @@ fn load_idl(data: &[u8], path: &Path) -> Option<String> {
 fn load_winmd(data: &[u8], path: &Path) -> Option<String> {
     fs::write(path, data).unwrap();
     let mut sources = SourceMap::new();
-    oscgen::winmd::load_model(
+    oscgen::load::load_model(
         &mut sources,
         &[Input::File(path.to_path_buf())],
         &LoadOptions::default(),

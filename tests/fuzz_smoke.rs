@@ -245,7 +245,7 @@ fn winmd_mutants_load_or_fail_cleanly() {
     smoke("winmd", 2, 3, |data| {
         fs::write(&path, data).unwrap();
         let mut sources = SourceMap::new();
-        oscgen::winmd::load_model(&mut sources, &[Input::File(path.clone())], &LoadOptions::default())
+        oscgen::load::load_model(&mut sources, &[Input::File(path.clone())], &LoadOptions::default())
             .err()
             .map(|e| e.to_string())
     });

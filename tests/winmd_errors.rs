@@ -203,7 +203,7 @@ fn corrupted_files_give_errors_not_panics() {
             bad[at] = value;
             fs::write(&file, &bad).unwrap();
             let result = std::panic::catch_unwind(|| {
-                oscgen::winmd::load_model(
+                oscgen::load::load_model(
                     &mut SourceMap::new(),
                     &[Input::File(file.clone())],
                     &LoadOptions::default(),

@@ -43,7 +43,7 @@ fn scratch(name: &str) -> PathBuf {
 
 fn load(inputs: &[PathBuf]) -> Model {
     let inputs: Vec<Input> = inputs.iter().cloned().map(Input::File).collect();
-    oscgen::winmd::load_model(&mut SourceMap::new(), &inputs, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+    oscgen::load::load_model(&mut SourceMap::new(), &inputs, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn oscgen(args: &[&str], dir: Option<&Path>) -> Output {

@@ -44,7 +44,7 @@ fn oscgen(args: &[&str], env: &[(&str, Option<&Path>)]) -> Output {
 }
 
 fn load(inputs: &[Input]) -> Model {
-    oscgen::winmd::load_model(&mut SourceMap::new(), inputs, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+    oscgen::load::load_model(&mut SourceMap::new(), inputs, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 const IDROPTARGET: [&str; 7] = [

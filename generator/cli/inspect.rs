@@ -80,7 +80,7 @@ fn parse_only(args: &InputArgs) -> Result<ExitCode, Failure> {
     };
     {
         let mut sources = SourceMap::new();
-        let session = Session::new(&mut sources, &options).map_err(|e| render_error(&sources, e))?;
+        let session = Session::new(&mut sources, &options).map_err(|e| render_error(&sources, e.into()))?;
         let mut session = session.without_syntax_trees();
         let (mut failed, mut interfaces) = (0usize, 0usize);
         let mut stderr = std::io::stderr().lock();
@@ -89,7 +89,7 @@ fn parse_only(args: &InputArgs) -> Result<ExitCode, Failure> {
                 Ok(files) => interfaces += files.iter().map(|f| count_interfaces(&f.items)).sum::<usize>(),
                 Err(e) => {
                     failed += 1;
-                    let _ = writeln!(stderr, "{}", render_error(&sources, e).message.trim_end());
+                    let _ = writeln!(stderr, "{}", render_error(&sources, e.into()).message.trim_end());
                 }
             }
         }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::builtin;
-use crate::idl::{self, Input, LoadOptions};
+use crate::idl::{Input, LoadOptions};
 use crate::model::Model;
 use crate::source::SourceMap;
 
@@ -43,7 +43,9 @@ const NEW_EXAMPLES: &str = "\
 Examples:
   oscgen new contoso-social
   oscgen new contoso-social --network-name Contoso --url https://www.contoso.com/
-  oscgen new my-provider --input my-osc.idl -I idl/";
+  oscgen new my-provider --input my-osc.idl -I idl/
+  oscgen new ctx-menu --template com-server --input win32 --implement IContextMenu,IShellExtInit
+  oscgen new drop --template com-server --input shobjidl.idl -I sdk/ -D BOOL=WINBOOL --implement IDropTarget";
 
 const GENERATE_EXAMPLES: &str = "\
 Examples:
@@ -245,16 +247,15 @@ pub(crate) fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, F
         defines: args.defines.clone(),
         undefines: args.undefines.clone(),
     };
-    // Metadata (.winmd) inputs are recognized by content; IDL-only inputs go to the IDL front end.
-    crate::winmd::load_model(sources, &inputs, &options).map_err(|e| render_error(sources, e))
+    crate::load::load_model(sources, &inputs, &options).map_err(|e| render_error(sources, e))
 }
 
-pub(crate) fn render_error(sources: &SourceMap, e: idl::Error) -> Failure {
-    match e {
-        idl::Error::Diagnostics(diags) => Failure {
+pub(crate) fn render_error(sources: &SourceMap, e: crate::load::Error) -> Failure {
+    match e.diagnostics() {
+        Some(diags) => Failure {
             message: diags.iter().map(|d| d.render(sources)).collect::<Vec<_>>().join("\n"),
             code: 2,
         },
-        other => Failure::usage(other.to_string()),
+        None => Failure::usage(e.to_string()),
     }
 }

@@ -12,6 +12,7 @@ use crate::project::config::{self, Config, InputSection, ProjectSection, Provide
 use crate::project::inputs;
 use crate::project::write::{self, ChangeKind, Mode};
 use crate::source::SourceMap;
+use crate::winmd::win32;
 
 #[derive(Args, Debug)]
 pub struct NewArgs {
@@ -34,15 +35,24 @@ pub struct NewArgs {
     /// testing MAPI clients, or an in-process COM server for any interfaces (--input, --implement)
     #[arg(long, default_value = "osc-provider", value_parser = ["osc-provider", "mapi-session", "com-server"])]
     template: String,
-    /// IDL files declaring the interfaces, instead of the built-in ones (osc.idl, mapi.idl)
+    /// IDL or WinMD files (or .NET interop assemblies) declaring the interfaces, instead of
+    /// the built-in ones (osc.idl, mapi.idl); `win32` means the Win32 metadata. Recorded in
+    /// oscgen.toml, relative to the project
     #[arg(long = "input", value_name = "FILE")]
     inputs: Vec<PathBuf>,
     /// com-server: the interfaces the server object implements (comma-separated or repeated)
     #[arg(long, value_name = "IFoo,IBar", value_delimiter = ',')]
     implement: Vec<String>,
-    /// Directory searched for imports of the --input files; repeatable
+    /// Directory searched for imports of the --input files; repeatable, recorded in oscgen.toml
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include_dirs: Vec<PathBuf>,
+    /// Define a preprocessor macro for the IDL inputs (`-D BOOL=WINBOOL` for mingw-w64's
+    /// IDL); repeatable, recorded in oscgen.toml
+    #[arg(short = 'D', long = "define", value_name = "NAME[=VALUE]")]
+    defines: Vec<String>,
+    /// Remove a predefined or -D macro; repeatable, recorded in oscgen.toml
+    #[arg(short = 'U', long = "undefine", value_name = "NAME")]
+    undefines: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -111,8 +121,20 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
             }),
         },
         input: InputSection {
-            idl: args.inputs.iter().map(|p| inputs::relative_to(dir, p)).collect(),
+            idl: args
+                .inputs
+                .iter()
+                .map(|p| {
+                    if win32::is_shortcut(p) {
+                        win32::INPUT_NAME.to_string()
+                    } else {
+                        inputs::relative_to(dir, p)
+                    }
+                })
+                .collect(),
             include_dirs: args.include_dirs.iter().map(|p| inputs::relative_to(dir, p)).collect(),
+            defines: args.defines.clone(),
+            undefines: args.undefines.clone(),
             implement: args
                 .implement
                 .iter()
@@ -123,13 +145,13 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
     };
     if args.template == "com-server" && (args.inputs.is_empty() || config.input.implement.is_empty()) {
         return Err(Failure::usage(
-            "the com-server template needs --input FILE.idl and --implement IFoo[,IBar..]\n  = example: oscgen new my-server --template com-server --input my.idl --implement IFoo",
+            "the com-server template needs --input (an .idl, a .winmd, or win32) and --implement IFoo[,IBar..]\n  = example: oscgen new my-server --template com-server --input win32 --implement IDropTarget",
         ));
     }
     // Check the inputs exist before anything is written, with the paths the user typed.
     for input in &args.inputs {
-        if !input.is_file() {
-            return Err(Failure::usage(format!("{}: no such IDL file", input.display())));
+        if !input.is_file() && !win32::is_shortcut(input) {
+            return Err(Failure::usage(format!("{}: no such input file", input.display())));
         }
     }
     let changes = build(dir, &config, Mode::Write)?;
@@ -215,7 +237,14 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
 fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, Failure> {
     let mut sources = SourceMap::new();
     let model = inputs::load(&mut sources, config, dir).map_err(|e| render_error(&sources, e))?;
-    let plan = project::plan(&model, config, &inputs::describe(config)).map_err(|e| Failure::usage(e.to_string()))?;
+    let plumbing = crate::load::plumbing(&mut sources).map_err(|e| render_error(&sources, e))?;
+    let description = inputs::describe(config);
+    let inputs = project::Inputs {
+        model: &model,
+        plumbing: &plumbing,
+        description: &description,
+    };
+    let plan = project::plan(&inputs, config).map_err(|e| Failure::usage(e.to_string()))?;
     write::apply(dir, &plan, mode).map_err(|e| Failure::usage(e.to_string()))
 }
 

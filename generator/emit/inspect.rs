@@ -77,7 +77,7 @@ fn json_interface<'a>(model: &'a Model, iface: &'a Interface) -> JsonInterface<'
         name: &iface.name,
         iid: iface.iid.map(|g| g.to_string()),
         base: iface.base.as_deref(),
-        file: &iface.file,
+        file: &iface.origin.file,
         slots: vt
             .slots
             .iter()
@@ -166,7 +166,7 @@ pub fn write_table(out: &mut impl Write, model: &Model, interfaces: &[&Interface
             Some(iid) => write!(out, "  iid {iid}")?,
             None => out.write_all(b"  (no IID)")?,
         }
-        writeln!(out, "  [{} slots, {}]", vt.slots.len(), iface.file)?;
+        writeln!(out, "  [{} slots, {}]", vt.slots.len(), iface.origin.file)?;
         let width = vt
             .slots
             .iter()

@@ -51,11 +51,7 @@ pub(super) fn add_file(sources: &mut SourceMap, file: &Resolved) -> Result<FileI
         }
         Resolved::Builtin(name) => {
             let file = builtin::find(name).expect("resolved built-in exists");
-            (
-                format!("<oscgen>/{}", file.path),
-                Origin::Builtin,
-                file.text.to_string(),
-            )
+            (builtin::shown_name(file), Origin::Builtin, file.text.to_string())
         }
     };
     Ok(sources.add(name, origin, text))

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{AttrArg, Attribute, Attrs, ExprKind, Ident, Item, TypeExpr, TypeKind, WinRtKind};
 use crate::idl::eval::Env;
 use crate::model::guid::Guid;
-use crate::model::interface::{Direction, Interface, Method, MethodKind, Param};
+use crate::model::interface::{Direction, Interface, Method, MethodKind, Origin, Param};
 use crate::model::types::{Name, TypeDef, TypeDefKind};
 use crate::model::{Coclass, ConstValue, Constant, Library, ModelParts};
 use crate::source::{SourceMap, Span};
@@ -276,7 +276,7 @@ fn async_interface(iface: &Interface, iid: Option<Guid>, twins: &NameMap<String,
         base,
         methods,
         local: iface.local,
-        file: iface.file.clone(),
+        origin: iface.origin.clone(),
         span: iface.span,
         base_span: iface.base_span,
     }
@@ -320,7 +320,7 @@ impl Lowerer<'_> {
                         base: Some("IDispatch".into()),
                         methods: Vec::new(),
                         local: false,
-                        file: self.sources.file(self.sources.use_site(d.name.span).file).name.clone(),
+                        origin: self.origin(d.name.span),
                         span: Some(d.name.span),
                         base_span: None,
                     };
@@ -343,7 +343,7 @@ impl Lowerer<'_> {
                         base: Some("IUnknown".into()),
                         methods: vec![method],
                         local: false,
-                        file: self.sources.file(self.sources.use_site(d.name.span).file).name.clone(),
+                        origin: self.origin(d.name.span),
                         span: Some(d.name.span),
                         base_span: None,
                     };
@@ -427,6 +427,19 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Where the declaration at `span` was written: the file the user sees it in.
+    fn origin(&self, span: Span) -> Origin {
+        let file = self.sources.file(self.sources.use_site(span).file);
+        match crate::builtin::by_shown_name(&file.name) {
+            Some(b) if file.origin == crate::source::Origin::Builtin => Origin {
+                file: file.name.as_str().into(),
+                builtin: true,
+                stand_in: b.is_stand_in(),
+            },
+            _ => Origin::file(file.name.as_str()),
+        }
+    }
+
     fn uuid(&mut self, attrs: &[Attribute]) -> Option<Guid> {
         self.uuid_of(attrs, "uuid")
     }
@@ -495,11 +508,7 @@ impl Lowerer<'_> {
         if is_root {
             self.st.parts.roots.push(name.clone());
         }
-        let file = self
-            .sources
-            .file(self.sources.use_site(iface.name.span).file)
-            .name
-            .clone();
+        let origin = self.origin(iface.name.span);
         let base = iface.base.as_ref().map(|b| self.resolve(&b.name));
         let interface = Interface {
             name,
@@ -507,7 +516,7 @@ impl Lowerer<'_> {
             base,
             methods,
             local: iface.attrs.has("local"),
-            file,
+            origin,
             span: Some(iface.name.span),
             base_span: iface.base.as_ref().map(|b| b.span),
         };

@@ -1,5 +1,7 @@
 //! Interfaces, their methods and parameters.
 
+use std::sync::Arc;
+
 use crate::model::guid::Guid;
 use crate::model::types::{Name, Type};
 use crate::source::Span;
@@ -88,9 +90,33 @@ pub struct Interface {
     pub methods: Vec<Method>,
     /// `[local]` on the interface: never marshalled.
     pub local: bool,
-    /// Where it was declared (file name as shown in diagnostics).
-    pub file: String,
+    /// Where it was declared.
+    pub origin: Origin,
     pub span: Option<Span>,
     /// The span of the base name, for errors about the base.
     pub base_span: Option<Span>,
+}
+
+/// Where a declaration came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The file as shown to the user: the path as given, `<oscgen>/std/unknwn.idl` for
+    /// one of oscgen's embedded files.
+    pub file: Arc<str>,
+    /// One of oscgen's embedded files (the built-in sets or the SDK stand-ins).
+    pub builtin: bool,
+    /// One of oscgen's stand-ins for an SDK file (metadata/std/): declarations the SDK
+    /// owns, never the user's.
+    pub stand_in: bool,
+}
+
+impl Origin {
+    /// A file that is neither built in nor a stand-in: an input or one of its imports.
+    pub fn file(name: impl Into<Arc<str>>) -> Origin {
+        Origin {
+            file: name.into(),
+            builtin: false,
+            stand_in: false,
+        }
+    }
 }

@@ -64,6 +64,13 @@ pub struct InputSection {
     /// Include directories for imports, relative to the project.
     #[serde(default)]
     pub include_dirs: Vec<String>,
+    /// Preprocessor macros, `NAME` or `NAME=VALUE`, as `-D` gives them (mingw-w64's IDL
+    /// wants `BOOL=WINBOOL`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defines: Vec<String>,
+    /// Macros removed after the defines, as `-U` gives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undefines: Vec<String>,
     /// The interfaces the server object implements (com-server template).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub implement: Vec<String>,

@@ -1,9 +1,10 @@
-//! The model a project is generated from: its configured IDL files, or the built-in OSC
-//! metadata, plus the standard stand-in that declares IClassFactory.
+//! The model a project is generated from: its configured inputs, or the built-in OSC
+//! metadata.
 
 use std::path::{Path, PathBuf};
 
-use crate::idl::{self, Input, LoadOptions};
+use crate::idl::{Input, LoadOptions};
+use crate::load;
 use crate::model::Model;
 use crate::project::config::Config;
 use crate::source::SourceMap;
@@ -25,20 +26,30 @@ fn builtin_for(config: &Config) -> &'static str {
     }
 }
 
-pub fn load(sources: &mut SourceMap, config: &Config, root: &Path) -> Result<Model, idl::Error> {
-    let mut inputs: Vec<Input> = if config.input.idl.is_empty() {
+pub fn load(sources: &mut SourceMap, config: &Config, root: &Path) -> Result<Model, load::Error> {
+    let inputs: Vec<Input> = if config.input.idl.is_empty() {
         vec![Input::Builtin(builtin_for(config).into())]
     } else {
-        config.input.idl.iter().map(|p| Input::File(resolve(root, p))).collect()
+        config
+            .input
+            .idl
+            .iter()
+            .map(|p| {
+                // `win32` names the Win32 metadata, not a file in the project.
+                if crate::winmd::win32::is_shortcut(Path::new(p)) {
+                    Input::File(PathBuf::from(p))
+                } else {
+                    Input::File(resolve(root, p))
+                }
+            })
+            .collect()
     };
-    // The class factory's interface; skipped when the inputs import their own unknwn.idl.
-    inputs.push(Input::Builtin("unknwn.idl".into()));
     let options = LoadOptions {
         include_dirs: config.input.include_dirs.iter().map(|d| resolve(root, d)).collect(),
-        ..LoadOptions::default()
+        defines: config.input.defines.clone(),
+        undefines: config.input.undefines.clone(),
     };
-    // A .winmd input is recognized by content and read by the WinMD front end.
-    crate::winmd::load_model(sources, &inputs, &options)
+    load::load_model(sources, &inputs, &options)
 }
 
 /// A path from oscgen.toml: relative to the project directory unless absolute. `..` is

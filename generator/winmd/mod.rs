@@ -7,12 +7,12 @@
 //! windows-bindgen as it is.
 
 pub mod container;
-pub mod load;
+pub mod input;
 pub mod names;
 pub mod reader;
 pub mod types;
 pub mod win32;
 pub mod writer;
 
-pub use load::{LoadError, is_metadata_file, load_model};
+pub use input::{LoadError, is_metadata_file, read};
 pub use writer::{WriteError, Written, write};

@@ -8,6 +8,9 @@
 /// The namespace of everything in the Win32 metadata windows-bindgen 0.100 ships (it is flat).
 pub const WIN32: &str = "Windows.Win32";
 
+/// Namespaces under this prefix are the Windows SDK's (the Win32 and WinRT metadata).
+pub const SDK_NAMESPACE_PREFIX: &str = "Windows.";
+
 /// Where the Win32 metadata keeps its own attribute types (`NativeTypedefAttribute`, ...).
 pub const WIN32_METADATA: &str = "Windows.Win32.Metadata";
 

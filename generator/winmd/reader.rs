@@ -14,7 +14,7 @@ use windows_metadata::reader::{Attribute, File, HasAttributes, Index, MethodDef,
 use windows_metadata::{AsRow, FieldAttributes, MethodImplAttributes, Type as WType, TypeAttributes, TypeName, Value};
 
 use crate::model::guid::Guid;
-use crate::model::interface::{Direction, Interface, Method, MethodKind, Param};
+use crate::model::interface::{Direction, Interface, Method, MethodKind, Origin, Param};
 use crate::model::types::{Field, Type, TypeDef, TypeDefKind};
 use crate::model::{ConstValue, Constant};
 use crate::winmd::names;
@@ -205,7 +205,7 @@ impl<'a> Reader<'a> {
             base,
             methods,
             local: false,
-            file: self.names.get(t.to_row().file).cloned().unwrap_or_default(),
+            origin: Origin::file(self.names.get(t.to_row().file).cloned().unwrap_or_default()),
             span: None,
             base_span: None,
             name,
@@ -290,6 +290,9 @@ impl<'a> Reader<'a> {
     }
 
     fn constants(&self, apis: WTypeDef<'a>, out: &mut Vec<Constant>) {
+        // The Win32 metadata's namespaces are the SDK: like an IDL file's imports, their
+        // constants are not the user's own and are bound only when asked for.
+        let root = !apis.namespace().starts_with(names::SDK_NAMESPACE_PREFIX);
         for field in apis.fields() {
             let Some(constant) = field.constant() else { continue };
             let value = match constant.value() {
@@ -312,7 +315,7 @@ impl<'a> Reader<'a> {
                 ty: self.ty(&field.ty()),
                 value,
                 span: None,
-                root: true,
+                root,
             });
         }
     }

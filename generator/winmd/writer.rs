@@ -73,7 +73,7 @@ impl Scope<'_> {
 
 /// Whether an interface comes from oscgen's stand-ins for the SDK headers.
 pub fn is_sdk_interface(iface: &Interface) -> bool {
-    iface.file.starts_with("<oscgen>/std/")
+    iface.origin.stand_in
 }
 
 /// The .winmd bytes for `roots` (and the non-SDK interfaces and types they reach) and the

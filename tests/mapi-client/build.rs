@@ -3,7 +3,7 @@
 //! Only the declarations of the project's `src/generated/bindings.rs` (IIDs, MAPI_E_* codes,
 //! the advise sink interface) and `oleaut.rs` (which bindings.rs uses) are compiled in:
 //! `MAPI_CLIENT_SAMPLE` names the project (default: samples/mapi-session), and this script
-//! writes `$OUT_DIR/session_modules.rs` with `#[path]` modules to those two files. The
+//! writes `$OUT_DIR/session_modules.rs` with `#[path]` modules to those files. The
 //! session's methods are called by vtable index with the signatures of Microsoft's MAPIX.h,
 //! never through the generated wrappers, and the DLL is reached through CoCreateInstance.
 use std::env;
@@ -21,7 +21,7 @@ fn main() {
         .canonicalize()
         .unwrap_or_else(|e| panic!("MAPI_CLIENT_SAMPLE: no generated project at {}: {e}", sample.display()));
     let mut modules = String::from("// Written by build.rs: the session project's generated modules.\n");
-    for module in ["bindings", "oleaut"] {
+    for module in ["bindings", "hresult", "oleaut"] {
         let file = generated.join(format!("{module}.rs"));
         assert!(file.is_file(), "{} is missing", file.display());
         println!("cargo:rerun-if-changed={}", file.display());

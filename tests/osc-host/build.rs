@@ -1,9 +1,9 @@
 //! Points the host at the generated bindings of the provider under test.
 //!
 //! The host uses the interfaces exactly as oscgen generated them for the provider (its
-//! `src/generated/bindings.rs` and `oleaut.rs`), never a hand-written copy: `OSC_HOST_SAMPLE`
+//! `src/generated/bindings.rs`, `hresult.rs` and `oleaut.rs`), never a hand-written copy: `OSC_HOST_SAMPLE`
 //! names the provider project (default: samples/osc-provider), and this script writes
-//! `$OUT_DIR/provider_modules.rs` with `#[path]` modules to those two files. Only their
+//! `$OUT_DIR/provider_modules.rs` with `#[path]` modules to those files. Only their
 //! declarations are used; the DLL itself is reached through CoCreateInstance alone.
 use std::env;
 use std::fs;
@@ -20,7 +20,7 @@ fn main() {
         .canonicalize()
         .unwrap_or_else(|e| panic!("OSC_HOST_SAMPLE: no generated project at {}: {e}", sample.display()));
     let mut modules = String::from("// Written by build.rs: the provider's generated modules.\n");
-    for module in ["bindings", "oleaut"] {
+    for module in ["bindings", "hresult", "oleaut"] {
         let file = generated.join(format!("{module}.rs"));
         assert!(file.is_file(), "{} is missing", file.display());
         println!("cargo:rerun-if-changed={}", file.display());

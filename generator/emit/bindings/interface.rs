@@ -320,7 +320,7 @@ fn caller_wrapper(m: &MethodShape) -> TokenStream {
                 let mut result__: *mut core::ffi::c_void = core::ptr::null_mut();
                 #call.and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<#i as windows_core::Interface>::from_raw(result__))
                     }
@@ -361,8 +361,8 @@ fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream 
         ParamShape::Plain(_) => quote!(#p),
     });
     let call = quote!(#impl_trait::#n(this, #(#args),*));
-    let e_pointer = quote!(E_POINTER);
-    let e_unexpected = quote!(E_UNEXPECTED);
+    let e_pointer = quote!(super::hresult::E_POINTER);
+    let e_unexpected = quote!(super::hresult::E_UNEXPECTED);
     let (guard, on_panic, body) = match (&m.ret, &m.ret_param) {
         (RetShape::Raw(_), _) => (quote!(), quote!(core::mem::zeroed()), call),
         (RetShape::Unit, _) => (quote!(), e_unexpected.clone(), quote!(#call.into())),
@@ -426,9 +426,16 @@ pub fn returns_result(mapper: &mut TypeMapper, method: &Method) -> bool {
 }
 
 /// A call of the caller wrapper with neutral arguments (an empty BSTR, no interface,
-/// zeroes and null pointers), for tests through the vtable; and whether it returns a
-/// `Result`.
-pub fn default_call(mapper: &mut TypeMapper, method: &Method, receiver: &TokenStream) -> (TokenStream, bool) {
+/// zeroes and null pointers), for tests through the vtable.
+pub struct DefaultCall {
+    pub call: TokenStream,
+    /// Whether the wrapper returns a `Result`.
+    pub is_result: bool,
+    /// Whether an argument is a `BSTR` (the caller imports it).
+    pub uses_bstr: bool,
+}
+
+pub fn default_call(mapper: &mut TypeMapper, method: &Method, receiver: &TokenStream) -> DefaultCall {
     let m = MethodShape::new(mapper, method);
     let n = &m.name;
     let args = m.params.iter().map(|(_, s)| match s {
@@ -436,6 +443,9 @@ pub fn default_call(mapper: &mut TypeMapper, method: &Method, receiver: &TokenSt
         ParamShape::Interface(_) => quote!(None),
         ParamShape::Plain(_) => quote!(core::mem::zeroed()),
     });
-    let is_result = !matches!(m.ret, RetShape::Raw(_));
-    (quote!(#receiver.#n(#(#args),*)), is_result)
+    DefaultCall {
+        call: quote!(#receiver.#n(#(#args),*)),
+        is_result: !matches!(m.ret, RetShape::Raw(_)),
+        uses_bstr: m.params.iter().any(|(_, s)| matches!(s, ParamShape::Bstr)),
+    }
 }

@@ -1,18 +1,28 @@
 //! Rust bindings for a set of interfaces: quote, then prettyplease.
+//!
+//! Bindings hold a closure and nothing else: the interfaces asked for, their bases, every
+//! interface their signatures reach (transitively, so a stub receives a typed `IDataObject`
+//! it can call), every type those signatures use, and the constants asked for by name or
+//! declared in the user's own input files.
 
 mod interface;
 pub mod types;
 
-pub use interface::{default_call, impl_signature, returns_result};
+pub use interface::{DefaultCall, default_call, impl_signature, returns_result};
 
 use quote::quote;
 
 use crate::emit::format;
 use crate::model::interface::Interface;
+use crate::model::types::{Type, TypeDefKind};
 use crate::model::vtable::Vtable;
-use crate::model::{ConstValue, Model};
+use crate::model::{ConstValue, Constant, Model};
 
 pub use types::ident;
+
+/// The module of the generated crate that holds the HRESULTs generated code returns
+/// (`templates/runtime/hresult.rs`): fixed, whatever the input declares.
+pub const HRESULT_MODULE: &str = "hresult";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -24,6 +34,17 @@ pub enum Error {
     Syntax(#[from] syn::Error),
 }
 
+/// What a bindings file holds.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// The interfaces asked for; their bases and what they reach come with them.
+    pub interfaces: Vec<String>,
+    /// Constants asked for by name (a template's own code uses them).
+    pub constants: Vec<String>,
+    /// Whether the constants declared in the user's own input files come too.
+    pub root_constants: bool,
+}
+
 /// The interfaces to bind, in order: each requested one preceded by its bases.
 pub fn closure<'m>(model: &'m Model, names: &[String]) -> Result<Vec<&'m Interface>, Error> {
     let mut out: Vec<&Interface> = Vec::new();
@@ -31,54 +52,120 @@ pub fn closure<'m>(model: &'m Model, names: &[String]) -> Result<Vec<&'m Interfa
         let iface = model
             .interface(name)
             .ok_or_else(|| Error::UnknownInterface(name.clone()))?;
-        let mut chain = Vtable::ancestors(model, iface);
-        chain.reverse();
-        chain.push(iface);
-        for i in chain {
-            if i.name != "IUnknown" && !out.iter().any(|o| o.name == i.name) {
-                out.push(i);
+        push_with_bases(model, iface, &mut out);
+    }
+    Ok(out)
+}
+
+fn push_with_bases<'m>(model: &'m Model, iface: &'m Interface, out: &mut Vec<&'m Interface>) {
+    let mut chain = Vtable::ancestors(model, iface);
+    chain.reverse();
+    chain.push(iface);
+    for i in chain {
+        if i.name != "IUnknown" && !out.iter().any(|o| o.name == i.name) {
+            out.push(i);
+        }
+    }
+}
+
+/// [`closure`], then every interface the bound interfaces' signatures reach, through
+/// pointers, aliases and struct fields, until nothing new is reached.
+pub fn reach<'m>(model: &'m Model, names: &[String]) -> Result<Vec<&'m Interface>, Error> {
+    let mut out = closure(model, names)?;
+    let mut seen_types = std::collections::HashSet::new();
+    let mut next = 0;
+    while next < out.len() {
+        let iface = out[next];
+        next += 1;
+        let mut found = Vec::new();
+        for m in iface.methods.iter().filter(|m| m.has_slot()) {
+            interfaces_in(model, &m.ret, &mut seen_types, &mut found);
+            for p in &m.params {
+                interfaces_in(model, &p.ty, &mut seen_types, &mut found);
+            }
+        }
+        for name in found {
+            if let Some(reached) = model.interface(&name) {
+                push_with_bases(model, reached, &mut out);
             }
         }
     }
     Ok(out)
 }
 
-/// The text of `bindings.rs` for `interfaces` (with their bases) and the root constants.
-pub fn bindings(model: &Model, names: &[String], header: &[&str]) -> Result<String, Error> {
-    let interfaces = closure(model, names)?;
+/// The interfaces a type names, looking through aliases and into struct and union fields.
+fn interfaces_in<'m>(
+    model: &'m Model,
+    ty: &'m Type,
+    seen: &mut std::collections::HashSet<&'m str>,
+    out: &mut Vec<String>,
+) {
+    let mut names = Vec::new();
+    ty.name_refs(&mut names);
+    for name in names {
+        if !seen.insert(name) {
+            continue;
+        }
+        if model.interface(name).is_some() {
+            out.push(name.to_string());
+            continue;
+        }
+        match model.type_def(name).map(|t| &t.kind) {
+            Some(TypeDefKind::Alias(inner)) => interfaces_in(model, inner, seen, out),
+            Some(TypeDefKind::Struct(fields) | TypeDefKind::Union(fields)) => {
+                for f in fields {
+                    interfaces_in(model, &f.ty, seen, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text of `bindings.rs` for a selection.
+pub fn bindings(model: &Model, selection: &Selection, header: &[&str]) -> Result<String, Error> {
+    let interfaces = reach(model, &selection.interfaces)?;
     let mut mapper = types::TypeMapper::new(model, interfaces.iter().map(|i| i.name.clone()));
     let mut items = Vec::new();
     for iface in &interfaces {
         let iid = iface.iid.ok_or_else(|| Error::MissingIid(iface.name.clone()))?;
         items.push(interface::interface(&mut mapper, &Vtable::of(model, iface), iid.0));
     }
-    let consts = model.constants.iter().filter(|c| c.root).filter_map(|c| {
-        let ConstValue::Int(v) = c.value else { return None };
-        let name = ident(&c.name);
-        if mapper.is_named(&c.ty, "HRESULT") {
-            let v: proc_macro2::Literal = format!("0x{:08X}_u32", v as u32).parse().expect("literal");
-            return Some(quote!(pub const #name: windows_core::HRESULT = windows_core::HRESULT(#v as i32);));
-        }
-        let ty = mapper.rust(&c.ty);
-        let v = proc_macro2::Literal::i128_unsuffixed(v);
-        Some(quote!(pub const #name: #ty = #v as #ty;))
-    });
-    let consts: Vec<_> = consts.collect();
+    let wanted = |c: &&Constant| (selection.root_constants && c.root) || selection.constants.contains(&c.name);
+    let mut emitted = std::collections::HashSet::new();
+    let consts: Vec<_> = model
+        .constants
+        .iter()
+        .filter(wanted)
+        // The first declaration of a name wins, as in the model's types.
+        .filter(|c| emitted.insert(c.name.as_str()))
+        .filter_map(|c| constant(&mut mapper, c))
+        .collect();
     let declarations = mapper.declarations();
     let tokens = quote! {
         #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals, dead_code, unused_imports)]
         #![allow(clippy::all)]
         use super::oleaut::{BSTR, SAFEARRAY, SAFEARRAYBOUND, VARIANT_BOOL};
         use windows_core::IUnknown;
-        /// A null out-pointer was passed.
-        pub const E_POINTER: windows_core::HRESULT = windows_core::HRESULT(0x80004003_u32 as i32);
-        /// Not implemented.
-        pub const E_NOTIMPL: windows_core::HRESULT = windows_core::HRESULT(0x80004001_u32 as i32);
-        /// Returned instead of unwinding when a method panics.
-        pub const E_UNEXPECTED: windows_core::HRESULT = windows_core::HRESULT(0x8000FFFF_u32 as i32);
         #(#items)*
         #(#consts)*
         #declarations
     };
     Ok(format::rust_file(header, tokens)?)
+}
+
+fn constant(mapper: &mut types::TypeMapper, c: &Constant) -> Option<proc_macro2::TokenStream> {
+    let ConstValue::Int(v) = c.value else { return None };
+    // A struct-typed constant (a PROPERTYKEY) has no integer literal form.
+    if !mapper.is_integer(&c.ty) {
+        return None;
+    }
+    let name = ident(&c.name);
+    if mapper.is_named(&c.ty, "HRESULT") {
+        let v: proc_macro2::Literal = format!("0x{:08X}_u32", v as u32).parse().expect("literal");
+        return Some(quote!(pub const #name: windows_core::HRESULT = windows_core::HRESULT(#v as i32);));
+    }
+    let ty = mapper.rust(&c.ty);
+    let v = proc_macro2::Literal::i128_unsuffixed(v);
+    Some(quote!(pub const #name: #ty = #v as #ty;))
 }

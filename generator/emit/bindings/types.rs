@@ -206,6 +206,21 @@ impl<'m> TypeMapper<'m> {
         self.is_named(ty, "BSTR")
     }
 
+    /// Whether a value of the type is an integer at the ABI (through aliases and enums), so
+    /// a constant of it can be written as an integer literal.
+    pub fn is_integer(&self, ty: &Type) -> bool {
+        match ty.unqualified() {
+            Type::Scalar(s) => !matches!(s, Scalar::F32 | Scalar::F64),
+            Type::Named(n) if well_known(n).is_some() => &**n == "HRESULT",
+            Type::Named(n) => match self.model.type_def(n).map(|t| &t.kind) {
+                Some(TypeDefKind::Alias(inner)) => self.is_integer(inner),
+                Some(TypeDefKind::Enum(_)) => true,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     pub fn is_named(&self, ty: &Type, wanted: &str) -> bool {
         match ty.unqualified() {
             Type::Named(n) if **n == *wanted => true,

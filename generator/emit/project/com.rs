@@ -4,9 +4,9 @@ use askama::Template;
 use quote::{format_ident, quote};
 
 use crate::emit::bindings::types::TypeMapper;
-use crate::emit::bindings::{default_call, ident};
+use crate::emit::bindings::{DefaultCall, default_call, ident};
 use crate::emit::format;
-use crate::emit::project::{Class, Error, ObjectSpec, Project, camel_case, render};
+use crate::emit::project::{Class, Error, Inputs, ObjectSpec, Project, camel_case, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::model::Model;
@@ -14,8 +14,8 @@ use crate::model::vtable::Vtable;
 use crate::project::config::Config;
 use crate::project::plan::{Ownership, Plan};
 
-/// E_NOTIMPL is a constant of the generated bindings, not of the input.
-const HELPERS: &[(&str, &str)] = &[("E_NOTIMPL", "crate::generated::bindings")];
+/// E_NOTIMPL is oscgen's own constant, not the input's.
+const HELPERS: &[(&str, &str)] = &[("E_NOTIMPL", "crate::generated::hresult")];
 
 #[derive(Template)]
 #[template(path = "com-server/src/object.rs", escape = "none")]
@@ -38,14 +38,15 @@ struct ReadmeMd<'a> {
     inputs: &'a str,
 }
 
-pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<Plan, Error> {
+pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
+    let model = inputs.model;
     let implement = &config.input.implement;
     for name in implement {
         if model.interface(name).is_none() {
             return Err(Error::UnknownImplement(name.clone()));
         }
     }
-    let mut p = Project::new(model, config, implement.clone())?;
+    let mut p = Project::new(inputs, config, implement.clone(), &[])?;
     let title = config
         .provider
         .description
@@ -60,13 +61,7 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         clsid: config.clsid(),
         create_path: format!("crate::object::{type_name}"),
     }];
-    p.generated_files(
-        inputs_description,
-        &classes,
-        &registration,
-        proc_macro2::TokenStream::new(),
-        "server.reg",
-    )?;
+    p.generated_files(&classes, &registration, proc_macro2::TokenStream::new(), "server.reg")?;
     p.common_user_files(&title)?;
     let implement_list = implement.join(", ");
     let readme = render(
@@ -78,7 +73,7 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
             clsid_braced: &config.clsid().braced_upper(),
             prog_id: &config.provider.prog_id,
             implement_list: &implement_list,
-            inputs: inputs_description,
+            inputs: inputs.description,
         },
     )?;
     p.plan.add("README.md", readme, Ownership::User);
@@ -120,7 +115,9 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
     let interfaces = object.impl_interfaces(model);
     let names: Vec<_> = interfaces.iter().map(|n| ident(n)).collect();
     let first = &names[0];
-    let tests = interfaces.iter().map(|name| {
+    let mut needs_bstr = false;
+    let mut tests = Vec::new();
+    for name in &interfaces {
         let iface = model.interface(name).expect("checked");
         let id = ident(name);
         let test = format_ident!("{}_methods_answer_through_the_vtable", name.to_ascii_lowercase());
@@ -129,7 +126,12 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
         let calls: Vec<_> = vt
             .own_slots()
             .map(|s| {
-                let (call, is_result) = default_call(&mut mapper, s.method, &receiver);
+                let DefaultCall {
+                    call,
+                    is_result,
+                    uses_bstr,
+                } = default_call(&mut mapper, s.method, &receiver);
+                needs_bstr |= uses_bstr;
                 if is_result {
                     let what = &s.method.name;
                     quote!(assert_eq!((#call).err().map(|e| e.code()), Some(E_NOTIMPL), #what);)
@@ -138,7 +140,7 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
                 }
             })
             .collect();
-        quote! {
+        tests.push(quote! {
             #[test]
             fn #test() {
                 let object: #id = create().cast().expect(concat!("QueryInterface ", stringify!(#id)));
@@ -146,18 +148,20 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
                     #(#calls)*
                 }
             }
-        }
-    });
-    let tests: Vec<_> = tests.collect();
+        });
+    }
+    let bstr = needs_bstr.then(|| quote!(use #krate::generated::oleaut::BSTR;));
     let tokens = quote! {
         use core::ffi::c_void;
 
         use windows_core::{IUnknown, Interface};
 
         use #krate::DllGetClassObject;
-        use #krate::generated::bindings::{E_NOTIMPL, IClassFactory, #(#names),*};
+        use #krate::generated::bindings::{#(#names),*};
+        use #krate::generated::factory::IClassFactory;
+        use #krate::generated::hresult::E_NOTIMPL;
         use #krate::generated::identity::#clsid;
-        use #krate::generated::oleaut::BSTR;
+        #bstr
 
         fn create() -> IUnknown {
             let mut ppv: *mut c_void = core::ptr::null_mut();

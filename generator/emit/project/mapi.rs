@@ -3,10 +3,9 @@
 
 use askama::Template;
 
-use crate::emit::project::{Class, Error, ObjectSpec, Project, render};
+use crate::emit::project::{Class, Error, Inputs, ObjectSpec, Project, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
-use crate::model::Model;
 use crate::project::config::Config;
 use crate::project::plan::{Ownership, Plan};
 
@@ -40,12 +39,13 @@ struct ReadmeMd<'a> {
     prog_id: &'a str,
 }
 
-pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<Plan, Error> {
+pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
+    let model = inputs.model;
     Project::require_interfaces(model, "mapi-session", &["IMAPISession"])?;
     // Every interface of the input gets bindings: the session's and the ones it hands out.
     let bound: Vec<String> = model.root_interfaces().map(|i| i.name.clone()).collect();
-    let mut p = Project::new(model, config, bound)?;
-    p.require_constants("mapi-session", MAPI_CONSTANTS)?;
+    let mut p = Project::new(inputs, config, bound, MAPI_CONSTANTS)?;
+    p.require_constants("mapi-session")?;
     let title = config
         .provider
         .description
@@ -58,13 +58,7 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         clsid: config.clsid(),
         create_path: "crate::session::Session".into(),
     }];
-    p.generated_files(
-        inputs_description,
-        &classes,
-        &registration,
-        proc_macro2::TokenStream::new(),
-        "server.reg",
-    )?;
+    p.generated_files(&classes, &registration, proc_macro2::TokenStream::new(), "server.reg")?;
     p.common_user_files(&title)?;
     let readme = render(
         "README.md",

@@ -4,10 +4,9 @@ use askama::Template;
 use quote::quote;
 
 use crate::emit::project::identity::guid_tokens;
-use crate::emit::project::{Class, Error, ObjectSpec, Project, render};
+use crate::emit::project::{Class, Error, Inputs, ObjectSpec, Project, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
-use crate::model::Model;
 use crate::project::config::Config;
 use crate::project::plan::Ownership;
 
@@ -108,10 +107,16 @@ fn object(file: &str, type_name: &str, implements: &[&str]) -> ObjectSpec {
     }
 }
 
-pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<crate::project::plan::Plan, Error> {
+pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Plan, Error> {
+    let model = inputs.model;
     Project::require_interfaces(model, "osc-provider", OSC_INTERFACES)?;
-    let mut p = Project::new(model, config, OSC_INTERFACES.iter().map(|s| s.to_string()).collect())?;
-    p.require_constants("osc-provider", OSC_CONSTANTS)?;
+    let mut p = Project::new(
+        inputs,
+        config,
+        OSC_INTERFACES.iter().map(|s| s.to_string()).collect(),
+        OSC_CONSTANTS,
+    )?;
+    p.require_constants("osc-provider")?;
     let network_name = config.network_name();
     let url = config.provider.url.as_deref().unwrap_or_default();
     let prog_id = config.provider.prog_id.as_str();
@@ -141,7 +146,7 @@ pub fn plan(model: &Model, config: &Config, inputs_description: &str) -> Result<
         pub const SITE_URL: &str = #url;
         pub const PROVIDER_VERSION: &str = #version;
     };
-    p.generated_files(inputs_description, &classes, &registration, extra, "provider.reg")?;
+    p.generated_files(&classes, &registration, extra, "provider.reg")?;
 
     p.common_user_files(&format!("Outlook Social Connector provider for {network_name}"))?;
     let readme = render(

@@ -2,7 +2,8 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when an interface gains a method, it only adds that method's stub.
-use crate::generated::bindings::{E_NOTIMPL, ICalculator, ICalculator_Impl, IHistory, IHistory_Impl, IScientific, IScientific_Impl, LONG, ULONG};
+use crate::generated::bindings::{ICalculator, ICalculator_Impl, IHistory, IHistory_Impl, IScientific, IScientific_Impl, LONG, ULONG};
+use crate::generated::hresult::E_NOTIMPL;
 use crate::generated::oleaut::{BSTR, SAFEARRAY, VARIANT_BOOL};
 use windows_core::{Ref, Result};
 use windows_core::implement;

@@ -4,9 +4,9 @@
 use core::ffi::c_void;
 use windows_core::{IUnknown, Interface};
 use com_server::DllGetClassObject;
-use com_server::generated::bindings::{
-    E_NOTIMPL, IClassFactory, ICalculator, IScientific, IHistory,
-};
+use com_server::generated::bindings::{ICalculator, IScientific, IHistory};
+use com_server::generated::factory::IClassFactory;
+use com_server::generated::hresult::E_NOTIMPL;
 use com_server::generated::identity::CLSID_COM_SERVER;
 use com_server::generated::oleaut::BSTR;
 fn create() -> IUnknown {

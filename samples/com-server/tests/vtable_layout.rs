@@ -6,9 +6,8 @@
 //! for a target: `cargo test --no-run --target i686-pc-windows-gnu` checks the 32-bit
 //! layout even where the tests cannot run.
 use core::mem::{offset_of, size_of};
-use com_server::generated::bindings::{
-    ICalculator_Vtbl, IScientific_Vtbl, IHistory_Vtbl, IClassFactory_Vtbl,
-};
+use com_server::generated::bindings::{ICalculator_Vtbl, IScientific_Vtbl, IHistory_Vtbl};
+use com_server::generated::factory::IClassFactory_Vtbl;
 /// A function pointer's size: 8 bytes on 64-bit Windows, 4 on 32-bit.
 const POINTER: usize = if cfg!(target_pointer_width = "64") { 8 } else { 4 };
 #[cfg(target_arch = "x86_64")]

@@ -8,7 +8,8 @@ use core::ffi::c_void;
 use windows_core::{GUID, HRESULT, Interface};
 
 use mapi_session::DllGetClassObject;
-use mapi_session::generated::bindings::{IClassFactory, IMAPISession, MAPI_E_NO_SUPPORT, MAPI_E_NOT_FOUND};
+use mapi_session::generated::bindings::{IMAPISession, MAPI_E_NO_SUPPORT, MAPI_E_NOT_FOUND};
+use mapi_session::generated::factory::IClassFactory;
 use mapi_session::generated::identity::CLSID_SESSION;
 
 const S_OK: HRESULT = HRESULT(0);

@@ -10,8 +10,9 @@ use mapi_session::generated::bindings::{
     IMAPIAdviseSink_Vtbl, IMAPIProgress_Vtbl, IMAPIProp_Vtbl, IMAPITable_Vtbl,
     IProfSect_Vtbl, IMAPIContainer_Vtbl, IMAPIFolder_Vtbl, IMsgStore_Vtbl, IAttach_Vtbl,
     IMessage_Vtbl, IAddrBook_Vtbl, IProviderAdmin_Vtbl, IMsgServiceAdmin_Vtbl,
-    IMAPISession_Vtbl, IClassFactory_Vtbl,
+    IMAPISession_Vtbl,
 };
+use mapi_session::generated::factory::IClassFactory_Vtbl;
 /// A function pointer's size: 8 bytes on 64-bit Windows, 4 on 32-bit.
 const POINTER: usize = if cfg!(target_pointer_width = "64") { 8 } else { 4 };
 #[cfg(target_arch = "x86_64")]

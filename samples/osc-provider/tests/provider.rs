@@ -10,8 +10,9 @@ use core::ffi::c_void;
 use windows_core::{GUID, HRESULT, IUnknown, Interface};
 
 use osc_provider::generated::bindings::{
-    IClassFactory, ISocialPerson, ISocialProfile, ISocialProvider, ISocialSession, ISocialSession2, OSC_E_NO_CHANGES,
+    ISocialPerson, ISocialProfile, ISocialProvider, ISocialSession, ISocialSession2, OSC_E_NO_CHANGES,
 };
+use osc_provider::generated::factory::IClassFactory;
 use osc_provider::generated::identity::{CLSID_PROVIDER, PROVIDER_VERSION, SOCIAL_NETWORK_GUID};
 use osc_provider::generated::oleaut::{BSTR, bstr_array, bstr_to_string, destroy, read_bool_array, read_byte_array};
 use osc_provider::generated::server::live_objects;
@@ -189,7 +190,8 @@ fn registration_writes_the_provider_keys_and_unregistration_removes_them() {
 /// E_UNEXPECTED. A null out-pointer gets E_POINTER before the method runs.
 #[test]
 fn panics_and_null_out_pointers_stay_inside_the_dll() {
-    use osc_provider::generated::bindings::{E_POINTER, E_UNEXPECTED, ISocialPerson_Impl};
+    use osc_provider::generated::bindings::ISocialPerson_Impl;
+    use osc_provider::generated::hresult::{E_POINTER, E_UNEXPECTED};
     use osc_provider::generated::oleaut::SAFEARRAY;
     use windows_core::{Result, implement};
 

@@ -8,8 +8,9 @@
 use core::mem::{offset_of, size_of};
 use osc_provider::generated::bindings::{
     ISocialProvider_Vtbl, ISocialSession_Vtbl, ISocialSession2_Vtbl, ISocialPerson_Vtbl,
-    ISocialProfile_Vtbl, IClassFactory_Vtbl,
+    ISocialProfile_Vtbl,
 };
+use osc_provider::generated::factory::IClassFactory_Vtbl;
 /// A function pointer's size: 8 bytes on 64-bit Windows, 4 on 32-bit.
 const POINTER: usize = if cfg!(target_pointer_width = "64") { 8 } else { 4 };
 #[cfg(target_arch = "x86_64")]

@@ -8,7 +8,8 @@ use core::ffi::c_void;
 use windows_core::{GUID, HRESULT, Interface};
 
 use {{ crate_ident }}::DllGetClassObject;
-use {{ crate_ident }}::generated::bindings::{IClassFactory, IMAPISession, MAPI_E_NO_SUPPORT, MAPI_E_NOT_FOUND};
+use {{ crate_ident }}::generated::bindings::{IMAPISession, MAPI_E_NO_SUPPORT, MAPI_E_NOT_FOUND};
+use {{ crate_ident }}::generated::factory::IClassFactory;
 use {{ crate_ident }}::generated::identity::CLSID_SESSION;
 
 const S_OK: HRESULT = HRESULT(0);

@@ -10,8 +10,9 @@ use core::ffi::c_void;
 use windows_core::{GUID, HRESULT, IUnknown, Interface};
 
 use {{ crate_ident }}::generated::bindings::{
-    IClassFactory, ISocialPerson, ISocialProfile, ISocialProvider, ISocialSession, ISocialSession2, OSC_E_NO_CHANGES,
+    ISocialPerson, ISocialProfile, ISocialProvider, ISocialSession, ISocialSession2, OSC_E_NO_CHANGES,
 };
+use {{ crate_ident }}::generated::factory::IClassFactory;
 use {{ crate_ident }}::generated::identity::{CLSID_PROVIDER, PROVIDER_VERSION, SOCIAL_NETWORK_GUID};
 use {{ crate_ident }}::generated::oleaut::{BSTR, bstr_array, bstr_to_string, destroy, read_bool_array, read_byte_array};
 use {{ crate_ident }}::generated::server::live_objects;
@@ -189,7 +190,8 @@ fn registration_writes_the_provider_keys_and_unregistration_removes_them() {
 /// E_UNEXPECTED. A null out-pointer gets E_POINTER before the method runs.
 #[test]
 fn panics_and_null_out_pointers_stay_inside_the_dll() {
-    use {{ crate_ident }}::generated::bindings::{E_POINTER, E_UNEXPECTED, ISocialPerson_Impl};
+    use {{ crate_ident }}::generated::bindings::ISocialPerson_Impl;
+    use {{ crate_ident }}::generated::hresult::{E_POINTER, E_UNEXPECTED};
     use {{ crate_ident }}::generated::oleaut::SAFEARRAY;
     use windows_core::{Result, implement};
 

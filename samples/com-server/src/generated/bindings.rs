@@ -12,18 +12,6 @@
 #![allow(clippy::all)]
 use super::oleaut::{BSTR, SAFEARRAY, SAFEARRAYBOUND, VARIANT_BOOL};
 use windows_core::IUnknown;
-/// A null out-pointer was passed.
-pub const E_POINTER: windows_core::HRESULT = windows_core::HRESULT(
-    0x80004003_u32 as i32,
-);
-/// Not implemented.
-pub const E_NOTIMPL: windows_core::HRESULT = windows_core::HRESULT(
-    0x80004001_u32 as i32,
-);
-/// Returned instead of unwinding when a method panics.
-pub const E_UNEXPECTED: windows_core::HRESULT = windows_core::HRESULT(
-    0x8000FFFF_u32 as i32,
-);
 windows_core::imp::define_interface!(
     ICalculator, ICalculator_Vtbl, 0x6b1f3c52_9a3e_4f0d_8c1b_2d7e5a9f0c11
 );
@@ -110,7 +98,7 @@ impl ICalculator_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if sum.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 sum.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -128,7 +116,7 @@ impl ICalculator_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Divide<
@@ -142,7 +130,7 @@ impl ICalculator_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if quotient.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 quotient.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -160,7 +148,7 @@ impl ICalculator_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn get_Precision<
@@ -169,7 +157,7 @@ impl ICalculator_Vtbl {
         >(this: *mut core::ffi::c_void, digits: *mut ULONG) -> windows_core::HRESULT {
             unsafe {
                 if digits.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 digits.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -185,7 +173,7 @@ impl ICalculator_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn put_Precision<
@@ -200,7 +188,7 @@ impl ICalculator_Vtbl {
                             ICalculator_Impl::put_Precision(this, digits).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -284,7 +272,7 @@ impl IScientific_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if result.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -302,7 +290,7 @@ impl IScientific_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Describe<
@@ -315,7 +303,7 @@ impl IScientific_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if description.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 description.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -335,7 +323,7 @@ impl IScientific_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -377,7 +365,7 @@ impl IHistory {
                 .Calculator)(windows_core::Interface::as_raw(self), &mut result__)
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<ICalculator as windows_core::Interface>::from_raw(result__))
                     }
@@ -442,7 +430,7 @@ impl IHistory_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if entries.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 entries.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -458,7 +446,7 @@ impl IHistory_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Clear<Identity: IHistory_Impl, const OFFSET: isize>(
@@ -472,7 +460,7 @@ impl IHistory_Vtbl {
                             IHistory_Impl::Clear(this).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Calculator<
@@ -484,7 +472,7 @@ impl IHistory_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if calculator.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 calculator.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -500,7 +488,7 @@ impl IHistory_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Replay<Identity: IHistory_Impl, const OFFSET: isize>(
@@ -521,7 +509,7 @@ impl IHistory_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -537,119 +525,5 @@ impl IHistory_Vtbl {
     }
 }
 impl windows_core::RuntimeName for IHistory {}
-windows_core::imp::define_interface!(
-    IClassFactory, IClassFactory_Vtbl, 0x00000001_0000_0000_c000_000000000046
-);
-windows_core::imp::interface_hierarchy!(IClassFactory, windows_core::IUnknown);
-impl IClassFactory {
-    pub unsafe fn CreateInstance(
-        &self,
-        p_unk_outer: Option<&IUnknown>,
-        riid: REFIID,
-        ppv_object: *mut *mut core::ffi::c_void,
-    ) -> windows_core::Result<()> {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .CreateInstance)(
-                    windows_core::Interface::as_raw(self),
-                    p_unk_outer
-                        .map_or(
-                            core::ptr::null_mut(),
-                            |p| windows_core::Interface::as_raw(p),
-                        ),
-                    riid,
-                    ppv_object,
-                )
-                .ok()
-        }
-    }
-    pub unsafe fn LockServer(&self, f_lock: BOOL) -> windows_core::Result<()> {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .LockServer)(windows_core::Interface::as_raw(self), f_lock)
-                .ok()
-        }
-    }
-}
-#[repr(C)]
-pub struct IClassFactory_Vtbl {
-    pub base__: windows_core::IUnknown_Vtbl,
-    pub CreateInstance: unsafe extern "system" fn(
-        *mut core::ffi::c_void,
-        *mut core::ffi::c_void,
-        REFIID,
-        *mut *mut core::ffi::c_void,
-    ) -> windows_core::HRESULT,
-    pub LockServer: unsafe extern "system" fn(
-        *mut core::ffi::c_void,
-        BOOL,
-    ) -> windows_core::HRESULT,
-}
-pub trait IClassFactory_Impl: windows_core::IUnknownImpl {
-    fn CreateInstance(
-        &self,
-        p_unk_outer: windows_core::Ref<'_, IUnknown>,
-        riid: REFIID,
-        ppv_object: *mut *mut core::ffi::c_void,
-    ) -> windows_core::Result<()>;
-    fn LockServer(&self, f_lock: BOOL) -> windows_core::Result<()>;
-}
-impl IClassFactory_Vtbl {
-    pub const fn new<Identity: IClassFactory_Impl, const OFFSET: isize>() -> Self {
-        unsafe extern "system" fn CreateInstance<
-            Identity: IClassFactory_Impl,
-            const OFFSET: isize,
-        >(
-            this: *mut core::ffi::c_void,
-            p_unk_outer: *mut core::ffi::c_void,
-            riid: REFIID,
-            ppv_object: *mut *mut core::ffi::c_void,
-        ) -> windows_core::HRESULT {
-            unsafe {
-                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
-                    as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IClassFactory_Impl::CreateInstance(
-                                    this,
-                                    core::mem::transmute_copy(&p_unk_outer),
-                                    riid,
-                                    ppv_object,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
-            }
-        }
-        unsafe extern "system" fn LockServer<
-            Identity: IClassFactory_Impl,
-            const OFFSET: isize,
-        >(this: *mut core::ffi::c_void, f_lock: BOOL) -> windows_core::HRESULT {
-            unsafe {
-                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
-                    as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IClassFactory_Impl::LockServer(this, f_lock).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
-            }
-        }
-        Self {
-            base__: windows_core::IUnknown_Vtbl::new::<Identity, OFFSET>(),
-            CreateInstance: CreateInstance::<Identity, OFFSET>,
-            LockServer: LockServer::<Identity, OFFSET>,
-        }
-    }
-    pub fn matches(iid: &windows_core::GUID) -> bool {
-        iid == &<IClassFactory as windows_core::Interface>::IID
-    }
-}
-impl windows_core::RuntimeName for IClassFactory {}
-pub type BOOL = i32;
-pub type IID = windows_core::GUID;
 pub type LONG = i32;
-pub type REFIID = *const IID;
 pub type ULONG = u32;

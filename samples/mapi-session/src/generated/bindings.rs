@@ -12,18 +12,6 @@
 #![allow(clippy::all)]
 use super::oleaut::{BSTR, SAFEARRAY, SAFEARRAYBOUND, VARIANT_BOOL};
 use windows_core::IUnknown;
-/// A null out-pointer was passed.
-pub const E_POINTER: windows_core::HRESULT = windows_core::HRESULT(
-    0x80004003_u32 as i32,
-);
-/// Not implemented.
-pub const E_NOTIMPL: windows_core::HRESULT = windows_core::HRESULT(
-    0x80004001_u32 as i32,
-);
-/// Returned instead of unwinding when a method panics.
-pub const E_UNEXPECTED: windows_core::HRESULT = windows_core::HRESULT(
-    0x8000FFFF_u32 as i32,
-);
 windows_core::imp::define_interface!(
     IMAPIAdviseSink, IMAPIAdviseSink_Vtbl, 0x00020302_0000_0000_c000_000000000046
 );
@@ -223,7 +211,7 @@ impl IMAPIProgress_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetFlags<
@@ -235,7 +223,7 @@ impl IMAPIProgress_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_flags.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_flags.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -251,7 +239,7 @@ impl IMAPIProgress_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetMax<
@@ -260,7 +248,7 @@ impl IMAPIProgress_Vtbl {
         >(this: *mut core::ffi::c_void, lpul_max: *mut ULONG) -> windows_core::HRESULT {
             unsafe {
                 if lpul_max.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_max.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -276,7 +264,7 @@ impl IMAPIProgress_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetMin<
@@ -285,7 +273,7 @@ impl IMAPIProgress_Vtbl {
         >(this: *mut core::ffi::c_void, lpul_min: *mut ULONG) -> windows_core::HRESULT {
             unsafe {
                 if lpul_min.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_min.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -301,7 +289,7 @@ impl IMAPIProgress_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetLimits<
@@ -327,7 +315,7 @@ impl IMAPIProgress_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -427,7 +415,7 @@ impl IMAPIProp {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IUnknown as windows_core::Interface>::from_raw(result__))
                     }
@@ -728,7 +716,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_mapi_error.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -746,7 +734,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SaveChanges<
@@ -761,7 +749,7 @@ impl IMAPIProp_Vtbl {
                             IMAPIProp_Impl::SaveChanges(this, ul_flags).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetProps<
@@ -776,7 +764,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_prop_array.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_prop_array.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -795,7 +783,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetPropList<
@@ -808,7 +796,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_prop_tag_array.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_prop_tag_array.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -825,7 +813,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenProperty<
@@ -841,7 +829,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_unk.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -861,7 +849,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetProps<
@@ -875,7 +863,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_problems.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_problems.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -893,7 +881,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn DeleteProps<
@@ -906,7 +894,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_problems.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_problems.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -923,7 +911,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CopyTo<Identity: IMAPIProp_Impl, const OFFSET: isize>(
@@ -940,7 +928,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_problems.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_problems.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -964,7 +952,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CopyProps<
@@ -982,7 +970,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_problems.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_problems.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1004,7 +992,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetNamesFromIDs<
@@ -1020,7 +1008,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lppp_prop_names.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lppp_prop_names.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1040,7 +1028,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetIDsFromNames<
@@ -1055,7 +1043,7 @@ impl IMAPIProp_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_prop_tags.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_prop_tags.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1074,7 +1062,7 @@ impl IMAPIProp_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -1687,7 +1675,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_mapi_error.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1705,7 +1693,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Advise<Identity: IMAPITable_Impl, const OFFSET: isize>(
@@ -1716,7 +1704,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_connection.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_connection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1734,7 +1722,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Unadvise<
@@ -1752,7 +1740,7 @@ impl IMAPITable_Vtbl {
                             IMAPITable_Impl::Unadvise(this, ul_connection).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetStatus<
@@ -1765,7 +1753,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_table_type.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_table_type.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1782,7 +1770,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetColumns<
@@ -1806,7 +1794,7 @@ impl IMAPITable_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn QueryColumns<
@@ -1819,7 +1807,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lp_prop_tag_array.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lp_prop_tag_array.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1836,7 +1824,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetRowCount<
@@ -1849,7 +1837,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_count.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_count.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1866,7 +1854,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SeekRow<
@@ -1880,7 +1868,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpl_rows_sought.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpl_rows_sought.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1898,7 +1886,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SeekRowApprox<
@@ -1922,7 +1910,7 @@ impl IMAPITable_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn QueryPosition<
@@ -1936,7 +1924,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_denominator.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_denominator.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1954,7 +1942,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn FindRow<
@@ -1980,7 +1968,7 @@ impl IMAPITable_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Restrict<
@@ -2000,7 +1988,7 @@ impl IMAPITable_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CreateBookmark<
@@ -2012,7 +2000,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpbk_position.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpbk_position.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2028,7 +2016,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn FreeBookmark<
@@ -2043,7 +2031,7 @@ impl IMAPITable_Vtbl {
                             IMAPITable_Impl::FreeBookmark(this, bk_position).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SortTable<
@@ -2063,7 +2051,7 @@ impl IMAPITable_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn QuerySortOrder<
@@ -2075,7 +2063,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_sort_criteria.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_sort_criteria.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2091,7 +2079,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn QueryRows<
@@ -2105,7 +2093,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_rows.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_rows.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2123,7 +2111,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Abort<Identity: IMAPITable_Impl, const OFFSET: isize>(
@@ -2137,7 +2125,7 @@ impl IMAPITable_Vtbl {
                             IMAPITable_Impl::Abort(this).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn ExpandRow<
@@ -2154,7 +2142,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_more_rows.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_more_rows.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2175,7 +2163,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CollapseRow<
@@ -2190,7 +2178,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_row_count.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_row_count.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2209,7 +2197,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn WaitForCompletion<
@@ -2223,7 +2211,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_table_status.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_table_status.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2241,7 +2229,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetCollapseState<
@@ -2257,7 +2245,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lppb_collapse_state.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lppb_collapse_state.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2277,7 +2265,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetCollapseState<
@@ -2292,7 +2280,7 @@ impl IMAPITable_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpbk_location.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpbk_location.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2311,7 +2299,7 @@ impl IMAPITable_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -2401,7 +2389,7 @@ impl IMAPIContainer {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -2422,7 +2410,7 @@ impl IMAPIContainer {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -2451,7 +2439,7 @@ impl IMAPIContainer {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IUnknown as windows_core::Interface>::from_raw(result__))
                     }
@@ -2567,7 +2555,7 @@ impl IMAPIContainer_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2584,7 +2572,7 @@ impl IMAPIContainer_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetHierarchyTable<
@@ -2597,7 +2585,7 @@ impl IMAPIContainer_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2614,7 +2602,7 @@ impl IMAPIContainer_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenEntry<
@@ -2631,7 +2619,7 @@ impl IMAPIContainer_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_unk.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2652,7 +2640,7 @@ impl IMAPIContainer_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetSearchCriteria<
@@ -2678,7 +2666,7 @@ impl IMAPIContainer_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetSearchCriteria<
@@ -2693,7 +2681,7 @@ impl IMAPIContainer_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_search_state.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_search_state.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -2712,7 +2700,7 @@ impl IMAPIContainer_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -2759,7 +2747,7 @@ impl IMAPIFolder {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMessage as windows_core::Interface>::from_raw(result__))
                     }
@@ -2838,7 +2826,7 @@ impl IMAPIFolder {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPIFolder as windows_core::Interface>::from_raw(result__))
                     }
@@ -3182,7 +3170,7 @@ impl IMAPIFolder_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_message.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_message.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -3200,7 +3188,7 @@ impl IMAPIFolder_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CopyMessages<
@@ -3232,7 +3220,7 @@ impl IMAPIFolder_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn DeleteMessages<
@@ -3260,7 +3248,7 @@ impl IMAPIFolder_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CreateFolder<
@@ -3277,7 +3265,7 @@ impl IMAPIFolder_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_folder.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_folder.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -3298,7 +3286,7 @@ impl IMAPIFolder_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CopyFolder<
@@ -3334,7 +3322,7 @@ impl IMAPIFolder_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn DeleteFolder<
@@ -3364,7 +3352,7 @@ impl IMAPIFolder_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetReadFlags<
@@ -3392,7 +3380,7 @@ impl IMAPIFolder_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetMessageStatus<
@@ -3407,7 +3395,7 @@ impl IMAPIFolder_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_message_status.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_message_status.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -3426,7 +3414,7 @@ impl IMAPIFolder_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetMessageStatus<
@@ -3442,7 +3430,7 @@ impl IMAPIFolder_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_old_status.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_old_status.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -3462,7 +3450,7 @@ impl IMAPIFolder_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SaveContentsSort<
@@ -3486,7 +3474,7 @@ impl IMAPIFolder_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn EmptyFolder<
@@ -3512,7 +3500,7 @@ impl IMAPIFolder_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -3625,7 +3613,7 @@ impl IMsgStore {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IUnknown as windows_core::Interface>::from_raw(result__))
                     }
@@ -3686,7 +3674,7 @@ impl IMsgStore {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -3734,7 +3722,7 @@ impl IMsgStore {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -3945,7 +3933,7 @@ impl IMsgStore_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_connection.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_connection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -3965,7 +3953,7 @@ impl IMsgStore_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Unadvise<
@@ -3983,7 +3971,7 @@ impl IMsgStore_Vtbl {
                             IMsgStore_Impl::Unadvise(this, ul_connection).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CompareEntryIDs<
@@ -4000,7 +3988,7 @@ impl IMsgStore_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_result.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4021,7 +4009,7 @@ impl IMsgStore_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenEntry<
@@ -4038,7 +4026,7 @@ impl IMsgStore_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_unk.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4059,7 +4047,7 @@ impl IMsgStore_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetReceiveFolder<
@@ -4087,7 +4075,7 @@ impl IMsgStore_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetReceiveFolder<
@@ -4103,7 +4091,7 @@ impl IMsgStore_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lppsz_explicit_class.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lppsz_explicit_class.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4123,7 +4111,7 @@ impl IMsgStore_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetReceiveFolderTable<
@@ -4136,7 +4124,7 @@ impl IMsgStore_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4153,7 +4141,7 @@ impl IMsgStore_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn StoreLogoff<
@@ -4171,7 +4159,7 @@ impl IMsgStore_Vtbl {
                             IMsgStore_Impl::StoreLogoff(this, lpul_flags).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn AbortSubmit<
@@ -4197,7 +4185,7 @@ impl IMsgStore_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetOutgoingQueue<
@@ -4210,7 +4198,7 @@ impl IMsgStore_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4227,7 +4215,7 @@ impl IMsgStore_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetLockState<
@@ -4251,7 +4239,7 @@ impl IMsgStore_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn FinishedMsg<
@@ -4277,7 +4265,7 @@ impl IMsgStore_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn NotifyNewMail<
@@ -4295,7 +4283,7 @@ impl IMsgStore_Vtbl {
                             IMsgStore_Impl::NotifyNewMail(this, lp_notification).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -4374,7 +4362,7 @@ impl IMessage {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -4399,7 +4387,7 @@ impl IMessage {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IAttach as windows_core::Interface>::from_raw(result__))
                     }
@@ -4424,7 +4412,7 @@ impl IMessage {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IAttach as windows_core::Interface>::from_raw(result__))
                     }
@@ -4468,7 +4456,7 @@ impl IMessage {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -4595,7 +4583,7 @@ impl IMessage_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4612,7 +4600,7 @@ impl IMessage_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenAttach<
@@ -4627,7 +4615,7 @@ impl IMessage_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_attach.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_attach.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4646,7 +4634,7 @@ impl IMessage_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CreateAttach<
@@ -4661,7 +4649,7 @@ impl IMessage_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_attach.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_attach.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4680,7 +4668,7 @@ impl IMessage_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn DeleteAttach<
@@ -4708,7 +4696,7 @@ impl IMessage_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetRecipientTable<
@@ -4721,7 +4709,7 @@ impl IMessage_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -4738,7 +4726,7 @@ impl IMessage_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn ModifyRecipients<
@@ -4758,7 +4746,7 @@ impl IMessage_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SubmitMessage<
@@ -4773,7 +4761,7 @@ impl IMessage_Vtbl {
                             IMessage_Impl::SubmitMessage(this, ul_flags).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetReadFlag<
@@ -4788,7 +4776,7 @@ impl IMessage_Vtbl {
                             IMessage_Impl::SetReadFlag(this, ul_flags).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -4842,7 +4830,7 @@ impl IAddrBook {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IUnknown as windows_core::Interface>::from_raw(result__))
                     }
@@ -5411,7 +5399,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_unk.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5432,7 +5420,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CompareEntryIDs<
@@ -5449,7 +5437,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_result.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5470,7 +5458,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Advise<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5483,7 +5471,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_connection.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_connection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5503,7 +5491,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Unadvise<
@@ -5521,7 +5509,7 @@ impl IAddrBook_Vtbl {
                             IAddrBook_Impl::Unadvise(this, ul_connection).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CreateOneOff<
@@ -5538,7 +5526,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_entry_id.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_entry_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5559,7 +5547,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn NewEntry<
@@ -5578,7 +5566,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_eid_new_entry.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_eid_new_entry.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5601,7 +5589,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn ResolveName<
@@ -5629,7 +5617,7 @@ impl IAddrBook_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Address<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5652,7 +5640,7 @@ impl IAddrBook_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Details<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5687,7 +5675,7 @@ impl IAddrBook_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn RecipOptions<
@@ -5713,7 +5701,7 @@ impl IAddrBook_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn QueryDefaultRecipOpt<
@@ -5728,7 +5716,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_options.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_options.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5747,7 +5735,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetPAB<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5757,7 +5745,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_entry_id.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_entry_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5774,7 +5762,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetPAB<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5790,7 +5778,7 @@ impl IAddrBook_Vtbl {
                             IAddrBook_Impl::SetPAB(this, cb_entry_id, lp_entry_id).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetDefaultDir<
@@ -5803,7 +5791,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_entry_id.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_entry_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5820,7 +5808,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetDefaultDir<
@@ -5840,7 +5828,7 @@ impl IAddrBook_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetSearchPath<
@@ -5853,7 +5841,7 @@ impl IAddrBook_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_search_path.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_search_path.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -5870,7 +5858,7 @@ impl IAddrBook_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetSearchPath<
@@ -5890,7 +5878,7 @@ impl IAddrBook_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn PrepareRecips<
@@ -5916,7 +5904,7 @@ impl IAddrBook_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -5983,7 +5971,7 @@ impl IProviderAdmin {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -6038,7 +6026,7 @@ impl IProviderAdmin {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IProfSect as windows_core::Interface>::from_raw(result__))
                     }
@@ -6117,7 +6105,7 @@ impl IProviderAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_mapi_error.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6135,7 +6123,7 @@ impl IProviderAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetProviderTable<
@@ -6148,7 +6136,7 @@ impl IProviderAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6165,7 +6153,7 @@ impl IProviderAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CreateProvider<
@@ -6182,7 +6170,7 @@ impl IProviderAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lp_uid.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lp_uid.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6203,7 +6191,7 @@ impl IProviderAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn DeleteProvider<
@@ -6218,7 +6206,7 @@ impl IProviderAdmin_Vtbl {
                             IProviderAdmin_Impl::DeleteProvider(this, lp_uid).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenProfileSection<
@@ -6233,7 +6221,7 @@ impl IProviderAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_prof_sect.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_prof_sect.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6252,7 +6240,7 @@ impl IProviderAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -6305,7 +6293,7 @@ impl IMsgServiceAdmin {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -6422,7 +6410,7 @@ impl IMsgServiceAdmin {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IProfSect as windows_core::Interface>::from_raw(result__))
                     }
@@ -6462,7 +6450,7 @@ impl IMsgServiceAdmin {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(
                             <IProviderAdmin as windows_core::Interface>::from_raw(
@@ -6502,7 +6490,7 @@ impl IMsgServiceAdmin {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -6665,7 +6653,7 @@ impl IMsgServiceAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_mapi_error.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6683,7 +6671,7 @@ impl IMsgServiceAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetMsgServiceTable<
@@ -6696,7 +6684,7 @@ impl IMsgServiceAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6713,7 +6701,7 @@ impl IMsgServiceAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CreateMsgService<
@@ -6741,7 +6729,7 @@ impl IMsgServiceAdmin_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn DeleteMsgService<
@@ -6756,7 +6744,7 @@ impl IMsgServiceAdmin_Vtbl {
                             IMsgServiceAdmin_Impl::DeleteMsgService(this, lp_uid).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CopyMsgService<
@@ -6790,7 +6778,7 @@ impl IMsgServiceAdmin_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn RenameMsgService<
@@ -6816,7 +6804,7 @@ impl IMsgServiceAdmin_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn ConfigureMsgService<
@@ -6846,7 +6834,7 @@ impl IMsgServiceAdmin_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenProfileSection<
@@ -6861,7 +6849,7 @@ impl IMsgServiceAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_prof_sect.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_prof_sect.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6880,7 +6868,7 @@ impl IMsgServiceAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn MsgServiceTransportOrder<
@@ -6906,7 +6894,7 @@ impl IMsgServiceAdmin_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn AdminProviders<
@@ -6920,7 +6908,7 @@ impl IMsgServiceAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_provider_admin.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_provider_admin.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6938,7 +6926,7 @@ impl IMsgServiceAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetPrimaryIdentity<
@@ -6962,7 +6950,7 @@ impl IMsgServiceAdmin_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetProviderTable<
@@ -6975,7 +6963,7 @@ impl IMsgServiceAdmin_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -6992,7 +6980,7 @@ impl IMsgServiceAdmin_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -7052,7 +7040,7 @@ impl IMAPISession {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -7081,7 +7069,7 @@ impl IMAPISession {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMsgStore as windows_core::Interface>::from_raw(result__))
                     }
@@ -7106,7 +7094,7 @@ impl IMAPISession {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IAddrBook as windows_core::Interface>::from_raw(result__))
                     }
@@ -7131,7 +7119,7 @@ impl IMAPISession {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IProfSect as windows_core::Interface>::from_raw(result__))
                     }
@@ -7152,7 +7140,7 @@ impl IMAPISession {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IMAPITable as windows_core::Interface>::from_raw(result__))
                     }
@@ -7181,7 +7169,7 @@ impl IMAPISession {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(<IUnknown as windows_core::Interface>::from_raw(result__))
                     }
@@ -7365,7 +7353,7 @@ impl IMAPISession {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(
                             <IMsgServiceAdmin as windows_core::Interface>::from_raw(
@@ -7698,7 +7686,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_mapi_error.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7716,7 +7704,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetMsgStoresTable<
@@ -7729,7 +7717,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7746,7 +7734,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenMsgStore<
@@ -7763,7 +7751,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_mdb.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_mdb.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7784,7 +7772,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenAddressBook<
@@ -7799,7 +7787,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_adr_book.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_adr_book.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7818,7 +7806,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenProfileSection<
@@ -7833,7 +7821,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_prof_sect.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_prof_sect.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7852,7 +7840,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetStatusTable<
@@ -7865,7 +7853,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_table.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7882,7 +7870,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn OpenEntry<
@@ -7899,7 +7887,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_unk.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7920,7 +7908,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn CompareEntryIDs<
@@ -7937,7 +7925,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_result.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7958,7 +7946,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Advise<
@@ -7974,7 +7962,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_connection.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_connection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -7994,7 +7982,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Unadvise<
@@ -8012,7 +8000,7 @@ impl IMAPISession_Vtbl {
                             IMAPISession_Impl::Unadvise(this, ul_connection).into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn MessageOptions<
@@ -8040,7 +8028,7 @@ impl IMAPISession_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn QueryDefaultMessageOpt<
@@ -8055,7 +8043,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_options.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_options.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -8074,7 +8062,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn EnumAdrTypes<
@@ -8088,7 +8076,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpppsz_adr_types.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpppsz_adr_types.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -8106,7 +8094,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn QueryIdentity<
@@ -8119,7 +8107,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_entry_id.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_entry_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -8136,7 +8124,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Logoff<
@@ -8162,7 +8150,7 @@ impl IMAPISession_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetDefaultStore<
@@ -8188,7 +8176,7 @@ impl IMAPISession_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn AdminServices<
@@ -8201,7 +8189,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpp_service_admin.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpp_service_admin.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -8218,7 +8206,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn ShowForm<
@@ -8260,7 +8248,7 @@ impl IMAPISession_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn PrepareForm<
@@ -8274,7 +8262,7 @@ impl IMAPISession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if lpul_message_token.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 lpul_message_token.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -8292,7 +8280,7 @@ impl IMAPISession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -8323,117 +8311,6 @@ impl IMAPISession_Vtbl {
     }
 }
 impl windows_core::RuntimeName for IMAPISession {}
-windows_core::imp::define_interface!(
-    IClassFactory, IClassFactory_Vtbl, 0x00000001_0000_0000_c000_000000000046
-);
-windows_core::imp::interface_hierarchy!(IClassFactory, windows_core::IUnknown);
-impl IClassFactory {
-    pub unsafe fn CreateInstance(
-        &self,
-        p_unk_outer: Option<&IUnknown>,
-        riid: REFIID,
-        ppv_object: *mut *mut core::ffi::c_void,
-    ) -> windows_core::Result<()> {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .CreateInstance)(
-                    windows_core::Interface::as_raw(self),
-                    p_unk_outer
-                        .map_or(
-                            core::ptr::null_mut(),
-                            |p| windows_core::Interface::as_raw(p),
-                        ),
-                    riid,
-                    ppv_object,
-                )
-                .ok()
-        }
-    }
-    pub unsafe fn LockServer(&self, f_lock: BOOL) -> windows_core::Result<()> {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .LockServer)(windows_core::Interface::as_raw(self), f_lock)
-                .ok()
-        }
-    }
-}
-#[repr(C)]
-pub struct IClassFactory_Vtbl {
-    pub base__: windows_core::IUnknown_Vtbl,
-    pub CreateInstance: unsafe extern "system" fn(
-        *mut core::ffi::c_void,
-        *mut core::ffi::c_void,
-        REFIID,
-        *mut *mut core::ffi::c_void,
-    ) -> windows_core::HRESULT,
-    pub LockServer: unsafe extern "system" fn(
-        *mut core::ffi::c_void,
-        BOOL,
-    ) -> windows_core::HRESULT,
-}
-pub trait IClassFactory_Impl: windows_core::IUnknownImpl {
-    fn CreateInstance(
-        &self,
-        p_unk_outer: windows_core::Ref<'_, IUnknown>,
-        riid: REFIID,
-        ppv_object: *mut *mut core::ffi::c_void,
-    ) -> windows_core::Result<()>;
-    fn LockServer(&self, f_lock: BOOL) -> windows_core::Result<()>;
-}
-impl IClassFactory_Vtbl {
-    pub const fn new<Identity: IClassFactory_Impl, const OFFSET: isize>() -> Self {
-        unsafe extern "system" fn CreateInstance<
-            Identity: IClassFactory_Impl,
-            const OFFSET: isize,
-        >(
-            this: *mut core::ffi::c_void,
-            p_unk_outer: *mut core::ffi::c_void,
-            riid: REFIID,
-            ppv_object: *mut *mut core::ffi::c_void,
-        ) -> windows_core::HRESULT {
-            unsafe {
-                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
-                    as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IClassFactory_Impl::CreateInstance(
-                                    this,
-                                    core::mem::transmute_copy(&p_unk_outer),
-                                    riid,
-                                    ppv_object,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
-            }
-        }
-        unsafe extern "system" fn LockServer<
-            Identity: IClassFactory_Impl,
-            const OFFSET: isize,
-        >(this: *mut core::ffi::c_void, f_lock: BOOL) -> windows_core::HRESULT {
-            unsafe {
-                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
-                    as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IClassFactory_Impl::LockServer(this, f_lock).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
-            }
-        }
-        Self {
-            base__: windows_core::IUnknown_Vtbl::new::<Identity, OFFSET>(),
-            CreateInstance: CreateInstance::<Identity, OFFSET>,
-            LockServer: LockServer::<Identity, OFFSET>,
-        }
-    }
-    pub fn matches(iid: &windows_core::GUID) -> bool {
-        iid == &<IClassFactory as windows_core::Interface>::IID
-    }
-}
-impl windows_core::RuntimeName for IClassFactory {}
 pub const MAPI_E_CALL_FAILED: windows_core::HRESULT = windows_core::HRESULT(
     0x80004005_u32 as i32,
 );
@@ -8484,7 +8361,6 @@ pub struct ADRLIST {
 #[derive(Clone, Copy)]
 pub struct ADRPARM {}
 pub type BOOKMARK = ULONG_PTR;
-pub type BOOL = i32;
 pub type BYTE = u8;
 pub type CHAR = u8;
 #[repr(C)]
@@ -8540,7 +8416,6 @@ pub struct MAPIUID {
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct NOTIFICATION {}
-pub type REFIID = *const IID;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct SBinary {

@@ -12,18 +12,6 @@
 #![allow(clippy::all)]
 use super::oleaut::{BSTR, SAFEARRAY, SAFEARRAYBOUND, VARIANT_BOOL};
 use windows_core::IUnknown;
-/// A null out-pointer was passed.
-pub const E_POINTER: windows_core::HRESULT = windows_core::HRESULT(
-    0x80004003_u32 as i32,
-);
-/// Not implemented.
-pub const E_NOTIMPL: windows_core::HRESULT = windows_core::HRESULT(
-    0x80004001_u32 as i32,
-);
-/// Returned instead of unwinding when a method panics.
-pub const E_UNEXPECTED: windows_core::HRESULT = windows_core::HRESULT(
-    0x8000FFFF_u32 as i32,
-);
 windows_core::imp::define_interface!(
     ISocialProvider, ISocialProvider_Vtbl, 0x90d17471_0e8e_415b_ade0_8b414cb3b96e
 );
@@ -52,7 +40,7 @@ impl ISocialProvider {
                 .GetSession)(windows_core::Interface::as_raw(self), &mut result__)
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(
                             <ISocialSession as windows_core::Interface>::from_raw(
@@ -75,7 +63,7 @@ impl ISocialProvider {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(
                             <ISocialSession as windows_core::Interface>::from_raw(
@@ -236,7 +224,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if capabilities.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 capabilities.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -252,7 +240,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn get_Version<
@@ -264,7 +252,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if version.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 version.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -280,7 +268,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetSession<
@@ -292,7 +280,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if session.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 session.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -308,7 +296,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetAutoConfiguredSession<
@@ -320,7 +308,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if session.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 session.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -336,7 +324,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn get_DefaultSiteUrls<
@@ -348,7 +336,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if site_urls.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 site_urls.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -364,7 +352,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn get_SocialNetworkIcon<
@@ -376,7 +364,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if network_icon.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 network_icon.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -392,7 +380,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn get_SocialNetworkName<
@@ -404,7 +392,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if network_name.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 network_name.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -420,7 +408,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn get_SocialNetworkGuid<
@@ -432,7 +420,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if guid.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 guid.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -448,7 +436,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetStatusSettings<
@@ -461,7 +449,7 @@ impl ISocialProvider_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if max_status_length.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 max_status_length.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -478,7 +466,7 @@ impl ISocialProvider_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn Load<
@@ -508,7 +496,7 @@ impl ISocialProvider_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -598,7 +586,7 @@ impl ISocialSession {
                 .GetLoggedOnUser)(windows_core::Interface::as_raw(self), &mut result__)
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(
                             <ISocialProfile as windows_core::Interface>::from_raw(
@@ -645,7 +633,7 @@ impl ISocialSession {
                 )
                 .and_then(|| {
                     if result__.is_null() {
-                        Err(windows_core::Error::from_hresult(E_POINTER))
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
                     } else {
                         Ok(
                             <ISocialPerson as windows_core::Interface>::from_raw(
@@ -816,7 +804,7 @@ impl ISocialSession_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn put_SiteUrl<
@@ -838,7 +826,7 @@ impl ISocialSession_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn LogonWeb<
@@ -851,7 +839,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if connect_out.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 connect_out.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -871,7 +859,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetLogonUrl<
@@ -883,7 +871,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if url.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 url.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -899,7 +887,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetNetworkIdentifier<
@@ -911,7 +899,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if network_identifier.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 network_identifier.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -927,7 +915,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetLoggedOnUser<
@@ -939,7 +927,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if user.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 user.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -955,7 +943,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn get_LoggedOnUserID<
@@ -967,7 +955,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if user_id.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 user_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -983,7 +971,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn get_LoggedOnUserName<
@@ -995,7 +983,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if user_name.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 user_name.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1011,7 +999,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetPerson<
@@ -1024,7 +1012,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if person.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 person.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1044,7 +1032,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn FindPerson<
@@ -1057,7 +1045,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if result.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1077,7 +1065,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetActivities<
@@ -1091,7 +1079,7 @@ impl ISocialSession_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if activities.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 activities.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1109,7 +1097,7 @@ impl ISocialSession_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn FollowPerson<
@@ -1134,7 +1122,7 @@ impl ISocialSession_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn UnFollowPerson<
@@ -1159,7 +1147,7 @@ impl ISocialSession_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -1314,7 +1302,7 @@ impl ISocialSession2_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if persons_collection.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 persons_collection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1334,7 +1322,7 @@ impl ISocialSession2_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetActivitiesEx<
@@ -1348,7 +1336,7 @@ impl ISocialSession2_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if activities.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 activities.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1366,7 +1354,7 @@ impl ISocialSession2_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn FollowPersonEx<
@@ -1393,7 +1381,7 @@ impl ISocialSession2_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn LogonCached<
@@ -1408,7 +1396,7 @@ impl ISocialSession2_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if connect_out.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 connect_out.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1436,7 +1424,7 @@ impl ISocialSession2_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -1567,7 +1555,7 @@ impl ISocialPerson_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if activities.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 activities.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1584,7 +1572,7 @@ impl ISocialPerson_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetFriendsAndColleagues<
@@ -1596,7 +1584,7 @@ impl ISocialPerson_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if persons_collection.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 persons_collection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1612,7 +1600,7 @@ impl ISocialPerson_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetFriendsAndColleaguesIDs<
@@ -1624,7 +1612,7 @@ impl ISocialPerson_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if friends_ids.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 friends_ids.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1640,7 +1628,7 @@ impl ISocialPerson_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetPicture<
@@ -1652,7 +1640,7 @@ impl ISocialPerson_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if picture.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 picture.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1668,7 +1656,7 @@ impl ISocialPerson_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetStatus<
@@ -1680,7 +1668,7 @@ impl ISocialPerson_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if status.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 status.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1696,7 +1684,7 @@ impl ISocialPerson_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetDetails<
@@ -1708,7 +1696,7 @@ impl ISocialPerson_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if details.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 details.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1724,7 +1712,7 @@ impl ISocialPerson_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -1837,7 +1825,7 @@ impl ISocialProfile_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if results.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 results.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1854,7 +1842,7 @@ impl ISocialProfile_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn GetActivitiesOfFriendsAndColleagues<
@@ -1867,7 +1855,7 @@ impl ISocialProfile_Vtbl {
         ) -> windows_core::HRESULT {
             unsafe {
                 if activities_collection.is_null() {
-                    return E_POINTER;
+                    return super::hresult::E_POINTER;
                 }
                 activities_collection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
@@ -1884,7 +1872,7 @@ impl ISocialProfile_Vtbl {
                             Err(err) => err.into(),
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         unsafe extern "system" fn SetStatus<
@@ -1909,7 +1897,7 @@ impl ISocialProfile_Vtbl {
                                 .into()
                         }),
                     )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
+                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
             }
         }
         Self {
@@ -1928,117 +1916,6 @@ impl ISocialProfile_Vtbl {
     }
 }
 impl windows_core::RuntimeName for ISocialProfile {}
-windows_core::imp::define_interface!(
-    IClassFactory, IClassFactory_Vtbl, 0x00000001_0000_0000_c000_000000000046
-);
-windows_core::imp::interface_hierarchy!(IClassFactory, windows_core::IUnknown);
-impl IClassFactory {
-    pub unsafe fn CreateInstance(
-        &self,
-        p_unk_outer: Option<&IUnknown>,
-        riid: REFIID,
-        ppv_object: *mut *mut core::ffi::c_void,
-    ) -> windows_core::Result<()> {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .CreateInstance)(
-                    windows_core::Interface::as_raw(self),
-                    p_unk_outer
-                        .map_or(
-                            core::ptr::null_mut(),
-                            |p| windows_core::Interface::as_raw(p),
-                        ),
-                    riid,
-                    ppv_object,
-                )
-                .ok()
-        }
-    }
-    pub unsafe fn LockServer(&self, f_lock: BOOL) -> windows_core::Result<()> {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .LockServer)(windows_core::Interface::as_raw(self), f_lock)
-                .ok()
-        }
-    }
-}
-#[repr(C)]
-pub struct IClassFactory_Vtbl {
-    pub base__: windows_core::IUnknown_Vtbl,
-    pub CreateInstance: unsafe extern "system" fn(
-        *mut core::ffi::c_void,
-        *mut core::ffi::c_void,
-        REFIID,
-        *mut *mut core::ffi::c_void,
-    ) -> windows_core::HRESULT,
-    pub LockServer: unsafe extern "system" fn(
-        *mut core::ffi::c_void,
-        BOOL,
-    ) -> windows_core::HRESULT,
-}
-pub trait IClassFactory_Impl: windows_core::IUnknownImpl {
-    fn CreateInstance(
-        &self,
-        p_unk_outer: windows_core::Ref<'_, IUnknown>,
-        riid: REFIID,
-        ppv_object: *mut *mut core::ffi::c_void,
-    ) -> windows_core::Result<()>;
-    fn LockServer(&self, f_lock: BOOL) -> windows_core::Result<()>;
-}
-impl IClassFactory_Vtbl {
-    pub const fn new<Identity: IClassFactory_Impl, const OFFSET: isize>() -> Self {
-        unsafe extern "system" fn CreateInstance<
-            Identity: IClassFactory_Impl,
-            const OFFSET: isize,
-        >(
-            this: *mut core::ffi::c_void,
-            p_unk_outer: *mut core::ffi::c_void,
-            riid: REFIID,
-            ppv_object: *mut *mut core::ffi::c_void,
-        ) -> windows_core::HRESULT {
-            unsafe {
-                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
-                    as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IClassFactory_Impl::CreateInstance(
-                                    this,
-                                    core::mem::transmute_copy(&p_unk_outer),
-                                    riid,
-                                    ppv_object,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
-            }
-        }
-        unsafe extern "system" fn LockServer<
-            Identity: IClassFactory_Impl,
-            const OFFSET: isize,
-        >(this: *mut core::ffi::c_void, f_lock: BOOL) -> windows_core::HRESULT {
-            unsafe {
-                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
-                    as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IClassFactory_Impl::LockServer(this, f_lock).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| E_UNEXPECTED)
-            }
-        }
-        Self {
-            base__: windows_core::IUnknown_Vtbl::new::<Identity, OFFSET>(),
-            CreateInstance: CreateInstance::<Identity, OFFSET>,
-            LockServer: LockServer::<Identity, OFFSET>,
-        }
-    }
-    pub fn matches(iid: &windows_core::GUID) -> bool {
-        iid == &<IClassFactory as windows_core::Interface>::IID
-    }
-}
-impl windows_core::RuntimeName for IClassFactory {}
 pub const OSC_E_OUT_OF_MEMORY: windows_core::HRESULT = windows_core::HRESULT(
     0x8007000E_u32 as i32,
 );
@@ -2075,8 +1952,5 @@ pub const OSC_E_SERVER_VERSION_NOT_SUPPORTED: windows_core::HRESULT = windows_co
 pub const OSC_E_NO_CHANGES: windows_core::HRESULT = windows_core::HRESULT(
     0x80041406_u32 as i32,
 );
-pub type BOOL = i32;
 pub type DATE = f64;
-pub type IID = windows_core::GUID;
 pub type INT = i32;
-pub type REFIID = *const IID;

@@ -8,12 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use windows_core::{GUID, HRESULT, IUnknown, Interface, Ref, Result, implement};
 
-use super::bindings::{BOOL, E_POINTER, IClassFactory, IClassFactory_Impl};
-
-const S_OK: HRESULT = HRESULT(0);
-const S_FALSE: HRESULT = HRESULT(1);
-const CLASS_E_NOAGGREGATION: HRESULT = HRESULT(0x80040110_u32 as i32);
-const CLASS_E_CLASSNOTAVAILABLE: HRESULT = HRESULT(0x80040111_u32 as i32);
+use super::factory::{BOOL, IClassFactory, IClassFactory_Impl};
+use super::hresult::{CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_POINTER, S_FALSE, S_OK};
 
 static OBJECTS: AtomicUsize = AtomicUsize::new(0);
 static LOCKS: AtomicUsize = AtomicUsize::new(0);

@@ -1,0 +1,125 @@
+//! The one loader between the front ends and the model: it recognizes each input by its
+//! content, hands it to its front end (IDL, WinMD), links the parts they return
+//! ([`link`]) and builds the validated model. Front ends never call each other; this is
+//! the only place that combines them.
+
+mod link;
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::idl::{self, Input, LoadOptions, Session};
+use crate::model::{Model, ModelError, ModelParts};
+use crate::source::SourceMap;
+use crate::winmd;
+
+pub use link::LinkError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Idl(#[from] idl::Error),
+    #[error("{}", display_metadata(.0))]
+    Metadata(#[from] winmd::LoadError),
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+}
+
+fn display_metadata(e: &winmd::LoadError) -> String {
+    let (path, message) = e.path_and_message();
+    format!("{} {message}", path.display())
+}
+
+impl Error {
+    /// The positioned diagnostics, when the error is about source text.
+    pub fn diagnostics(&self) -> Option<&[Diagnostic]> {
+        match self {
+            Error::Idl(idl::Error::Diagnostics(d)) => Some(d),
+            Error::Model(ModelError(d)) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// The kind of an input, told by its content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Idl,
+    /// ECMA-335 metadata: a .winmd file or a .NET assembly (a PE file).
+    Metadata,
+}
+
+pub fn kind(input: &Input) -> Kind {
+    match input {
+        Input::File(path) if winmd::is_metadata_file(path) => Kind::Metadata,
+        _ => Kind::Idl,
+    }
+}
+
+/// The validated model of `inputs`, of any kinds and in any mix.
+pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<Model, Error> {
+    let metadata: Vec<&std::path::Path> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) if kind(i) == Kind::Metadata => Some(p.as_path()),
+            _ => None,
+        })
+        .collect();
+    if metadata.is_empty() {
+        // IDL alone: every name must be declared, so nothing is linked in.
+        let parts = idl_parts(sources, inputs, options)?;
+        return Ok(Model::new(parts)?);
+    }
+    let idl_inputs: Vec<Input> = inputs.iter().filter(|i| kind(i) == Kind::Idl).cloned().collect();
+    let idl_first = inputs.first().is_some_and(|i| kind(i) == Kind::Idl);
+    let extract = winmd::read(&metadata)?;
+    let idl = if idl_inputs.is_empty() {
+        None
+    } else {
+        let mut parts = idl_parts(sources, &idl_inputs, options)?;
+        // A built-in given with metadata (the class factory's unknwn.idl) is a supplement, as
+        // when an IDL input imports it: its interfaces are not the inputs' own.
+        let builtin: std::collections::BTreeSet<String> = parts
+            .interfaces
+            .iter()
+            .filter(|i| i.origin.builtin)
+            .map(|i| i.name.clone())
+            .collect();
+        parts.roots.retain(|r| !builtin.contains(r));
+        Some(parts)
+    };
+    let paths: Vec<PathBuf> = metadata.iter().map(|p| p.to_path_buf()).collect();
+    let parts = link::link(extract, idl, idl_first, &paths, || stand_ins(sources))?;
+    Ok(Model::new(parts)?)
+}
+
+fn idl_parts(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<ModelParts, idl::Error> {
+    Session::new(sources, options)?
+        .without_syntax_trees()
+        .load_lowered(sources, inputs)?
+        .finish()
+        .map_err(idl::Error::Diagnostics)
+}
+
+/// oscgen's stand-ins for the SDK headers, all of them, as imports: nothing from them is a root.
+fn stand_ins(sources: &mut SourceMap) -> Result<ModelParts, idl::Error> {
+    let inputs: Vec<Input> = crate::builtin::STANDARD
+        .iter()
+        .map(|f| Input::Builtin(f.name.into()))
+        .collect();
+    let mut parts = idl_parts(sources, &inputs, &LoadOptions::default())?;
+    parts.roots.clear();
+    for c in &mut parts.constants {
+        c.root = false;
+    }
+    Ok(parts)
+}
+
+/// The model of what a generated server's plumbing calls (IClassFactory, IUnknown), from
+/// oscgen's own stand-in, whatever the project's inputs declare.
+pub fn plumbing(sources: &mut SourceMap) -> Result<Model, Error> {
+    let parts = idl_parts(sources, &[Input::Builtin("unknwn.idl".into())], &LoadOptions::default())?;
+    Ok(Model::new(parts)?)
+}
