@@ -7,6 +7,7 @@
 //! windows-bindgen as it is.
 
 pub mod container;
+pub mod dotnet;
 pub mod input;
 pub mod names;
 pub mod reader;

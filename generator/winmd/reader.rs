@@ -17,6 +17,7 @@ use crate::model::guid::Guid;
 use crate::model::interface::{Direction, Interface, Method, MethodKind, Origin, Param};
 use crate::model::types::{Field, Type, TypeDef, TypeDefKind};
 use crate::model::{ConstValue, Constant};
+use crate::winmd::dotnet::{self, Bases};
 use crate::winmd::names;
 use crate::winmd::types::{ClassKind, from_winmd, model_name, parse_c_type, with_safearray_element};
 
@@ -30,8 +31,8 @@ pub struct Source {
 /// What the metadata files declare, before the loader decides what is COM.
 #[derive(Debug, Default)]
 pub struct Extract {
-    /// Every non-WinRT interface, in file order; `base` is as written (or implied, for
-    /// .NET interop interfaces).
+    /// Every non-WinRT interface, in file order; `base` is as written, or for .NET interop
+    /// interfaces as [`dotnet`] reads it.
     pub interfaces: Vec<Interface>,
     /// The types the interfaces' signatures reach, as declared in the files.
     pub types: Vec<TypeDef>,
@@ -169,38 +170,53 @@ impl<'a> Reader<'a> {
     fn extract(&self) -> Result<Extract, ReadError> {
         let mut out = Extract::default();
         let mut seen = BTreeSet::new();
+        let mut bases = Vec::new();
         for &t in &self.ordered {
             let flags = t.flags();
             if flags.contains(TypeAttributes::Interface) && !flags.contains(TypeAttributes::WindowsRuntime) {
                 let name = model_name(&TypeName::named(t.namespace(), t.name()));
                 if seen.insert(name.clone()) {
-                    out.interfaces.push(self.interface(t, name)?);
+                    let (interface, dotnet) = self.interface(t, name)?;
+                    out.interfaces.push(interface);
+                    bases.push(dotnet);
                 }
             } else if t.name() == names::APIS && t.category() == TypeCategory::Class {
                 self.constants(t, &mut out.constants);
             }
         }
+        dotnet::settle(&mut out.interfaces, &bases);
         self.types(&mut out);
         Ok(out)
     }
 
-    fn interface(&self, t: WTypeDef<'a>, name: String) -> Result<Interface, ReadError> {
-        // A .NET interop interface ([ComImport]) lists its base's methods again and names
-        // IUnknown or IDispatch only through InterfaceTypeAttribute.
-        let dotnet = t.flags().contains(TypeAttributes::Import);
-        let base = if dotnet {
-            Some(dotnet_base(t).to_string())
-        } else {
-            t.interface_impls().next().map(|i| match i.interface(&[]) {
+    /// The interface as declared, and for a .NET interop interface ([ComImport]) what
+    /// [`dotnet::settle`] needs to find its COM base: until then its base is its root,
+    /// IUnknown or IDispatch, and its methods are all it declares.
+    fn interface(&self, t: WTypeDef<'a>, name: String) -> Result<(Interface, Option<Bases>), ReadError> {
+        let impls: Vec<String> = t
+            .interface_impls()
+            .map(|i| match i.interface(&[]) {
                 WType::ClassName(tn) | WType::ValueName(tn) => model_name(&tn),
                 other => format!("{other:?}"),
             })
+            .collect();
+        let (base, dotnet) = if t.flags().contains(TypeAttributes::Import) {
+            let root = dotnet::root(t);
+            (Some(root.to_string()), Some(Bases { root, impls }))
+        } else {
+            (impls.into_iter().next(), None)
         };
+        let lets: Option<BTreeSet<&str>> = dotnet.as_ref().map(|_| {
+            t.methods()
+                .filter(|m| is_special(*m))
+                .filter_map(|m| m.name().strip_prefix("let_"))
+                .collect()
+        });
         let mut methods = Vec::new();
         for m in t.methods() {
-            methods.push(self.method(&name, m, dotnet)?);
+            methods.push(self.method(&name, m, lets.as_ref())?);
         }
-        Ok(Interface {
+        let interface = Interface {
             iid: guid(t),
             base,
             methods,
@@ -209,10 +225,12 @@ impl<'a> Reader<'a> {
             span: None,
             base_span: None,
             name,
-        })
+        };
+        Ok((interface, dotnet))
     }
 
-    fn method(&self, interface: &str, m: MethodDef<'a>, dotnet: bool) -> Result<Method, ReadError> {
+    /// `dotnet`: for a .NET interop interface, the properties that have a `let_` accessor.
+    fn method(&self, interface: &str, m: MethodDef<'a>, dotnet: Option<&BTreeSet<&str>>) -> Result<Method, ReadError> {
         let sig = m.signature(&[]);
         let rows = m.params_by_sequence(sig.types.len()).map_err(|e| ReadError::Method {
             interface: interface.to_string(),
@@ -259,7 +277,7 @@ impl<'a> Reader<'a> {
         }
         let mut ret = self.ty(&sig.return_type);
         // Without PreserveSig, .NET hides the HRESULT and shows the [retval] as the result.
-        if dotnet && !m.impl_flags().contains(MethodImplAttributes::PreserveSig) {
+        if dotnet.is_some() && !m.impl_flags().contains(MethodImplAttributes::PreserveSig) {
             if ret != Type::Void {
                 let ty = Type::pointer(ret);
                 params.push(Param {
@@ -274,9 +292,17 @@ impl<'a> Reader<'a> {
             }
             ret = Type::Named("HRESULT".into());
         }
-        let name = m.name().to_string();
-        let special = m.flags().contains(windows_metadata::MethodAttributes::SpecialName);
-        let (kind, idl_name) = property_kind(&name, special);
+        let special = is_special(m);
+        let setter = dotnet
+            .filter(|_| special)
+            .and_then(|lets| dotnet::accessor_kind(m.name(), lets));
+        let (name, kind, idl_name) = match setter {
+            Some((kind, property)) => (Method::vtable_name(kind, property), kind, property.to_string()),
+            None => {
+                let (kind, idl_name) = property_kind(m.name(), special);
+                (m.name().to_string(), kind, idl_name)
+            }
+        };
         Ok(Method {
             name,
             idl_name,
@@ -410,6 +436,10 @@ impl<'a> Reader<'a> {
     }
 }
 
+fn is_special(m: MethodDef) -> bool {
+    m.flags().contains(windows_metadata::MethodAttributes::SpecialName)
+}
+
 /// `get_X` / `put_X` / `putref_X` with SpecialName: Win32 metadata's property accessors.
 fn property_kind(name: &str, special: bool) -> (MethodKind, String) {
     if special {
@@ -462,19 +492,6 @@ fn guid(t: WTypeDef) -> Option<Guid> {
         }
         _ => None,
     }
-}
-
-/// ComInterfaceType: 1 is InterfaceIsIUnknown; dual (0, the default) and IDispatch (2)
-/// derive from IDispatch.
-fn dotnet_base(t: WTypeDef) -> &'static str {
-    let kind = t
-        .find_attribute(names::INTERFACE_TYPE_ATTRIBUTE)
-        .and_then(|a| a.value().into_iter().next())
-        .and_then(|(_, v)| match v {
-            Value::EnumValue(_, inner) => int_value(&inner),
-            other => int_value(&other),
-        });
-    if kind == Some(1) { "IUnknown" } else { "IDispatch" }
 }
 
 fn safearray_element<'b>(mut attributes: impl Iterator<Item = Attribute<'b>>) -> Option<Type> {
