@@ -35,6 +35,14 @@ pub const STANDARD: &[BuiltinFile] = &[
     builtin!("ocidl.idl", "std/ocidl.idl"),
 ];
 
+/// Stand-ins for type libraries, by the name `importlib("...")` gives: IDL declaring
+/// what the library describes, until oscgen reads `.tlb` files. An `importlib` of any
+/// other name is ignored, as before.
+pub const TYPELIBS: &[BuiltinFile] = &[
+    builtin!("stdole2.tlb", "std/stdole2.idl"),
+    builtin!("stdole32.tlb", "std/stdole32.idl"),
+];
+
 /// Stand-ins for C headers that IDL files import or include (`import "amva.h";`),
 /// searched after the include directories. They hold the declarations IDL needs, written
 /// in the IDL subset of C that widl reads from real headers.
@@ -57,5 +65,12 @@ pub fn find(name: &str) -> Option<&'static BuiltinFile> {
     SETS.iter()
         .chain(STANDARD)
         .chain(HEADERS)
+        .chain(TYPELIBS)
         .find(|f| f.name.eq_ignore_ascii_case(name))
+}
+
+/// The stand-in for the type library `importlib` names, ignoring case and any directory.
+pub fn typelib(name: &str) -> Option<&'static BuiltinFile> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    TYPELIBS.iter().find(|f| f.name.eq_ignore_ascii_case(base))
 }

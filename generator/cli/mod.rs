@@ -246,7 +246,19 @@ pub(crate) fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, F
         undefines: args.undefines.clone(),
     };
     // Metadata (.winmd) inputs are recognized by content; IDL-only inputs go to the IDL front end.
-    crate::winmd::load_model(sources, &inputs, &options).map_err(|e| render_error(sources, e))
+    if inputs
+        .iter()
+        .any(|i| matches!(i, Input::File(p) if crate::winmd::is_metadata_file(p)))
+    {
+        return crate::winmd::load_model(sources, &inputs, &options).map_err(|e| render_error(sources, e));
+    }
+    let (model, warnings) =
+        idl::load_model_with_warnings(sources, &inputs, &options).map_err(|e| render_error(sources, e))?;
+    let mut stderr = std::io::stderr().lock();
+    for w in &warnings {
+        let _ = writeln!(stderr, "{}", w.render(sources).trim_end());
+    }
+    Ok(model)
 }
 
 pub(crate) fn render_error(sources: &SourceMap, e: idl::Error) -> Failure {
