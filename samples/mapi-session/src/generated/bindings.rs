@@ -1353,7 +1353,7 @@ impl IMAPITable {
     pub unsafe fn ExpandRow(
         &self,
         cb_instance_key: ULONG,
-        pb_instance_key: LPBYTE,
+        pb_instance_key: *mut BYTE,
         ul_row_count: ULONG,
         ul_flags: ULONG,
         lpp_rows: *mut LPSRowSet,
@@ -1376,7 +1376,7 @@ impl IMAPITable {
     pub unsafe fn CollapseRow(
         &self,
         cb_instance_key: ULONG,
-        pb_instance_key: LPBYTE,
+        pb_instance_key: *mut BYTE,
         ul_flags: ULONG,
     ) -> windows_core::Result<ULONG> {
         unsafe {
@@ -1413,11 +1413,11 @@ impl IMAPITable {
         &self,
         ul_flags: ULONG,
         cb_instance_key: ULONG,
-        lpb_instance_key: LPBYTE,
+        lpb_instance_key: *mut BYTE,
         lpcb_collapse_state: *mut ULONG,
-    ) -> windows_core::Result<LPBYTE> {
+    ) -> windows_core::Result<*mut BYTE> {
         unsafe {
-            let mut result__: LPBYTE = core::mem::zeroed();
+            let mut result__: *mut BYTE = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetCollapseState)(
                     windows_core::Interface::as_raw(self),
@@ -1434,7 +1434,7 @@ impl IMAPITable {
         &self,
         ul_flags: ULONG,
         cb_collapse_state: ULONG,
-        pb_collapse_state: LPBYTE,
+        pb_collapse_state: *mut BYTE,
     ) -> windows_core::Result<BOOKMARK> {
         unsafe {
             let mut result__: BOOKMARK = core::mem::zeroed();
@@ -1546,7 +1546,7 @@ pub struct IMAPITable_Vtbl {
     pub ExpandRow: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         ULONG,
-        LPBYTE,
+        *mut BYTE,
         ULONG,
         ULONG,
         *mut LPSRowSet,
@@ -1555,7 +1555,7 @@ pub struct IMAPITable_Vtbl {
     pub CollapseRow: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         ULONG,
-        LPBYTE,
+        *mut BYTE,
         ULONG,
         *mut ULONG,
     ) -> windows_core::HRESULT,
@@ -1569,15 +1569,15 @@ pub struct IMAPITable_Vtbl {
         *mut core::ffi::c_void,
         ULONG,
         ULONG,
-        LPBYTE,
+        *mut BYTE,
         *mut ULONG,
-        *mut LPBYTE,
+        *mut *mut BYTE,
     ) -> windows_core::HRESULT,
     pub SetCollapseState: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         ULONG,
         ULONG,
-        LPBYTE,
+        *mut BYTE,
         *mut BOOKMARK,
     ) -> windows_core::HRESULT,
 }
@@ -1644,7 +1644,7 @@ pub trait IMAPITable_Impl: windows_core::IUnknownImpl {
     fn ExpandRow(
         &self,
         cb_instance_key: ULONG,
-        pb_instance_key: LPBYTE,
+        pb_instance_key: *mut BYTE,
         ul_row_count: ULONG,
         ul_flags: ULONG,
         lpp_rows: *mut LPSRowSet,
@@ -1652,7 +1652,7 @@ pub trait IMAPITable_Impl: windows_core::IUnknownImpl {
     fn CollapseRow(
         &self,
         cb_instance_key: ULONG,
-        pb_instance_key: LPBYTE,
+        pb_instance_key: *mut BYTE,
         ul_flags: ULONG,
     ) -> windows_core::Result<ULONG>;
     fn WaitForCompletion(
@@ -1664,14 +1664,14 @@ pub trait IMAPITable_Impl: windows_core::IUnknownImpl {
         &self,
         ul_flags: ULONG,
         cb_instance_key: ULONG,
-        lpb_instance_key: LPBYTE,
+        lpb_instance_key: *mut BYTE,
         lpcb_collapse_state: *mut ULONG,
-    ) -> windows_core::Result<LPBYTE>;
+    ) -> windows_core::Result<*mut BYTE>;
     fn SetCollapseState(
         &self,
         ul_flags: ULONG,
         cb_collapse_state: ULONG,
-        pb_collapse_state: LPBYTE,
+        pb_collapse_state: *mut BYTE,
     ) -> windows_core::Result<BOOKMARK>;
 }
 impl IMAPITable_Vtbl {
@@ -2146,7 +2146,7 @@ impl IMAPITable_Vtbl {
         >(
             this: *mut core::ffi::c_void,
             cb_instance_key: ULONG,
-            pb_instance_key: LPBYTE,
+            pb_instance_key: *mut BYTE,
             ul_row_count: ULONG,
             ul_flags: ULONG,
             lpp_rows: *mut LPSRowSet,
@@ -2184,7 +2184,7 @@ impl IMAPITable_Vtbl {
         >(
             this: *mut core::ffi::c_void,
             cb_instance_key: ULONG,
-            pb_instance_key: LPBYTE,
+            pb_instance_key: *mut BYTE,
             ul_flags: ULONG,
             lpul_row_count: *mut ULONG,
         ) -> windows_core::HRESULT {
@@ -2251,9 +2251,9 @@ impl IMAPITable_Vtbl {
             this: *mut core::ffi::c_void,
             ul_flags: ULONG,
             cb_instance_key: ULONG,
-            lpb_instance_key: LPBYTE,
+            lpb_instance_key: *mut BYTE,
             lpcb_collapse_state: *mut ULONG,
-            lppb_collapse_state: *mut LPBYTE,
+            lppb_collapse_state: *mut *mut BYTE,
         ) -> windows_core::HRESULT {
             unsafe {
                 if lppb_collapse_state.is_null() {
@@ -2287,7 +2287,7 @@ impl IMAPITable_Vtbl {
             this: *mut core::ffi::c_void,
             ul_flags: ULONG,
             cb_collapse_state: ULONG,
-            pb_collapse_state: LPBYTE,
+            pb_collapse_state: *mut BYTE,
             lpbk_location: *mut BOOKMARK,
         ) -> windows_core::HRESULT {
             unsafe {
@@ -8499,7 +8499,6 @@ pub type LONG = i32;
 pub type LPADRENTRY = *mut ADRENTRY;
 pub type LPADRLIST = *mut ADRLIST;
 pub type LPADRPARM = *mut ADRPARM;
-pub type LPBYTE = *mut BYTE;
 pub type LPCIID = *const IID;
 pub type LPENTRYID = *mut ENTRYID;
 pub type LPENTRYLIST = *mut ENTRYLIST;
@@ -8545,7 +8544,7 @@ pub type REFIID = *const IID;
 #[derive(Clone, Copy)]
 pub struct SBinary {
     pub cb: ULONG,
-    pub lpb: LPBYTE,
+    pub lpb: *mut BYTE,
 }
 #[repr(C)]
 #[derive(Clone, Copy)]
