@@ -42,6 +42,14 @@ pub const STANDARD: &[BuiltinFile] = &[
     builtin!("ocidl.idl", "std/ocidl.idl"),
 ];
 
+/// Stand-ins for type libraries, by the name `importlib("...")` gives: IDL declaring
+/// what the library describes, until oscgen reads `.tlb` files. An `importlib` of any
+/// other name is ignored, as before.
+pub const TYPELIBS: &[BuiltinFile] = &[
+    builtin!("stdole2.tlb", "std/stdole2.idl"),
+    builtin!("stdole32.tlb", "std/stdole32.idl"),
+];
+
 /// Stand-ins for C headers that IDL files import or include (`import "amva.h";`),
 /// searched after the include directories. They hold the declarations IDL needs, written
 /// in the IDL subset of C that widl reads from real headers.
@@ -64,6 +72,7 @@ pub fn find(name: &str) -> Option<&'static BuiltinFile> {
     SETS.iter()
         .chain(STANDARD)
         .chain(HEADERS)
+        .chain(TYPELIBS)
         .find(|f| f.name.eq_ignore_ascii_case(name))
 }
 
@@ -75,5 +84,15 @@ pub fn shown_name(file: &BuiltinFile) -> String {
 /// The built-in file a source map shows under `shown` ([`shown_name`]).
 pub fn by_shown_name(shown: &str) -> Option<&'static BuiltinFile> {
     let path = shown.strip_prefix("<oscgen>/")?;
-    SETS.iter().chain(STANDARD).chain(HEADERS).find(|f| f.path == path)
+    SETS.iter()
+        .chain(STANDARD)
+        .chain(HEADERS)
+        .chain(TYPELIBS)
+        .find(|f| f.path == path)
+}
+
+/// The stand-in for the type library `importlib` names, ignoring case and any directory.
+pub fn typelib(name: &str) -> Option<&'static BuiltinFile> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    TYPELIBS.iter().find(|f| f.name.eq_ignore_ascii_case(base))
 }

@@ -16,9 +16,19 @@ pub struct Label {
     pub message: String,
 }
 
-/// One error about the input, with where it is.
+/// Whether a diagnostic stops the command. Warnings are about input oscgen accepts the
+/// way MIDL does, but that is probably not what was meant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+/// One problem with the input, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub message: String,
     /// The main place the error is about; `None` for input with no source text (e.g. WinMD).
     pub primary: Option<Label>,
@@ -29,6 +39,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            severity: Severity::Error,
             message: message.into(),
             primary: None,
             secondary: Vec::new(),
@@ -38,6 +49,18 @@ impl Diagnostic {
 
     pub fn at(span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(message).with_label(span, "")
+    }
+
+    /// A warning at `span`: rendered `warning:`, and the command goes on.
+    pub fn warning_at(span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::at(span, message)
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     /// Sets the primary label; the text is printed under the caret.
@@ -66,7 +89,7 @@ impl Diagnostic {
         self.primary.as_ref().map(|l| l.span)
     }
 
-    /// `file:line:column: error: message`, then the snippet with a caret.
+    /// `file:line:column: error: message` (or `warning:`), then the snippet with a caret.
     ///
     /// A span inside a macro expansion is reported at the macro's use in the file the
     /// user wrote, with the macro text it came from as a secondary label; a span in an
@@ -77,7 +100,10 @@ impl Diagnostic {
             out.push_str(&sources.location(span));
             out.push_str(": ");
         }
-        out.push_str("error: ");
+        out.push_str(match self.severity {
+            Severity::Error => "error: ",
+            Severity::Warning => "warning: ",
+        });
         out.push_str(&self.message);
         out.push('\n');
         let mut labels = Vec::new();
@@ -107,9 +133,14 @@ impl Diagnostic {
             }
             return out;
         }
-        let snippet = CsDiagnostic::error().with_labels(labels).with_notes(notes);
+        let snippet = match self.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_labels(labels)
+        .with_notes(notes);
         let config = Config::default();
-        // codespan's own first line is a bare "error", already said above.
+        // codespan's own first line is a bare "error" or "warning", already said above.
         if let Ok(text) = term::emit_into_string(&config, sources, &snippet) {
             out.push_str(text.split_once('\n').map_or("", |(_, rest)| rest));
         }
@@ -174,6 +205,18 @@ mod tests {
         assert!(text.contains("{ int y }"), "{text}");
         assert!(text.contains('^'), "{text}");
         assert!(text.contains("hint"), "{text}");
+    }
+
+    #[test]
+    fn renders_warnings_as_warnings() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.idl".into(), Origin::Builtin, "interface X : iunknown {}\n".into());
+        let diag = Diagnostic::warning_at(Span::new(id, 14..22), "case differs");
+        assert!(diag.is_warning());
+        let text = diag.render(&sources);
+        assert!(text.starts_with("a.idl:1:15: warning: case differs\n"), "{text}");
+        assert!(!text.contains("error"), "{text}");
+        assert!(text.contains('^'), "{text}");
     }
 
     #[test]

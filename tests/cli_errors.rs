@@ -2,12 +2,19 @@
 //! and must fail with exit code 2 and exactly the diagnostic in the `.stderr` file beside
 //! it (file:line:column, the source line, a caret, what was expected).
 //!
+//! Fixtures listed under `warnings!` are accepted input: exit code 0, the model on
+//! stdout, and exactly the warnings in the `.stderr` file.
+//!
 //! `OSCGEN_BLESS=1 cargo test --test cli_errors` rewrites the expected files.
 
 use std::path::Path;
 use std::process::Command;
 
 fn run_fixture(name: &str) {
+    run(name, 2);
+}
+
+fn run(name: &str, code: i32) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let input = format!("tests/fixtures/errors/{name}.idl");
     let output = Command::new(env!("CARGO_BIN_EXE_oscgen"))
@@ -16,8 +23,13 @@ fn run_fixture(name: &str) {
         .output()
         .expect("run oscgen");
     let stderr = String::from_utf8(output.stderr).expect("utf-8");
-    assert_eq!(output.status.code(), Some(2), "{name}: exit code; stderr:\n{stderr}");
-    assert!(output.stdout.is_empty(), "{name}: nothing on stdout on failure");
+    assert_eq!(output.status.code(), Some(code), "{name}: exit code; stderr:\n{stderr}");
+    if code == 0 {
+        assert!(!output.stdout.is_empty(), "{name}: the model on stdout");
+        assert!(!stderr.contains("error:"), "{name}: {stderr}");
+    } else {
+        assert!(output.stdout.is_empty(), "{name}: nothing on stdout on failure");
+    }
     assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     let expected_path = root.join(format!("tests/fixtures/errors/{name}.stderr"));
     if std::env::var_os("OSCGEN_BLESS").is_some() {
@@ -60,6 +72,14 @@ fixtures!(
     pp_error_in_macro,
     pp_unknown_type_in_macro,
 );
+
+macro_rules! warnings {
+    ($($name:ident),* $(,)?) => {
+        $(#[test] fn $name() { run(stringify!($name), 0); })*
+    };
+}
+
+warnings!(case_mismatch);
 
 #[test]
 fn missing_input_file_is_exit_2() {

@@ -161,14 +161,31 @@ fn without_spans(parts: &ModelParts) -> String {
         })
         .collect();
     let mut libraries: Vec<String> = parts.libraries.iter().map(|l| format!("{l:?}")).collect();
-    interfaces.sort();
-    types.sort();
-    constants.sort();
-    libraries.sort();
+    for list in [&mut interfaces, &mut types, &mut constants, &mut libraries] {
+        for entry in list.iter_mut() {
+            *entry = without_anonymous_numbers(entry);
+        }
+        list.sort();
+    }
     format!(
         "{interfaces:?}\n{types:?}\n{constants:?}\n{libraries:?}\n{:?}",
         parts.roots
     )
+}
+
+/// `__anonymous3` as `__anonymous`: unnamed structs are numbered in the order they are
+/// lowered, and an `importlib` inside a library lowers its stand-in's after the items
+/// before the library when streaming, before the whole file otherwise.
+fn without_anonymous_numbers(text: &str) -> String {
+    const MARK: &str = "__anonymous";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at + MARK.len()]);
+        rest = rest[at + MARK.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
 }
 
 fn render(sources: &SourceMap, e: Error) -> String {

@@ -79,7 +79,7 @@ fn compare(label: &str, model: &Model, vtbls: &[WidlVtbl], tally: &mut Tally) {
         };
         tally.interfaces += 1;
         tally.slots += w.methods.len();
-        let ours: Vec<&str> = vt.slots.iter().map(|s| s.method.name.as_str()).collect();
+        let ours: Vec<String> = vt.slots.iter().map(|s| s.c_name().into_owned()).collect();
         let theirs: Vec<&str> = w.methods.iter().map(|m| m.name.as_str()).collect();
         if ours != theirs {
             tally.mismatches.push(format!(

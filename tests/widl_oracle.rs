@@ -88,7 +88,7 @@ fn compare_file(widl: &Path, repo: &Path, out_dir: &Path, file: &BuiltinFile, to
         };
         compared += 1;
         totals.interfaces += 1;
-        let ours: Vec<&str> = vt.slots.iter().map(|s| s.method.name.as_str()).collect();
+        let ours: Vec<String> = vt.slots.iter().map(|s| s.c_name().into_owned()).collect();
         let theirs: Vec<&str> = w.methods.iter().map(|m| m.name.as_str()).collect();
         if ours != theirs {
             totals.mismatches.push(format!(
@@ -98,7 +98,7 @@ fn compare_file(widl: &Path, repo: &Path, out_dir: &Path, file: &BuiltinFile, to
         }
         for (slot, m) in vt.slots.iter().zip(&w.methods) {
             totals.slots += 1;
-            if slot.method.name != m.name {
+            if slot.c_name() != m.name {
                 continue; // already reported above
             }
             if slot.method.params.len() != m.params {
@@ -147,13 +147,21 @@ fn widl_vtables_match_oscgen() {
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.ends_with(".idl"))
         .collect();
-    let standard: BTreeSet<String> = builtin::STANDARD.iter().map(|f| f.name.to_string()).collect();
-    assert_eq!(on_disk, standard, "metadata/std and builtin::STANDARD differ");
+    let standard: BTreeSet<String> = builtin::STANDARD
+        .iter()
+        .map(|f| f.name.to_string())
+        .chain(
+            builtin::TYPELIBS
+                .iter()
+                .map(|f| f.path.trim_start_matches("std/").to_string()),
+        )
+        .collect();
+    assert_eq!(on_disk, standard, "metadata/std and builtin::STANDARD, TYPELIBS differ");
     let sets: Vec<&str> = builtin::SETS.iter().map(|f| f.name).collect();
     assert!(sets.contains(&"osc.idl") && sets.contains(&"mapi.idl"));
 
     let mut totals = Totals::default();
-    for file in builtin::SETS.iter().chain(builtin::STANDARD) {
+    for file in builtin::SETS.iter().chain(builtin::STANDARD).chain(builtin::TYPELIBS) {
         compare_file(&widl, repo, &out_dir, file, &mut totals);
     }
     let _ = std::fs::remove_dir_all(&out_dir);

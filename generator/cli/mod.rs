@@ -247,7 +247,18 @@ pub(crate) fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, F
         defines: args.defines.clone(),
         undefines: args.undefines.clone(),
     };
-    crate::load::load_model(sources, &inputs, &options).map_err(|e| render_error(sources, e))
+    let (model, warnings) =
+        crate::load::load_model_with_warnings(sources, &inputs, &options).map_err(|e| render_error(sources, e))?;
+    print_warnings(sources, &warnings);
+    Ok(model)
+}
+
+/// Warnings about the inputs (a name resolved in another letter case), on stderr.
+pub(crate) fn print_warnings(sources: &SourceMap, warnings: &[crate::diagnostic::Diagnostic]) {
+    let mut stderr = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(stderr, "{}", w.render(sources).trim_end());
+    }
 }
 
 pub(crate) fn render_error(sources: &SourceMap, e: crate::load::Error) -> Failure {

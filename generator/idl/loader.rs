@@ -266,7 +266,11 @@ impl Loader<'_, '_> {
         if !self.seen_names.insert(import.value.to_ascii_lowercase()) {
             return Ok(None);
         }
-        let resolved = self.resolve(from, import)?;
+        let resolved = match builtin::typelib(&import.value) {
+            // Never a file on disk: a `.tlb` found there is not IDL.
+            Some(stand_in) => Resolved::Builtin(stand_in.name),
+            None => self.resolve(from, import)?,
+        };
         if depth >= MAX_IMPORT_DEPTH {
             return Err(Error::Diagnostics(vec![
                 Diagnostic::at(import.span, format!("imports nested more than {MAX_IMPORT_DEPTH} deep"))
@@ -427,6 +431,10 @@ fn collect_imports(items: &[Item], out: &mut Vec<StrLit>) {
     for item in items {
         match item {
             Item::Import(files) => out.extend(files.iter().cloned()),
+            // A type library with a stand-in is imported: what it declares is visible to
+            // the whole library block and after it, and none of it is the file's own.
+            // Any other importlib brings nothing.
+            Item::ImportLib(lib) if builtin::typelib(&lib.value).is_some() => out.push(lib.clone()),
             Item::Library(lib) => collect_imports(&lib.items, out),
             Item::Namespace(_, body) | Item::Module(_, _, body) => collect_imports(body, out),
             Item::Interface(iface) => collect_imports(&iface.members, out),

@@ -46,11 +46,19 @@ const KEPT_PARAM_ATTRS: &[&str] = &[
 
 /// Lowers every file at once (imports first, as the loader orders them).
 pub fn lower(sources: &SourceMap, files: &[ParsedFile]) -> Result<ModelParts, Vec<Diagnostic>> {
+    lower_with_warnings(sources, files).map(|(parts, _)| parts)
+}
+
+/// [`lower`], with the warnings (see [`Lowering::finish_with_warnings`]).
+pub fn lower_with_warnings(
+    sources: &SourceMap,
+    files: &[ParsedFile],
+) -> Result<(ModelParts, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut lowering = Lowering::default();
     for file in files {
         lowering.file(sources, &file.items, file.is_root);
     }
-    lowering.finish()
+    lowering.finish_with_warnings()
 }
 
 /// Lowering carried from file to file. The loader lowers each top-level item as soon as
@@ -104,14 +112,23 @@ impl Lowering {
         }
     }
 
-    /// The model parts, or every error found in every file.
+    /// The model parts, or every error found in every file. Warnings are dropped.
     pub fn finish(self) -> Result<ModelParts, Vec<Diagnostic>> {
+        self.finish_with_warnings().map(|(parts, _)| parts)
+    }
+
+    /// [`Lowering::finish`] with the warnings: the parts and the warnings, or the errors
+    /// with the warnings among them (in source order is not promised).
+    pub fn finish_with_warnings(self) -> Result<(ModelParts, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut st = self.state;
+        let mut warnings = Vec::new();
+        drop_shadowed_stand_ins(&mut st.parts);
+        case::resolve(&mut st.parts, &mut warnings);
         if st.errors.is_empty() {
-            name_overloads(&mut st.parts.interfaces);
-            Ok(st.parts)
+            Ok((st.parts, warnings))
         } else {
-            Err(st.errors)
+            warnings.extend(st.errors);
+            Err(warnings)
         }
     }
 }
@@ -196,44 +213,22 @@ fn qualify(scope: &[String], name: &str) -> String {
     q
 }
 
-/// A method named like one of an ancestor's (a C++ overload, as `GetFontCollection` in
-/// both IDWriteTextFormat and IDWriteTextLayout) cannot share the name in a C vtable
-/// struct: MIDL and widl call it `Interface_Method` there, and so does oscgen
-/// for IDL (WinMD names overloads in the metadata itself).
-fn name_overloads(interfaces: &mut [Interface]) {
-    let index: HashMap<&str, usize> = interfaces
+/// An interface of oscgen's stand-ins that a real file declares too gives way to it: a
+/// type library's stand-in (`importlib("stdole2.tlb")`) brings IFont and IPicture, which
+/// a library importing it may declare itself, as Wine's olepro32 does, and which the
+/// SDK's ocidl.idl declares, when it is `#include`d where the stand-in cannot know.
+fn drop_shadowed_stand_ins(parts: &mut ModelParts) {
+    let is_stand_in = |i: &Interface| i.origin.stand_in;
+    if !parts.interfaces.iter().any(is_stand_in) {
+        return;
+    }
+    let real: crate::hash::NameSet<String> = parts
+        .interfaces
         .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name.as_str(), i))
+        .filter(|i| !is_stand_in(i))
+        .map(|i| i.name.clone())
         .collect();
-    let mut renames = Vec::new();
-    for (i, iface) in interfaces.iter().enumerate() {
-        if iface.base.is_none() || iface.methods.is_empty() {
-            continue;
-        }
-        // Chains are short and interfaces have few methods: compare in place.
-        let mut seen = vec![i];
-        let mut current = iface;
-        while let Some(&b) = current.base.as_deref().and_then(|b| index.get(b)) {
-            if seen.contains(&b) {
-                break; // a cycle, reported by the model
-            }
-            seen.push(b);
-            current = &interfaces[b];
-            for (j, m) in iface.methods.iter().enumerate() {
-                if m.has_slot() && current.methods.iter().any(|a| a.name == m.name) {
-                    let short = iface.name.rsplit('.').next().unwrap_or(&iface.name);
-                    renames.push((i, j, format!("{short}_{}", m.idl_name)));
-                }
-            }
-        }
-    }
-    drop(index);
-    renames.sort();
-    renames.dedup();
-    for (i, j, name) in renames {
-        interfaces[i].methods[j].name = name;
-    }
+    parts.interfaces.retain(|i| !is_stand_in(i) || !real.contains(&i.name));
 }
 
 /// The asynchronous twin MIDL and widl make for an `[async_uuid]` interface: each method
@@ -621,6 +616,7 @@ impl Lowerer<'_> {
     }
 }
 
+mod case;
 mod types;
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub use loader::{Input, LoadOptions, Session};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Problems in the IDL text, with positions in the source map.
-    #[error("{}", .0.first().map(|d| d.message.as_str()).unwrap_or("invalid IDL"))]
+    #[error("{}", .0.iter().find(|d| !d.is_warning()).or(.0.first()).map(|d| d.message.as_str()).unwrap_or("invalid IDL"))]
     Diagnostics(Vec<Diagnostic>),
     #[error("cannot read {}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
@@ -43,13 +43,38 @@ pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptio
         .load_model(sources, inputs)
 }
 
+/// [`load_model`], with the warnings about input MIDL accepts but that is probably not
+/// what was meant (a name in the wrong letter case). On failure the warnings are among
+/// the diagnostics of [`Error::Diagnostics`], marked [`Diagnostic::is_warning`].
+pub fn load_model_with_warnings(
+    sources: &mut SourceMap,
+    inputs: &[Input],
+    options: &LoadOptions,
+) -> Result<(Model, Vec<Diagnostic>), Error> {
+    Session::new(sources, options)?
+        .without_syntax_trees()
+        .load_model_with_warnings(sources, inputs)
+}
+
 impl Session<'_> {
     /// [`load_model`] through a session: files parsed by earlier loads are reused.
     pub fn load_model(&mut self, sources: &mut SourceMap, inputs: &[Input]) -> Result<Model, Error> {
-        let parts = self
+        self.load_model_with_warnings(sources, inputs).map(|(model, _)| model)
+    }
+
+    /// [`load_model_with_warnings`] through a session.
+    pub fn load_model_with_warnings(
+        &mut self,
+        sources: &mut SourceMap,
+        inputs: &[Input],
+    ) -> Result<(Model, Vec<Diagnostic>), Error> {
+        let (parts, warnings) = self
             .load_lowered(sources, inputs)?
-            .finish()
+            .finish_with_warnings()
             .map_err(Error::Diagnostics)?;
-        Ok(Model::new(parts)?)
+        match Model::new(parts) {
+            Ok(model) => Ok((model, warnings)),
+            Err(e) => Err(Error::Diagnostics(warnings.into_iter().chain(e.0).collect())),
+        }
     }
 }

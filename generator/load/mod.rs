@@ -60,6 +60,16 @@ pub fn kind(input: &Input) -> Kind {
 
 /// The validated model of `inputs`, of any kinds and in any mix.
 pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<Model, Error> {
+    load_model_with_warnings(sources, inputs, options).map(|(model, _)| model)
+}
+
+/// [`load_model`], with the warnings about the inputs (a name resolved in another letter
+/// case) for the caller to show.
+pub fn load_model_with_warnings(
+    sources: &mut SourceMap,
+    inputs: &[Input],
+    options: &LoadOptions,
+) -> Result<(Model, Vec<Diagnostic>), Error> {
     let metadata: Vec<&std::path::Path> = inputs
         .iter()
         .filter_map(|i| match i {
@@ -69,16 +79,18 @@ pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptio
         .collect();
     if metadata.is_empty() {
         // IDL alone: every name must be declared, so nothing is linked in.
-        let parts = idl_parts(sources, inputs, options)?;
-        return Ok(Model::new(parts)?);
+        let (parts, warnings) = idl_parts(sources, inputs, options)?;
+        return Ok((Model::new(parts)?, warnings));
     }
     let idl_inputs: Vec<Input> = inputs.iter().filter(|i| kind(i) == Kind::Idl).cloned().collect();
     let idl_first = inputs.first().is_some_and(|i| kind(i) == Kind::Idl);
     let extract = winmd::read(&metadata)?;
+    let mut warnings = Vec::new();
     let idl = if idl_inputs.is_empty() {
         None
     } else {
-        let mut parts = idl_parts(sources, &idl_inputs, options)?;
+        let (mut parts, idl_warnings) = idl_parts(sources, &idl_inputs, options)?;
+        warnings = idl_warnings;
         // A built-in given with metadata (the class factory's unknwn.idl) is a supplement, as
         // when an IDL input imports it: its interfaces are not the inputs' own.
         let builtin: std::collections::BTreeSet<String> = parts
@@ -92,14 +104,18 @@ pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptio
     };
     let paths: Vec<PathBuf> = metadata.iter().map(|p| p.to_path_buf()).collect();
     let parts = link::link(extract, idl, idl_first, &paths, || stand_ins(sources))?;
-    Ok(Model::new(parts)?)
+    Ok((Model::new(parts)?, warnings))
 }
 
-fn idl_parts(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<ModelParts, idl::Error> {
+fn idl_parts(
+    sources: &mut SourceMap,
+    inputs: &[Input],
+    options: &LoadOptions,
+) -> Result<(ModelParts, Vec<Diagnostic>), idl::Error> {
     Session::new(sources, options)?
         .without_syntax_trees()
         .load_lowered(sources, inputs)?
-        .finish()
+        .finish_with_warnings()
         .map_err(idl::Error::Diagnostics)
 }
 
@@ -109,7 +125,7 @@ fn stand_ins(sources: &mut SourceMap) -> Result<ModelParts, idl::Error> {
         .iter()
         .map(|f| Input::Builtin(f.name.into()))
         .collect();
-    let mut parts = idl_parts(sources, &inputs, &LoadOptions::default())?;
+    let (mut parts, _) = idl_parts(sources, &inputs, &LoadOptions::default())?;
     parts.roots.clear();
     for c in &mut parts.constants {
         c.root = false;
@@ -120,6 +136,6 @@ fn stand_ins(sources: &mut SourceMap) -> Result<ModelParts, idl::Error> {
 /// The model of what a generated server's plumbing calls (IClassFactory, IUnknown), from
 /// oscgen's own stand-in, whatever the project's inputs declare.
 pub fn plumbing(sources: &mut SourceMap) -> Result<Model, Error> {
-    let parts = idl_parts(sources, &[Input::Builtin("unknwn.idl".into())], &LoadOptions::default())?;
+    let (parts, _) = idl_parts(sources, &[Input::Builtin("unknwn.idl".into())], &LoadOptions::default())?;
     Ok(Model::new(parts)?)
 }

@@ -13,6 +13,26 @@ pub struct Slot<'m> {
     pub method: &'m Method,
     /// The interface that declares the method (a base, for inherited slots).
     pub declared_in: &'m Interface,
+    /// An ancestor of `declared_in` has a method of the same name (a C++ overload, as
+    /// `GetFontCollection` in both IDWriteTextFormat and IDWriteTextLayout). The model
+    /// keeps the name as declared; a C vtable struct cannot hold it twice, see
+    /// [`Slot::c_name`], and a binding that flattens the chain must not either.
+    pub redeclares: bool,
+}
+
+impl<'m> Slot<'m> {
+    /// The member name in the C vtable struct MIDL and widl write: a redeclared name is
+    /// prefixed with its interface's (`IDWriteTextLayout_GetFontCollection`, `IB_Size`
+    /// for `[propget] Size`), as widl's header writer does.
+    pub fn c_name(&self) -> std::borrow::Cow<'m, str> {
+        if self.redeclares {
+            let iface = &self.declared_in.name;
+            let short = iface.rsplit('.').next().unwrap_or(iface);
+            format!("{short}_{}", self.method.idl_name).into()
+        } else {
+            self.method.name.as_str().into()
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -31,13 +51,20 @@ impl<'m> Vtable<'m> {
             chain.push(base);
             current = base;
         }
+        chain.reverse();
         let mut slots = Vec::new();
-        for declaring in chain.into_iter().rev() {
+        for (depth, declaring) in chain.iter().enumerate() {
             for method in declaring.methods.iter().filter(|m| m.has_slot()) {
+                // Chains are short and interfaces have few methods: compare in place.
+                // `[call_as]` methods of ancestors count, as in widl.
+                let redeclares = chain[..depth]
+                    .iter()
+                    .any(|a| a.methods.iter().any(|m| m.name == method.name));
                 slots.push(Slot {
                     index: slots.len(),
                     method,
                     declared_in: declaring,
+                    redeclares,
                 });
             }
         }

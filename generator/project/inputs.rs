@@ -26,7 +26,11 @@ fn builtin_for(config: &Config) -> &'static str {
     }
 }
 
-pub fn load(sources: &mut SourceMap, config: &Config, root: &Path) -> Result<Model, load::Error> {
+pub fn load(
+    sources: &mut SourceMap,
+    config: &Config,
+    root: &Path,
+) -> Result<(Model, Vec<crate::diagnostic::Diagnostic>), load::Error> {
     let inputs: Vec<Input> = if config.input.idl.is_empty() {
         vec![Input::Builtin(builtin_for(config).into())]
     } else {
@@ -49,7 +53,7 @@ pub fn load(sources: &mut SourceMap, config: &Config, root: &Path) -> Result<Mod
         defines: config.input.defines.clone(),
         undefines: config.input.undefines.clone(),
     };
-    load::load_model(sources, &inputs, &options)
+    load::load_model_with_warnings(sources, &inputs, &options)
 }
 
 /// A path from oscgen.toml: relative to the project directory unless absolute. `..` is

@@ -34,6 +34,11 @@ impl Lowerer<'_> {
     pub(super) fn lower_type(&mut self, ty: &TypeExpr) -> Type {
         match &ty.kind {
             TypeKind::Base(b, sign) => base_type(*b, *sign),
+            // MIDL takes C++'s `bool` as a base type: one byte, unsigned, as `boolean`.
+            // widl knows no `bool`; a file that declares one gets its own.
+            TypeKind::Named(n) if &**n == "bool" && !self.st.parts.types.iter().any(|t| t.name == "bool") => {
+                Type::Scalar(Scalar::U8)
+            }
             TypeKind::Named(n) => Type::Named(self.resolve_name(n)),
             TypeKind::Generic(template, args) => {
                 // An instance is an interface named after its template and arguments,

@@ -1341,7 +1341,7 @@ impl IMAPITable {
     pub unsafe fn ExpandRow(
         &self,
         cb_instance_key: ULONG,
-        pb_instance_key: LPBYTE,
+        pb_instance_key: *mut BYTE,
         ul_row_count: ULONG,
         ul_flags: ULONG,
         lpp_rows: *mut LPSRowSet,
@@ -1364,7 +1364,7 @@ impl IMAPITable {
     pub unsafe fn CollapseRow(
         &self,
         cb_instance_key: ULONG,
-        pb_instance_key: LPBYTE,
+        pb_instance_key: *mut BYTE,
         ul_flags: ULONG,
     ) -> windows_core::Result<ULONG> {
         unsafe {
@@ -1401,11 +1401,11 @@ impl IMAPITable {
         &self,
         ul_flags: ULONG,
         cb_instance_key: ULONG,
-        lpb_instance_key: LPBYTE,
+        lpb_instance_key: *mut BYTE,
         lpcb_collapse_state: *mut ULONG,
-    ) -> windows_core::Result<LPBYTE> {
+    ) -> windows_core::Result<*mut BYTE> {
         unsafe {
-            let mut result__: LPBYTE = core::mem::zeroed();
+            let mut result__: *mut BYTE = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetCollapseState)(
                     windows_core::Interface::as_raw(self),
@@ -1422,7 +1422,7 @@ impl IMAPITable {
         &self,
         ul_flags: ULONG,
         cb_collapse_state: ULONG,
-        pb_collapse_state: LPBYTE,
+        pb_collapse_state: *mut BYTE,
     ) -> windows_core::Result<BOOKMARK> {
         unsafe {
             let mut result__: BOOKMARK = core::mem::zeroed();
@@ -1534,7 +1534,7 @@ pub struct IMAPITable_Vtbl {
     pub ExpandRow: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         ULONG,
-        LPBYTE,
+        *mut BYTE,
         ULONG,
         ULONG,
         *mut LPSRowSet,
@@ -1543,7 +1543,7 @@ pub struct IMAPITable_Vtbl {
     pub CollapseRow: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         ULONG,
-        LPBYTE,
+        *mut BYTE,
         ULONG,
         *mut ULONG,
     ) -> windows_core::HRESULT,
@@ -1557,15 +1557,15 @@ pub struct IMAPITable_Vtbl {
         *mut core::ffi::c_void,
         ULONG,
         ULONG,
-        LPBYTE,
+        *mut BYTE,
         *mut ULONG,
-        *mut LPBYTE,
+        *mut *mut BYTE,
     ) -> windows_core::HRESULT,
     pub SetCollapseState: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         ULONG,
         ULONG,
-        LPBYTE,
+        *mut BYTE,
         *mut BOOKMARK,
     ) -> windows_core::HRESULT,
 }
@@ -1632,7 +1632,7 @@ pub trait IMAPITable_Impl: windows_core::IUnknownImpl {
     fn ExpandRow(
         &self,
         cb_instance_key: ULONG,
-        pb_instance_key: LPBYTE,
+        pb_instance_key: *mut BYTE,
         ul_row_count: ULONG,
         ul_flags: ULONG,
         lpp_rows: *mut LPSRowSet,
@@ -1640,7 +1640,7 @@ pub trait IMAPITable_Impl: windows_core::IUnknownImpl {
     fn CollapseRow(
         &self,
         cb_instance_key: ULONG,
-        pb_instance_key: LPBYTE,
+        pb_instance_key: *mut BYTE,
         ul_flags: ULONG,
     ) -> windows_core::Result<ULONG>;
     fn WaitForCompletion(
@@ -1652,14 +1652,14 @@ pub trait IMAPITable_Impl: windows_core::IUnknownImpl {
         &self,
         ul_flags: ULONG,
         cb_instance_key: ULONG,
-        lpb_instance_key: LPBYTE,
+        lpb_instance_key: *mut BYTE,
         lpcb_collapse_state: *mut ULONG,
-    ) -> windows_core::Result<LPBYTE>;
+    ) -> windows_core::Result<*mut BYTE>;
     fn SetCollapseState(
         &self,
         ul_flags: ULONG,
         cb_collapse_state: ULONG,
-        pb_collapse_state: LPBYTE,
+        pb_collapse_state: *mut BYTE,
     ) -> windows_core::Result<BOOKMARK>;
 }
 impl IMAPITable_Vtbl {
@@ -2134,7 +2134,7 @@ impl IMAPITable_Vtbl {
         >(
             this: *mut core::ffi::c_void,
             cb_instance_key: ULONG,
-            pb_instance_key: LPBYTE,
+            pb_instance_key: *mut BYTE,
             ul_row_count: ULONG,
             ul_flags: ULONG,
             lpp_rows: *mut LPSRowSet,
@@ -2172,7 +2172,7 @@ impl IMAPITable_Vtbl {
         >(
             this: *mut core::ffi::c_void,
             cb_instance_key: ULONG,
-            pb_instance_key: LPBYTE,
+            pb_instance_key: *mut BYTE,
             ul_flags: ULONG,
             lpul_row_count: *mut ULONG,
         ) -> windows_core::HRESULT {
@@ -2239,9 +2239,9 @@ impl IMAPITable_Vtbl {
             this: *mut core::ffi::c_void,
             ul_flags: ULONG,
             cb_instance_key: ULONG,
-            lpb_instance_key: LPBYTE,
+            lpb_instance_key: *mut BYTE,
             lpcb_collapse_state: *mut ULONG,
-            lppb_collapse_state: *mut LPBYTE,
+            lppb_collapse_state: *mut *mut BYTE,
         ) -> windows_core::HRESULT {
             unsafe {
                 if lppb_collapse_state.is_null() {
@@ -2275,7 +2275,7 @@ impl IMAPITable_Vtbl {
             this: *mut core::ffi::c_void,
             ul_flags: ULONG,
             cb_collapse_state: ULONG,
-            pb_collapse_state: LPBYTE,
+            pb_collapse_state: *mut BYTE,
             lpbk_location: *mut BOOKMARK,
         ) -> windows_core::HRESULT {
             unsafe {
@@ -8375,7 +8375,6 @@ pub type LONG = i32;
 pub type LPADRENTRY = *mut ADRENTRY;
 pub type LPADRLIST = *mut ADRLIST;
 pub type LPADRPARM = *mut ADRPARM;
-pub type LPBYTE = *mut BYTE;
 pub type LPCIID = *const IID;
 pub type LPENTRYID = *mut ENTRYID;
 pub type LPENTRYLIST = *mut ENTRYLIST;
@@ -8420,7 +8419,7 @@ pub struct NOTIFICATION {}
 #[derive(Clone, Copy)]
 pub struct SBinary {
     pub cb: ULONG,
-    pub lpb: LPBYTE,
+    pub lpb: *mut BYTE,
 }
 #[repr(C)]
 #[derive(Clone, Copy)]
