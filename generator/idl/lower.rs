@@ -306,6 +306,7 @@ impl Lowerer<'_> {
                         name: qualify(&self.st.scope, &name.name),
                         kind: TypeDefKind::Interface,
                         span: Some(name.span),
+                        pack: None,
                     });
                 }
                 Item::Dispinterface(d) => {
@@ -356,12 +357,14 @@ impl Lowerer<'_> {
                     name: qualify(&self.st.scope, &name.name),
                     kind: TypeDefKind::Opaque,
                     span: Some(name.span),
+                    pack: None,
                 }),
                 Item::Coclass(c) => {
                     self.st.parts.types.push(TypeDef {
                         name: c.name.name.to_string(),
                         kind: TypeDefKind::Opaque,
                         span: Some(c.name.span),
+                        pack: None,
                     });
                     let coclass = Coclass {
                         name: c.name.name.to_string(),
@@ -484,6 +487,7 @@ impl Lowerer<'_> {
                 name,
                 kind: TypeDefKind::Opaque,
                 span: Some(iface.name.span),
+                pack: None,
             });
             return;
         }

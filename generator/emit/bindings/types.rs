@@ -364,8 +364,15 @@ impl<'m> TypeMapper<'m> {
             }
             TypeDefKind::Struct(fields) => {
                 let fields = self.fields(&fields);
+                let repr = match def.pack {
+                    Some(n) => {
+                        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+                        quote!(#[repr(C, packed(#n))])
+                    }
+                    None => quote!(#[repr(C)]),
+                };
                 quote! {
-                    #[repr(C)]
+                    #repr
                     #[derive(Clone, Copy)]
                     pub struct #id { #(#fields),* }
                 }
