@@ -473,3 +473,25 @@ pub fn default_call(mapper: &mut TypeMapper, method: &Method, receiver: &TokenSt
         uses_bstr: m.params.iter().any(|(_, s)| matches!(s, ParamShape::Bstr)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{MethodShape, RetShape, disambiguate};
+    use quote::format_ident;
+
+    #[test]
+    fn overloads_get_their_occurrence_number_past_taken_names() {
+        let mut shapes: Vec<MethodShape> = ["Set", "Set2", "Set", "Set", "Get"]
+            .iter()
+            .map(|n| MethodShape {
+                name: format_ident!("{}", n),
+                params: Vec::new(),
+                ret_param: None,
+                ret: RetShape::Unit,
+            })
+            .collect();
+        disambiguate(&mut shapes);
+        let names: Vec<String> = shapes.iter().map(|m| m.name.to_string()).collect();
+        assert_eq!(names, ["Set", "Set2", "Set3", "Set4", "Get"]);
+    }
+}
