@@ -301,6 +301,7 @@ impl Lowerer<'_> {
                         name: qualify(&self.st.scope, &name.name),
                         kind: TypeDefKind::Interface,
                         span: Some(name.span),
+                        pack: None,
                     });
                 }
                 Item::Dispinterface(d) => {
@@ -351,12 +352,14 @@ impl Lowerer<'_> {
                     name: qualify(&self.st.scope, &name.name),
                     kind: TypeDefKind::Opaque,
                     span: Some(name.span),
+                    pack: None,
                 }),
                 Item::Coclass(c) => {
                     self.st.parts.types.push(TypeDef {
                         name: c.name.name.to_string(),
                         kind: TypeDefKind::Opaque,
                         span: Some(c.name.span),
+                        pack: None,
                     });
                     let coclass = Coclass {
                         name: c.name.name.to_string(),
@@ -479,6 +482,7 @@ impl Lowerer<'_> {
                 name,
                 kind: TypeDefKind::Opaque,
                 span: Some(iface.name.span),
+                pack: None,
             });
             return;
         }

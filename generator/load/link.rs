@@ -105,6 +105,7 @@ pub fn link(
         name,
         kind: TypeDefKind::Opaque,
         span: None,
+        pack: None,
     }));
     Ok(parts)
 }

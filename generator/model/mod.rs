@@ -116,6 +116,7 @@ impl Model {
                 name: iface.name.clone(),
                 kind: TypeDefKind::Interface,
                 span: iface.span,
+                pack: None,
             });
         }
         let model = Model {

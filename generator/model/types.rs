@@ -167,6 +167,9 @@ pub struct TypeDef {
     pub name: String,
     pub kind: TypeDefKind,
     pub span: Option<Span>,
+    /// A struct's packing when it is not the natural one (WinMD's ClassLayout `#pragma
+    /// pack`): its fields sit at other offsets than `repr(C)` gives.
+    pub pack: Option<u16>,
 }
 
 #[cfg(test)]

@@ -382,7 +382,13 @@ impl<'a> Reader<'a> {
                 }
                 _ => {}
             }
-            out.types.push(TypeDef { name, kind, span: None });
+            let pack = t.class_layout().map(|l| l.packing_size()).filter(|&p| p > 0);
+            out.types.push(TypeDef {
+                name,
+                kind,
+                span: None,
+                pack,
+            });
         }
         out.types.sort_by(|a, b| a.name.cmp(&b.name));
     }

@@ -192,7 +192,8 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
         (quote!(#v), quote!(#i))
     };
 
-    let shapes: Vec<MethodShape> = vtable.own_slots().map(|s| MethodShape::new(mapper, s.method)).collect();
+    let mut shapes: Vec<MethodShape> = vtable.own_slots().map(|s| MethodShape::new(mapper, s.method)).collect();
+    disambiguate(&mut shapes);
 
     // The hierarchy, nearest base last as bindgen orders it: IUnknown, then the chain down.
     let hierarchy: Vec<TokenStream> = ancestors
@@ -278,6 +279,29 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
             }
         }
         impl windows_core::RuntimeName for #name {}
+    }
+}
+
+/// Win32 metadata keeps C++ overloads (ID2D1SvgElement's two `SetAttributeValue`) as
+/// methods of one name; Rust items need distinct ones. As windows-bindgen does, a repeat
+/// gets its occurrence number (`SetAttributeValue2`), past any name already taken. Only
+/// the Rust names change: the model keeps the metadata's.
+fn disambiguate(shapes: &mut [MethodShape]) {
+    let mut taken: std::collections::HashSet<String> = shapes.iter().map(|m| m.name.to_string()).collect();
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for m in shapes.iter_mut() {
+        let name = m.name.to_string();
+        let count = seen.entry(name.clone()).or_insert(0);
+        *count += 1;
+        if *count == 1 {
+            continue;
+        }
+        let mut n = *count;
+        while taken.contains(&format!("{name}{n}")) {
+            n += 1;
+        }
+        taken.insert(format!("{name}{n}"));
+        m.name = format_ident!("{}{}", name, n);
     }
 }
 
@@ -447,5 +471,27 @@ pub fn default_call(mapper: &mut TypeMapper, method: &Method, receiver: &TokenSt
         call: quote!(#receiver.#n(#(#args),*)),
         is_result: !matches!(m.ret, RetShape::Raw(_)),
         uses_bstr: m.params.iter().any(|(_, s)| matches!(s, ParamShape::Bstr)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MethodShape, RetShape, disambiguate};
+    use quote::format_ident;
+
+    #[test]
+    fn overloads_get_their_occurrence_number_past_taken_names() {
+        let mut shapes: Vec<MethodShape> = ["Set", "Set2", "Set", "Set", "Get"]
+            .iter()
+            .map(|n| MethodShape {
+                name: format_ident!("{}", n),
+                params: Vec::new(),
+                ret_param: None,
+                ret: RetShape::Unit,
+            })
+            .collect();
+        disambiguate(&mut shapes);
+        let names: Vec<String> = shapes.iter().map(|m| m.name.to_string()).collect();
+        assert_eq!(names, ["Set", "Set2", "Set3", "Set4", "Get"]);
     }
 }

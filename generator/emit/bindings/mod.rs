@@ -128,8 +128,15 @@ pub fn bindings(model: &Model, selection: &Selection, header: &[&str]) -> Result
     let mut mapper = types::TypeMapper::new(model, interfaces.iter().map(|i| i.name.clone()));
     let mut items = Vec::new();
     for iface in &interfaces {
-        let iid = iface.iid.ok_or_else(|| Error::MissingIid(iface.name.clone()))?;
-        items.push(interface::interface(&mut mapper, &Vtable::of(model, iface), iid.0));
+        // Win32 declares a few interfaces without a GUID (ITextHost): reached from a
+        // signature, they bind with the zero IID as windows-bindgen does; asked for by name,
+        // they cannot be implemented, since COM finds interfaces by IID.
+        let iid = match iface.iid {
+            Some(iid) => iid.0,
+            None if selection.interfaces.contains(&iface.name) => return Err(Error::MissingIid(iface.name.clone())),
+            None => 0,
+        };
+        items.push(interface::interface(&mut mapper, &Vtable::of(model, iface), iid));
     }
     let wanted = |c: &&Constant| (selection.root_constants && c.root) || selection.constants.contains(&c.name);
     let mut emitted = std::collections::HashSet::new();

@@ -145,6 +145,8 @@ pub struct TypeMapper<'m> {
     bound: BTreeSet<String>,
     /// Declarations needed so far, by name, in a stable order.
     needed: BTreeMap<String, ()>,
+    /// Enum constants declared so far: a repeated name must not be declared twice.
+    enum_consts: BTreeSet<String>,
     /// Inside a struct or union, where an owning `BSTR` cannot be (it is not `Copy`).
     in_field: bool,
 }
@@ -155,6 +157,7 @@ impl<'m> TypeMapper<'m> {
             model,
             bound: bound.into_iter().collect(),
             needed: BTreeMap::new(),
+            enum_consts: BTreeSet::new(),
             in_field: false,
         }
     }
@@ -339,8 +342,17 @@ impl<'m> TypeMapper<'m> {
             "LONG_PTR" | "INT_PTR" | "SSIZE_T" => return quote!(pub type #id = isize;),
             _ => {}
         }
+        if let Some(fields) = numerics(name) {
+            let fields = fields.iter().map(|f| format_ident!("{}", f));
+            return quote! {
+                #[repr(C)]
+                #[derive(Clone, Copy)]
+                pub struct #id { #(pub #fields: f32),* }
+            };
+        }
         let Some(def) = self.model.type_def(name) else {
-            return quote!(#[repr(C)] pub struct #id { _opaque: [u8; 0] });
+            // Copy, so a struct that holds one by value can still be Copy.
+            return quote!(#[repr(C)] #[derive(Clone, Copy)] pub struct #id { _opaque: [u8; 0] });
         };
         match def.kind.clone() {
             TypeDefKind::Alias(target) => {
@@ -352,8 +364,15 @@ impl<'m> TypeMapper<'m> {
             }
             TypeDefKind::Struct(fields) => {
                 let fields = self.fields(&fields);
+                let repr = match def.pack {
+                    Some(n) => {
+                        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+                        quote!(#[repr(C, packed(#n))])
+                    }
+                    None => quote!(#[repr(C)]),
+                };
                 quote! {
-                    #[repr(C)]
+                    #repr
                     #[derive(Clone, Copy)]
                     pub struct #id { #(#fields),* }
                 }
@@ -367,11 +386,22 @@ impl<'m> TypeMapper<'m> {
                 }
             }
             TypeDefKind::Enum(values) => {
-                let consts = values.iter().map(|(n, v)| {
-                    let c = ident(n);
-                    let v = *v as i32;
-                    quote!(pub const #c: #id = #v;)
-                });
+                let consts: Vec<TokenStream> = values
+                    .iter()
+                    .map(|(n, v)| {
+                        // Scoped enums (DXCore's) reuse member names (`None`) across enums, and a
+                        // prelude name would shadow Option's or Result's: such a constant takes
+                        // its enum's name as a prefix.
+                        let prelude = matches!(n.as_str(), "None" | "Some" | "Ok" | "Err");
+                        let c = if prelude || !self.enum_consts.insert(n.clone()) {
+                            ident(&format!("{name}_{n}"))
+                        } else {
+                            ident(n)
+                        };
+                        let v = *v as i32;
+                        quote!(pub const #c: #id = #v;)
+                    })
+                    .collect();
                 quote! {
                     pub type #id = i32;
                     #(#consts)*
@@ -379,10 +409,27 @@ impl<'m> TypeMapper<'m> {
             }
             TypeDefKind::Interface | TypeDefKind::Opaque => quote! {
                 #[repr(C)]
+                #[derive(Clone, Copy)]
                 pub struct #id { _opaque: [u8; 0] }
             },
         }
     }
+}
+
+/// Win32 metadata uses Windows.Foundation.Numerics (Direct2D's vectors and matrices) from
+/// the WinRT metadata, which is not in the file: their fields, all f32, as WinRT defines them.
+fn numerics(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "Vector2" => &["X", "Y"],
+        "Vector3" => &["X", "Y", "Z"],
+        "Vector4" => &["X", "Y", "Z", "W"],
+        "Matrix3x2" => &["M11", "M12", "M21", "M22", "M31", "M32"],
+        "Matrix4x4" => &[
+            "M11", "M12", "M13", "M14", "M21", "M22", "M23", "M24", "M31", "M32", "M33", "M34", "M41", "M42", "M43",
+            "M44",
+        ],
+        _ => return None,
+    })
 }
 
 fn scalar(s: Scalar) -> TokenStream {

@@ -27,6 +27,7 @@ impl Lowerer<'_> {
                 name: name_q,
                 kind: TypeDefKind::Alias(lowered),
                 span: Some(name.span),
+                pack: None,
             });
         }
     }
@@ -51,6 +52,7 @@ impl Lowerer<'_> {
                         name: name.clone(),
                         kind: TypeDefKind::Interface,
                         span: Some(ty.span),
+                        pack: None,
                     });
                 }
                 Type::Named(name.into())
@@ -97,6 +99,7 @@ impl Lowerer<'_> {
                         name: name.clone(),
                         kind: TypeDefKind::Opaque,
                         span: Some(ty.span),
+                        pack: None,
                     });
                 }
                 Type::Named(name.into())
@@ -173,12 +176,14 @@ impl Lowerer<'_> {
                 name: tag,
                 kind: TypeDefKind::Alias(Type::Named(name.as_str().into())),
                 span: Some(ty.span),
+                pack: None,
             });
         }
         self.st.parts.types.push(TypeDef {
             name,
             kind,
             span: Some(ty.span),
+            pack: None,
         });
     }
 

@@ -1,0 +1,159 @@
+//! The Win32 bindings sweep: bindings for COM interfaces of Windows.Win32.winmd, written
+//! as small crates (chunks of interfaces in sorted order) and `cargo check`ed one by one
+//! with one shared target directory, so windows-core builds once. Shared by
+//! examples/win32_sweep.rs (every interface) and tests/win32_sweep.rs (a fixed sample).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use oscgen::emit::bindings::{Selection, bindings};
+use oscgen::idl::{Input, LoadOptions};
+use oscgen::model::Model;
+use oscgen::source::SourceMap;
+
+/// The Win32 metadata's model, read from a copy of the file windows-default ships.
+pub fn win32_model(scratch: &Path) -> Model {
+    let winmd = scratch.join("Windows.Win32.winmd");
+    std::fs::write(&winmd, windows_default::WIN32).expect("write the Win32 metadata");
+    oscgen::load::load_model(&mut SourceMap::new(), &[Input::File(winmd)], &LoadOptions::default())
+        .expect("read the Win32 metadata")
+}
+
+/// Every COM interface in the model that bindings can be asked for, sorted by name.
+/// IUnknown is windows-core's own; one without an IID cannot be asked for by name
+/// ([`without_iid`]), only reached from a signature.
+pub fn interface_names(model: &Model) -> Vec<String> {
+    let mut names: Vec<String> = model
+        .root_interfaces()
+        .filter(|i| i.name != "IUnknown" && i.iid.is_some())
+        .map(|i| i.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The interfaces without an IID.
+pub fn without_iid(model: &Model) -> Vec<String> {
+    model
+        .root_interfaces()
+        .filter(|i| i.iid.is_none())
+        .map(|i| i.name.clone())
+        .collect()
+}
+
+/// One chunk that did not pass, and why.
+pub struct Failure {
+    pub interfaces: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+pub struct Outcome {
+    pub total: usize,
+    pub compiled: usize,
+    pub failures: Vec<Failure>,
+}
+
+/// Writes one crate per chunk under `dir` and checks each.
+pub fn sweep(model: &Model, names: &[String], chunk: usize, dir: &Path, target: &Path) -> Outcome {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut outcome = Outcome {
+        total: names.len(),
+        compiled: 0,
+        failures: Vec::new(),
+    };
+    for (n, group) in names.chunks(chunk.max(1)).enumerate() {
+        let krate = dir.join(format!("sweep{n:03}"));
+        let errors = match write_crate(model, group, &krate, repo) {
+            Ok(()) => check(&krate, target),
+            Err(e) => vec![format!("bindings: {e}")],
+        };
+        eprintln!(
+            "chunk {n}: {} .. {}: {}",
+            group[0],
+            group[group.len() - 1],
+            if errors.is_empty() {
+                "ok".to_string()
+            } else {
+                format!("{} errors", errors.len())
+            }
+        );
+        if errors.is_empty() {
+            outcome.compiled += group.len();
+        } else {
+            outcome.failures.push(Failure {
+                interfaces: group.to_vec(),
+                errors,
+            });
+        }
+    }
+    outcome
+}
+
+fn write_crate(model: &Model, group: &[String], krate: &Path, repo: &Path) -> Result<(), String> {
+    let src = krate.join("src");
+    std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
+    let selection = Selection {
+        interfaces: group.to_vec(),
+        constants: vec![],
+        root_constants: false,
+    };
+    let text = bindings(model, &selection, &[]).map_err(|e| e.to_string())?;
+    let name = krate.file_name().and_then(|n| n.to_str()).unwrap_or("sweep");
+    let files: [(PathBuf, String); 5] = [
+        (
+            krate.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+                 [dependencies]\nwindows-core = \"0.100\"\n\n[workspace]\n"
+            ),
+        ),
+        (
+            src.join("lib.rs"),
+            "pub mod bindings;\npub mod hresult;\npub mod oleaut;\n".into(),
+        ),
+        (src.join("bindings.rs"), text),
+        (src.join("oleaut.rs"), read(&repo.join("templates/runtime/oleaut.rs"))?),
+        (
+            src.join("hresult.rs"),
+            read(&repo.join("templates/runtime/hresult.rs"))?,
+        ),
+    ];
+    for (path, text) in files {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    // A sample's lock pins windows-core and its dependencies, so the check resolves them
+    // without a registry update.
+    std::fs::copy(repo.join("samples/osc-provider/Cargo.lock"), krate.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `cargo check` of one crate: its error lines, none if it passes.
+fn check(krate: &Path, target: &Path) -> Vec<String> {
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--message-format", "short"])
+        .current_dir(krate)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTFLAGS", "")
+        .output()
+        .expect("run cargo check");
+    if out.status.success() {
+        return Vec::new();
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.contains("error"))
+        .filter(|l| !l.starts_with("error: could not compile"))
+        .map(str::to_string)
+        .collect();
+    if errors.is_empty() {
+        vec![stderr.into_owned()]
+    } else {
+        errors
+    }
+}
