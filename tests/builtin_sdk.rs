@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use oscgen::builtin;
-use oscgen::idl::{Input, LoadOptions, load_model};
+use oscgen::idl::{Input, LoadOptions};
+use oscgen::load::load_model;
 use oscgen::model::Model;
 use oscgen::model::types::{Type, TypeDefKind};
 use oscgen::source::SourceMap;
@@ -109,8 +110,12 @@ fn describe(model: &Model) -> Vec<String> {
                 slot.declared_in.name
             ));
             for p in &m.params {
-                // Attributes as written; spacing is the one way two spellings may differ.
-                let attrs: Vec<String> = p.attrs.iter().map(|a| a.split_whitespace().collect()).collect();
+                // Attributes as IDL writes them; spacing inside an argument may differ.
+                let attrs: Vec<String> = p
+                    .attrs
+                    .iter()
+                    .map(|a| a.to_string().split_whitespace().collect())
+                    .collect();
                 out.push(format!(
                     "    {} {:?} retval={} {} / {} {:?}",
                     p.name,
@@ -144,9 +149,9 @@ fn the_builtin_sets_give_the_same_model_with_stand_ins_and_with_the_sdk() {
         let path = repo().join("metadata").join(file.path);
         let mut sources = SourceMap::new();
         let sdk = load_model(&mut sources, &[Input::File(path)], &options).unwrap_or_else(|e| {
-            let text = match e {
-                oscgen::idl::Error::Diagnostics(d) => d.iter().map(|d| d.render(&sources)).collect(),
-                other => other.to_string(),
+            let text = match e.diagnostics() {
+                Some(d) => d.iter().map(|d| d.render(&sources)).collect(),
+                None => e.to_string(),
             };
             panic!("{} with the SDK: {text}", file.name)
         });

@@ -84,7 +84,7 @@ fn check_group(files: &[&CorpusFile]) -> Vec<(String, Outcome)> {
     }
 }
 
-/// The lowering a command runs (`idl::load_model`: each file lowered item by item as it
+/// The lowering a command runs (`idl::load_parts`: each file lowered item by item as it
 /// is parsed, no syntax tree kept) gives the same model parts as lowering whole parsed
 /// files. Spans are left out: the two loads number their source files apart. A
 /// difference becomes this file's failure.

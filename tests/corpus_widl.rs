@@ -134,7 +134,10 @@ fn check_group(widl: &Path, out_dir: &Path, files: &[&CorpusFile]) -> Tally {
             tally.files += 1;
             let out = out_dir.join(format!("{}.h", file.label.replace('/', "_")));
             let widl = widl_header(widl, file, &out);
-            let ours = session.load_model(&mut sources, &[Input::File(file.path.clone())]);
+            let ours = session
+                .load_parts(&mut sources, &[Input::File(file.path.clone())])
+                .map_err(|e| e.to_string())
+                .and_then(|(parts, _)| Model::new(parts).map_err(|e| e.to_string()));
             match (widl, ours) {
                 (Some(vtbls), Ok(model)) => {
                     tally.widl_accepted += 1;

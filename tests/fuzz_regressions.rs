@@ -42,7 +42,7 @@ fn scratch(target: &str) -> PathBuf {
 fn load_idl(data: &[u8], path: &Path) -> Option<String> {
     fs::write(path, data).unwrap();
     let mut sources = SourceMap::new();
-    oscgen::idl::load_model(
+    oscgen::load::load_model(
         &mut sources,
         &[Input::File(path.to_path_buf())],
         &LoadOptions::default(),

@@ -233,7 +233,7 @@ fn idl_mutants_load_or_fail_cleanly() {
     smoke("idl", 1, 4, |data| {
         fs::write(&path, data).unwrap();
         let mut sources = SourceMap::new();
-        oscgen::idl::load_model(&mut sources, &[Input::File(path.clone())], &LoadOptions::default())
+        oscgen::load::load_model(&mut sources, &[Input::File(path.clone())], &LoadOptions::default())
             .err()
             .map(|e| e.to_string())
     });

@@ -8,7 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use oscgen::diagnostic::Diagnostic;
-use oscgen::idl::{Error, Input, LoadOptions, load_model, load_model_with_warnings};
+use oscgen::idl::{Input, LoadOptions};
+use oscgen::load::{load_model, load_model_with_warnings};
 use oscgen::model::types::{Scalar, Type};
 use oscgen::model::{ConstValue, Model};
 use oscgen::source::SourceMap;
@@ -25,9 +26,11 @@ fn load(path: &Path, include_dirs: &[&str]) -> Result<(Model, Vec<Diagnostic>), 
         include_dirs: include_dirs.iter().map(PathBuf::from).collect(),
         ..LoadOptions::default()
     };
-    load_model_with_warnings(&mut sources, &[Input::File(path.to_path_buf())], &options).map_err(|e| match e {
-        Error::Diagnostics(d) => d.iter().map(|d| d.render(&sources)).collect(),
-        other => other.to_string(),
+    load_model_with_warnings(&mut sources, &[Input::File(path.to_path_buf())], &options).map_err(|e| {
+        match e.diagnostics() {
+            Some(d) => d.iter().map(|d| d.render(&sources)).collect(),
+            None => e.to_string(),
+        }
     })
 }
 

@@ -7,7 +7,8 @@
 //! Types are the C spelling of the reference signature (`BSTR*`, `SAFEARRAY(BSTR)`),
 //! with `*` against the type as oscgen's `Param::written` normalises it.
 
-use oscgen::idl::{Input, LoadOptions, load_model};
+use oscgen::idl::{Input, LoadOptions};
+use oscgen::load::load_model;
 use oscgen::model::interface::Direction;
 use oscgen::model::vtable::Vtable;
 use oscgen::model::{ConstValue, Model};

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::Command;
 
 use oscgen::builtin::{self, BuiltinFile};
-use oscgen::idl::{Input, LoadOptions, load_model};
+use oscgen::idl::{Input, LoadOptions};
+use oscgen::load::load_model;
 use oscgen::source::SourceMap;
 
 mod common;

@@ -355,7 +355,7 @@ fn the_osc_interop_assembly_inspects_as_osc_idl() {
         assert_eq!(find(&from_dll, name)["file"], dll.display().to_string());
     }
     let idl_model =
-        oscgen::idl::load_model(&mut SourceMap::new(), &[Input::File(idl_path)], &LoadOptions::default()).unwrap();
+        oscgen::load::load_model(&mut SourceMap::new(), &[Input::File(idl_path)], &LoadOptions::default()).unwrap();
     let int = idl_model.type_def("INT").map(|t| &t.kind);
     assert!(
         matches!(int, Some(TypeDefKind::Alias(MType::Scalar(Scalar::I32)))),

@@ -25,6 +25,7 @@ use std::process::{Command, Output};
 
 use oscgen::idl::{Input, LoadOptions};
 use oscgen::model::interface::{Interface, Method};
+use oscgen::model::param::ParamAttr;
 use oscgen::model::types::{Field, Scalar, Type, TypeDefKind};
 use oscgen::model::vtable::Vtable;
 use oscgen::model::{ConstValue, Model};
@@ -99,13 +100,15 @@ fn canonical(ty: &Type, is_interface: &dyn Fn(&str) -> bool) -> Type {
 }
 
 /// The `size_is` attributes WinMD carries: a parameter's name or a number.
-fn simple_size_is(attrs: &[String], m: &Method) -> Vec<String> {
+fn simple_size_is(attrs: &[ParamAttr], m: &Method) -> Vec<ParamAttr> {
     attrs
         .iter()
-        .filter(|a| {
-            a.strip_prefix("size_is(")
-                .and_then(|r| r.strip_suffix(')'))
-                .is_some_and(|arg| m.params.iter().any(|p| *p.name == *arg.trim()) || arg.trim().parse::<i32>().is_ok())
+        .filter(|a| match a {
+            ParamAttr::SizeIs(args) if args.len() == 1 => {
+                let arg = &*args[0];
+                m.params.iter().any(|p| *p.name == *arg) || arg.parse::<i32>().is_ok()
+            }
+            _ => false,
         })
         .cloned()
         .collect()

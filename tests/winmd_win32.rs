@@ -150,7 +150,7 @@ fn the_idl_stand_ins_match_the_win32_metadata() {
         .iter()
         .map(|f| Input::Builtin(f.name.into()))
         .collect();
-    let idl = oscgen::idl::load_model(&mut SourceMap::new(), &inputs, &LoadOptions::default()).unwrap();
+    let idl = oscgen::load::load_model(&mut SourceMap::new(), &inputs, &LoadOptions::default()).unwrap();
     let mut compared = Vec::new();
     let mut failures = Vec::new();
     for iface in idl.interfaces() {

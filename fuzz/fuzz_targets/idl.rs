@@ -24,5 +24,5 @@ fuzz_target!(|data: &[u8]| {
     let path = path();
     std::fs::write(path, data).expect("write the input");
     let mut sources = SourceMap::new();
-    let _ = oscgen::idl::load_model(&mut sources, &[Input::File(path.clone())], &LoadOptions::default());
+    let _ = oscgen::load::load_model(&mut sources, &[Input::File(path.clone())], &LoadOptions::default());
 });

@@ -58,7 +58,7 @@ struct JsonParam<'a> {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     retval: bool,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    attributes: &'a [String],
+    attributes: Vec<String>,
 }
 
 /// Writes the JSON document for the given interfaces.
@@ -95,7 +95,7 @@ fn json_interface<'a>(model: &'a Model, iface: &'a Interface) -> JsonInterface<'
                         ty: &p.written,
                         dir: p.dir.as_str(),
                         retval: p.retval,
-                        attributes: &p.attrs,
+                        attributes: p.attrs.iter().map(ToString::to_string).collect(),
                     })
                     .collect(),
             })
@@ -111,8 +111,7 @@ fn write_param(out: &mut impl Write, p: &Param) -> io::Result<()> {
         out.write_all(b", retval")?;
     }
     for attr in &p.attrs {
-        out.write_all(b", ")?;
-        out.write_all(attr.as_bytes())?;
+        write!(out, ", {attr}")?;
     }
     write!(out, "] {} {}", p.written, p.name)
 }

@@ -13,6 +13,7 @@ use crate::idl::ast::{AttrArg, Attribute, Attrs, ExprKind, Ident, Item, TypeExpr
 use crate::idl::eval::Env;
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, Interface, Method, MethodKind, Origin, Param};
+use crate::model::param::ParamAttr;
 use crate::model::types::{Name, TypeDef, TypeDefKind};
 use crate::model::{Coclass, ConstValue, Constant, Library, ModelParts};
 use crate::source::{SourceMap, Span};
@@ -24,25 +25,6 @@ pub struct ParsedFile {
     /// Given on the command line (or a built-in set), not reached through an import.
     pub is_root: bool,
 }
-
-/// Parameter attributes worth keeping in the model, for bindings and for `inspect`.
-const KEPT_PARAM_ATTRS: &[&str] = &[
-    "size_is",
-    "length_is",
-    "max_is",
-    "first_is",
-    "last_is",
-    "iid_is",
-    "string",
-    "unique",
-    "ref",
-    "ptr",
-    "optional",
-    "defaultvalue",
-    "lcid",
-    "switch_is",
-    "annotation",
-];
 
 /// Lowers every file at once (imports first, as the loader orders them).
 pub fn lower(sources: &SourceMap, files: &[ParsedFile]) -> Result<ModelParts, Vec<Diagnostic>> {
@@ -462,10 +444,38 @@ impl Lowerer<'_> {
         }
     }
 
+    /// An attribute's arguments as the user wrote them, one per position (empty where
+    /// omitted): from the attribute's own text, so an argument that a macro expands
+    /// (`size_is(BG_ENUM_SIZEIS(celt))`) keeps its written form.
+    fn arg_texts(&self, attr: &Attribute) -> Vec<Name> {
+        if attr.args.is_empty() {
+            return Vec::new();
+        }
+        let text = self.args_text(attr);
+        let mut out = Vec::with_capacity(attr.args.len());
+        let (mut depth, mut start) = (0usize, 0);
+        for (i, c) in text.char_indices() {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => {
+                    out.push(text[start..i].trim().into());
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        out.push(text[start..].trim().into());
+        out
+    }
+
     fn args_text(&self, attr: &Attribute) -> String {
         let text = self.sources.text(attr.span);
         text.split_once('(')
-            .map(|(_, rest)| rest.trim_end_matches(')').trim().to_string())
+            .map(|(_, rest)| {
+                let rest = rest.trim_end();
+                rest.strip_suffix(')').unwrap_or(rest).trim().to_string()
+            })
             .unwrap_or_default()
     }
 
@@ -600,8 +610,7 @@ impl Lowerer<'_> {
                         attrs: p
                             .attrs
                             .iter()
-                            .filter(|a| KEPT_PARAM_ATTRS.contains(&&*a.name.name))
-                            .map(|a| self.sources.text(a.span).to_string())
+                            .filter_map(|a| ParamAttr::new(&a.name.name, self.arg_texts(a)))
                             .collect(),
                         span: Some(p.span),
                     }

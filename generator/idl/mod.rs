@@ -13,7 +13,7 @@ pub mod token;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, ModelError};
+use crate::model::ModelParts;
 use crate::source::SourceMap;
 
 pub use loader::{Input, LoadOptions, Session};
@@ -29,52 +29,30 @@ pub enum Error {
     Input { path: PathBuf, message: String },
 }
 
-impl From<ModelError> for Error {
-    fn from(e: ModelError) -> Error {
-        Error::Diagnostics(e.0)
-    }
-}
-
-/// Reads IDL inputs and their imports into a validated model.
-pub fn load_model(sources: &mut SourceMap, inputs: &[Input], options: &LoadOptions) -> Result<Model, Error> {
-    // A session for one load: nothing would reuse a syntax tree.
-    Session::new(sources, options)?
-        .without_syntax_trees()
-        .load_model(sources, inputs)
-}
-
-/// [`load_model`], with the warnings about input MIDL accepts but that is probably not
-/// what was meant (a name in the wrong letter case). On failure the warnings are among
-/// the diagnostics of [`Error::Diagnostics`], marked [`Diagnostic::is_warning`].
-pub fn load_model_with_warnings(
+/// Reads IDL inputs and their imports into model parts, with the warnings about input
+/// MIDL accepts but that is probably not what was meant (a name in the wrong letter case).
+/// Building the model from them is the loader's (`crate::load`). On failure the warnings
+/// are among the diagnostics of [`Error::Diagnostics`], marked [`Diagnostic::is_warning`].
+pub fn load_parts(
     sources: &mut SourceMap,
     inputs: &[Input],
     options: &LoadOptions,
-) -> Result<(Model, Vec<Diagnostic>), Error> {
+) -> Result<(ModelParts, Vec<Diagnostic>), Error> {
+    // A session for one load: nothing would reuse a syntax tree.
     Session::new(sources, options)?
         .without_syntax_trees()
-        .load_model_with_warnings(sources, inputs)
+        .load_parts(sources, inputs)
 }
 
 impl Session<'_> {
-    /// [`load_model`] through a session: files parsed by earlier loads are reused.
-    pub fn load_model(&mut self, sources: &mut SourceMap, inputs: &[Input]) -> Result<Model, Error> {
-        self.load_model_with_warnings(sources, inputs).map(|(model, _)| model)
-    }
-
-    /// [`load_model_with_warnings`] through a session.
-    pub fn load_model_with_warnings(
+    /// [`load_parts`] through a session: files parsed by earlier loads are reused.
+    pub fn load_parts(
         &mut self,
         sources: &mut SourceMap,
         inputs: &[Input],
-    ) -> Result<(Model, Vec<Diagnostic>), Error> {
-        let (parts, warnings) = self
-            .load_lowered(sources, inputs)?
+    ) -> Result<(ModelParts, Vec<Diagnostic>), Error> {
+        self.load_lowered(sources, inputs)?
             .finish_with_warnings()
-            .map_err(Error::Diagnostics)?;
-        match Model::new(parts) {
-            Ok(model) => Ok((model, warnings)),
-            Err(e) => Err(Error::Diagnostics(warnings.into_iter().chain(e.0).collect())),
-        }
+            .map_err(Error::Diagnostics)
     }
 }

@@ -8,7 +8,7 @@ mod link;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
-use crate::idl::{self, Input, LoadOptions, Session};
+use crate::idl::{self, Input, LoadOptions};
 use crate::model::{Model, ModelError, ModelParts};
 use crate::source::SourceMap;
 use crate::winmd;
@@ -112,11 +112,7 @@ fn idl_parts(
     inputs: &[Input],
     options: &LoadOptions,
 ) -> Result<(ModelParts, Vec<Diagnostic>), idl::Error> {
-    Session::new(sources, options)?
-        .without_syntax_trees()
-        .load_lowered(sources, inputs)?
-        .finish_with_warnings()
-        .map_err(idl::Error::Diagnostics)
+    idl::load_parts(sources, inputs, options)
 }
 
 /// oscgen's stand-ins for the SDK headers, all of them, as imports: nothing from them is a root.

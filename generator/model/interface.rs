@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::model::guid::Guid;
+use crate::model::param::ParamAttr;
 use crate::model::types::{Name, Type};
 use crate::source::Span;
 
@@ -37,8 +38,8 @@ pub struct Param {
     pub ty: Type,
     /// The type as the input spells it (`REFIID`, `SAFEARRAY(BSTR)*`, `unsigned long`).
     pub written: Name,
-    /// The parameter's attributes that matter to bindings, as written (`size_is(cb)`).
-    pub attrs: Vec<String>,
+    /// The parameter's attributes that matter to bindings and metadata, in written order.
+    pub attrs: Vec<ParamAttr>,
     pub span: Option<Span>,
 }
 

@@ -3,6 +3,7 @@
 
 pub mod guid;
 pub mod interface;
+pub mod param;
 pub mod types;
 pub mod vtable;
 

@@ -15,6 +15,7 @@ use windows_metadata::{AsRow, FieldAttributes, MethodImplAttributes, Type as WTy
 
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, Interface, Method, MethodKind, Origin, Param};
+use crate::model::param::ParamAttr;
 use crate::model::types::{Field, Type, TypeDef, TypeDefKind};
 use crate::model::{ConstValue, Constant};
 use crate::winmd::dotnet::{self, Bases};
@@ -512,7 +513,7 @@ fn safearray_element<'b>(mut attributes: impl Iterator<Item = Attribute<'b>>) ->
 fn buffer_attribute(
     relationship: Option<windows_metadata::reader::BufferRelationship>,
     names: &[String],
-) -> Option<String> {
+) -> Option<ParamAttr> {
     use windows_metadata::reader::BufferRelationship as B;
     let param = |i: i16| {
         usize::try_from(i)
@@ -522,8 +523,8 @@ fn buffer_attribute(
             .unwrap_or_else(|| i.to_string())
     };
     Some(match relationship? {
-        B::ElementsParam(i) => format!("size_is({})", param(i)),
-        B::ElementsConst(n) => format!("size_is({n})"),
-        B::BytesParam(i) => format!("byte_count({})", param(i)),
+        B::ElementsParam(i) => ParamAttr::SizeIs(vec![param(i).into()]),
+        B::ElementsConst(n) => ParamAttr::SizeIs(vec![n.to_string().into()]),
+        B::BytesParam(i) => ParamAttr::ByteCount(param(i).into()),
     })
 }

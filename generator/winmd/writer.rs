@@ -16,6 +16,7 @@ use windows_metadata::{
 
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, Interface, Method, MethodKind};
+use crate::model::param::ParamAttr;
 use crate::model::types::{Type, TypeDefKind};
 use crate::model::{ConstValue, Model};
 use crate::winmd::names;
@@ -428,11 +429,12 @@ fn int_value(v: i128) -> Value {
 
 /// `size_is(count)` naming another parameter, or a number, as NativeArrayInfo's argument.
 /// Expressions (`size_is(*pcb)`, `size_is(, n)`) have no Win32 metadata spelling.
-fn size_is(attrs: &[String], m: &Method) -> Option<(String, Value)> {
-    let arg = attrs
-        .iter()
-        .find_map(|a| a.strip_prefix("size_is(").and_then(|r| r.strip_suffix(')')))?
-        .trim();
+fn size_is(attrs: &[ParamAttr], m: &Method) -> Option<(String, Value)> {
+    let arg: &str = attrs.iter().find_map(|a| match a {
+        // One argument: a pointer-to-pointer's second bound has no WinMD form.
+        ParamAttr::SizeIs(args) if args.len() == 1 => Some(&*args[0]),
+        _ => None,
+    })?;
     if let Some(i) = m.params.iter().position(|p| *p.name == *arg) {
         return Some(("CountParamIndex".into(), Value::I16(i as i16)));
     }

@@ -10,6 +10,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::bindings::types::{self, TypeMapper, ident};
 use crate::model::interface::{Direction, Interface, Method, Param};
+use crate::model::param::ParamAttr;
 use crate::model::types::Type;
 use crate::model::vtable::Vtable;
 
@@ -101,7 +102,7 @@ fn retval_shape(mapper: &mut TypeMapper, p: &Param) -> Option<RetShape> {
     if p.dir != Direction::Out
         || p.attrs
             .iter()
-            .any(|a| a.starts_with("size_is") || a.starts_with("length_is"))
+            .any(|a| matches!(a, ParamAttr::SizeIs(_) | ParamAttr::LengthIs(_)))
     {
         return None;
     }
