@@ -76,7 +76,7 @@ fn abi(model: &Model, ty: &Type, depth: usize) -> String {
                     .collect();
                 format!("{{{}}}", fields.join(", "))
             }
-            Some(TypeDefKind::Enum(_)) => "enum".into(),
+            Some(TypeDefKind::Enum(..)) => "enum".into(),
             Some(TypeDefKind::Interface) | None if model.interface(name).is_some() => format!("interface {name}"),
             _ => name.to_string(),
         },

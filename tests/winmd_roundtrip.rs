@@ -225,7 +225,7 @@ fn assert_same_model(idl: &Model, winmd: &Model, what: &str) -> (usize, usize, u
                     f.ty.names(&mut pending_types);
                 }
             }
-            (TypeDefKind::Enum(x), TypeDefKind::Enum(y)) => assert_eq!(x, y, "{at}"),
+            (TypeDefKind::Enum(_, x), TypeDefKind::Enum(_, y)) => assert_eq!(x, y, "{at}"),
             (TypeDefKind::Interface | TypeDefKind::Opaque, TypeDefKind::Opaque)
             | (TypeDefKind::Interface, TypeDefKind::Interface) => {}
             (TypeDefKind::Struct(x), TypeDefKind::Opaque) if x.is_empty() => {}

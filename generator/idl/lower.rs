@@ -128,6 +128,10 @@ struct State {
     /// into several declarators (`typedef struct {...} X, *PX;`) is declared once.
     aggregates: HashMap<(u32, u32, u32), String>,
     anon: usize,
+    /// `#pragma pack`: the packing of the structs and unions that follow, and the packings
+    /// `pack(push)` saved.
+    pack: Option<u16>,
+    pack_stack: Vec<Option<u16>>,
     errors: Vec<Diagnostic>,
     /// The WinRT namespace being lowered (`["Windows", "Foundation"]`); empty outside one.
     scope: Vec<String>,
@@ -397,12 +401,8 @@ impl Lowerer<'_> {
                 Item::Declaration(_, _, ty) => {
                     self.lower_type(ty);
                 }
-                Item::Import(_)
-                | Item::ImportLib(_)
-                | Item::CppQuote(_)
-                | Item::Pragma(..)
-                | Item::MidlPragma(_)
-                | Item::WinRt(..) => {}
+                Item::Pragma(text, _) => self.pragma(text),
+                Item::Import(_) | Item::ImportLib(_) | Item::CppQuote(_) | Item::MidlPragma(_) | Item::WinRt(..) => {}
             }
         }
     }

@@ -192,7 +192,7 @@ fn enum_values_are_constant_expressions() {
         "const long BASE = 8;
          typedef [v1_enum] enum { A = BASE << 2, B, C = (BASE) - 1, D = (DWORD)-1, E = A | C } E;",
     );
-    let TypeDefKind::Enum(values) = &m.type_def("E").unwrap().kind else {
+    let TypeDefKind::Enum(_, values) = &m.type_def("E").unwrap().kind else {
         panic!()
     };
     let v: Vec<i64> = values.iter().map(|(_, v)| *v).collect();

@@ -154,8 +154,9 @@ pub enum TypeDefKind {
     Alias(Type),
     Struct(Vec<Field>),
     Union(Vec<Field>),
-    /// Enumerators with their values, in declaration order.
-    Enum(Vec<(String, i64)>),
+    /// The integer an enum is at the ABI (`I32` for MIDL's; WinMD's say, and some are
+    /// `U32` or `U8`), and its enumerators with their values, in declaration order.
+    Enum(Scalar, Vec<(String, i64)>),
     /// An interface (declared or only forward-declared): used through pointers.
     Interface,
     /// A type whose layout oscgen does not know (forward-declared struct, unknown WinMD type).

@@ -16,7 +16,7 @@ use windows_metadata::{AsRow, FieldAttributes, MethodImplAttributes, Type as WTy
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, Interface, Method, MethodKind, Origin, Param};
 use crate::model::param::ParamAttr;
-use crate::model::types::{Field, Type, TypeDef, TypeDefKind};
+use crate::model::types::{Field, Scalar, Type, TypeDef, TypeDefKind};
 use crate::model::{ConstValue, Constant};
 use crate::winmd::dotnet::{self, Bases};
 use crate::winmd::names;
@@ -397,6 +397,17 @@ impl<'a> Reader<'a> {
     fn type_kind(&self, t: WTypeDef<'a>) -> TypeDefKind {
         match t.category() {
             TypeCategory::Enum => TypeDefKind::Enum(
+                // The backing integer (`value__`): Win32's flag enums are `u32`, a few `u8`.
+                match t.underlying_type() {
+                    Some(WType::I8) => Scalar::I8,
+                    Some(WType::U8) => Scalar::U8,
+                    Some(WType::I16) => Scalar::I16,
+                    Some(WType::U16) => Scalar::U16,
+                    Some(WType::U32) => Scalar::U32,
+                    Some(WType::I64) => Scalar::I64,
+                    Some(WType::U64) => Scalar::U64,
+                    _ => Scalar::I32,
+                },
                 t.fields()
                     .filter(|f| f.flags().contains(FieldAttributes::Literal))
                     .filter_map(|f| Some((f.name().to_string(), int_value(&f.constant()?.value())?)))

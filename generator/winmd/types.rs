@@ -154,7 +154,7 @@ fn add_pointers(inner: WType, n: usize, is_const: bool) -> WType {
     }
 }
 
-fn scalar(s: Scalar) -> WType {
+pub(crate) fn scalar(s: Scalar) -> WType {
     match s {
         Scalar::I8 => WType::I8,
         // ECMA-335 has no 8-bit text char; Win32 metadata spells C `char` as a byte too.

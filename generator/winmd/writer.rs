@@ -17,7 +17,7 @@ use windows_metadata::{
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, Interface, Method, MethodKind};
 use crate::model::param::ParamAttr;
-use crate::model::types::{Type, TypeDefKind};
+use crate::model::types::{Scalar, Type, TypeDefKind};
 use crate::model::{ConstValue, Model};
 use crate::winmd::names;
 use crate::winmd::types::{NameScope, safearray_element, to_winmd};
@@ -345,12 +345,15 @@ impl Writer<'_, '_> {
                     self.safearray(HasAttribute::Field(field), &f.ty);
                 }
             }
-            TypeDefKind::Enum(values) => {
+            TypeDefKind::Enum(repr, values) => {
                 let enum_base = TypeDefOrRef::TypeRef(self.file.TypeRef("System", "Enum"));
                 self.file
                     .TypeDef(ns, name, enum_base, TypeAttributes::Public | TypeAttributes::Sealed);
-                let wide = values.iter().any(|(_, v)| i32::try_from(*v).is_err());
-                let underlying = if wide { WType::I64 } else { WType::I32 };
+                // MIDL's enums are `int`, widened when a value needs it (as before); WinMD's
+                // keep the integer they were read with.
+                let wide = repr == Scalar::I32 && values.iter().any(|(_, v)| i32::try_from(*v).is_err());
+                let repr = if wide { Scalar::I64 } else { repr };
+                let underlying = crate::winmd::types::scalar(repr);
                 self.file.Field(
                     "value__",
                     &underlying,
@@ -366,7 +369,16 @@ impl Writer<'_, '_> {
                             | FieldAttributes::Literal
                             | FieldAttributes::HasDefault,
                     );
-                    let value = if wide { Value::I64(*v) } else { Value::I32(*v as i32) };
+                    let value = match repr {
+                        Scalar::I8 => Value::I8(*v as i8),
+                        Scalar::U8 | Scalar::Char => Value::U8(*v as u8),
+                        Scalar::I16 => Value::I16(*v as i16),
+                        Scalar::U16 | Scalar::WChar => Value::U16(*v as u16),
+                        Scalar::U32 => Value::U32(*v as u32),
+                        Scalar::I64 | Scalar::ISize => Value::I64(*v),
+                        Scalar::U64 | Scalar::USize => Value::U64(*v as u64),
+                        _ => Value::I32(*v as i32),
+                    };
                     self.file.Constant(HasConstant::Field(field), &value);
                 }
             }

@@ -173,6 +173,8 @@ fn constant(mapper: &mut types::TypeMapper, c: &Constant) -> Option<proc_macro2:
         return Some(quote!(pub const #name: windows_core::HRESULT = windows_core::HRESULT(#v as i32);));
     }
     let ty = mapper.rust(&c.ty);
+    // The value as the integer it is stored in: `0x80000000` in an `int` enum is negative.
+    let v = mapper.integer_scalar(&c.ty).map_or(v, |s| types::wrap(s, v));
     let v = proc_macro2::Literal::i128_unsuffixed(v);
     Some(quote!(pub const #name: #ty = #v as #ty;))
 }

@@ -217,10 +217,24 @@ impl<'m> TypeMapper<'m> {
             Type::Named(n) if well_known(n).is_some() => &**n == "HRESULT",
             Type::Named(n) => match self.model.type_def(n).map(|t| &t.kind) {
                 Some(TypeDefKind::Alias(inner)) => self.is_integer(inner),
-                Some(TypeDefKind::Enum(_)) => true,
+                Some(TypeDefKind::Enum(..)) => true,
                 _ => false,
             },
             _ => false,
+        }
+    }
+
+    /// The integer a value of the type is at the ABI, through aliases and enums.
+    pub fn integer_scalar(&self, ty: &Type) -> Option<Scalar> {
+        match ty.unqualified() {
+            Type::Scalar(s) => Some(*s),
+            Type::Named(n) if well_known(n).is_some() => None,
+            Type::Named(n) => match self.model.type_def(n).map(|t| &t.kind) {
+                Some(TypeDefKind::Alias(inner)) => self.integer_scalar(inner),
+                Some(TypeDefKind::Enum(repr, _)) => Some(*repr),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -249,6 +263,9 @@ impl<'m> TypeMapper<'m> {
             Type::Pointer(inner) => {
                 if self.interface_name(inner).is_some() || self.is_interface_named(inner) {
                     return quote!(*mut core::ffi::c_void);
+                }
+                if self.is_function(inner) {
+                    return self.rust(inner);
                 }
                 let is_const = matches!(**inner, Type::Const(_));
                 let inner = self.rust(inner);
@@ -317,8 +334,43 @@ impl<'m> TypeMapper<'m> {
             return quote!(core::ffi::c_void);
         }
         self.needed.insert(name.to_string(), ());
-        let id = ident(name);
+        let id = self.type_ident(name);
         quote!(#id)
+    }
+
+    /// The Rust name of a declared type: [`ident`], with `_` appended while that names an
+    /// item the bindings generate for an interface (a struct `IFoo_Vtbl` beside interface
+    /// `IFoo`) or another declared type.
+    fn type_ident(&self, name: &str) -> Ident {
+        let mut id = ident(name).to_string();
+        let generated = |s: &str| {
+            self.bound.iter().any(|b| {
+                let b = ident(b).to_string();
+                s == b
+                    || s.strip_prefix(b.as_str())
+                        .is_some_and(|rest| rest == "_Vtbl" || rest == "_Impl")
+            })
+        };
+        if generated(&id) {
+            id.push('_');
+            while generated(&id) || self.model.type_def(&id).is_some() {
+                id.push('_');
+            }
+        }
+        Ident::new(&id, Span::call_site())
+    }
+
+    /// Whether the type is (an alias of) a function type: a pointer to it is the function
+    /// pointer itself, `Option<unsafe extern "system" fn(..)>`.
+    fn is_function(&self, ty: &Type) -> bool {
+        match ty.unqualified() {
+            Type::Function(..) => true,
+            Type::Named(n) if well_known(n).is_none() => match self.model.type_def(n).map(|t| &t.kind) {
+                Some(TypeDefKind::Alias(inner)) => self.is_function(inner),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// Declarations for every named type used so far, and for the types those use.
@@ -335,7 +387,7 @@ impl<'m> TypeMapper<'m> {
     }
 
     fn declaration(&mut self, name: &str) -> TokenStream {
-        let id = ident(name);
+        let id = self.type_ident(name);
         // Pointer-sized on every target, whatever width an IDL stand-in gives them.
         match name {
             "ULONG_PTR" | "UINT_PTR" | "DWORD_PTR" | "SIZE_T" => return quote!(pub type #id = usize;),
@@ -364,13 +416,7 @@ impl<'m> TypeMapper<'m> {
             }
             TypeDefKind::Struct(fields) => {
                 let fields = self.fields(&fields);
-                let repr = match def.pack {
-                    Some(n) => {
-                        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
-                        quote!(#[repr(C, packed(#n))])
-                    }
-                    None => quote!(#[repr(C)]),
-                };
+                let repr = repr(def.pack);
                 quote! {
                     #repr
                     #[derive(Clone, Copy)]
@@ -379,13 +425,14 @@ impl<'m> TypeMapper<'m> {
             }
             TypeDefKind::Union(fields) => {
                 let fields = self.fields(&fields);
+                let repr = repr(def.pack);
                 quote! {
-                    #[repr(C)]
+                    #repr
                     #[derive(Clone, Copy)]
                     pub union #id { #(#fields),* }
                 }
             }
-            TypeDefKind::Enum(values) => {
+            TypeDefKind::Enum(repr, values) => {
                 let consts: Vec<TokenStream> = values
                     .iter()
                     .map(|(n, v)| {
@@ -398,12 +445,13 @@ impl<'m> TypeMapper<'m> {
                         } else {
                             ident(n)
                         };
-                        let v = *v as i32;
+                        let v = enum_value(repr, *v);
                         quote!(pub const #c: #id = #v;)
                     })
                     .collect();
+                let repr = scalar(repr);
                 quote! {
-                    pub type #id = i32;
+                    pub type #id = #repr;
                     #(#consts)*
                 }
             }
@@ -413,6 +461,18 @@ impl<'m> TypeMapper<'m> {
                 pub struct #id { _opaque: [u8; 0] }
             },
         }
+    }
+}
+
+/// `#[repr(C)]`, or `#[repr(C, packed(N))]` for a struct or union packed below its natural
+/// alignment (`#pragma pack`, WinMD's ClassLayout).
+fn repr(pack: Option<u16>) -> TokenStream {
+    match pack {
+        Some(n) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+            quote!(#[repr(C, packed(#n))])
+        }
+        None => quote!(#[repr(C)]),
     }
 }
 
@@ -430,6 +490,40 @@ fn numerics(name: &str) -> Option<&'static [&'static str]> {
         ],
         _ => return None,
     })
+}
+
+/// An integer as the value a `Scalar` of it holds (two's complement wrapping).
+pub fn wrap(s: Scalar, v: i128) -> i128 {
+    match s {
+        Scalar::I8 => (v as i8).into(),
+        Scalar::U8 | Scalar::Char => (v as u8).into(),
+        Scalar::I16 => (v as i16).into(),
+        Scalar::U16 | Scalar::WChar => (v as u16).into(),
+        Scalar::I32 => (v as i32).into(),
+        Scalar::U32 => (v as u32).into(),
+        Scalar::I64 | Scalar::ISize => (v as i64).into(),
+        Scalar::U64 | Scalar::USize => (v as u64).into(),
+        Scalar::F32 | Scalar::F64 => v,
+    }
+}
+
+/// An enumerator's value as a literal of its enum's integer: MIDL's `0x80000000` is the
+/// `int` -2147483648, a `u32` enum's 0xFFFFFFFF stays 4294967295.
+fn enum_value(repr: Scalar, v: i64) -> proc_macro2::Literal {
+    use proc_macro2::Literal;
+    match repr {
+        Scalar::I8 => Literal::i8_suffixed(v as i8),
+        Scalar::U8 | Scalar::Char => Literal::u8_suffixed(v as u8),
+        Scalar::I16 => Literal::i16_suffixed(v as i16),
+        Scalar::U16 | Scalar::WChar => Literal::u16_suffixed(v as u16),
+        Scalar::U32 => Literal::u32_suffixed(v as u32),
+        Scalar::I64 => Literal::i64_suffixed(v),
+        Scalar::U64 => Literal::u64_suffixed(v as u64),
+        Scalar::ISize => Literal::isize_suffixed(v as isize),
+        Scalar::USize => Literal::usize_suffixed(v as usize),
+        // An enum is an integer; a float backing is not valid metadata.
+        Scalar::I32 | Scalar::F32 | Scalar::F64 => Literal::i32_suffixed(v as i32),
+    }
 }
 
 fn scalar(s: Scalar) -> TokenStream {

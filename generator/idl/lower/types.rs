@@ -8,6 +8,34 @@ use crate::model::types::{Field, Name, Scalar, Type, TypeDef, TypeDefKind};
 use crate::model::{ConstValue, Constant};
 
 impl Lowerer<'_> {
+    /// `#pragma pack(N)`, `pack(push[, N])`, `pack(pop)`, `pack()`: the packing of the
+    /// structs and unions declared after it, as MSVC reads it. Other pragmas mean nothing
+    /// to the model.
+    pub(super) fn pragma(&mut self, text: &str) {
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let Some(args) = text.strip_prefix("pack(").and_then(|t| t.strip_suffix(')')) else {
+            return;
+        };
+        let number = |s: &str| s.parse::<u16>().ok().filter(|n| n.is_power_of_two() && *n <= 16);
+        let args: Vec<&str> = args.split(',').filter(|a| !a.is_empty()).collect();
+        match args.as_slice() {
+            [] => self.st.pack = None,
+            ["push", rest @ ..] => {
+                self.st.pack_stack.push(self.st.pack);
+                if let Some(n) = rest.iter().find_map(|a| number(a)) {
+                    self.st.pack = Some(n);
+                }
+            }
+            ["pop", ..] => self.st.pack = self.st.pack_stack.pop().unwrap_or(None),
+            [n] => {
+                if let Some(n) = number(n) {
+                    self.st.pack = Some(n);
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub(super) fn typedef(&mut self, t: &crate::idl::ast::Typedef) {
         // `typedef struct { ... } X, *PX;`: the body takes the first plain declarator's name.
         if let Some(key) = aggregate_key(&t.base).filter(|k| !self.st.aggregates.contains_key(k))
@@ -152,7 +180,7 @@ impl Lowerer<'_> {
                         root: false,
                     });
                 }
-                TypeDefKind::Enum(values)
+                TypeDefKind::Enum(Scalar::I32, values)
             }
             _ => return,
         };
@@ -179,22 +207,79 @@ impl Lowerer<'_> {
                 pack: None,
             });
         }
+        // Packing moves fields only in structs and unions; 8 or more changes nothing a COM
+        // type holds (no field aligns to more than 8).
+        let pack = match kind {
+            TypeDefKind::Struct(_) | TypeDefKind::Union(_) => self.st.pack.filter(|&n| n < 8),
+            _ => None,
+        };
         self.st.parts.types.push(TypeDef {
             name,
             kind,
             span: Some(ty.span),
-            pack: None,
+            pack,
         });
     }
 
+    /// The fields of a body. Consecutive bitfields share storage units as MSVC lays them out:
+    /// a unit of the declared type holds bitfields while they fit and the type keeps its
+    /// size; each unit becomes one field, `_bitfield` (then `_bitfield2`, ...), of that type.
     fn fields<'f>(&mut self, fields: impl IntoIterator<Item = &'f AstField>) -> Vec<Field> {
-        fields
-            .into_iter()
-            .map(|f| Field {
-                name: f.name.as_ref().map_or_else(String::new, |n| n.name.to_string()),
-                ty: self.lower_type(&f.ty),
-            })
-            .collect()
+        let mut out = Vec::new();
+        // The open storage unit: its size in bits and the bits used.
+        let mut unit: Option<(u32, u32)> = None;
+        let mut units = 0;
+        for f in fields {
+            let ty = self.lower_type(&f.ty);
+            let bits = f.bits.as_ref().and_then(|e| self.st.env.eval(e));
+            let Some(bits) = bits else {
+                unit = None;
+                out.push(Field {
+                    name: f.name.as_ref().map_or_else(String::new, |n| n.name.to_string()),
+                    ty,
+                });
+                continue;
+            };
+            let size = self.bit_size(&ty);
+            let bits = u32::try_from(bits).unwrap_or(0);
+            match unit {
+                Some((s, used)) if s == size && bits != 0 && used + bits <= s => unit = Some((s, used + bits)),
+                _ if bits == 0 => unit = None,
+                _ => {
+                    units += 1;
+                    unit = Some((size, bits));
+                    let name = if units == 1 {
+                        "_bitfield".to_string()
+                    } else {
+                        format!("_bitfield{units}")
+                    };
+                    out.push(Field { name, ty });
+                }
+            }
+        }
+        out
+    }
+
+    /// The size in bits of a bitfield's declared type (an integer, an enum, an alias of one).
+    fn bit_size(&self, ty: &Type) -> u32 {
+        match ty.unqualified() {
+            Type::Scalar(Scalar::I8 | Scalar::U8 | Scalar::Char) => 8,
+            Type::Scalar(Scalar::I16 | Scalar::U16 | Scalar::WChar) => 16,
+            Type::Scalar(Scalar::I64 | Scalar::U64) => 64,
+            Type::Named(n) => match self
+                .st
+                .parts
+                .types
+                .iter()
+                .rev()
+                .find(|t| *t.name == **n)
+                .map(|t| &t.kind)
+            {
+                Some(TypeDefKind::Alias(inner)) => self.bit_size(inner),
+                _ => 32,
+            },
+            _ => 32,
+        }
     }
 }
 
