@@ -8,7 +8,7 @@
 mod interface;
 pub mod types;
 
-pub use interface::{DefaultCall, default_call, impl_signature, returns_result};
+pub use interface::{DefaultCall, default_call, impl_signature, returns_result, rust_method_names};
 
 use quote::quote;
 
@@ -173,6 +173,15 @@ fn constant(mapper: &mut types::TypeMapper, c: &Constant) -> Option<proc_macro2:
         return Some(quote!(pub const #name: windows_core::HRESULT = windows_core::HRESULT(#v as i32);));
     }
     let ty = mapper.rust(&c.ty);
-    let v = proc_macro2::Literal::i128_unsuffixed(v);
+    // A negative value of an unsigned type (mingw-w64's `(DWORD)(~X)`) converts as C
+    // does, by wrapping: a suffixed literal, because `-1 as u32` does not compile.
+    let v = if v < 0 {
+        match i64::try_from(v) {
+            Ok(v) => proc_macro2::Literal::i64_suffixed(v),
+            Err(_) => proc_macro2::Literal::i128_suffixed(v),
+        }
+    } else {
+        proc_macro2::Literal::i128_unsuffixed(v)
+    };
     Some(quote!(pub const #name: #ty = #v as #ty;))
 }
