@@ -415,3 +415,55 @@ fn no_write_permission_is_a_clean_error() {
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
     fs::remove_dir_all(&parent).unwrap();
 }
+
+/// Overloads (two methods of one name, as the Win32 metadata keeps C++'s) get one Rust
+/// name each, and the stubs and the generated tests call them by the names the bindings
+/// declare: `Set`, `Set2`.
+#[test]
+fn overloaded_methods_have_the_same_rust_names_in_bindings_stubs_and_tests() {
+    let dir = scratch("overloads");
+    fs::create_dir_all(&dir).unwrap();
+    let idl = dir.join("over.idl");
+    fs::write(
+        &idl,
+        "import \"unknwn.idl\";\n\
+         [object, uuid(6f1c1a6e-0b7a-4c3e-9d1e-2a4b5c6d7e80)]\n\
+         interface IOver : IUnknown {\n\
+         HRESULT Set([in] long a);\n\
+         HRESULT Set([in] long a, [in] long b);\n\
+         }\n",
+    )
+    .unwrap();
+    let project = dir.join("p");
+    let out = oscgen(
+        &[
+            "new",
+            project.to_str().unwrap(),
+            "--quiet",
+            "--template",
+            "com-server",
+            "--input",
+            idl.to_str().unwrap(),
+            "--implement",
+            "IOver",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let read = |f: &str| fs::read_to_string(project.join(f)).unwrap();
+    let squash = |s: String| s.split_whitespace().collect::<String>();
+    let bindings = squash(read("src/generated/bindings.rs"));
+    assert!(bindings.contains("fnSet(&self,a:i32)"), "bindings: Set");
+    assert!(bindings.contains("fnSet2(&self,a:i32,b:i32)"), "bindings: Set2");
+    let object = squash(read("src/object.rs"));
+    assert!(object.contains("fnSet(&self,a:i32)"), "stubs: Set");
+    assert!(object.contains("fnSet2(&self,a:i32,b:i32)"), "stubs: Set2");
+    let tests = squash(read("tests/server.rs"));
+    assert!(
+        tests.contains("object.Set(") && tests.contains("object.Set2("),
+        "tests/server.rs"
+    );
+    let out = oscgen(&["generate", "--check", project.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let _ = fs::remove_dir_all(&dir);
+}

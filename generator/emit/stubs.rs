@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use serde::Deserialize;
 
 use crate::emit::bindings::types::{TypeMapper, param_ident};
-use crate::emit::bindings::{impl_signature, returns_result};
+use crate::emit::bindings::{impl_signature, returns_result, rust_method_names};
 use crate::model::Model;
 use crate::model::interface::{Interface, Method};
 use crate::model::vtable::Vtable;
@@ -78,9 +78,10 @@ impl<'m> StubWriter<'m> {
         }
     }
 
-    /// `fn M(&self, a: &BSTR) -> Result<BSTR>`, formatted, with short names.
-    pub fn signature(&mut self, method: &Method) -> String {
-        let mut text = impl_signature(&mut self.mapper, method).to_string();
+    /// `fn M(&self, a: &BSTR) -> Result<BSTR>`, formatted, with short names; `name` is the
+    /// method's Rust name ([`rust_method_names`]).
+    pub fn signature(&mut self, method: &Method, name: &proc_macro2::Ident) -> String {
+        let mut text = impl_signature(&mut self.mapper, method, name).to_string();
         for (long, short, _) in SHORT_NAMES {
             text = text.replace(long, short);
         }
@@ -102,8 +103,8 @@ impl<'m> StubWriter<'m> {
     }
 
     /// One method: doc comment, signature, body; indented for an impl block.
-    pub fn method(&mut self, interface: &Interface, method: &Method) -> String {
-        let signature = self.signature(method);
+    pub fn method(&mut self, interface: &Interface, method: &Method, name: &proc_macro2::Ident) -> String {
+        let signature = self.signature(method, name);
         let known = self
             .knowledge
             .get(&interface.name, &method.name)
@@ -112,7 +113,7 @@ impl<'m> StubWriter<'m> {
             Some(k) => (k.todo.clone(), k.body.clone()),
             None => (
                 format!("TODO: implement {}::{}.", interface.name, method.name),
-                self.plain_body(method),
+                self.plain_body(method, name),
             ),
         };
         let mut out = String::new();
@@ -147,11 +148,11 @@ impl<'m> StubWriter<'m> {
         out
     }
 
-    fn plain_body(&mut self, method: &Method) -> String {
+    fn plain_body(&mut self, method: &Method, name: &proc_macro2::Ident) -> String {
         let names: Vec<String> = method.params.iter().map(|p| param_ident(&p.name).to_string()).collect();
         let result = returns_result(&mut self.mapper, method);
         // The trailing out-parameter became the result: it is not a Rust parameter.
-        let sig = self.signature(method);
+        let sig = self.signature(method, name);
         let used: Vec<&String> = names.iter().filter(|n| sig.contains(&format!("{n}:"))).collect();
         let mut body = String::new();
         match used.len() {
@@ -170,13 +171,14 @@ impl<'m> StubWriter<'m> {
         body
     }
 
-    /// Every own method's stub, by name, for adding to an existing impl block.
+    /// Every own method's stub, by Rust name, for adding to an existing impl block.
     pub fn methods(&mut self, interface: &Interface) -> Vec<(String, String)> {
         let vt = Vtable::of(self.model, interface);
         let methods: Vec<&Method> = vt.own_slots().map(|s| s.method).collect();
         methods
             .into_iter()
-            .map(|m| (m.name.clone(), self.method(interface, m)))
+            .zip(rust_method_names(&vt))
+            .map(|(m, name)| (name.to_string(), self.method(interface, m, &name)))
             .collect()
     }
 
@@ -184,12 +186,13 @@ impl<'m> StubWriter<'m> {
     pub fn impl_block(&mut self, interface: &Interface, type_name: &str) -> String {
         let vt = Vtable::of(self.model, interface);
         let methods: Vec<&Method> = vt.own_slots().map(|s| s.method).collect();
+        let names = rust_method_names(&vt);
         let mut out = format!("impl {}_Impl for {}_Impl {{\n", interface.name, type_name);
-        for (i, m) in methods.iter().enumerate() {
+        for (i, (m, name)) in methods.iter().zip(&names).enumerate() {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&self.method(interface, m));
+            out.push_str(&self.method(interface, m, name));
         }
         out.push_str("}\n");
         out

@@ -194,7 +194,9 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
     };
 
     let mut shapes: Vec<MethodShape> = vtable.own_slots().map(|s| MethodShape::new(mapper, s.method)).collect();
-    disambiguate(&mut shapes);
+    for (shape, name) in shapes.iter_mut().zip(rust_method_names(vtable)) {
+        shape.name = name;
+    }
 
     // The hierarchy, nearest base last as bindgen orders it: IUnknown, then the chain down.
     let hierarchy: Vec<TokenStream> = ancestors
@@ -283,27 +285,38 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
     }
 }
 
+/// The Rust name of each of the interface's own methods, in vtable order: the one source
+/// of a method's Rust name for the bindings (wrapper, vtable field, `_Impl` trait), the
+/// stubs in user files and the generated tests.
+///
 /// Win32 metadata keeps C++ overloads (ID2D1SvgElement's two `SetAttributeValue`) as
 /// methods of one name; Rust items need distinct ones. As windows-bindgen does, a repeat
 /// gets its occurrence number (`SetAttributeValue2`), past any name already taken. Only
 /// the Rust names change: the model keeps the metadata's.
-fn disambiguate(shapes: &mut [MethodShape]) {
-    let mut taken: std::collections::HashSet<String> = shapes.iter().map(|m| m.name.to_string()).collect();
-    let mut seen = std::collections::HashMap::<String, usize>::new();
-    for m in shapes.iter_mut() {
-        let name = m.name.to_string();
-        let count = seen.entry(name.clone()).or_insert(0);
-        *count += 1;
-        if *count == 1 {
-            continue;
-        }
-        let mut n = *count;
-        while taken.contains(&format!("{name}{n}")) {
-            n += 1;
-        }
-        taken.insert(format!("{name}{n}"));
-        m.name = format_ident!("{}{}", name, n);
-    }
+pub fn rust_method_names(vtable: &Vtable) -> Vec<proc_macro2::Ident> {
+    let names: Vec<&str> = vtable.own_slots().map(|s| s.method.name.as_str()).collect();
+    disambiguate(&names)
+}
+
+fn disambiguate(names: &[&str]) -> Vec<proc_macro2::Ident> {
+    let mut taken: std::collections::HashSet<String> = names.iter().map(|n| n.to_string()).collect();
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    names
+        .iter()
+        .map(|&name| {
+            let count = seen.entry(name).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                return ident(name);
+            }
+            let mut n = *count;
+            while taken.contains(&format!("{name}{n}")) {
+                n += 1;
+            }
+            taken.insert(format!("{name}{n}"));
+            ident(&format!("{name}{n}"))
+        })
+        .collect()
 }
 
 /// `pub unsafe fn M(&self, ...) -> Result<T>`: calls through the vtable.
@@ -433,10 +446,11 @@ fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream 
     }
 }
 
-/// The `_Impl` trait method's signature, `fn M(&self, ...) -> R`, for stubs.
-pub fn impl_signature(mapper: &mut TypeMapper, method: &Method) -> TokenStream {
+/// The `_Impl` trait method's signature, `fn M(&self, ...) -> R`, for stubs; `name` is
+/// the method's [`rust_method_names`] entry.
+pub fn impl_signature(mapper: &mut TypeMapper, method: &Method, name: &proc_macro2::Ident) -> TokenStream {
     let m = MethodShape::new(mapper, method);
-    let n = &m.name;
+    let n = name;
     let params = m.params.iter().map(|(p, s)| {
         let t = impl_param_type(s);
         quote!(#p: #t)
@@ -460,9 +474,15 @@ pub struct DefaultCall {
     pub uses_bstr: bool,
 }
 
-pub fn default_call(mapper: &mut TypeMapper, method: &Method, receiver: &TokenStream) -> DefaultCall {
+/// `name` is the method's [`rust_method_names`] entry.
+pub fn default_call(
+    mapper: &mut TypeMapper,
+    method: &Method,
+    name: &proc_macro2::Ident,
+    receiver: &TokenStream,
+) -> DefaultCall {
     let m = MethodShape::new(mapper, method);
-    let n = &m.name;
+    let n = name;
     let args = m.params.iter().map(|(_, s)| match s {
         ParamShape::Bstr => quote!(&BSTR::new()),
         ParamShape::Interface(_) => quote!(None),
@@ -477,22 +497,12 @@ pub fn default_call(mapper: &mut TypeMapper, method: &Method, receiver: &TokenSt
 
 #[cfg(test)]
 mod tests {
-    use super::{MethodShape, RetShape, disambiguate};
-    use quote::format_ident;
+    use super::disambiguate;
 
     #[test]
     fn overloads_get_their_occurrence_number_past_taken_names() {
-        let mut shapes: Vec<MethodShape> = ["Set", "Set2", "Set", "Set", "Get"]
-            .iter()
-            .map(|n| MethodShape {
-                name: format_ident!("{}", n),
-                params: Vec::new(),
-                ret_param: None,
-                ret: RetShape::Unit,
-            })
-            .collect();
-        disambiguate(&mut shapes);
-        let names: Vec<String> = shapes.iter().map(|m| m.name.to_string()).collect();
+        let names = ["Set", "Set2", "Set", "Set", "Get"];
+        let names: Vec<String> = disambiguate(&names).iter().map(|n| n.to_string()).collect();
         assert_eq!(names, ["Set", "Set2", "Set3", "Set4", "Get"]);
     }
 }

@@ -8,7 +8,7 @@
 mod interface;
 pub mod types;
 
-pub use interface::{DefaultCall, default_call, impl_signature, returns_result};
+pub use interface::{DefaultCall, default_call, impl_signature, returns_result, rust_method_names};
 
 use quote::quote;
 
@@ -173,8 +173,18 @@ fn constant(mapper: &mut types::TypeMapper, c: &Constant) -> Option<proc_macro2:
         return Some(quote!(pub const #name: windows_core::HRESULT = windows_core::HRESULT(#v as i32);));
     }
     let ty = mapper.rust(&c.ty);
-    // The value as the integer it is stored in: `0x80000000` in an `int` enum is negative.
+    // The value as the integer it is stored in: `0x80000000` in an `int` enum is negative,
+    // `(DWORD)(~X)` in a DWORD is positive.
     let v = mapper.integer_scalar(&c.ty).map_or(v, |s| types::wrap(s, v));
-    let v = proc_macro2::Literal::i128_unsuffixed(v);
+    // What is still negative converts as C does: a suffixed literal, because `-1 as T`
+    // does not compile for an unsigned T.
+    let v = if v < 0 {
+        match i64::try_from(v) {
+            Ok(v) => proc_macro2::Literal::i64_suffixed(v),
+            Err(_) => proc_macro2::Literal::i128_suffixed(v),
+        }
+    } else {
+        proc_macro2::Literal::i128_unsuffixed(v)
+    };
     Some(quote!(pub const #name: #ty = #v as #ty;))
 }

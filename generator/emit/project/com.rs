@@ -4,7 +4,7 @@ use askama::Template;
 use quote::{format_ident, quote};
 
 use crate::emit::bindings::types::TypeMapper;
-use crate::emit::bindings::{DefaultCall, default_call, ident};
+use crate::emit::bindings::{DefaultCall, default_call, ident, rust_method_names};
 use crate::emit::format;
 use crate::emit::project::{Class, Error, Inputs, ObjectSpec, Project, camel_case, render};
 use crate::emit::registry::Registration;
@@ -125,15 +125,16 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
         let vt = Vtable::of(model, iface);
         let calls: Vec<_> = vt
             .own_slots()
-            .map(|s| {
+            .zip(rust_method_names(&vt))
+            .map(|(s, rust_name)| {
                 let DefaultCall {
                     call,
                     is_result,
                     uses_bstr,
-                } = default_call(&mut mapper, s.method, &receiver);
+                } = default_call(&mut mapper, s.method, &rust_name, &receiver);
                 needs_bstr |= uses_bstr;
                 if is_result {
-                    let what = &s.method.name;
+                    let what = rust_name.to_string();
                     quote!(assert_eq!((#call).err().map(|e| e.code()), Some(E_NOTIMPL), #what);)
                 } else {
                     quote!(let _ = #call;)
