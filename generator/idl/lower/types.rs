@@ -117,7 +117,9 @@ impl Lowerer<'_> {
                     .iter()
                     .flatten()
                     .filter_map(|a| a.field.as_ref())
-                    .filter(|f| f.name.is_some())
+                    // An arm may be an anonymous struct or union (axextend.idl's
+                    // REGFILTER2): a member all the same, as in a struct.
+                    .filter(|f| f.name.is_some() || matches!(f.ty.kind, TypeKind::Struct(_) | TypeKind::Union(_)))
                     .collect();
                 TypeDefKind::Union(self.fields(fields))
             }
