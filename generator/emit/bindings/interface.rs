@@ -268,16 +268,14 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
     };
     let hierarchy =
         (!hierarchy.is_empty()).then(|| quote!(windows_core::imp::interface_hierarchy!(#name, #(#hierarchy),*);));
-    let unknown_items = unknown.then(|| {
+    let matches = unknown.then(|| {
         quote! {
-            impl #vtbl {
-                pub fn matches(iid: &windows_core::GUID) -> bool {
-                    #(#matches)||*
-                }
+            pub fn matches(iid: &windows_core::GUID) -> bool {
+                #(#matches)||*
             }
-            impl windows_core::RuntimeName for #name {}
         }
     });
+    let runtime_name = unknown.then(|| quote!(impl windows_core::RuntimeName for #name {}));
 
     quote! {
         #define
@@ -302,8 +300,9 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
                     #(#field_inits,)*
                 }
             }
+            #matches
         }
-        #unknown_items
+        #runtime_name
     }
 }
 
