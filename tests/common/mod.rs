@@ -415,9 +415,13 @@ pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
-/// Whether widl accepts `file` (writing its header to `out`, then removed).
+/// Whether widl accepts `file` (writing its header to `out`, then removed). widl runs in
+/// `out`'s directory, where it keeps its preprocessed `widl-pp-*` files.
 pub fn widl_accepts(widl: &Path, file: &CorpusFile, out: &Path) -> bool {
     let mut cmd = std::process::Command::new(widl);
+    if let Some(dir) = out.parent() {
+        cmd.current_dir(dir);
+    }
     cmd.arg("-h").arg("-o").arg(out);
     for dir in &file.include_dirs {
         cmd.arg("-I").arg(dir);
