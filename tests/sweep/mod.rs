@@ -116,10 +116,15 @@ pub fn sweep(crates: &[Vec<Module>], dir: &Path, target: &Path) -> Outcome {
             Err(e) => vec![e],
         };
         let unbound = modules.iter().filter(|m| m.text.is_err()).count();
+        let last = &modules[modules.len() - 1].label;
         eprintln!(
-            "crate {n}: {} .. {}: {}{}",
+            "crate {n}: {}{}: {}{}",
             modules[0].label,
-            modules[modules.len() - 1].label,
+            if modules.len() > 1 {
+                format!(" .. {last}")
+            } else {
+                String::new()
+            },
             if errors.is_empty() {
                 "ok".to_string()
             } else {
