@@ -27,14 +27,13 @@ fn main() {
         no_iid.len(),
         no_iid.join(", ")
     );
-    let outcome = sweep::sweep(&model, &names, chunk, &dir, &repo.join("target/win32-sweep"));
+    let outcome = sweep::sweep(
+        &sweep::chunks(&model, &names, chunk),
+        &dir,
+        &repo.join("target/win32-sweep"),
+    );
     for f in &outcome.failures {
-        println!(
-            "FAILED {} .. {} ({} interfaces):",
-            f.interfaces[0],
-            f.interfaces[f.interfaces.len() - 1],
-            f.interfaces.len()
-        );
+        println!("FAILED {} ({} interfaces):", f.label, f.interfaces.len());
         for e in f.errors.iter().take(30) {
             println!("  {e}");
         }

@@ -15,18 +15,15 @@ fn bindings_for_every_20th_win32_interface_compile() {
     let model = sweep::win32_model(&dir);
     let names: Vec<String> = sweep::interface_names(&model).into_iter().step_by(20).collect();
     assert!(names.len() > 200, "the sample shrank: {} interfaces", names.len());
-    let outcome = sweep::sweep(&model, &names, 110, &dir, &repo.join("target/win32-sweep"));
+    let outcome = sweep::sweep(
+        &sweep::chunks(&model, &names, 110),
+        &dir,
+        &repo.join("target/win32-sweep"),
+    );
     let report: Vec<String> = outcome
         .failures
         .iter()
-        .map(|f| {
-            format!(
-                "{} .. {}:\n  {}",
-                f.interfaces[0],
-                f.interfaces[f.interfaces.len() - 1],
-                f.errors.join("\n  ")
-            )
-        })
+        .map(|f| format!("{}:\n  {}", f.label, f.errors.join("\n  ")))
         .collect();
     assert_eq!(outcome.compiled, outcome.total, "{}", report.join("\n"));
     let _ = std::fs::remove_dir_all(&dir);

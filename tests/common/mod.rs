@@ -414,3 +414,27 @@ pub fn parallel<T: Sync, R: Send>(items: &[T], threads: usize, work: impl Fn(&T)
 pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
+
+/// Whether widl accepts `file` (writing its header to `out`, then removed). widl runs in
+/// `out`'s directory, where it keeps its preprocessed `widl-pp-*` files.
+pub fn widl_accepts(widl: &Path, file: &CorpusFile, out: &Path) -> bool {
+    let mut cmd = std::process::Command::new(widl);
+    if let Some(dir) = out.parent() {
+        cmd.current_dir(dir);
+    }
+    cmd.arg("-h").arg("-o").arg(out);
+    for dir in &file.include_dirs {
+        cmd.arg("-I").arg(dir);
+    }
+    for d in &file.defines {
+        cmd.arg("-D").arg(d);
+    }
+    let ok = cmd
+        .arg(&file.path)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", widl.display()))
+        .status
+        .success();
+    let _ = std::fs::remove_file(out);
+    ok
+}

@@ -42,8 +42,37 @@ pub fn without_iid(model: &Model) -> Vec<String> {
         .collect()
 }
 
-/// One chunk that did not pass, and why.
+/// One module of bindings: a Rust module name in its crate, what it came from (a file,
+/// a range of interfaces), the interfaces asked for, and the bindings (or why there are
+/// none).
+pub struct Module {
+    pub name: String,
+    pub label: String,
+    pub interfaces: Vec<String>,
+    pub text: Result<String, String>,
+}
+
+impl Module {
+    /// Bindings for `interfaces` of `model`, as module `name`.
+    pub fn bind(model: &Model, name: &str, label: &str, interfaces: &[String]) -> Module {
+        let selection = Selection {
+            interfaces: interfaces.to_vec(),
+            constants: vec![],
+            root_constants: false,
+        };
+        Module {
+            name: name.to_string(),
+            label: label.to_string(),
+            interfaces: interfaces.to_vec(),
+            text: bindings(model, &selection, &[]).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// One module that did not pass, and why.
 pub struct Failure {
+    /// The module's label (`file.idl`, or `IA .. IZ` for a chunk).
+    pub label: String,
     pub interfaces: Vec<String>,
     pub errors: Vec<String>,
 }
@@ -54,53 +83,89 @@ pub struct Outcome {
     pub failures: Vec<Failure>,
 }
 
-/// Writes one crate per chunk under `dir` and checks each.
-pub fn sweep(model: &Model, names: &[String], chunk: usize, dir: &Path, target: &Path) -> Outcome {
+/// The Win32 chunks: `chunk` interfaces (in the given order) per crate, one module each.
+pub fn chunks(model: &Model, names: &[String], chunk: usize) -> Vec<Vec<Module>> {
+    names
+        .chunks(chunk.max(1))
+        .map(|group| {
+            let label = format!("{} .. {}", group[0], group[group.len() - 1]);
+            vec![Module::bind(model, "bindings", &label, group)]
+        })
+        .collect()
+}
+
+/// Writes one crate per entry of `crates` under `dir` (its modules beside the runtime's
+/// oleaut.rs and hresult.rs) and checks each. A crate that passes compiles all its
+/// bound modules' interfaces; in one that fails, each module with an error is a
+/// [`Failure`] (all of them when the errors name no module), and the rest count as
+/// neither compiled nor failed. A module without bindings is a failure.
+pub fn sweep(crates: &[Vec<Module>], dir: &Path, target: &Path) -> Outcome {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut outcome = Outcome {
-        total: names.len(),
+        total: crates.iter().flatten().map(|m| m.interfaces.len()).sum(),
         compiled: 0,
         failures: Vec::new(),
     };
-    for (n, group) in names.chunks(chunk.max(1)).enumerate() {
+    for (n, modules) in crates.iter().enumerate() {
+        if modules.is_empty() {
+            continue;
+        }
         let krate = dir.join(format!("sweep{n:03}"));
-        let errors = match write_crate(model, group, &krate, repo) {
+        let errors = match write_crate(modules, &krate, repo) {
             Ok(()) => check(&krate, target),
-            Err(e) => vec![format!("bindings: {e}")],
+            Err(e) => vec![e],
         };
+        let unbound = modules.iter().filter(|m| m.text.is_err()).count();
+        let last = &modules[modules.len() - 1].label;
         eprintln!(
-            "chunk {n}: {} .. {}: {}",
-            group[0],
-            group[group.len() - 1],
+            "crate {n}: {}{}: {}{}",
+            modules[0].label,
+            if modules.len() > 1 {
+                format!(" .. {last}")
+            } else {
+                String::new()
+            },
             if errors.is_empty() {
                 "ok".to_string()
             } else {
                 format!("{} errors", errors.len())
+            },
+            if unbound > 0 {
+                format!(", {unbound} modules without bindings")
+            } else {
+                String::new()
             }
         );
-        if errors.is_empty() {
-            outcome.compiled += group.len();
-        } else {
-            outcome.failures.push(Failure {
-                interfaces: group.to_vec(),
-                errors,
-            });
+        let named_any = modules
+            .iter()
+            .any(|m| errors.iter().any(|e| e.contains(&format!("src/{}.rs:", m.name))));
+        for m in modules {
+            let file = format!("src/{}.rs:", m.name);
+            let mine: Vec<String> = match &m.text {
+                Err(e) => vec![format!("bindings: {e}")],
+                Ok(_) if named_any => errors.iter().filter(|e| e.contains(&file)).cloned().collect(),
+                Ok(_) => errors.clone(),
+            };
+            if mine.is_empty() && errors.is_empty() {
+                outcome.compiled += m.interfaces.len();
+            } else if !mine.is_empty() {
+                outcome.failures.push(Failure {
+                    label: m.label.clone(),
+                    interfaces: m.interfaces.clone(),
+                    errors: mine,
+                });
+            }
         }
     }
     outcome
 }
 
-fn write_crate(model: &Model, group: &[String], krate: &Path, repo: &Path) -> Result<(), String> {
+fn write_crate(modules: &[Module], krate: &Path, repo: &Path) -> Result<(), String> {
     let src = krate.join("src");
     std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
-    let selection = Selection {
-        interfaces: group.to_vec(),
-        constants: vec![],
-        root_constants: false,
-    };
-    let text = bindings(model, &selection, &[]).map_err(|e| e.to_string())?;
     let name = krate.file_name().and_then(|n| n.to_str()).unwrap_or("sweep");
-    let files: [(PathBuf, String); 5] = [
+    let mut lib = String::from("pub mod hresult;\npub mod oleaut;\n");
+    let mut files: Vec<(PathBuf, String)> = vec![
         (
             krate.join("Cargo.toml"),
             format!(
@@ -108,17 +173,19 @@ fn write_crate(model: &Model, group: &[String], krate: &Path, repo: &Path) -> Re
                  [dependencies]\nwindows-core = \"0.100\"\n\n[workspace]\n"
             ),
         ),
-        (
-            src.join("lib.rs"),
-            "pub mod bindings;\npub mod hresult;\npub mod oleaut;\n".into(),
-        ),
-        (src.join("bindings.rs"), text),
         (src.join("oleaut.rs"), read(&repo.join("templates/runtime/oleaut.rs"))?),
         (
             src.join("hresult.rs"),
             read(&repo.join("templates/runtime/hresult.rs"))?,
         ),
     ];
+    for m in modules {
+        if let Ok(text) = &m.text {
+            lib.push_str(&format!("pub mod {};\n", m.name));
+            files.push((src.join(format!("{}.rs", m.name)), text.clone()));
+        }
+    }
+    files.push((src.join("lib.rs"), lib));
     for (path, text) in files {
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }

@@ -182,6 +182,12 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
             }
             acc
         });
+    // A `[local]` interface may have no base at all (d3d10effect.idl's
+    // ID3D10EffectVariable): its vtable starts with its own methods, without IUnknown's.
+    // Such a chain binds as windows-bindgen binds one: `define_interface!` without an IID
+    // (a bare pointer, no reference counting), no `base__` at its root, no hierarchy to
+    // IUnknown and no `matches`.
+    let unknown = ancestors.iter().any(|a| a.name == "IUnknown");
     let base = iface.base.as_deref().unwrap_or("IUnknown");
     let (base_vtbl, base_impl) = if base == "IUnknown" {
         (quote!(windows_core::IUnknown_Vtbl), quote!(windows_core::IUnknownImpl))
@@ -192,6 +198,10 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
         );
         (quote!(#v), quote!(#i))
     };
+    let rooted = unknown || iface.base.is_some();
+    let base_field = rooted.then(|| quote!(pub base__: #base_vtbl,));
+    let base_init = rooted.then(|| quote!(base__: #base_vtbl::new::<Identity, OFFSET>(),));
+    let base_bound = rooted.then(|| quote!(: #base_impl));
 
     let mut shapes: Vec<MethodShape> = vtable.own_slots().map(|s| MethodShape::new(mapper, s.method)).collect();
     for (shape, name) in shapes.iter_mut().zip(rust_method_names(vtable)) {
@@ -254,34 +264,48 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
     );
     let matches: Vec<TokenStream> = matches.map(|m| quote!(iid == &#m)).collect();
 
+    let define = if unknown {
+        quote!(windows_core::imp::define_interface!(#name, #vtbl, #iid);)
+    } else {
+        quote!(windows_core::imp::define_interface!(#name, #vtbl);)
+    };
+    let hierarchy =
+        (!hierarchy.is_empty()).then(|| quote!(windows_core::imp::interface_hierarchy!(#name, #(#hierarchy),*);));
+    let matches = unknown.then(|| {
+        quote! {
+            pub fn matches(iid: &windows_core::GUID) -> bool {
+                #(#matches)||*
+            }
+        }
+    });
+    let runtime_name = unknown.then(|| quote!(impl windows_core::RuntimeName for #name {}));
+
     quote! {
-        windows_core::imp::define_interface!(#name, #vtbl, #iid);
+        #define
         #deref
-        windows_core::imp::interface_hierarchy!(#name, #(#hierarchy),*);
+        #hierarchy
         impl #name {
             #(#wrappers)*
         }
         #[repr(C)]
         pub struct #vtbl {
-            pub base__: #base_vtbl,
+            #base_field
             #(#vtbl_fields,)*
         }
-        pub trait #impl_trait: #base_impl {
+        pub trait #impl_trait #base_bound {
             #(#trait_methods)*
         }
         impl #vtbl {
             pub const fn new<Identity: #impl_trait, const OFFSET: isize>() -> Self {
                 #(#shims)*
                 Self {
-                    base__: #base_vtbl::new::<Identity, OFFSET>(),
+                    #base_init
                     #(#field_inits,)*
                 }
             }
-            pub fn matches(iid: &windows_core::GUID) -> bool {
-                #(#matches)||*
-            }
+            #matches
         }
-        impl windows_core::RuntimeName for #name {}
+        #runtime_name
     }
 }
 

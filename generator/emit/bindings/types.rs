@@ -84,7 +84,9 @@ pub fn ident(name: &str) -> Ident {
 fn is_keyword(s: &str) -> bool {
     matches!(
         s,
-        "as" | "break"
+        // `_` is no identifier: uianimation.idl names a field `_`.
+        "_" | "as"
+            | "break"
             | "const"
             | "continue"
             | "crate"
