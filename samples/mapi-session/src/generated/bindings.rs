@@ -8357,7 +8357,9 @@ pub struct ADRLIST {
     pub cEntries: ULONG,
     pub aEntries: [ADRENTRY; 1usize],
 }
-pub type ADRPARM = _ADRPARM;
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ADRPARM {}
 pub type BOOKMARK = ULONG_PTR;
 pub type BYTE = u8;
 pub type CHAR = u8;
@@ -8402,13 +8404,17 @@ pub struct MAPIERROR {
     pub ulLowLevelError: ULONG,
     pub ulContext: ULONG,
 }
-pub type MAPINAMEID = _MAPINAMEID;
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct MAPINAMEID {}
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct MAPIUID {
     pub ab: [BYTE; 16usize],
 }
-pub type NOTIFICATION = _NOTIFICATION;
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct NOTIFICATION {}
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct SBinary {
@@ -8421,15 +8427,21 @@ pub struct SBinaryArray {
     pub cValues: ULONG,
     pub lpbin: *mut SBinary,
 }
-pub type SPropProblemArray = _SPropProblemArray;
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct SPropProblemArray {}
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct SPropTagArray {
     pub cValues: ULONG,
     pub aulPropTag: [ULONG; 1usize],
 }
-pub type SPropValue = _SPropValue;
-pub type SRestriction = _SRestriction;
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct SPropValue {}
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct SRestriction {}
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct SRow {
@@ -8459,33 +8471,3 @@ pub struct SSortOrderSet {
 }
 pub type ULONG = u32;
 pub type ULONG_PTR = usize;
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct _ADRPARM {
-    _opaque: [u8; 0],
-}
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct _MAPINAMEID {
-    _opaque: [u8; 0],
-}
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct _NOTIFICATION {
-    _opaque: [u8; 0],
-}
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct _SPropProblemArray {
-    _opaque: [u8; 0],
-}
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct _SPropValue {
-    _opaque: [u8; 0],
-}
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct _SRestriction {
-    _opaque: [u8; 0],
-}
