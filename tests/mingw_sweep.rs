@@ -46,7 +46,9 @@ fn bindings_for_every_10th_mingw_w64_file_compile() {
 /// The shapes of mingw-w64's IDL the sweep first failed on, in one small file that needs
 /// no corpus: a `[local]` interface chain without IUnknown at its root (d3d10effect.idl),
 /// a union whose arms are anonymous structs (axextend.idl's REGFILTER2) and a field
-/// named `_` (uianimation.idl).
+/// named `_` (uianimation.idl); and one it compiled wrongly, a struct named by a typedef
+/// before its body (dwrite.idl's DWRITE_GLYPH_RUN, oaidl.idl's VARIANT), which bound
+/// without fields.
 #[test]
 fn bindings_for_shapes_from_mingw_w64_compile() {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -56,6 +58,8 @@ fn bindings_for_shapes_from_mingw_w64_compile() {
         &idl,
         r#"import "unknwn.idl";
 typedef struct { int _; } KEYFRAME;
+typedef struct RUN RUN;
+struct RUN { UINT count; FLOAT size; };
 typedef struct {
     DWORD version;
     [switch_is(version)] [switch_type(DWORD)] union {
@@ -72,6 +76,7 @@ interface IScalar : IVariable { HRESULT SetInt([in] int value); }
 interface IEffect : IUnknown {
     IScalar *GetVariable([in] UINT index);
     HRESULT Register([in] const FILTER *filter);
+    RUN Run();
 }
 "#,
     )
@@ -87,6 +92,7 @@ interface IEffect : IUnknown {
     let text = module.text.as_ref().expect("bindings").clone();
     assert!(text.contains("define_interface!(IVariable, IVariable_Vtbl)"), "{text}");
     assert!(text.contains("pub __: i32"), "{text}");
+    assert!(text.contains("pub count: UINT"), "{text}");
     assert!(!text.contains("union __anonymous1 {}"), "{text}");
     let outcome = sweep::sweep(&[vec![module]], &dir, &repo.join("target/mingw-sweep"));
     let report: Vec<String> = outcome.failures.iter().flat_map(|f| f.errors.clone()).collect();

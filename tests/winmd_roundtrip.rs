@@ -30,6 +30,7 @@ use oscgen::model::types::{Field, Scalar, Type, TypeDefKind};
 use oscgen::model::vtable::Vtable;
 use oscgen::model::{ConstValue, Model};
 use oscgen::source::SourceMap;
+use oscgen::winmd::names::winmd_name;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -94,6 +95,8 @@ fn canonical(ty: &Type, is_interface: &dyn Fn(&str) -> bool) -> Type {
             Type::Void
         }
         Type::Pointer(_) => unreachable!("pointers were counted"),
+        // WinMD spells C's tag names bare (`struct _SPropValue` is `_SPropValue`).
+        Type::Named(n) => Type::Named(winmd_name(n).into()),
         other => other.clone(),
     };
     (0..depth).fold(base, |t, _| Type::pointer(t))
@@ -204,12 +207,21 @@ fn assert_same_model(idl: &Model, winmd: &Model, what: &str) -> (usize, usize, u
         if idl.interface(&name).is_some() || !seen.insert(name.clone()) {
             continue;
         }
-        let a = &idl
+        let mut a = &idl
             .type_def(&name)
             .unwrap_or_else(|| panic!("{what}: {name} undeclared in IDL"))
             .kind;
+        // `typedef struct X X;`: in WinMD the alias and its tag are one struct `X`.
+        if let TypeDefKind::Alias(Type::Named(target)) = a
+            && winmd_name(target) == winmd_name(&name)
+            && let Some(def) = idl.type_def(target)
+        {
+            a = &def.kind;
+        }
+        // The SDK's types come back from the stand-ins, under the model's own names.
         let b = &winmd
             .type_def(&name)
+            .or_else(|| winmd.type_def(winmd_name(&name)))
             .unwrap_or_else(|| panic!("{what}: {name} undeclared in WinMD"))
             .kind;
         types += 1;

@@ -57,3 +57,13 @@ pub const WIN32_VALUE_TYPES: &[&str] = &[
 
 /// `GUID` is `System.Guid` in every ECMA-335 file.
 pub const GUID: (&str, &str) = ("System", "Guid");
+
+/// The WinMD spelling of a model name. The model keeps C's tag namespace apart
+/// (`struct _ADRPARM`, `union __anonymous2`, the target of `typedef struct X X;`); WinMD
+/// has one namespace of type names, as the Win32 metadata spells C's: the bare tag.
+pub fn winmd_name(model_name: &str) -> &str {
+    ["struct ", "union ", "enum "]
+        .iter()
+        .find_map(|keyword| model_name.strip_prefix(keyword))
+        .unwrap_or(model_name)
+}

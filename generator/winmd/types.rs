@@ -94,8 +94,10 @@ pub fn to_winmd(ty: &Type, scope: &dyn NameScope) -> WType {
         Type::Void => WType::Void,
         Type::Scalar(s) => scalar(*s),
         Type::Named(n) if &**n == "GUID" => WType::ValueName(TypeName::named(names::GUID.0, names::GUID.1)),
-        Type::Named(n) if scope.is_interface(n) => WType::ClassName(TypeName::named(scope.namespace_of(n), n)),
-        Type::Named(n) => WType::ValueName(TypeName::named(scope.namespace_of(n), n)),
+        Type::Named(n) if scope.is_interface(n) => {
+            WType::ClassName(TypeName::named(scope.namespace_of(n), names::winmd_name(n)))
+        }
+        Type::Named(n) => WType::ValueName(TypeName::named(scope.namespace_of(n), names::winmd_name(n))),
         Type::Const(inner) => to_winmd(inner, scope),
         Type::Pointer(_) => pointer_chain(ty, scope),
         Type::Array(inner, Some(n)) => WType::ArrayFixed(Box::new(to_winmd(inner, scope)), *n as usize),
@@ -133,7 +135,7 @@ fn pointer_chain(ty: &Type, scope: &dyn NameScope) -> WType {
     };
     match base {
         Type::Named(n) if &**n != "GUID" && scope.is_interface(n) => {
-            let class = WType::ClassName(TypeName::named(scope.namespace_of(n), n));
+            let class = WType::ClassName(TypeName::named(scope.namespace_of(n), names::winmd_name(n)));
             add_pointers(class, depth - 1, is_const)
         }
         Type::SafeArray(_) => safearray_pointer(depth + 1),

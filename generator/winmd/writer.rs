@@ -191,7 +191,25 @@ fn closure<'m>(scope: &Scope<'m>, roots: &[&'m Interface]) -> (Vec<&'m Interface
     // An interface the closure declares in full is not also forward-declared.
     let declared: BTreeSet<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
     let forward = forward.into_iter().filter(|f| !declared.contains(f.as_str())).collect();
-    (interfaces, forward, types.into_iter().collect())
+    (interfaces, forward, one_per_winmd_name(model, types))
+}
+
+/// `typedef struct X X;` is an alias `X` of the tag `struct X`: in WinMD both are `X`, and
+/// the struct is the one to write. Otherwise each name keeps its own row.
+fn one_per_winmd_name(model: &Model, types: BTreeSet<String>) -> Vec<String> {
+    let self_alias = |name: &str| {
+        matches!(
+            model.type_def(name).map(|t| &t.kind),
+            Some(TypeDefKind::Alias(Type::Named(target))) if names::winmd_name(target) == names::winmd_name(name)
+        )
+    };
+    let mut seen = BTreeSet::new();
+    types
+        .iter()
+        .filter(|name| !self_alias(name))
+        .filter(|name| seen.insert(names::winmd_name(name).to_string()))
+        .cloned()
+        .collect()
 }
 
 struct Writer<'s, 'm> {
@@ -302,12 +320,13 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn type_def(&mut self, name: &str) {
+    fn type_def(&mut self, model_name: &str) {
         let ns = self.scope.namespace;
+        let name = names::winmd_name(model_name);
         let kind = self
             .scope
             .model
-            .type_def(name)
+            .type_def(model_name)
             .map(|t| t.kind.clone())
             .unwrap_or(TypeDefKind::Opaque);
         let value_type = TypeDefOrRef::TypeRef(self.file.TypeRef("System", "ValueType"));
@@ -323,7 +342,7 @@ impl Writer<'_, '_> {
             }
             TypeDefKind::Struct(fields) | TypeDefKind::Union(fields) => {
                 let union = matches!(
-                    self.scope.model.type_def(name).map(|t| &t.kind),
+                    self.scope.model.type_def(model_name).map(|t| &t.kind),
                     Some(TypeDefKind::Union(_))
                 );
                 let flags = if union {

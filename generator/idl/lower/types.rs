@@ -38,7 +38,12 @@ impl Lowerer<'_> {
 
     pub(super) fn typedef(&mut self, t: &crate::idl::ast::Typedef) {
         // `typedef struct { ... } X, *PX;`: the body takes the first plain declarator's name.
-        if let Some(key) = aggregate_key(&t.base).filter(|k| !self.st.aggregates.contains_key(k))
+        // Not a reference without a body (`typedef struct FOO FOO;` before `struct FOO {
+        // ... };`, dwrite.idl; oaidl.idl's VARIANT): X is then an alias of the tag, whose
+        // body may come later, and not a struct without fields.
+        if let Some(key) = aggregate_key(&t.base)
+            .filter(|k| !self.st.aggregates.contains_key(k))
+            .filter(|_| has_body(&t.base))
             && let Some((name, _)) = t.decls.iter().find(|(_, ty)| aggregate_key(ty) == Some(key))
         {
             let name = qualify(&self.st.scope, &name.name);
@@ -418,6 +423,16 @@ fn write_tag(out: &mut String, keyword: &str, tag: Option<&Ident>) {
 
 /// A struct/union/enum body by where it is written; a macro that declares one expands
 /// to the same text each time, so the expansion is part of the key.
+/// Whether a struct, union or enum is written with its body.
+fn has_body(ty: &TypeExpr) -> bool {
+    match &ty.kind {
+        TypeKind::Struct(s) => s.fields.is_some(),
+        TypeKind::Union(u) => u.arms.is_some(),
+        TypeKind::Enum(e) => e.variants.is_some(),
+        _ => false,
+    }
+}
+
 fn aggregate_key(ty: &TypeExpr) -> Option<(u32, u32, u32)> {
     match &ty.kind {
         TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) => {

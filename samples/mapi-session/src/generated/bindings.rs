@@ -8357,9 +8357,7 @@ pub struct ADRLIST {
     pub cEntries: ULONG,
     pub aEntries: [ADRENTRY; 1usize],
 }
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct ADRPARM {}
+pub type ADRPARM = _ADRPARM;
 pub type BOOKMARK = ULONG_PTR;
 pub type BYTE = u8;
 pub type CHAR = u8;
@@ -8404,17 +8402,13 @@ pub struct MAPIERROR {
     pub ulLowLevelError: ULONG,
     pub ulContext: ULONG,
 }
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct MAPINAMEID {}
+pub type MAPINAMEID = _MAPINAMEID;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct MAPIUID {
     pub ab: [BYTE; 16usize],
 }
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct NOTIFICATION {}
+pub type NOTIFICATION = _NOTIFICATION;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct SBinary {
@@ -8427,21 +8421,15 @@ pub struct SBinaryArray {
     pub cValues: ULONG,
     pub lpbin: *mut SBinary,
 }
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct SPropProblemArray {}
+pub type SPropProblemArray = _SPropProblemArray;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct SPropTagArray {
     pub cValues: ULONG,
     pub aulPropTag: [ULONG; 1usize],
 }
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct SPropValue {}
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct SRestriction {}
+pub type SPropValue = _SPropValue;
+pub type SRestriction = _SRestriction;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct SRow {
@@ -8471,3 +8459,33 @@ pub struct SSortOrderSet {
 }
 pub type ULONG = u32;
 pub type ULONG_PTR = usize;
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _ADRPARM {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _MAPINAMEID {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _NOTIFICATION {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _SPropProblemArray {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _SPropValue {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct _SRestriction {
+    _opaque: [u8; 0],
+}
