@@ -51,7 +51,7 @@ while read -r name interfaces idl sources; do
             cp samples/com-server/Cargo.lock "$project/"
             build=$(cd "$project" && step "$log" cargo build --quiet --all-targets)
             test=$(cd "$project" && step "$log" cargo test --quiet)
-            clippy=$(cd "$project" && step "$log" cargo clippy --quiet --all-targets -- -D warnings)
+            clippy=$(cd "$project" && RUSTFLAGS="--cfg oscgen_lint" step "$log" cargo clippy --quiet --all-targets -- -D warnings)
             check=$(cd "$project" && step "$log" "$OSCGEN" generate --check --quiet)
         fi
         row=$(printf '%-20s %-6s %-4s %-5s %-4s %-6s %-5s' "$name" "$source" "$gen" "$build" "$test" "$clippy" "$check")

@@ -580,7 +580,7 @@ check_sample() {
         if (cd "$sdir" && "$DEB_CARGO" test --no-run --target "$TARGET" --target-dir "$tdir") >"$logs/test.log" 2>&1; then
             local exes layout=""
             exes=$(grep -c '^ *Executable ' "$logs/test.log" || true)
-            grep -q 'Executable tests/vtable_layout.rs' "$logs/test.log" && layout=", tests/vtable_layout.rs: every slot at 4 x its index, checked at compile time"
+            grep -q 'Executable unittests src/lib.rs' "$logs/test.log" && layout=", src/generated/layout.rs: every slot at 4 x its index, checked at compile time"
             pass "$label: cargo test --no-run --target $TARGET ($exes test executables built$layout)"
         else
             show_log "$logs/test.log" 40

@@ -215,9 +215,11 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 (Mode::DryRun, ChangeKind::Create) => "would create".to_string(),
                 (Mode::DryRun, ChangeKind::Update) => "would update".to_string(),
                 (Mode::DryRun, ChangeKind::AddStubs(n)) => format!("would add {n} method stub(s) to"),
+                (Mode::DryRun, ChangeKind::Remove) => "would remove (no longer oscgen's)".to_string(),
                 (_, ChangeKind::Create) => "created".to_string(),
                 (_, ChangeKind::Update) => "updated".to_string(),
                 (_, ChangeKind::AddStubs(n)) => format!("added {n} method stub(s) to"),
+                (_, ChangeKind::Remove) => "removed (no longer oscgen's)".to_string(),
             };
             if verbosity() == Verbosity::Quiet && mode == Mode::Write {
                 return Ok(ExitCode::SUCCESS);

@@ -4,9 +4,9 @@
 //! The same rendering serves a new project's files and regeneration, where the stubs of
 //! methods the metadata gained are added to the user's existing impl blocks.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
-use proc_macro2::TokenStream;
+use quote::ToTokens;
 use serde::Deserialize;
 
 use crate::emit::bindings::types::{TypeMapper, param_ident};
@@ -59,14 +59,14 @@ pub struct StubWriter<'m> {
     knowledge: &'m KnowledgeBase,
 }
 
-/// Paths the stubs spell short, with the `use` that makes each short name work.
-const SHORT_NAMES: &[(&str, &str, &str)] = &[
-    ("windows_core :: Result", "Result", "windows_core"),
-    ("windows_core :: Ref", "Ref", "windows_core"),
-    ("windows_core :: GUID", "GUID", "windows_core"),
-    ("windows_core :: HRESULT", "HRESULT", "windows_core"),
-    ("windows_core :: IUnknown", "IUnknown", "windows_core"),
-    ("core :: ffi :: c_void", "c_void", "core::ffi"),
+/// Paths the stubs spell short: the generated prelude exports each short name.
+const SHORT_NAMES: &[(&str, &str)] = &[
+    ("windows_core :: Result", "Result"),
+    ("windows_core :: Ref", "Ref"),
+    ("windows_core :: GUID", "GUID"),
+    ("windows_core :: HRESULT", "HRESULT"),
+    ("windows_core :: IUnknown", "IUnknown"),
+    ("core :: ffi :: c_void", "c_void"),
 ];
 
 impl<'m> StubWriter<'m> {
@@ -78,28 +78,51 @@ impl<'m> StubWriter<'m> {
         }
     }
 
-    /// `fn M(&self, a: &BSTR) -> Result<BSTR>`, formatted, with short names; `name` is the
+    /// `fn M(&self, a: &BSTR) -> Result<BSTR>` on one line, with short names; `name` is the
     /// method's Rust name ([`rust_method_names`]).
     pub fn signature(&mut self, method: &Method, name: &proc_macro2::Ident) -> String {
+        let (params, ret) = self.signature_parts(method, name);
+        format!("fn {name}({}){ret}", params.join(", "))
+    }
+
+    /// The parameters (`&self` first) and the ` -> R` suffix of a stub's signature, each
+    /// as rustfmt prints it.
+    fn signature_parts(&mut self, method: &Method, name: &proc_macro2::Ident) -> (Vec<String>, String) {
         let mut text = impl_signature(&mut self.mapper, method, name).to_string();
-        for (long, short, _) in SHORT_NAMES {
+        for (long, short) in SHORT_NAMES {
             text = text.replace(long, short);
         }
-        let tokens: TokenStream = text.parse().expect("signature tokens");
-        let file = format!("trait T {{ {tokens}; }}");
-        let parsed: syn::File = syn::parse_str(&file).expect("signature parses");
-        let pretty = prettyplease::unparse(&parsed);
-        let lines: Vec<&str> = pretty.lines().collect();
-        let inner = &lines[1..lines.len() - 1];
-        let mut sig = inner
+        let sig: syn::Signature = syn::parse_str(&text).expect("signature parses");
+        let params = sig
+            .inputs
             .iter()
-            .map(|l| l.strip_prefix("    ").unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n");
-        if sig.ends_with(';') {
-            sig.pop();
+            .map(|arg| match arg {
+                syn::FnArg::Receiver(_) => "&self".to_string(),
+                syn::FnArg::Typed(t) => format!("{}: {}", t.pat.to_token_stream(), type_text(&t.ty)),
+            })
+            .collect();
+        let ret = match &sig.output {
+            syn::ReturnType::Default => String::new(),
+            syn::ReturnType::Type(_, ty) => format!(" -> {}", type_text(ty)),
+        };
+        (params, ret)
+    }
+
+    /// The signature and opening brace, indented for an impl block, laid out as rustfmt's
+    /// defaults do: on one line when it fits in 100 columns, else one parameter a line. A
+    /// user who runs `cargo fmt` then sees no change in the stubs oscgen writes.
+    fn signature_lines(&mut self, method: &Method, name: &proc_macro2::Ident) -> String {
+        let (params, ret) = self.signature_parts(method, name);
+        let line = format!("    fn {name}({}){ret} {{", params.join(", "));
+        if line.len() <= RUSTFMT_MAX_WIDTH {
+            return line;
         }
-        sig
+        let mut out = format!("    fn {name}(\n");
+        for p in &params {
+            out.push_str(&format!("        {p},\n"));
+        }
+        out.push_str(&format!("    ){ret} {{"));
+        out
     }
 
     /// One method: doc comment, signature, body; indented for an impl block.
@@ -128,13 +151,8 @@ impl<'m> StubWriter<'m> {
                 );
             }
         }
-        for line in signature.lines() {
-            out.push_str("    ");
-            out.push_str(line);
-            out.push('\n');
-        }
-        out.truncate(out.len() - 1);
-        out.push_str(" {\n");
+        out.push_str(&self.signature_lines(method, name));
+        out.push('\n');
         for line in body.lines() {
             if line.is_empty() {
                 out.push('\n');
@@ -155,13 +173,19 @@ impl<'m> StubWriter<'m> {
         let sig = self.signature(method, name);
         let used: Vec<&String> = names.iter().filter(|n| sig.contains(&format!("{n}:"))).collect();
         let mut body = String::new();
+        let listed = used.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
         match used.len() {
             0 => {}
-            1 => body.push_str(&format!("let _ = {};\n", used[0])),
-            _ => body.push_str(&format!(
-                "let _ = ({});\n",
-                used.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-            )),
+            1 => body.push_str(&format!("let _ = {listed};\n")),
+            // rustfmt's `fn_call_width`: a longer tuple goes one element a line.
+            _ if listed.len() <= RUSTFMT_FN_CALL_WIDTH => body.push_str(&format!("let _ = ({listed});\n")),
+            _ => {
+                body.push_str("let _ = (\n");
+                for name in &used {
+                    body.push_str(&format!("    {name},\n"));
+                }
+                body.push_str(");\n");
+            }
         }
         if result {
             body.push_str(&format!("Err({}.into())", self.knowledge.not_implemented));
@@ -197,75 +221,23 @@ impl<'m> StubWriter<'m> {
         out.push_str("}\n");
         out
     }
+}
 
-    /// The names the stub text uses, sorted into the `use` lines it needs.
-    /// `helpers` are further names the code may use, with their module; names the code
-    /// imports or defines itself are left alone.
-    pub fn imports(&self, code: &str, bindings_path: &str, oleaut_path: &str, helpers: &[(&str, &str)]) -> Vec<String> {
-        let code = &strip_comments_and_strings(code);
-        let words: BTreeSet<&str> = code
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let mut groups: Vec<(String, BTreeSet<String>)> = Vec::new();
-        let mut add = |path: &str, name: &str| match groups.iter_mut().find(|(p, _)| p == path) {
-            Some((_, names)) => {
-                names.insert(name.to_string());
-            }
-            None => groups.push((path.to_string(), BTreeSet::from([name.to_string()]))),
-        };
-        let own = own_names(code);
-        let mut add = |path: &str, name: &str| {
-            if !own.contains(name) {
-                add(path, name);
-            }
-        };
-        for (_, short, path) in SHORT_NAMES {
-            if words.contains(short) {
-                add(path, short);
-            }
-        }
-        for (name, path) in helpers {
-            if words.contains(name) {
-                add(path, name);
-            }
-        }
-        for name in ["BSTR", "SAFEARRAY", "VARIANT_BOOL"] {
-            if words.contains(name) {
-                add(oleaut_path, name);
-            }
-        }
-        let model_names: BTreeSet<String> = self
-            .model
-            .interfaces()
-            .iter()
-            .flat_map(|i| [i.name.clone(), format!("{}_Impl", i.name)])
-            .chain(self.model.types().map(|t| t.name.clone()))
-            .chain(self.model.constants.iter().filter(|c| c.root).map(|c| c.name.clone()))
-            .collect();
-        for w in &words {
-            if model_names.contains(*w)
-                && !matches!(
-                    *w,
-                    "BSTR" | "SAFEARRAY" | "VARIANT_BOOL" | "GUID" | "HRESULT" | "IUnknown"
-                )
-            {
-                add(bindings_path, w);
-            }
-        }
-        groups.sort();
-        groups
-            .into_iter()
-            .map(|(path, names)| {
-                let names: Vec<String> = names.into_iter().collect();
-                if names.len() == 1 {
-                    format!("use {path}::{};", names[0])
-                } else {
-                    format!("use {path}::{{{}}};", names.join(", "))
-                }
-            })
-            .collect()
-    }
+/// rustfmt's default `max_width`.
+const RUSTFMT_MAX_WIDTH: usize = 100;
+
+/// rustfmt's default `fn_call_width`: the widest argument list (or tuple) kept on one line.
+const RUSTFMT_FN_CALL_WIDTH: usize = 60;
+
+/// A type as rustfmt prints it (`&BSTR`, `Ref<'_, IFoo>`, `*mut *mut c_void`).
+fn type_text(ty: &syn::Type) -> String {
+    let file: syn::File = syn::parse_quote!(type T = #ty;);
+    let text = prettyplease::unparse(&file);
+    text.trim_end()
+        .strip_prefix("type T = ")
+        .and_then(|t| t.strip_suffix(';'))
+        .unwrap_or(&text)
+        .to_string()
 }
 
 fn normalize(s: &str) -> String {
@@ -275,66 +247,4 @@ fn normalize(s: &str) -> String {
         .replace("( ", "(")
         .replace(" )", ")")
         .replace(",)", ")")
-}
-
-/// Names the code imports (`use a::{B, C};`) or defines (`fn f`, `struct S`, `const C`).
-fn own_names(code: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for line in code.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix("use ") {
-            let names = rest.trim_end_matches(';').rsplit("::").next().unwrap_or("");
-            for n in names.trim_matches(|c| c == '{' || c == '}').split(',') {
-                let n = n.trim();
-                if !n.is_empty() && n != "self" {
-                    out.insert(n.to_string());
-                }
-            }
-            continue;
-        }
-        let line = line.strip_prefix("pub ").unwrap_or(line);
-        for kw in ["fn ", "struct ", "const ", "enum ", "static ", "type "] {
-            if let Some(rest) = line.strip_prefix(kw) {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                out.insert(name);
-            }
-        }
-    }
-    out
-}
-
-/// The code with comments and the contents of string literals blanked out, so that words
-/// in them do not count as uses.
-fn strip_comments_and_strings(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
-    let mut chars = code.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '/' if chars.peek() == Some(&'/') => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        out.push('\n');
-                        break;
-                    }
-                }
-            }
-            '"' => {
-                out.push('"');
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' => break,
-                        _ => {}
-                    }
-                }
-                out.push('"');
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -28,11 +28,10 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
     let mut insertions: Vec<(usize, String)> = Vec::new();
     let mut appended = String::new();
     let mut added = 0;
+    let mut blocks = Vec::new();
+    impl_blocks(&file.items, &mut blocks);
     for spec in impls {
-        let block = file.items.iter().find_map(|item| match item {
-            syn::Item::Impl(i) if impl_matches(i, spec) => Some(i),
-            _ => None,
-        });
+        let block = blocks.iter().copied().find(|i| impl_matches(i, spec));
         match block {
             Some(block) => {
                 let present: Vec<String> = block
@@ -50,10 +49,18 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
                 }
                 let close = block.brace_token.span.close().start();
                 let offset = byte_offset(source, close.line, close.column);
+                // A block inside a function (a test's object) is indented further.
+                let indent = " ".repeat(close.column);
                 let mut text = String::new();
                 for (_, stub) in &missing {
                     text.push('\n');
-                    text.push_str(stub);
+                    for line in stub.lines() {
+                        if !line.is_empty() {
+                            text.push_str(&indent);
+                        }
+                        text.push_str(line);
+                        text.push('\n');
+                    }
                 }
                 added += missing.len();
                 insertions.push((offset, text));
@@ -95,6 +102,32 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
         out.push_str(&appended);
     }
     Ok((out, added))
+}
+
+/// Every impl block of the file: at the top level, in modules, and in function bodies
+/// (where tests declare their objects).
+fn impl_blocks<'f>(items: &'f [syn::Item], out: &mut Vec<&'f syn::ItemImpl>) {
+    for item in items {
+        impl_blocks_in(item, out);
+    }
+}
+
+fn impl_blocks_in<'f>(item: &'f syn::Item, out: &mut Vec<&'f syn::ItemImpl>) {
+    match item {
+        syn::Item::Impl(block) => out.push(block),
+        syn::Item::Mod(syn::ItemMod {
+            content: Some((_, items)),
+            ..
+        }) => impl_blocks(items, out),
+        syn::Item::Fn(f) => {
+            for stmt in &f.block.stmts {
+                if let syn::Stmt::Item(item) = stmt {
+                    impl_blocks_in(item, out);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn impl_matches(block: &syn::ItemImpl, spec: &StubImpl) -> bool {
@@ -154,6 +187,17 @@ mod tests {
         // Idempotent: nothing more to add.
         let (again, added) = add_missing_stubs("f.rs", &out, &[spec()]).unwrap();
         assert_eq!((again.as_str(), added), (out.as_str(), 0));
+    }
+
+    #[test]
+    fn blocks_inside_functions_get_stubs_at_their_indentation() {
+        let user = "#[test]\nfn t() {\n    impl IFoo_Impl for Foo_Impl {\n        fn A(&self) -> Result<()> {\n            Ok(())\n        }\n    }\n}\n";
+        let (out, added) = add_missing_stubs("t.rs", user, &[spec()]).unwrap();
+        assert_eq!(added, 1);
+        assert!(
+            out.contains("        }\n\n        fn B(&self) -> Result<()> {\n            Ok(())\n        }\n    }\n}\n"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::project::merge::{MergeError, add_missing_stubs};
-use crate::project::plan::{Ownership, Plan};
+use crate::project::plan::{OWNED_MARK, Ownership, Plan};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -26,6 +26,8 @@ pub enum ChangeKind {
     Update,
     /// Stubs added to a user file.
     AddStubs(usize),
+    /// A file an earlier oscgen owned and this one no longer writes.
+    Remove,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,6 +111,19 @@ pub fn apply(root: &Path, plan: &Plan, mode: Mode) -> Result<Vec<Change>, WriteE
             kind,
             diff,
             new_contents: new,
+        });
+    }
+    for path in &plan.retired {
+        let target = checked_target(root, path)?;
+        let Ok(current) = fs::read(&target) else { continue };
+        if !current.starts_with(OWNED_MARK.as_bytes()) {
+            continue;
+        }
+        changes.push(Change {
+            path: path.clone(),
+            kind: ChangeKind::Remove,
+            diff: unified_diff(path, &String::from_utf8_lossy(&current), ""),
+            new_contents: Vec::new(),
         });
     }
     if mode == Mode::Write {
@@ -196,8 +211,13 @@ fn commit(root: &Path, changes: &[Change]) -> Result<(), WriteError> {
 fn stage_and_rename(root: &Path, changes: &[Change], journal: &mut Journal) -> Result<(), WriteError> {
     // Stage: every directory and temporary file, before any target is touched.
     let mut staged = Vec::new();
+    let mut removed = Vec::new();
     for change in changes {
         let target = checked_target(root, &change.path)?;
+        if change.kind == ChangeKind::Remove {
+            removed.push(target);
+            continue;
+        }
         let parent = target.parent().unwrap_or(root).to_path_buf();
         create_dirs(&parent, journal)?;
         let file_name = target
@@ -221,6 +241,11 @@ fn stage_and_rename(root: &Path, changes: &[Change], journal: &mut Journal) -> R
         fs::rename(&temp, &target).map_err(io(&target))?;
         journal.temps.retain(|t| *t != temp);
         journal.replaced.push((target, previous));
+    }
+    for target in removed {
+        let previous = fs::read(&target).map_err(io(&target))?;
+        fs::remove_file(&target).map_err(io(&target))?;
+        journal.replaced.push((target, Some(previous)));
     }
     Ok(())
 }
@@ -289,6 +314,26 @@ mod tests {
             fs::read_to_string(dir.join("src/generated/a.rs")).unwrap(),
             "generated\n"
         );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn retired_files_are_removed_while_oscgen_still_owns_them() {
+        let dir = temp_dir("retired");
+        fs::create_dir_all(dir.join("tests")).unwrap();
+        fs::write(dir.join("tests/old.rs"), format!("{OWNED_MARK}: ...\n")).unwrap();
+        fs::write(dir.join("tests/kept.rs"), "// the user's now\n").unwrap();
+        let mut plan = plan();
+        plan.retired = vec!["tests/old.rs".into(), "tests/kept.rs".into(), "tests/gone.rs".into()];
+        let changes = apply(&dir, &plan, Mode::Check).unwrap();
+        let removals: Vec<_> = changes.iter().filter(|c| c.kind == ChangeKind::Remove).collect();
+        assert_eq!(removals.len(), 1);
+        assert_eq!(removals[0].path, PathBuf::from("tests/old.rs"));
+        assert!(dir.join("tests/old.rs").exists(), "--check removes nothing");
+        apply(&dir, &plan, Mode::Write).unwrap();
+        assert!(!dir.join("tests/old.rs").exists());
+        assert!(dir.join("tests/kept.rs").exists());
+        assert!(apply(&dir, &plan, Mode::Check).unwrap().is_empty());
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -491,31 +491,25 @@ pub fn returns_result(mapper: &mut TypeMapper, method: &Method) -> bool {
 /// A call of the caller wrapper with neutral arguments (an empty BSTR, no interface,
 /// zeroes and null pointers), for tests through the vtable.
 pub struct DefaultCall {
-    pub call: TokenStream,
+    /// The arguments as Rust text: `&BSTR::new()`, `None`, `zeroed()` (`core::mem::zeroed`).
+    pub args: Vec<&'static str>,
     /// Whether the wrapper returns a `Result`.
     pub is_result: bool,
-    /// Whether an argument is a `BSTR` (the caller imports it).
-    pub uses_bstr: bool,
 }
 
-/// `name` is the method's [`rust_method_names`] entry.
-pub fn default_call(
-    mapper: &mut TypeMapper,
-    method: &Method,
-    name: &proc_macro2::Ident,
-    receiver: &TokenStream,
-) -> DefaultCall {
+pub fn default_call(mapper: &mut TypeMapper, method: &Method) -> DefaultCall {
     let m = MethodShape::new(mapper, method);
-    let n = name;
-    let args = m.params.iter().map(|(_, s)| match s {
-        ParamShape::Bstr => quote!(&BSTR::new()),
-        ParamShape::Interface(_) => quote!(None),
-        ParamShape::Plain(_) => quote!(core::mem::zeroed()),
-    });
     DefaultCall {
-        call: quote!(#receiver.#n(#(#args),*)),
+        args: m
+            .params
+            .iter()
+            .map(|(_, s)| match s {
+                ParamShape::Bstr => "&BSTR::new()",
+                ParamShape::Interface(_) => "None",
+                ParamShape::Plain(_) => "zeroed()",
+            })
+            .collect(),
         is_result: !matches!(m.ret, RetShape::Raw(_)),
-        uses_bstr: m.params.iter().any(|(_, s)| matches!(s, ParamShape::Bstr)),
     }
 }
 

@@ -1,11 +1,9 @@
 //! The `com-server` template: an in-process COM server for any set of interfaces.
 
 use askama::Template;
-use quote::{format_ident, quote};
 
 use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{DefaultCall, default_call, ident, rust_method_names};
-use crate::emit::format;
 use crate::emit::project::{Class, Error, Inputs, ObjectSpec, Project, camel_case, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
@@ -15,12 +13,9 @@ use crate::project::config::Config;
 use crate::project::plan::{Ownership, Plan};
 
 /// E_NOTIMPL is oscgen's own constant, not the input's.
-const HELPERS: &[(&str, &str)] = &[("E_NOTIMPL", "crate::generated::hresult")];
-
 #[derive(Template)]
 #[template(path = "com-server/src/object.rs", escape = "none")]
 struct ObjectRs<'a> {
-    imports: &'a str,
     impls: &'a str,
     implement_list: &'a str,
     type_name: &'a str,
@@ -61,7 +56,13 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         clsid: config.clsid(),
         create_path: format!("crate::object::{type_name}"),
     }];
-    p.generated_files(&classes, &registration, proc_macro2::TokenStream::new(), "server.reg")?;
+    p.generated_files(
+        &classes,
+        &registration,
+        proc_macro2::TokenStream::new(),
+        "server.reg",
+        &[],
+    )?;
     p.common_user_files(&title)?;
     let implement_list = implement.join(", ");
     let readme = render(
@@ -90,109 +91,155 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     let tests = server_test(model, &p.bound, &p.crate_ident, &const_name, &object);
     p.plan.add("tests/server.rs", tests, Ownership::User);
     let knowledge = KnowledgeBase::empty("E_NOTIMPL");
-    let render_object = |o: &ObjectSpec, imports: &str, impls: &str| -> Result<String, Error> {
+    let render_object = |o: &ObjectSpec, impls: &str| -> Result<String, Error> {
         render(
             "src/object.rs",
             &ObjectRs {
-                imports,
                 impls,
                 implement_list: &implement_list,
                 type_name: &o.type_name,
             },
         )
     };
-    p.objects(&[object], &knowledge, HELPERS, &render_object)?;
+    p.objects(&[object], &knowledge, &render_object)?;
     Ok(p.plan)
 }
 
 /// `tests/server.rs`: the object through the class factory; every interface it implements
 /// (bases included) by QueryInterface; every method through the vtable, answering E_NOTIMPL
-/// while it is a stub.
+/// while it is a stub. The user's file: written as text laid out the way rustfmt's defaults
+/// lay it out, so `cargo fmt` leaves it as it is.
 fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &str, object: &ObjectSpec) -> String {
-    let krate = format_ident!("{}", crate_ident);
-    let clsid = format_ident!("{}", const_name);
     let mut mapper = TypeMapper::new(model, bound.iter().cloned());
     let interfaces = object.impl_interfaces(model);
-    let names: Vec<_> = interfaces.iter().map(|n| ident(n)).collect();
-    let first = &names[0];
-    let mut needs_bstr = false;
-    let mut tests = Vec::new();
-    for name in &interfaces {
+    let names: Vec<String> = interfaces.iter().map(|n| ident(n).to_string()).collect();
+    let mut tests = String::new();
+    let mut uses_bstr = false;
+    let mut uses_zeroed = false;
+    for (name, id) in interfaces.iter().zip(&names) {
         let iface = model.interface(name).expect("checked");
-        let id = ident(name);
-        let test = format_ident!("{}_methods_answer_through_the_vtable", name.to_ascii_lowercase());
-        let receiver = quote!(object);
         let vt = Vtable::of(model, iface);
-        let calls: Vec<_> = vt
-            .own_slots()
-            .zip(rust_method_names(&vt))
-            .map(|(s, rust_name)| {
-                let DefaultCall {
-                    call,
-                    is_result,
-                    uses_bstr,
-                } = default_call(&mut mapper, s.method, &rust_name, &receiver);
-                needs_bstr |= uses_bstr;
-                if is_result {
-                    let what = rust_name.to_string();
-                    quote!(assert_eq!((#call).err().map(|e| e.code()), Some(E_NOTIMPL), #what);)
-                } else {
-                    quote!(let _ = #call;)
-                }
-            })
-            .collect();
-        tests.push(quote! {
-            #[test]
-            fn #test() {
-                let object: #id = create().cast().expect(concat!("QueryInterface ", stringify!(#id)));
-                unsafe {
-                    #(#calls)*
-                }
+        tests.push_str(&format!(
+            "\n#[test]\nfn {}_methods_answer_through_the_vtable() {{\n",
+            name.to_ascii_lowercase()
+        ));
+        tests.push_str(&format!(
+            "    let object: {id} = create().cast().expect(\"QueryInterface\");\n"
+        ));
+        tests.push_str("    unsafe {\n");
+        for (slot, rust_name) in vt.own_slots().zip(rust_method_names(&vt)) {
+            let DefaultCall { args, is_result } = default_call(&mut mapper, slot.method);
+            uses_bstr |= args.contains(&"&BSTR::new()");
+            uses_zeroed |= args.contains(&"zeroed()");
+            let binding = if is_result { "result" } else { "_" };
+            tests.push_str(&call_statement(binding, &format!("object.{rust_name}"), &args));
+            if is_result {
+                tests.push_str(&expect_not_implemented(&rust_name.to_string()));
             }
-        });
+        }
+        tests.push_str("    }\n}\n");
     }
-    let bstr = needs_bstr.then(|| quote!(use #krate::generated::oleaut::BSTR;));
-    let tokens = quote! {
-        use core::ffi::c_void;
-
-        use windows_core::{IUnknown, Interface};
-
-        use #krate::DllGetClassObject;
-        use #krate::generated::bindings::{#(#names),*};
-        use #krate::generated::factory::IClassFactory;
-        use #krate::generated::hresult::E_NOTIMPL;
-        use #krate::generated::identity::#clsid;
-        #bstr
-
-        fn create() -> IUnknown {
-            let mut ppv: *mut c_void = core::ptr::null_mut();
-            let hr = unsafe { DllGetClassObject(&#clsid, &IClassFactory::IID, &mut ppv) };
-            assert!(hr.is_ok(), "DllGetClassObject: {hr:?}");
-            let factory = unsafe { IClassFactory::from_raw(ppv) };
-            let mut ppv: *mut c_void = core::ptr::null_mut();
-            unsafe { factory.CreateInstance(None, &#first::IID, &mut ppv) }.expect("CreateInstance");
-            unsafe { #first::from_raw(ppv) }.cast().expect("IUnknown")
-        }
-
-        #[test]
-        fn every_interface_is_one_object() {
-            let unknown = create();
-            #(
-                let other: #names = unknown.cast().expect(stringify!(#names));
-                let back: IUnknown = other.cast().expect("IUnknown");
-                assert_eq!(back.as_raw(), unknown.as_raw(), "COM identity");
-            )*
-        }
-
-        #(#tests)*
+    let mut uses = vec![
+        "use dll::DllGetClassObject;".to_string(),
+        format!("use dll::generated::bindings::{};", use_list(&names)),
+        "use dll::generated::factory::IClassFactory;".to_string(),
+        "use dll::generated::hresult::E_NOTIMPL;".to_string(),
+        format!("use dll::generated::identity::{const_name};"),
+    ];
+    if uses_bstr {
+        uses.push("use dll::generated::oleaut::BSTR;".to_string());
+    }
+    let core_uses = if uses_zeroed {
+        "use core::ffi::c_void;\nuse core::mem::zeroed;\n"
+    } else {
+        "use core::ffi::c_void;\n"
     };
-    format::rust_file(
-        &[
-            "Written once by `oscgen new`; this file is yours. It creates the object through the class",
-            "factory and calls every method through the vtable. While a method is a stub it answers",
-            "E_NOTIMPL; replace the expectation when you implement it.",
-        ],
-        tokens,
+    let identity: String = names
+        .iter()
+        .map(|id| {
+            format!(
+                "    let other: {id} = unknown.cast().expect(\"QueryInterface\");\n    let back: IUnknown = other.cast().expect(\"IUnknown\");\n    assert_eq!(back.as_raw(), unknown.as_raw(), \"COM identity\");\n"
+            )
+        })
+        .collect();
+    format!(
+        "//! Written once by `oscgen new`; this file is yours. It creates the object through the class
+//! factory and calls every method through the vtable. While a method is a stub it answers
+//! E_NOTIMPL; replace the expectation when you implement it.
+
+// This project's crate, by a name these tests spell the same whatever the project is called.
+use {crate_ident} as dll;
+
+{core_uses}
+use windows_core::{{HRESULT, IUnknown, Interface}};
+
+{uses}
+
+fn create() -> IUnknown {{
+    let mut ppv: *mut c_void = core::ptr::null_mut();
+    let hr = unsafe {{ DllGetClassObject(&{const_name}, &IClassFactory::IID, &mut ppv) }};
+    assert!(hr.is_ok(), \"DllGetClassObject: {{hr:?}}\");
+    let factory = unsafe {{ IClassFactory::from_raw(ppv) }};
+    let mut ppv: *mut c_void = core::ptr::null_mut();
+    unsafe {{ factory.CreateInstance(None, &IUnknown::IID, &mut ppv) }}.expect(\"CreateInstance\");
+    unsafe {{ IUnknown::from_raw(ppv) }}
+}}
+
+/// The HRESULT a call failed with, if it failed.
+fn code<T>(result: windows_core::Result<T>) -> Option<HRESULT> {{
+    result.err().map(|e| e.code())
+}}
+
+#[test]
+fn every_interface_is_one_object() {{
+    let unknown = create();
+{identity}}}
+{tests}",
+        uses = uses.join("\n"),
     )
-    .expect("server test tokens parse")
+}
+
+/// `{A, B}` as rustfmt sorts a use list (`A` alone needs no braces).
+fn use_list(names: &[String]) -> String {
+    let mut sorted = names.to_vec();
+    sorted.sort();
+    match sorted.as_slice() {
+        [one] => one.clone(),
+        _ => format!("{{{}}}", sorted.join(", ")),
+    }
+}
+
+/// `assert_eq!(code(result), Some(E_NOTIMPL), "Method");` inside `unsafe { }` in a test
+/// function, laid out as rustfmt does (its `fn_call_width`, 60, applies to macro arguments).
+fn expect_not_implemented(method: &str) -> String {
+    let args = [
+        "code(result)".to_string(),
+        "Some(E_NOTIMPL)".to_string(),
+        format!("\"{method}\""),
+    ];
+    let listed = args.join(", ");
+    if listed.len() <= 60 {
+        return format!("        assert_eq!({listed});\n");
+    }
+    let mut out = "        assert_eq!(\n".to_string();
+    out.push_str(&args.map(|a| format!("            {a}")).join(",\n"));
+    out.push_str("\n        );\n");
+    out
+}
+
+/// `let binding = callee(args);` inside `unsafe { }` in a test function, laid out as rustfmt
+/// does: on one line while the arguments fit its `fn_call_width` (60) and the line fits in
+/// 100 columns, else one argument a line.
+fn call_statement(binding: &str, callee: &str, args: &[&str]) -> String {
+    let listed = args.join(", ");
+    let line = format!("        let {binding} = {callee}({listed});\n");
+    if listed.len() <= 60 && line.len() <= 101 {
+        return line;
+    }
+    let mut out = format!("        let {binding} = {callee}(\n");
+    for arg in args {
+        out.push_str(&format!("            {arg},\n"));
+    }
+    out.push_str("        );\n");
+    out
 }

@@ -91,12 +91,20 @@ pub fn reg_file(dll_name: &str, registration: &Registration) -> Result<String, E
 }
 
 pub fn generated_mod() -> String {
+    // The user's clippy settings (pedantic, nursery, a newer toolchain's lints) are not
+    // this directory's to meet. oscgen's own checks build it with `--cfg oscgen_lint`, so
+    // it still meets clippy's default lints.
     let tokens = quote! {
+        #![cfg_attr(not(oscgen_lint), allow(clippy::all, clippy::pedantic, clippy::nursery))]
+
         pub mod bindings;
         pub mod factory;
         pub mod hresult;
         pub mod identity;
+        #[cfg(test)]
+        mod layout;
         pub mod oleaut;
+        pub mod prelude;
         pub mod registry;
         pub mod server;
         pub mod xml;
@@ -109,22 +117,63 @@ pub fn generated_mod() -> String {
             "- `factory`: IClassFactory, from oscgen's own definition.",
             "- `hresult`: the HRESULTs the generated code returns (E_NOTIMPL, E_POINTER, ...).",
             "- `identity`: the CLSID, ProgID and registry entries (from oscgen.toml).",
+            "- `layout` (tests only): every vtable slot at slot × pointer size, checked at compile time.",
             "- `oleaut`: BSTR and SAFEARRAY (oleaut32 on Windows, a same-layout stand-in elsewhere).",
+            "- `prelude`: every name a stub may use, for `use crate::generated::prelude::*;`.",
             "- `registry`: DllRegisterServer and DllUnregisterServer.",
             "- `server`: the class factory and DllGetClassObject / DllCanUnloadNow.",
             "- `xml`: escaping, a small writer, and the hashedAddresses reader for OSC documents.",
+            "",
+            "rustfmt and clippy leave these files alone (the attributes below and at the top of",
+            "each file), so `cargo fmt` and the lints you choose never make `oscgen generate",
+            "--check` fail.",
         ],
         tokens,
     )
     .expect("static tokens parse")
 }
 
-/// `tests/vtable_layout.rs`: every function pointer of every bound `_Vtbl` struct sits at
-/// slot × pointer size, as in the C headers (8 bytes on x86_64, 4 on x86), checked at
+/// `src/generated/prelude.rs`: every name a stub may use, so that each user file needs one
+/// `use crate::generated::prelude::*;` and a stub added later compiles whatever it names.
+/// `extra` are a template's own helpers, by module of `src/generated/`.
+pub fn prelude(extra: &[(&str, &[&str])]) -> String {
+    let extra = extra.iter().map(|(module, names)| {
+        let module = format_ident!("{}", module);
+        let names = names.iter().map(|n| format_ident!("{}", n));
+        quote!(pub use super::#module::{#(#names),*};)
+    });
+    let tokens = quote! {
+        pub use core::ffi::c_void;
+
+        pub use windows_core::{GUID, HRESULT, IUnknown, Interface, Ref, Result, implement};
+
+        pub use super::bindings::*;
+        pub use super::hresult::{
+            CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_NOTIMPL, E_POINTER, E_UNEXPECTED, S_FALSE, S_OK,
+        };
+        pub use super::oleaut::{BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE};
+        pub use super::server::ModuleRef;
+        #(#extra)*
+    };
+    format::rust_file(
+        &[
+            OWNED_HEADER,
+            "",
+            "Every name the method stubs in your files may use, in one import: each of your files",
+            "starts with `use crate::generated::prelude::*;`, so a stub that `oscgen generate` adds",
+            "later (for a method an interface gains) compiles whatever types it names. What your",
+            "file declares or imports itself takes precedence over these names.",
+        ],
+        tokens,
+    )
+    .expect("prelude tokens parse")
+}
+
+/// `src/generated/layout.rs`: every function pointer of every bound `_Vtbl` struct sits
+/// at slot × pointer size, as in the C headers (8 bytes on x86_64, 4 on x86), checked at
 /// compile time for the target the tests are built for. `sets` are the interfaces to check,
 /// each with its model and the module of `src/generated/` that binds them.
-pub fn layout_test(sets: &[(&Model, &[String], &str)], crate_ident: &str) -> String {
-    let krate = format_ident!("{}", crate_ident);
+pub fn layout_test(sets: &[(&Model, &[String], &str)]) -> String {
     let mut uses = Vec::new();
     let mut tests = Vec::new();
     for (model, bound, module) in sets {
@@ -135,7 +184,7 @@ pub fn layout_test(sets: &[(&Model, &[String], &str)], crate_ident: &str) -> Str
             names.push(vtbl);
             tests.push(test);
         }
-        uses.push(quote!(use #krate::generated::#module::{#(#names),*};));
+        uses.push(quote!(use super::#module::{#(#names),*};));
     }
     let tokens = quote! {
         use core::mem::{offset_of, size_of};
@@ -162,9 +211,9 @@ pub fn layout_test(sets: &[(&Model, &[String], &str)], crate_ident: &str) -> Str
             "",
             "The vtable layout: the byte offset of every function pointer in every `_Vtbl` struct",
             "is its slot index times the pointer size, as the C headers lay the vtables out (8 bytes",
-            "on x86_64, 4 on x86). The checks are `const` blocks, evaluated when this file compiles",
-            "for a target: `cargo test --no-run --target i686-pc-windows-gnu` checks the 32-bit",
-            "layout even where the tests cannot run.",
+            "on x86_64, 4 on x86). The checks are `const` blocks, evaluated when the crate's tests",
+            "compile for a target: `cargo test --no-run --target i686-pc-windows-gnu` checks the",
+            "32-bit layout even where the tests cannot run.",
         ],
         tokens,
     )

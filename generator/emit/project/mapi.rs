@@ -11,15 +11,12 @@ use crate::project::plan::{Ownership, Plan};
 
 const STUBS: &str = include_str!("../../../templates/mapi-session/stubs.toml");
 
-const HELPERS: &[(&str, &str)] = &[];
-
 /// The MAPI error codes the template's own code uses.
 const MAPI_CONSTANTS: &[&str] = &["MAPI_E_NO_SUPPORT", "MAPI_E_NOT_FOUND", "MAPI_E_INVALID_PARAMETER"];
 
 #[derive(Template)]
 #[template(path = "mapi-session/src/session.rs", escape = "none")]
 struct SessionRs<'a> {
-    imports: &'a str,
     impls: &'a str,
 }
 
@@ -58,7 +55,13 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         clsid: config.clsid(),
         create_path: "crate::session::Session".into(),
     }];
-    p.generated_files(&classes, &registration, proc_macro2::TokenStream::new(), "server.reg")?;
+    p.generated_files(
+        &classes,
+        &registration,
+        proc_macro2::TokenStream::new(),
+        "server.reg",
+        &[],
+    )?;
     p.common_user_files(&title)?;
     let readme = render(
         "README.md",
@@ -90,9 +93,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         type_name: "Session".into(),
         implements: vec!["IMAPISession".into()],
     }];
-    let render_object = |_: &ObjectSpec, imports: &str, impls: &str| -> Result<String, Error> {
-        render("src/session.rs", &SessionRs { imports, impls })
-    };
-    p.objects(&objects, &knowledge, HELPERS, &render_object)?;
+    let render_object =
+        |_: &ObjectSpec, impls: &str| -> Result<String, Error> { render("src/session.rs", &SessionRs { impls }) };
+    p.objects(&objects, &knowledge, &render_object)?;
     Ok(p.plan)
 }

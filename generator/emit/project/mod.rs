@@ -13,6 +13,7 @@ mod osc;
 use askama::Template;
 
 use crate::emit::bindings::{self, Selection, reach};
+use crate::emit::format;
 use crate::emit::registry::Registration;
 use crate::emit::stubs::{KnowledgeBase, StubWriter};
 use crate::model::Model;
@@ -58,8 +59,14 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     }
 }
 
+/// A template's text, ending with one newline as rustfmt and editors leave files (askama
+/// drops the template file's last one).
 pub(crate) fn render<T: Template>(name: &'static str, t: &T) -> Result<String, Error> {
-    t.render().map_err(|e| Error::Template(name, e))
+    let mut text = t.render().map_err(|e| Error::Template(name, e))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// A class the DLL serves: `DllGetClassObject` creates `create_path::default()` for it.
@@ -182,6 +189,7 @@ impl<'a> Project<'a> {
         registration: &Registration,
         extra_identity: proc_macro2::TokenStream,
         reg_file: &str,
+        prelude: &[(&str, &[&str])],
     ) -> Result<(), Error> {
         let description = format!(
             "Interface bindings for {}, in the windows-core 0.100 shape.",
@@ -204,6 +212,11 @@ impl<'a> Project<'a> {
         )?;
         self.plan
             .add("src/generated/mod.rs", files::generated_mod(), Ownership::Generated);
+        self.plan.add(
+            "src/generated/prelude.rs",
+            files::prelude(prelude),
+            Ownership::Generated,
+        );
         self.plan.add("src/generated/bindings.rs", text, Ownership::Generated);
         let factory = Selection {
             interfaces: vec![FACTORY_INTERFACE.into()],
@@ -231,14 +244,18 @@ impl<'a> Project<'a> {
         }
         let reg = files::reg_file(&self.dll_name, registration)?;
         self.plan.add(reg_file, reg, Ownership::Generated);
-        let layout = files::layout_test(
-            &[
-                (self.model, &self.bound, "bindings"),
-                (self.plumbing, &[FACTORY_INTERFACE.to_string()], "factory"),
-            ],
-            &self.crate_ident,
-        );
-        self.plan.add("tests/vtable_layout.rs", layout, Ownership::Generated);
+        let layout = files::layout_test(&[
+            (self.model, &self.bound, "bindings"),
+            (self.plumbing, &[FACTORY_INTERFACE.to_string()], "factory"),
+        ]);
+        self.plan.add("src/generated/layout.rs", layout, Ownership::Generated);
+        // Earlier versions kept the layout checks in tests/, where `cargo fmt` reformatted them.
+        self.plan.retired.push("tests/vtable_layout.rs".into());
+        for file in &mut self.plan.files {
+            if file.ownership == Ownership::Generated && file.path.extension().is_some_and(|e| e == "rs") {
+                file.contents = format::skip_rustfmt(&String::from_utf8_lossy(&file.contents)).into_bytes();
+            }
+        }
         Ok(())
     }
 
@@ -265,8 +282,7 @@ impl<'a> Project<'a> {
         &mut self,
         objects: &[ObjectSpec],
         knowledge: &KnowledgeBase,
-        helpers: &[(&str, &str)],
-        render_object: &dyn Fn(&ObjectSpec, &str, &str) -> Result<String, Error>,
+        render_object: &dyn Fn(&ObjectSpec, &str) -> Result<String, Error>,
     ) -> Result<(), Error> {
         let mut writer = StubWriter::new(self.model, &self.bound, knowledge);
         for object in objects {
@@ -288,17 +304,43 @@ impl<'a> Project<'a> {
                 });
             }
             let impls = impls.trim_end();
-            let draft = tidy(render_object(object, "", impls)?);
-            let imports = writer
-                .imports(
-                    &draft,
-                    "crate::generated::bindings",
-                    "crate::generated::oleaut",
-                    helpers,
-                )
-                .join("\n");
-            let text = tidy(render_object(object, &imports, impls)?);
+            let text = tidy(render_object(object, impls)?);
             let file = self.plan.add(&object.file, text, Ownership::User);
+            file.stubs = specs;
+        }
+        Ok(())
+    }
+}
+
+impl Project<'_> {
+    /// Keeps the impl blocks of a test object in the user's file `path` complete, as
+    /// [`Project::objects`] does for the objects in src/: `blocks` are (interface, type).
+    pub fn test_object_stubs(
+        &mut self,
+        path: &str,
+        not_implemented: &str,
+        blocks: &[(&str, &str)],
+    ) -> Result<(), Error> {
+        let knowledge = KnowledgeBase::empty(not_implemented);
+        let mut writer = StubWriter::new(self.model, &self.bound, &knowledge);
+        let mut specs = Vec::new();
+        for (interface, type_name) in blocks {
+            let iface = self
+                .model
+                .interface(interface)
+                .ok_or_else(|| Error::UnknownImplement(interface.to_string()))?;
+            specs.push(StubImpl {
+                trait_name: format!("{interface}_Impl"),
+                self_type: format!("{type_name}_Impl"),
+                methods: writer.methods(iface),
+            });
+        }
+        if let Some(file) = self
+            .plan
+            .files
+            .iter_mut()
+            .find(|f| f.path == std::path::Path::new(path))
+        {
             file.stubs = specs;
         }
         Ok(())

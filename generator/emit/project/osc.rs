@@ -45,23 +45,24 @@ const XML_SAMPLES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Names stub bodies may use, with the module that provides them.
-const HELPERS: &[(&str, &str)] = &[
-    ("bool_array", "crate::generated::oleaut"),
-    ("bstr_array", "crate::generated::oleaut"),
-    ("bstr_to_string", "crate::generated::oleaut"),
-    ("byte_array", "crate::generated::oleaut"),
-    ("read_bstr_array", "crate::generated::oleaut"),
-    ("XmlWriter", "crate::generated::xml"),
-    ("parse_hashed_addresses", "crate::generated::xml"),
-    ("NETWORK_NAME", "crate::generated::identity"),
-    ("PROVIDER_VERSION", "crate::generated::identity"),
-    ("SITE_URL", "crate::generated::identity"),
-    ("SOCIAL_NETWORK_GUID", "crate::generated::identity"),
-    ("Person", "crate::person"),
-    ("person_details", "crate::person"),
-    ("Profile", "crate::profile"),
-    ("Session", "crate::session"),
+/// What the prelude adds for the OSC stubs, with the module of `src/generated/` that
+/// provides each name.
+const PRELUDE: &[(&str, &[&str])] = &[
+    (
+        "identity",
+        &["NETWORK_NAME", "PROVIDER_VERSION", "SITE_URL", "SOCIAL_NETWORK_GUID"],
+    ),
+    (
+        "oleaut",
+        &[
+            "bool_array",
+            "bstr_array",
+            "bstr_to_string",
+            "byte_array",
+            "read_bstr_array",
+        ],
+    ),
+    ("xml", &["XmlWriter", "parse_hashed_addresses"]),
 ];
 
 macro_rules! stub_template {
@@ -71,7 +72,6 @@ macro_rules! stub_template {
         // Every stub file gets the same fields; not every template uses all of them.
         #[allow(dead_code)]
         struct $name<'a> {
-            imports: &'a str,
             impls: &'a str,
             crate_name: &'a str,
         }
@@ -146,7 +146,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Pl
         pub const SITE_URL: &str = #url;
         pub const PROVIDER_VERSION: &str = #version;
     };
-    p.generated_files(&classes, &registration, extra, "provider.reg")?;
+    p.generated_files(&classes, &registration, extra, "provider.reg", PRELUDE)?;
 
     p.common_user_files(&format!("Outlook Social Connector provider for {network_name}"))?;
     let readme = render(
@@ -172,6 +172,11 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Pl
         },
     )?;
     p.plan.add("tests/provider.rs", tests, Ownership::User);
+    p.test_object_stubs(
+        "tests/provider.rs",
+        "OSC_E_NOT_IMPLEMENTED",
+        &[("ISocialPerson", "Panicking")],
+    )?;
     for (name, text) in XML_SAMPLES {
         p.plan.add(&format!("src/xml/{name}"), *text, Ownership::User);
     }
@@ -186,43 +191,15 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Pl
         object("src/profile.rs", "Profile", &["ISocialProfile"]),
     ];
     let crate_name = p.crate_name;
-    let render_object = |o: &ObjectSpec, imports: &str, impls: &str| -> Result<String, Error> {
+    let render_object = |o: &ObjectSpec, impls: &str| -> Result<String, Error> {
         let file = o.file.as_str();
         match file {
-            "src/provider.rs" => render(
-                "src/provider.rs",
-                &ProviderRs {
-                    imports,
-                    impls,
-                    crate_name,
-                },
-            ),
-            "src/session.rs" => render(
-                "src/session.rs",
-                &SessionRs {
-                    imports,
-                    impls,
-                    crate_name,
-                },
-            ),
-            "src/person.rs" => render(
-                "src/person.rs",
-                &PersonRs {
-                    imports,
-                    impls,
-                    crate_name,
-                },
-            ),
-            _ => render(
-                "src/profile.rs",
-                &ProfileRs {
-                    imports,
-                    impls,
-                    crate_name,
-                },
-            ),
+            "src/provider.rs" => render("src/provider.rs", &ProviderRs { impls, crate_name }),
+            "src/session.rs" => render("src/session.rs", &SessionRs { impls, crate_name }),
+            "src/person.rs" => render("src/person.rs", &PersonRs { impls, crate_name }),
+            _ => render("src/profile.rs", &ProfileRs { impls, crate_name }),
         }
     };
-    p.objects(&objects, &knowledge, HELPERS, &render_object)?;
+    p.objects(&objects, &knowledge, &render_object)?;
     Ok(p.plan)
 }

@@ -21,7 +21,11 @@ pub mod object;
 /// # Safety
 /// Called by COM with valid pointers (null ones are answered with E_POINTER).
 #[unsafe(no_mangle)]
-pub unsafe extern "system" fn DllGetClassObject(rclsid: *const GUID, riid: *const GUID, ppv: *mut *mut c_void) -> HRESULT {
+pub unsafe extern "system" fn DllGetClassObject(
+    rclsid: *const GUID,
+    riid: *const GUID,
+    ppv: *mut *mut c_void,
+) -> HRESULT {
     // SAFETY: forwarded as received.
     unsafe { generated::server::get_class_object(generated::identity::CLASSES, rclsid, riid, ppv) }
 }

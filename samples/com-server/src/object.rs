@@ -2,13 +2,10 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when an interface gains a method, it only adds that method's stub.
-use crate::generated::bindings::{ICalculator, ICalculator_Impl, IHistory, IHistory_Impl, IScientific, IScientific_Impl, LONG, ULONG};
-use crate::generated::hresult::E_NOTIMPL;
-use crate::generated::oleaut::{BSTR, SAFEARRAY, VARIANT_BOOL};
-use windows_core::{Ref, Result};
-use windows_core::implement;
 
-use crate::generated::server::ModuleRef;
+// Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
+// compiles without new `use` lines.
+use crate::generated::prelude::*;
 
 /// Created by the class factory for the CLSID in oscgen.toml. Any thread may call it
 /// (ThreadingModel=Both): keep its state behind locks.

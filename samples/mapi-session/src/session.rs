@@ -2,13 +2,12 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interface gains a method, it only adds that method's stub.
-use crate::generated::bindings::{IAddrBook, IMAPIAdviseSink, IMAPIFolder, IMAPISession, IMAPISession_Impl, IMAPITable, IMessage, IMsgServiceAdmin, IMsgStore, IProfSect, LPCIID, LPENTRYID, LPMAPIERROR, LPMAPIUID, LPSPropValue, LPSTR, LPTSTR, MAPI_E_INVALID_PARAMETER, MAPI_E_NOT_FOUND, MAPI_E_NO_SUPPORT, ULONG, ULONG_PTR};
-use windows_core::{HRESULT, IUnknown, Ref, Result};
+
 use std::sync::{Mutex, MutexGuard};
 
-use windows_core::implement;
-
-use crate::generated::server::ModuleRef;
+// Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
+// compiles without new `use` lines.
+use crate::generated::prelude::*;
 
 /// Any thread may call the session (ThreadingModel=Both), so its state sits behind a lock.
 #[implement(IMAPISession)]
@@ -44,7 +43,11 @@ impl State {
     fn unadvise(&mut self, connection: usize) -> Result<()> {
         let before = self.connections.len();
         self.connections.retain(|c| *c != connection);
-        if self.connections.len() == before { Err(MAPI_E_NOT_FOUND.into()) } else { Ok(()) }
+        if self.connections.len() == before {
+            Err(MAPI_E_NOT_FOUND.into())
+        } else {
+            Ok(())
+        }
     }
 
     fn form_token(&mut self) -> usize {
@@ -56,7 +59,9 @@ impl State {
 impl Session {
     pub fn state(&self) -> MutexGuard<'_, State> {
         // A panic while the lock was held is already reported; the state is still usable.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -97,7 +102,13 @@ impl IMAPISession_Impl for Session_Impl {
         lp_interface: LPCIID,
         ul_flags: ULONG,
     ) -> Result<IMsgStore> {
-        let _ = (ul_ui_param, cb_entry_id, lp_entry_id, lp_interface, ul_flags);
+        let _ = (
+            ul_ui_param,
+            cb_entry_id,
+            lp_entry_id,
+            lp_interface,
+            ul_flags,
+        );
         Err(MAPI_E_NO_SUPPORT.into())
     }
 
@@ -139,7 +150,13 @@ impl IMAPISession_Impl for Session_Impl {
         ul_flags: ULONG,
         lpul_obj_type: *mut ULONG,
     ) -> Result<IUnknown> {
-        let _ = (cb_entry_id, lp_entry_id, lp_interface, ul_flags, lpul_obj_type);
+        let _ = (
+            cb_entry_id,
+            lp_entry_id,
+            lp_interface,
+            ul_flags,
+            lpul_obj_type,
+        );
         Err(MAPI_E_NOT_FOUND.into())
     }
 
@@ -155,7 +172,12 @@ impl IMAPISession_Impl for Session_Impl {
     ) -> Result<ULONG> {
         let _ = ul_flags;
         // SAFETY: MAPI passes each entry ID with its byte count.
-        let (first, second) = unsafe { (entry_id_bytes(cb_entry_id1, lp_entry_id1), entry_id_bytes(cb_entry_id2, lp_entry_id2)) };
+        let (first, second) = unsafe {
+            (
+                entry_id_bytes(cb_entry_id1, lp_entry_id1),
+                entry_id_bytes(cb_entry_id2, lp_entry_id2),
+            )
+        };
         Ok(ULONG::from(first == second))
     }
 
@@ -207,11 +229,7 @@ impl IMAPISession_Impl for Session_Impl {
 
     /// TODO: The address types (SMTP, EX, ...) the session's transports handle, in an array the
     /// caller frees with MAPIFreeBuffer. The fake has no transport: zero types.
-    fn EnumAdrTypes(
-        &self,
-        ul_flags: ULONG,
-        lpc_adr_types: *mut ULONG,
-    ) -> Result<*mut LPTSTR> {
+    fn EnumAdrTypes(&self, ul_flags: ULONG, lpc_adr_types: *mut ULONG) -> Result<*mut LPTSTR> {
         let _ = ul_flags;
         if lpc_adr_types.is_null() {
             return Err(MAPI_E_INVALID_PARAMETER.into());
@@ -230,12 +248,7 @@ impl IMAPISession_Impl for Session_Impl {
 
     /// TODO: Ends the session. Later calls on it should fail; the object itself stays alive until
     /// released.
-    fn Logoff(
-        &self,
-        ul_ui_param: ULONG_PTR,
-        ul_flags: ULONG,
-        ul_reserved: ULONG,
-    ) -> Result<()> {
+    fn Logoff(&self, ul_ui_param: ULONG_PTR, ul_flags: ULONG, ul_reserved: ULONG) -> Result<()> {
         let _ = (ul_ui_param, ul_flags, ul_reserved);
         self.state().logged_off = true;
         Ok(())
@@ -273,8 +286,21 @@ impl IMAPISession_Impl for Session_Impl {
         ul_access: ULONG,
         lpsz_message_class: LPSTR,
     ) -> Result<()> {
-        let _ = (ul_ui_param, lp_msg_store, lp_parent_folder, lp_interface, ul_message_token, lp_message_sent);
-        let _ = (ul_flags, ul_message_status, ul_message_flags, ul_access, lpsz_message_class);
+        let _ = (
+            ul_ui_param,
+            lp_msg_store,
+            lp_parent_folder,
+            lp_interface,
+            ul_message_token,
+            lp_message_sent,
+        );
+        let _ = (
+            ul_flags,
+            ul_message_status,
+            ul_message_flags,
+            ul_access,
+            lpsz_message_class,
+        );
         Err(MAPI_E_NO_SUPPORT.into())
     }
 

@@ -2,13 +2,10 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
-use crate::generated::bindings::{DATE, ISocialPerson, ISocialPerson_Impl, OSC_E_NOT_IMPLEMENTED};
-use crate::generated::oleaut::{BSTR, SAFEARRAY};
-use windows_core::Result;
-use windows_core::implement;
 
-use crate::generated::server::ModuleRef;
-use crate::generated::xml::XmlWriter;
+// Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
+// compiles without new `use` lines.
+use crate::generated::prelude::*;
 
 #[implement(ISocialPerson)]
 pub struct Person {

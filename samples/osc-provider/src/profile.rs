@@ -3,14 +3,11 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
-use crate::generated::bindings::{DATE, ISocialPerson_Impl, ISocialProfile, ISocialProfile_Impl, OSC_E_NOT_IMPLEMENTED};
-use crate::generated::oleaut::{BSTR, SAFEARRAY, bool_array, read_bstr_array};
-use crate::generated::xml::XmlWriter;
-use crate::person::person_details;
-use windows_core::Result;
-use windows_core::implement;
 
-use crate::generated::server::ModuleRef;
+// Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
+// compiles without new `use` lines.
+use crate::generated::prelude::*;
+use crate::person::person_details;
 
 #[implement(ISocialProfile)]
 pub struct Profile {

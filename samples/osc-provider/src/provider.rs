@@ -2,14 +2,11 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
-use crate::generated::bindings::{INT, ISocialProvider, ISocialProvider_Impl, ISocialSession, OSC_E_NOT_IMPLEMENTED};
-use crate::generated::identity::{NETWORK_NAME, PROVIDER_VERSION, SITE_URL, SOCIAL_NETWORK_GUID};
-use crate::generated::oleaut::{BSTR, SAFEARRAY, bstr_array, byte_array};
-use crate::session::Session;
-use windows_core::{GUID, Result};
-use windows_core::implement;
 
-use crate::generated::server::ModuleRef;
+// Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
+// compiles without new `use` lines.
+use crate::generated::prelude::*;
+use crate::session::Session;
 
 /// The capabilities document GetCapabilities returns: edit src/xml/capabilities.xml.
 const CAPABILITIES: &str = include_str!("xml/capabilities.xml");
@@ -87,11 +84,7 @@ impl ISocialProvider_Impl for Provider_Impl {
     /// TODO: First call after creation: the OSC interface version ("X.xxxx"; major 15 for Office
     /// 2013) and the user's RFC 4646 language tag. Keep it quick: long work here delays
     /// Outlook. Return OSC_E_VERSION for an interface version you cannot serve.
-    fn Load(
-        &self,
-        social_provider_interface_version: &BSTR,
-        language_tag: &BSTR,
-    ) -> Result<()> {
+    fn Load(&self, social_provider_interface_version: &BSTR, language_tag: &BSTR) -> Result<()> {
         let _ = (social_provider_interface_version, language_tag);
         Ok(())
     }

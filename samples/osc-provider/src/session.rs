@@ -3,17 +3,14 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
-use crate::generated::bindings::{DATE, ISocialPerson, ISocialProfile, ISocialSession, ISocialSession2, ISocialSession2_Impl, ISocialSession_Impl, OSC_E_AUTH_ERROR, OSC_E_NOT_IMPLEMENTED, OSC_E_NO_CHANGES};
-use crate::generated::oleaut::{BSTR, SAFEARRAY, bstr_to_string};
-use crate::generated::xml::{XmlWriter, parse_hashed_addresses};
-use crate::person::Person;
-use crate::profile::Profile;
-use windows_core::Result;
+
 use std::sync::{Mutex, MutexGuard};
 
-use windows_core::implement;
-
-use crate::generated::server::ModuleRef;
+// Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
+// compiles without new `use` lines.
+use crate::generated::prelude::*;
+use crate::person::Person;
+use crate::profile::Profile;
 
 /// Outlook may call one session from several threads (ThreadingModel=Both), so its state
 /// sits behind a lock.
@@ -33,7 +30,9 @@ struct State {
 impl Session {
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic while the lock was held is already reported; the state is still usable.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn log_on(&self, user: &str) -> Result<()> {
@@ -46,7 +45,10 @@ impl Session {
 
     /// The logged-on user, or OSC_E_AUTH_ERROR before logon.
     fn user(&self) -> Result<String> {
-        self.state().user.clone().ok_or_else(|| OSC_E_AUTH_ERROR.into())
+        self.state()
+            .user
+            .clone()
+            .ok_or_else(|| OSC_E_AUTH_ERROR.into())
     }
 }
 
@@ -59,8 +61,13 @@ fn token_for(user: &str) -> String {
 
 fn user_from_token(token: &str) -> Option<String> {
     let hex = token.strip_prefix(TOKEN_PREFIX)?;
-    let bytes: Option<Vec<u8>> =
-        (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect();
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+        })
+        .collect();
     String::from_utf8(bytes?).ok().filter(|u| !u.is_empty())
 }
 
@@ -129,11 +136,7 @@ impl ISocialSession_Impl for Session_Impl {
     }
 
     /// TODO: Deprecated since OSC 1.1: Outlook never calls it. The slot stays in the vtable.
-    fn GetActivities(
-        &self,
-        email_addresses: *mut SAFEARRAY,
-        start_time: DATE,
-    ) -> Result<BSTR> {
+    fn GetActivities(&self, email_addresses: *mut SAFEARRAY, start_time: DATE) -> Result<BSTR> {
         let _ = (email_addresses, start_time);
         Err(OSC_E_NOT_IMPLEMENTED.into())
     }
@@ -164,7 +167,9 @@ impl ISocialSession2_Impl for Session_Impl {
         let mut xml = XmlWriter::document("friends");
         for person in &request {
             // TODO: look the hashes up in the network; skip people it does not know.
-            let Some(hash) = person.hashes.first() else { continue };
+            let Some(hash) = person.hashes.first() else {
+                continue;
+            };
             xml.open("person");
             xml.element("userID", hash);
             xml.element("fullName", &format!("Person {}", person.index));
@@ -178,11 +183,7 @@ impl ISocialSession2_Impl for Session_Impl {
     /// with the activities since start_time (UTC) of the people whose hashed addresses are
     /// given. Every activity needs start_time < publishDate <= now. Return OSC_E_NO_CHANGES when
     /// nothing is new. src/xml/activityFeed.xml shows the document's shape.
-    fn GetActivitiesEx(
-        &self,
-        hashed_addresses: *mut SAFEARRAY,
-        start_time: DATE,
-    ) -> Result<BSTR> {
+    fn GetActivitiesEx(&self, hashed_addresses: *mut SAFEARRAY, start_time: DATE) -> Result<BSTR> {
         let _ = (hashed_addresses, start_time);
         Err(OSC_E_NO_CHANGES.into())
     }
@@ -190,11 +191,7 @@ impl ISocialSession2_Impl for Session_Impl {
     /// TODO: Follow with more context: element [0] of email_addresses is the primary SMTP address;
     /// display_name may be empty. Returning E_NOTIMPL makes Outlook fall back to
     /// ISocialSession::FollowPerson.
-    fn FollowPersonEx(
-        &self,
-        email_addresses: *mut SAFEARRAY,
-        display_name: &BSTR,
-    ) -> Result<()> {
+    fn FollowPersonEx(&self, email_addresses: *mut SAFEARRAY, display_name: &BSTR) -> Result<()> {
         let _ = (email_addresses, display_name);
         Err(OSC_E_NOT_IMPLEMENTED.into())
     }
@@ -203,19 +200,15 @@ impl ISocialSession2_Impl for Session_Impl {
     /// user_name and password and return an opaque token in connect_out (the result), never the
     /// password itself. Outlook encrypts and stores it, and passes it back as connect_in on
     /// later calls. On failure return OSC_E_AUTH_ERROR.
-    fn LogonCached(
-        &self,
-        connect_in: &BSTR,
-        user_name: &BSTR,
-        password: &BSTR,
-    ) -> Result<BSTR> {
+    fn LogonCached(&self, connect_in: &BSTR, user_name: &BSTR, password: &BSTR) -> Result<BSTR> {
         let _ = password;
         let connect_in = bstr_to_string(connect_in);
         let user = if connect_in.is_empty() {
             // TODO: check user_name and password with the network.
             bstr_to_string(user_name)
         } else {
-            user_from_token(&connect_in).ok_or_else(|| windows_core::Error::from_hresult(OSC_E_AUTH_ERROR))?
+            user_from_token(&connect_in)
+                .ok_or_else(|| windows_core::Error::from_hresult(OSC_E_AUTH_ERROR))?
         };
         self.log_on(&user)?;
         Ok(BSTR::from(token_for(&user)))

@@ -2,12 +2,12 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interface gains a method, it only adds that method's stub.
-{{ imports }}
+
 use std::sync::{Mutex, MutexGuard};
 
-use windows_core::implement;
-
-use crate::generated::server::ModuleRef;
+// Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
+// compiles without new `use` lines.
+use crate::generated::prelude::*;
 
 /// Any thread may call the session (ThreadingModel=Both), so its state sits behind a lock.
 #[implement(IMAPISession)]
@@ -43,7 +43,11 @@ impl State {
     fn unadvise(&mut self, connection: usize) -> Result<()> {
         let before = self.connections.len();
         self.connections.retain(|c| *c != connection);
-        if self.connections.len() == before { Err(MAPI_E_NOT_FOUND.into()) } else { Ok(()) }
+        if self.connections.len() == before {
+            Err(MAPI_E_NOT_FOUND.into())
+        } else {
+            Ok(())
+        }
     }
 
     fn form_token(&mut self) -> usize {
@@ -55,7 +59,9 @@ impl State {
 impl Session {
     pub fn state(&self) -> MutexGuard<'_, State> {
         // A panic while the lock was held is already reported; the state is still usable.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -3,14 +3,17 @@
 //!
 //! Written once by `oscgen new`; this file is yours.
 
+// This project's crate, by a name these tests spell the same whatever the project is called.
+use {{ crate_ident }} as dll;
+
 use core::ffi::c_void;
 
 use windows_core::{GUID, HRESULT, Interface};
 
-use {{ crate_ident }}::DllGetClassObject;
-use {{ crate_ident }}::generated::bindings::{IMAPISession, MAPI_E_NO_SUPPORT, MAPI_E_NOT_FOUND};
-use {{ crate_ident }}::generated::factory::IClassFactory;
-use {{ crate_ident }}::generated::identity::CLSID_SESSION;
+use dll::DllGetClassObject;
+use dll::generated::bindings::{IMAPISession, MAPI_E_NO_SUPPORT, MAPI_E_NOT_FOUND};
+use dll::generated::factory::IClassFactory;
+use dll::generated::identity::CLSID_SESSION;
 
 const S_OK: HRESULT = HRESULT(0);
 
@@ -33,14 +36,29 @@ unsafe fn slot(object: *mut c_void, index: usize) -> *const c_void {
 fn caller_wrappers_reach_the_fake() {
     let session = session();
     unsafe {
-        assert!(session.GetLastError(S_OK, 0).expect("GetLastError").is_null());
-        assert_eq!(session.GetMsgStoresTable(0).err().map(|e| e.code()), Some(MAPI_E_NO_SUPPORT));
+        assert!(
+            session
+                .GetLastError(S_OK, 0)
+                .expect("GetLastError")
+                .is_null()
+        );
+        assert_eq!(
+            session.GetMsgStoresTable(0).err().map(|e| e.code()),
+            Some(MAPI_E_NO_SUPPORT)
+        );
         let a = [1u8, 2, 3, 4, 5];
         let b = [1u8, 2, 3, 4, 5];
-        let same = session.CompareEntryIDs(5, a.as_ptr() as _, 5, b.as_ptr() as _, 0).expect("CompareEntryIDs");
+        let same = session
+            .CompareEntryIDs(5, a.as_ptr() as _, 5, b.as_ptr() as _, 0)
+            .expect("CompareEntryIDs");
         assert_eq!(same, 1);
-        let token = session.PrepareForm(core::ptr::null(), None).expect("PrepareForm");
-        assert!(token > u32::MAX as usize || cfg!(target_pointer_width = "32"), "a ULONG_PTR token: {token:#x}");
+        let token = session
+            .PrepareForm(core::ptr::null(), None)
+            .expect("PrepareForm");
+        assert!(
+            token > u32::MAX as usize || cfg!(target_pointer_width = "32"),
+            "a ULONG_PTR token: {token:#x}"
+        );
         session.Logoff(0, 0, 0).expect("Logoff");
     }
 }
@@ -54,7 +72,8 @@ fn every_slot_answers_as_its_method() {
     let raw = session.as_raw();
     unsafe {
         // 3 GetLastError(HRESULT, ULONG, LPMAPIERROR*)
-        let f: unsafe extern "system" fn(*mut c_void, HRESULT, u32, *mut *mut c_void) -> HRESULT = core::mem::transmute(slot(raw, 3));
+        let f: unsafe extern "system" fn(*mut c_void, HRESULT, u32, *mut *mut c_void) -> HRESULT =
+            core::mem::transmute(slot(raw, 3));
         let mut error = core::ptr::dangling_mut::<c_void>();
         assert_eq!(f(raw, S_OK, 0, &mut error), S_OK);
         assert!(error.is_null());
@@ -65,46 +84,106 @@ fn every_slot_answers_as_its_method() {
             assert_eq!(f(raw, 0, &mut out), MAPI_E_NO_SUPPORT, "slot {index}");
         }
         // 9 OpenEntry(ULONG, LPENTRYID, LPCIID, ULONG, ULONG*, LPUNKNOWN*)
-        let f: unsafe extern "system" fn(*mut c_void, u32, *mut c_void, *const GUID, u32, *mut u32, *mut *mut c_void) -> HRESULT =
-            core::mem::transmute(slot(raw, 9));
+        let f: unsafe extern "system" fn(
+            *mut c_void,
+            u32,
+            *mut c_void,
+            *const GUID,
+            u32,
+            *mut u32,
+            *mut *mut c_void,
+        ) -> HRESULT = core::mem::transmute(slot(raw, 9));
         let (mut kind, mut unk) = (0u32, core::ptr::null_mut());
-        assert_eq!(f(raw, 0, core::ptr::null_mut(), core::ptr::null(), 0, &mut kind, &mut unk), MAPI_E_NOT_FOUND);
+        assert_eq!(
+            f(
+                raw,
+                0,
+                core::ptr::null_mut(),
+                core::ptr::null(),
+                0,
+                &mut kind,
+                &mut unk
+            ),
+            MAPI_E_NOT_FOUND
+        );
         // 10 CompareEntryIDs(ULONG, LPENTRYID, ULONG, LPENTRYID, ULONG, ULONG*)
-        let f: unsafe extern "system" fn(*mut c_void, u32, *const u8, u32, *const u8, u32, *mut u32) -> HRESULT =
-            core::mem::transmute(slot(raw, 10));
+        let f: unsafe extern "system" fn(
+            *mut c_void,
+            u32,
+            *const u8,
+            u32,
+            *const u8,
+            u32,
+            *mut u32,
+        ) -> HRESULT = core::mem::transmute(slot(raw, 10));
         let (a, b) = ([7u8, 7], [7u8, 8]);
         let mut result = 9u32;
         assert_eq!(f(raw, 2, a.as_ptr(), 2, b.as_ptr(), 0, &mut result), S_OK);
         assert_eq!(result, 0);
         // 12 Unadvise(ULONG_PTR) of an unknown connection
-        let f: unsafe extern "system" fn(*mut c_void, usize) -> HRESULT = core::mem::transmute(slot(raw, 12));
+        let f: unsafe extern "system" fn(*mut c_void, usize) -> HRESULT =
+            core::mem::transmute(slot(raw, 12));
         assert_eq!(f(raw, 12345), MAPI_E_NOT_FOUND);
         // 13 MessageOptions and 14 QueryDefaultMessageOpt: undocumented, present
-        let f: unsafe extern "system" fn(*mut c_void, usize, u32, *mut u8, *mut c_void) -> HRESULT = core::mem::transmute(slot(raw, 13));
-        assert_eq!(f(raw, 0, 0, core::ptr::null_mut(), core::ptr::null_mut()), MAPI_E_NO_SUPPORT);
-        let f: unsafe extern "system" fn(*mut c_void, *mut u8, u32, *mut u32, *mut *mut c_void) -> HRESULT = core::mem::transmute(slot(raw, 14));
+        let f: unsafe extern "system" fn(*mut c_void, usize, u32, *mut u8, *mut c_void) -> HRESULT =
+            core::mem::transmute(slot(raw, 13));
+        assert_eq!(
+            f(raw, 0, 0, core::ptr::null_mut(), core::ptr::null_mut()),
+            MAPI_E_NO_SUPPORT
+        );
+        let f: unsafe extern "system" fn(
+            *mut c_void,
+            *mut u8,
+            u32,
+            *mut u32,
+            *mut *mut c_void,
+        ) -> HRESULT = core::mem::transmute(slot(raw, 14));
         let (mut count, mut values) = (0u32, core::ptr::null_mut());
-        assert_eq!(f(raw, core::ptr::null_mut(), 0, &mut count, &mut values), MAPI_E_NO_SUPPORT);
+        assert_eq!(
+            f(raw, core::ptr::null_mut(), 0, &mut count, &mut values),
+            MAPI_E_NO_SUPPORT
+        );
         // 15 EnumAdrTypes(ULONG, ULONG*, LPTSTR**): S_OK with zero types
-        let f: unsafe extern "system" fn(*mut c_void, u32, *mut u32, *mut *mut *mut u8) -> HRESULT = core::mem::transmute(slot(raw, 15));
+        let f: unsafe extern "system" fn(*mut c_void, u32, *mut u32, *mut *mut *mut u8) -> HRESULT =
+            core::mem::transmute(slot(raw, 15));
         let (mut count, mut types) = (77u32, core::ptr::dangling_mut::<*mut u8>());
-        assert_eq!(f(raw, 0, &mut count, &mut types), S_OK, "slot 15 is EnumAdrTypes");
+        assert_eq!(
+            f(raw, 0, &mut count, &mut types),
+            S_OK,
+            "slot 15 is EnumAdrTypes"
+        );
         assert_eq!((count, types.is_null()), (0, true));
         // 16 QueryIdentity(ULONG*, LPENTRYID*)
-        let f: unsafe extern "system" fn(*mut c_void, *mut u32, *mut *mut c_void) -> HRESULT = core::mem::transmute(slot(raw, 16));
+        let f: unsafe extern "system" fn(*mut c_void, *mut u32, *mut *mut c_void) -> HRESULT =
+            core::mem::transmute(slot(raw, 16));
         let (mut cb, mut id) = (0u32, core::ptr::null_mut());
         assert_eq!(f(raw, &mut cb, &mut id), MAPI_E_NO_SUPPORT);
         // 18 SetDefaultStore(ULONG, ULONG, LPENTRYID)
-        let f: unsafe extern "system" fn(*mut c_void, u32, u32, *mut c_void) -> HRESULT = core::mem::transmute(slot(raw, 18));
+        let f: unsafe extern "system" fn(*mut c_void, u32, u32, *mut c_void) -> HRESULT =
+            core::mem::transmute(slot(raw, 18));
         assert_eq!(f(raw, 0, 0, core::ptr::null_mut()), MAPI_E_NO_SUPPORT);
         // 21 PrepareForm(LPCIID, LPMESSAGE, ULONG_PTR*): writes a full pointer-sized token
-        let f: unsafe extern "system" fn(*mut c_void, *const GUID, *mut c_void, *mut usize) -> HRESULT = core::mem::transmute(slot(raw, 21));
+        let f: unsafe extern "system" fn(
+            *mut c_void,
+            *const GUID,
+            *mut c_void,
+            *mut usize,
+        ) -> HRESULT = core::mem::transmute(slot(raw, 21));
         let mut token = 0usize;
-        assert_eq!(f(raw, core::ptr::null(), core::ptr::null_mut(), &mut token), S_OK, "slot 21 is PrepareForm");
+        assert_eq!(
+            f(raw, core::ptr::null(), core::ptr::null_mut(), &mut token),
+            S_OK,
+            "slot 21 is PrepareForm"
+        );
         assert_eq!(token & 0xF, 0xF);
-        assert_ne!(token >> (usize::BITS - 16), 0, "the high half of the ULONG_PTR was written: {token:#x}");
+        assert_ne!(
+            token >> (usize::BITS - 16),
+            0,
+            "the high half of the ULONG_PTR was written: {token:#x}"
+        );
         // 17 Logoff(ULONG_PTR, ULONG, ULONG)
-        let f: unsafe extern "system" fn(*mut c_void, usize, u32, u32) -> HRESULT = core::mem::transmute(slot(raw, 17));
+        let f: unsafe extern "system" fn(*mut c_void, usize, u32, u32) -> HRESULT =
+            core::mem::transmute(slot(raw, 17));
         assert_eq!(f(raw, 0, 0, 0), S_OK);
     }
 }

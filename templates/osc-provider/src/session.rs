@@ -3,12 +3,14 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
-{{ imports }}
+
 use std::sync::{Mutex, MutexGuard};
 
-use windows_core::implement;
-
-use crate::generated::server::ModuleRef;
+// Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
+// compiles without new `use` lines.
+use crate::generated::prelude::*;
+use crate::person::Person;
+use crate::profile::Profile;
 
 /// Outlook may call one session from several threads (ThreadingModel=Both), so its state
 /// sits behind a lock.
@@ -28,7 +30,9 @@ struct State {
 impl Session {
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic while the lock was held is already reported; the state is still usable.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn log_on(&self, user: &str) -> Result<()> {
@@ -41,7 +45,10 @@ impl Session {
 
     /// The logged-on user, or OSC_E_AUTH_ERROR before logon.
     fn user(&self) -> Result<String> {
-        self.state().user.clone().ok_or_else(|| OSC_E_AUTH_ERROR.into())
+        self.state()
+            .user
+            .clone()
+            .ok_or_else(|| OSC_E_AUTH_ERROR.into())
     }
 }
 
@@ -54,8 +61,13 @@ fn token_for(user: &str) -> String {
 
 fn user_from_token(token: &str) -> Option<String> {
     let hex = token.strip_prefix(TOKEN_PREFIX)?;
-    let bytes: Option<Vec<u8>> =
-        (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect();
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+        })
+        .collect();
     String::from_utf8(bytes?).ok().filter(|u| !u.is_empty())
 }
 

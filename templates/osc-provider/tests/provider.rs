@@ -5,18 +5,24 @@
 //! `OSCGEN_XML_DIR=dir cargo test` also writes every XML document the stubs return to
 //! `dir`, so they can be checked against the OSC schema with xmllint.
 
+// This project's crate, by a name these tests spell the same whatever the project is called.
+use {{ crate_ident }} as dll;
+
 use core::ffi::c_void;
 
 use windows_core::{GUID, HRESULT, IUnknown, Interface};
 
-use {{ crate_ident }}::generated::bindings::{
-    ISocialPerson, ISocialProfile, ISocialProvider, ISocialSession, ISocialSession2, OSC_E_NO_CHANGES,
+use dll::generated::bindings::{
+    ISocialPerson, ISocialProfile, ISocialProvider, ISocialSession, ISocialSession2,
+    OSC_E_NO_CHANGES,
 };
-use {{ crate_ident }}::generated::factory::IClassFactory;
-use {{ crate_ident }}::generated::identity::{CLSID_PROVIDER, PROVIDER_VERSION, SOCIAL_NETWORK_GUID};
-use {{ crate_ident }}::generated::oleaut::{BSTR, bstr_array, bstr_to_string, destroy, read_bool_array, read_byte_array};
-use {{ crate_ident }}::generated::server::live_objects;
-use {{ crate_ident }}::{DllCanUnloadNow, DllGetClassObject, DllRegisterServer, DllUnregisterServer};
+use dll::generated::factory::IClassFactory;
+use dll::generated::identity::{CLSID_PROVIDER, PROVIDER_VERSION, SOCIAL_NETWORK_GUID};
+use dll::generated::oleaut::{
+    BSTR, bstr_array, bstr_to_string, destroy, read_bool_array, read_byte_array,
+};
+use dll::generated::server::live_objects;
+use dll::{DllCanUnloadNow, DllGetClassObject, DllRegisterServer, DllUnregisterServer};
 
 const S_OK: HRESULT = HRESULT(0);
 const CLASS_E_CLASSNOTAVAILABLE: HRESULT = HRESULT(0x80040111_u32 as i32);
@@ -53,7 +59,8 @@ fn factory() -> IClassFactory {
 
 fn provider() -> ISocialProvider {
     let mut ppv: *mut c_void = core::ptr::null_mut();
-    unsafe { factory().CreateInstance(None, &ISocialProvider::IID, &mut ppv) }.expect("CreateInstance");
+    unsafe { factory().CreateInstance(None, &ISocialProvider::IID, &mut ppv) }
+        .expect("CreateInstance");
     unsafe { ISocialProvider::from_raw(ppv) }
 }
 
@@ -64,15 +71,30 @@ fn the_outlook_call_sequence_works_through_the_vtables() {
         let provider = provider();
         assert_eq!(refcount(&provider), 1);
         unsafe {
-            provider.Load(&BSTR::from("15.0.4420"), &BSTR::from("en-US")).expect("Load");
-            let capabilities = bstr_to_string(&provider.GetCapabilities().expect("GetCapabilities"));
+            provider
+                .Load(&BSTR::from("15.0.4420"), &BSTR::from("en-US"))
+                .expect("Load");
+            let capabilities =
+                bstr_to_string(&provider.GetCapabilities().expect("GetCapabilities"));
             assert!(capabilities.contains("<capabilities"), "{capabilities}");
             save("capabilities.xml", &capabilities);
-            assert_eq!(bstr_to_string(&provider.get_Version().expect("get_Version")), PROVIDER_VERSION);
-            assert_eq!(provider.get_SocialNetworkGuid().expect("get_SocialNetworkGuid"), SOCIAL_NETWORK_GUID);
+            assert_eq!(
+                bstr_to_string(&provider.get_Version().expect("get_Version")),
+                PROVIDER_VERSION
+            );
+            assert_eq!(
+                provider
+                    .get_SocialNetworkGuid()
+                    .expect("get_SocialNetworkGuid"),
+                SOCIAL_NETWORK_GUID
+            );
             assert!(!bstr_to_string(&provider.get_SocialNetworkName().expect("name")).is_empty());
             let icon = provider.get_SocialNetworkIcon().expect("icon");
-            assert!(read_byte_array(icon).expect("icon bytes").starts_with(b"\x89PNG"));
+            assert!(
+                read_byte_array(icon)
+                    .expect("icon bytes")
+                    .starts_with(b"\x89PNG")
+            );
             destroy(icon);
 
             let session: ISocialSession = provider.GetSession().expect("GetSession");
@@ -82,16 +104,28 @@ fn the_outlook_call_sequence_works_through_the_vtables() {
                 .LogonCached(&empty, &BSTR::from("melissa"), &BSTR::from("secret"))
                 .expect("first LogonCached");
             assert!(!first.is_empty());
-            assert!(!bstr_to_string(&first).contains("secret"), "the token must not carry the password");
-            let again = session2.LogonCached(&first, &empty, &empty).expect("LogonCached with connectIn");
+            assert!(
+                !bstr_to_string(&first).contains("secret"),
+                "the token must not carry the password"
+            );
+            let again = session2
+                .LogonCached(&first, &empty, &empty)
+                .expect("LogonCached with connectIn");
             assert_eq!(bstr_to_string(&again), bstr_to_string(&first));
 
             let request = "<hashedAddresses><personAddresses index=\"3\"><hashedAddress>c8c39e61ca1662477b39b83d7b0a0615</hashedAddress></personAddresses></hashedAddresses>";
-            let friends = bstr_to_string(&session2.GetPeopleDetails(&BSTR::from(request)).expect("GetPeopleDetails"));
+            let friends = bstr_to_string(
+                &session2
+                    .GetPeopleDetails(&BSTR::from(request))
+                    .expect("GetPeopleDetails"),
+            );
             assert!(friends.contains("<index>3</index>"), "{friends}");
             save("friends.xml", &friends);
             let activities = session2.GetActivitiesEx(core::ptr::null_mut(), 0.0);
-            assert!(activities.is_ok() || activities.as_ref().err().map(|e| e.code()) == Some(OSC_E_NO_CHANGES));
+            assert!(
+                activities.is_ok()
+                    || activities.as_ref().err().map(|e| e.code()) == Some(OSC_E_NO_CHANGES)
+            );
 
             let profile: ISocialProfile = session.GetLoggedOnUser().expect("GetLoggedOnUser");
             // Slot 8 is inherited from ISocialPerson: called through the derived interface.
@@ -99,15 +133,25 @@ fn the_outlook_call_sequence_works_through_the_vtables() {
             assert!(details.contains("<userID>melissa</userID>"), "{details}");
             save("person.xml", &details);
             let person: ISocialPerson = profile.cast().expect("profile is a person");
-            assert_eq!(person.as_raw(), profile.as_raw(), "one vtable serves both interfaces");
+            assert_eq!(
+                person.as_raw(),
+                profile.as_raw(),
+                "one vtable serves both interfaces"
+            );
             let ids = bstr_array(&["a", "b"]).expect("ids");
-            let answers = profile.AreFriendsOrColleagues(ids).expect("AreFriendsOrColleagues");
+            let answers = profile
+                .AreFriendsOrColleagues(ids)
+                .expect("AreFriendsOrColleagues");
             assert_eq!(read_bool_array(answers).expect("answers").len(), 2);
             destroy(ids);
             destroy(answers);
 
             assert_eq!(refcount(&provider), 1);
-            assert_eq!(refcount(&session), 2, "session and session2 share one object");
+            assert_eq!(
+                refcount(&session),
+                2,
+                "session and session2 share one object"
+            );
         }
     }
     assert_eq!(live_objects(), (0, 0), "every object was released");
@@ -127,10 +171,10 @@ fn other_class_ids_are_not_served() {
 fn objects_are_shared_across_threads() {
     // ThreadingModel=Both promises that any thread may call any object.
     fn send_sync<T: Send + Sync>() {}
-    send_sync::<{{ crate_ident }}::provider::Provider>();
-    send_sync::<{{ crate_ident }}::session::Session>();
-    send_sync::<{{ crate_ident }}::person::Person>();
-    send_sync::<{{ crate_ident }}::profile::Profile>();
+    send_sync::<dll::provider::Provider>();
+    send_sync::<dll::session::Session>();
+    send_sync::<dll::person::Person>();
+    send_sync::<dll::profile::Profile>();
 
     let _serial = serial();
     let session: ISocialSession = unsafe { provider().GetSession() }.expect("GetSession");
@@ -142,9 +186,11 @@ fn objects_are_shared_across_threads() {
         for n in 0..8 {
             scope.spawn(move || {
                 let raw = raw as *mut c_void;
-                let session2 = unsafe { ISocialSession2::from_raw_borrowed(&raw) }.expect("live session");
+                let session2 =
+                    unsafe { ISocialSession2::from_raw_borrowed(&raw) }.expect("live session");
                 let user = BSTR::from(format!("user{n}").as_str());
-                let token = unsafe { session2.LogonCached(&BSTR::new(), &user, &BSTR::new()) }.expect("LogonCached");
+                let token = unsafe { session2.LogonCached(&BSTR::new(), &user, &BSTR::new()) }
+                    .expect("LogonCached");
                 assert!(!token.is_empty());
             });
         }
@@ -159,41 +205,53 @@ fn objects_are_shared_across_threads() {
 #[cfg(not(windows))]
 #[test]
 fn registration_writes_the_provider_keys_and_unregistration_removes_them() {
-    use {{ crate_ident }}::generated::identity::{PROG_ID, REGISTRY_VALUES, REGISTRY_VALUES_32};
-    use {{ crate_ident }}::generated::registry::snapshot;
+    use dll::generated::identity::{PROG_ID, REGISTRY_VALUES, REGISTRY_VALUES_32};
+    use dll::generated::registry::snapshot;
 
     let _serial = serial();
     assert_eq!(DllRegisterServer(), S_OK);
     let values = snapshot();
     let get = |key: &str, name: &str| {
-        values.iter().find(|((k, n), _)| k == &key.to_ascii_lowercase() && n == &name.to_ascii_lowercase()).map(|(_, v)| v.clone())
+        values
+            .iter()
+            .find(|((k, n), _)| k == &key.to_ascii_lowercase() && n == &name.to_ascii_lowercase())
+            .map(|(_, v)| v.clone())
     };
-    let clsid = ["{", &format!("{CLSID_PROVIDER:?}"), "}"].concat().to_ascii_lowercase();
+    let clsid = ["{", &format!("{CLSID_PROVIDER:?}"), "}"]
+        .concat()
+        .to_ascii_lowercase();
     let inproc = format!("software\\classes\\clsid\\{clsid}\\inprocserver32");
-    assert!(get(&inproc, "").is_some_and(|path| !path.is_empty()), "InprocServer32 holds the DLL path");
+    assert!(
+        get(&inproc, "").is_some_and(|path| !path.is_empty()),
+        "InprocServer32 holds the DLL path"
+    );
     assert_eq!(get(&inproc, "ThreadingModel").as_deref(), Some("Both"));
-    let provider_key = format!("Software\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\{PROG_ID}");
+    let provider_key = format!(
+        "Software\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\{PROG_ID}"
+    );
     assert!(get(&provider_key, "FriendlyName").is_some());
     assert!(get(&provider_key, "Url").is_some());
     // A 32-bit build also writes the key 32-bit Outlook on 64-bit Windows reads; a 64-bit one does not.
     let bits32 = cfg!(target_pointer_width = "32");
-    let wow64_key =
-        format!("Software\\Wow6432Node\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\{PROG_ID}");
+    let wow64_key = format!(
+        "Software\\Wow6432Node\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\{PROG_ID}"
+    );
     assert_eq!(get(&wow64_key, "FriendlyName").is_some(), bits32);
     let expected = REGISTRY_VALUES.len() + if bits32 { REGISTRY_VALUES_32.len() } else { 0 };
     assert_eq!(values.len(), expected);
     assert_eq!(DllUnregisterServer(), S_OK);
-    assert!(snapshot().is_empty(), "unregistration removes exactly what registration wrote");
+    assert!(
+        snapshot().is_empty(),
+        "unregistration removes exactly what registration wrote"
+    );
 }
 
 /// A panic in a method must not unwind into Outlook: the vtable entry catches it and answers
 /// E_UNEXPECTED. A null out-pointer gets E_POINTER before the method runs.
 #[test]
 fn panics_and_null_out_pointers_stay_inside_the_dll() {
-    use {{ crate_ident }}::generated::bindings::ISocialPerson_Impl;
-    use {{ crate_ident }}::generated::hresult::{E_POINTER, E_UNEXPECTED};
-    use {{ crate_ident }}::generated::oleaut::SAFEARRAY;
-    use windows_core::{Result, implement};
+    // The prelude, as in src/: a stub `oscgen generate` adds to `Panicking` builds too.
+    use dll::generated::prelude::*;
 
     #[implement(ISocialPerson)]
     struct Panicking;
@@ -225,7 +283,10 @@ fn panics_and_null_out_pointers_stay_inside_the_dll() {
         let vtable = windows_core::Interface::vtable(&person);
         let mut out: *mut c_void = core::ptr::null_mut();
         assert_eq!((vtable.GetStatus)(raw, &mut out), E_UNEXPECTED);
-        assert!(out.is_null(), "the out-parameter is cleared, not left dangling");
+        assert!(
+            out.is_null(),
+            "the out-parameter is cleared, not left dangling"
+        );
         assert_eq!((vtable.GetDetails)(raw, core::ptr::null_mut()), E_POINTER);
         // The object is still usable after a caught panic.
         assert_eq!((vtable.GetDetails)(raw, &mut out), S_OK);
@@ -236,7 +297,7 @@ fn panics_and_null_out_pointers_stay_inside_the_dll() {
 /// Text from the network can hold markup characters: the documents stay well-formed.
 #[test]
 fn xml_text_is_escaped() {
-    use {{ crate_ident }}::generated::xml::XmlWriter;
+    use dll::generated::xml::XmlWriter;
 
     let mut xml = XmlWriter::document("friends");
     xml.open("person");
@@ -244,8 +305,14 @@ fn xml_text_is_escaped() {
     xml.element("fullName", "Tom & \"Jerry\" <script>\u{1}\u{7}");
     xml.close();
     let text = xml.finish();
-    assert!(text.contains("<userID>&lt;&amp;&gt;&quot;&apos;</userID>"), "{text}");
+    assert!(
+        text.contains("<userID>&lt;&amp;&gt;&quot;&apos;</userID>"),
+        "{text}"
+    );
     assert!(!text.contains("<script>"), "{text}");
-    assert!(!text.contains('\u{1}'), "control characters cannot appear in XML 1.0: {text}");
+    assert!(
+        !text.contains('\u{1}'),
+        "control characters cannot appear in XML 1.0: {text}"
+    );
     save("escaped-friends.xml", &text);
 }

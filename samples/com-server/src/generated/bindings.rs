@@ -2,6 +2,7 @@
 //!
 //! Interface bindings for idl/calculator.idl, in the windows-core 0.100 shape.
 //! Every vtable entry catches panics (E_UNEXPECTED) and null out-pointers (E_POINTER).
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(
     non_snake_case,
     non_camel_case_types,

@@ -7,6 +7,7 @@
 //! On Windows everything comes from oleaut32 (and `windows_core::BSTR`). windows-core 0.100 has no
 //! `BSTR` on other hosts, so there a shim with oleaut32's memory layout and function names stands
 //! in; a provider's unit tests then run unchanged on Linux CI.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 // A provider uses only part of this runtime and may declare the module privately.
 #![allow(dead_code)]

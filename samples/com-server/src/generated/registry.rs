@@ -4,6 +4,7 @@
 //! under HKEY_CURRENT_USER, which needs no administrator rights. On Windows the real
 //! registry is written through the windows-registry crate; on other hosts an in-memory
 //! registry stands in, so the project's tests can check what registration writes.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use windows_core::Result;
 

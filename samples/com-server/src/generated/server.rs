@@ -2,6 +2,7 @@
 //!
 //! The in-process server's plumbing: the class factory, the count of live objects and
 //! server locks behind `DllCanUnloadNow`, and the logic of `DllGetClassObject`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use core::ffi::c_void;
 use std::sync::atomic::{AtomicUsize, Ordering};

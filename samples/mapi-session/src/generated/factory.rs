@@ -2,6 +2,7 @@
 //!
 //! IClassFactory, as the class factory in `server` serves it: from oscgen's own
 //! definition, the same whatever the project's inputs declare.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(
     non_snake_case,
     non_camel_case_types,

@@ -2,6 +2,7 @@
 //!
 //! The HRESULTs the generated code and the stubs return, defined here once whatever the
 //! project's inputs declare.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use windows_core::HRESULT;
 

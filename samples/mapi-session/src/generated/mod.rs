@@ -4,15 +4,26 @@
 //! - `factory`: IClassFactory, from oscgen's own definition.
 //! - `hresult`: the HRESULTs the generated code returns (E_NOTIMPL, E_POINTER, ...).
 //! - `identity`: the CLSID, ProgID and registry entries (from oscgen.toml).
+//! - `layout` (tests only): every vtable slot at slot × pointer size, checked at compile time.
 //! - `oleaut`: BSTR and SAFEARRAY (oleaut32 on Windows, a same-layout stand-in elsewhere).
+//! - `prelude`: every name a stub may use, for `use crate::generated::prelude::*;`.
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
 //! - `xml`: escaping, a small writer, and the hashedAddresses reader for OSC documents.
+//!
+//! rustfmt and clippy leave these files alone (the attributes below and at the top of
+//! each file), so `cargo fmt` and the lints you choose never make `oscgen generate
+//! --check` fail.
+#![cfg_attr(rustfmt, rustfmt::skip)]
+#![cfg_attr(not(oscgen_lint), allow(clippy::all, clippy::pedantic, clippy::nursery))]
 pub mod bindings;
 pub mod factory;
 pub mod hresult;
 pub mod identity;
+#[cfg(test)]
+mod layout;
 pub mod oleaut;
+pub mod prelude;
 pub mod registry;
 pub mod server;
 pub mod xml;

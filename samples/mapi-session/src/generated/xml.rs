@@ -4,6 +4,7 @@
 //! writer for the documents a provider returns (capabilities, friends, person, activityFeed), a
 //! parser for the `hashedAddresses` document Outlook sends, and the address hash functions
 //! (SHA1, MD5, CRC32MD5) that OSC's `hashFunction` capability selects.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 // A provider uses only part of this runtime and may declare the module privately.
 #![allow(dead_code)]

@@ -2,12 +2,13 @@
 //!
 //! The vtable layout: the byte offset of every function pointer in every `_Vtbl` struct
 //! is its slot index times the pointer size, as the C headers lay the vtables out (8 bytes
-//! on x86_64, 4 on x86). The checks are `const` blocks, evaluated when this file compiles
-//! for a target: `cargo test --no-run --target i686-pc-windows-gnu` checks the 32-bit
-//! layout even where the tests cannot run.
+//! on x86_64, 4 on x86). The checks are `const` blocks, evaluated when the crate's tests
+//! compile for a target: `cargo test --no-run --target i686-pc-windows-gnu` checks the
+//! 32-bit layout even where the tests cannot run.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 use core::mem::{offset_of, size_of};
-use com_server::generated::bindings::{ICalculator_Vtbl, IScientific_Vtbl, IHistory_Vtbl};
-use com_server::generated::factory::IClassFactory_Vtbl;
+use super::bindings::{ICalculator_Vtbl, IScientific_Vtbl, IHistory_Vtbl};
+use super::factory::IClassFactory_Vtbl;
 /// A function pointer's size: 8 bytes on 64-bit Windows, 4 on 32-bit.
 const POINTER: usize = if cfg!(target_pointer_width = "64") { 8 } else { 4 };
 #[cfg(target_arch = "x86_64")]
