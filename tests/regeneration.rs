@@ -149,3 +149,44 @@ fn a_stub_naming_a_type_the_file_never_used_builds() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_display_name_gives_a_snake_case_crate_that_clippy_accepts() {
+    let dir = scratch("names");
+    let project = dir.join("x");
+    ok(
+        "oscgen new --name",
+        &run(&mut oscgen(&[
+            "new",
+            project.to_str().unwrap(),
+            "--quiet",
+            "--name",
+            "ContosoSocial",
+        ])),
+    );
+    let config = fs::read_to_string(project.join("oscgen.toml")).unwrap();
+    assert!(config.contains("name = \"contoso-social\""), "{config}");
+    assert!(config.contains("network_name = \"ContosoSocial\""), "{config}");
+    fs::copy(
+        repo().join("samples/osc-provider/Cargo.lock"),
+        project.join("Cargo.lock"),
+    )
+    .unwrap();
+    let mut lock = fs::read_to_string(project.join("Cargo.lock")).unwrap();
+    lock = lock.replace("name = \"osc-provider\"", "name = \"contoso-social\"");
+    fs::write(project.join("Cargo.lock"), lock).unwrap();
+    ok(
+        "cargo clippy -D warnings",
+        &run(&mut cargo(
+            &project,
+            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+        )),
+    );
+    // A name with nothing to make a crate name of writes nothing.
+    let refused = dir.join("refused");
+    let out = run(&mut oscgen(&["new", refused.to_str().unwrap(), "--name", "!!!"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no letters"));
+    assert!(!refused.exists());
+    fs::remove_dir_all(&dir).unwrap();
+}

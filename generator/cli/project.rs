@@ -8,8 +8,9 @@ use clap::Args;
 
 use crate::cli::{Failure, Verbosity, render_error, verbosity};
 use crate::emit::project::{self, camel_case};
-use crate::project::config::{self, Config, InputSection, ProjectSection, ProviderSection, crate_name_ok, fresh_guid};
+use crate::project::config::{self, Config, InputSection, ProjectSection, ProviderSection, fresh_guid};
 use crate::project::inputs;
+use crate::project::naming;
 use crate::project::write::{self, ChangeKind, Mode};
 use crate::source::SourceMap;
 use crate::winmd::win32;
@@ -19,7 +20,10 @@ pub struct NewArgs {
     /// Directory to create (it must not exist, or be empty)
     #[arg(value_name = "DIR")]
     dir: PathBuf,
-    /// Crate name; the DLL is named after it [default: the directory's name]
+    /// The project's name, as people read it ("Contoso Social"): the network name and the
+    /// registry's description use it as given, and the crate (and DLL) name is derived from
+    /// it: lowercase ASCII words joined by `-` ("contoso-social", "contoso_social.dll")
+    /// [default: from the directory's name]
     #[arg(long)]
     name: Option<String>,
     /// The social network's display name [default: from the crate name]
@@ -86,18 +90,19 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
             )));
         }
     }
-    let name = match &args.name {
-        Some(n) => n.clone(),
-        None => dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| Failure::usage(format!("cannot take a crate name from {}; pass --name", dir.display())))?,
+    // The name as given is the display name (network name, registry description); the
+    // crate name, and with it the DLL's, is derived from it.
+    let (display, name) = match &args.name {
+        Some(n) => (n.clone(), naming::crate_name(n)),
+        None => {
+            let base = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| Failure::usage(format!("cannot take a name from {}; pass --name", dir.display())))?;
+            (title_case(&base), naming::crate_name(&base))
+        }
     };
-    if !crate_name_ok(&name) {
-        return Err(Failure::usage(format!(
-            "`{name}` is not a valid crate name: use letters, digits, `-` and `_`, starting with a letter (pass --name)"
-        )));
-    }
+    let name = name.map_err(|e| Failure::usage(e.to_string()))?;
     let camel = camel_case(&name);
     let osc = args.template == "osc-provider";
     let config = Config {
@@ -106,7 +111,7 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
             template: args.template.clone(),
         },
         provider: ProviderSection {
-            network_name: osc.then(|| args.network_name.clone().unwrap_or_else(|| title_case(&name))),
+            network_name: osc.then(|| args.network_name.clone().unwrap_or_else(|| display.clone())),
             prog_id: args.prog_id.clone().unwrap_or_else(|| {
                 let suffix = if osc { "Provider" } else { "Server" };
                 format!("{camel}.{suffix}")
@@ -116,8 +121,8 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
             url: osc.then(|| args.url.clone()),
             version: osc.then(|| "1.0".to_string()),
             description: (!osc).then(|| match args.template.as_str() {
-                "mapi-session" => format!("{} (a test double of MAPI's IMAPISession)", title_case(&name)),
-                _ => format!("{} COM server", title_case(&name)),
+                "mapi-session" => format!("{display} (a test double of MAPI's IMAPISession)"),
+                _ => format!("{display} COM server"),
             }),
         },
         input: InputSection {

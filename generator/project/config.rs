@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::model::guid::Guid;
+use crate::project::naming::{crate_name, is_crate_name};
 
 pub const FILE_NAME: &str = "oscgen.toml";
 
@@ -112,9 +113,12 @@ impl Config {
             .clsid
             .parse::<Guid>()
             .map_err(|e| format!("`provider.clsid`: {e}"))?;
-        if !crate_name_ok(&self.project.name) {
+        if !is_crate_name(&self.project.name) {
+            let hint = crate_name(&self.project.name)
+                .map(|n| format!(" (`{n}` is)"))
+                .unwrap_or_default();
             return Err(format!(
-                "`project.name` = {:?} is not a valid crate name (letters, digits, `-` and `_`, starting with a letter)",
+                "`project.name` = {:?} is not a crate name oscgen writes: lowercase ASCII letters, digits and `-`, starting with a letter{hint}",
                 self.project.name
             ));
         }
@@ -202,12 +206,6 @@ fn unknown_field_suggestion(message: &str) -> Option<String> {
     let (field, rest) = rest.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
     crate::diagnostic::closest(field, expected).map(str::to_string)
-}
-
-pub fn crate_name_ok(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && name.len() <= 64
 }
 
 /// A fresh random GUID (version 4), from the operating system's randomness.

@@ -4,5 +4,6 @@
 pub mod config;
 pub mod inputs;
 pub mod merge;
+pub mod naming;
 pub mod plan;
 pub mod write;
