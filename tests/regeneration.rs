@@ -190,3 +190,246 @@ fn a_display_name_gives_a_snake_case_crate_that_clippy_accepts() {
     assert!(!refused.exists());
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A com-server project over its own copy of calculator.idl, with its Cargo.lock.
+struct Calculator {
+    dir: PathBuf,
+    idl: PathBuf,
+    project: PathBuf,
+}
+
+impl Calculator {
+    fn new(name: &str) -> Calculator {
+        let dir = scratch(name);
+        let idl = dir.join("calculator.idl");
+        fs::copy(repo().join("samples/com-server/idl/calculator.idl"), &idl).unwrap();
+        let project = dir.join("calc");
+        let mut new = oscgen(&["new", project.to_str().unwrap(), "--quiet", "--template", "com-server"]);
+        new.args(["--input", idl.to_str().unwrap(), "--implement", "IScientific,IHistory"]);
+        ok("oscgen new", &run(&mut new));
+        fs::copy(repo().join("samples/com-server/Cargo.lock"), project.join("Cargo.lock")).unwrap();
+        Calculator { dir, idl, project }
+    }
+
+    fn edit(&self, path: &Path, from: &str, to: &str) {
+        let text = fs::read_to_string(path).unwrap();
+        assert!(text.contains(from), "{}: no {from:?} in\n{text}", path.display());
+        fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn edit_idl(&self, from: &str, to: &str) {
+        self.edit(&self.idl, from, to);
+    }
+
+    fn generate(&self) -> String {
+        ok(
+            "oscgen generate",
+            &run(&mut oscgen(&["generate", self.project.to_str().unwrap()])),
+        )
+    }
+
+    fn cargo(&self, args: &[&str]) -> Output {
+        run(&mut cargo(&self.project, args))
+    }
+
+    fn builds_and_passes(&self, when: &str) {
+        ok(&format!("cargo test ({when})"), &self.cargo(&["test", "--quiet"]));
+    }
+
+    fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.project.join(path)).unwrap()
+    }
+
+    /// The 1-based line of the first line of `path` containing `text`.
+    fn line_of(&self, path: &str, text: &str) -> usize {
+        self.read(path)
+            .lines()
+            .position(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("{path}: no {text:?}"))
+            + 1
+    }
+
+    /// Deletes lines `first..=last` (1-based) of `path`.
+    fn delete_lines(&self, path: &str, first: usize, last: usize) {
+        let text = self.read(path);
+        let kept: Vec<&str> = text
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| !(first..=last).contains(&(i + 1)))
+            .map(|(_, l)| l)
+            .collect();
+        fs::write(self.project.join(path), kept.join("\n") + "\n").unwrap();
+    }
+}
+
+/// `path:LINE: ... (lines A-B)` in oscgen's output: the lines to delete.
+fn lines_to_delete(output: &str, path: &str) -> (usize, usize) {
+    let notice = output
+        .lines()
+        .find(|l| l.contains(path) && l.contains("(lines "))
+        .unwrap_or_else(|| panic!("no notice for {path} in\n{output}"));
+    let range = notice.split("(lines ").nth(1).unwrap();
+    let range = &range[..range.find(')').unwrap()];
+    let (a, b) = range.split_once('-').unwrap();
+    (a.parse().unwrap(), b.parse().unwrap())
+}
+
+#[test]
+fn every_change_to_the_interfaces_has_a_defined_outcome() {
+    let c = Calculator::new("outcomes");
+    c.builds_and_passes("as new");
+
+    // A method added: its stub, and the project builds.
+    c.edit_idl(
+        "    HRESULT Add(",
+        "    HRESULT Negate([in] LONG value, [out, retval] LONG *negated);\n    HRESULT Add(",
+    );
+    let out = c.generate();
+    assert!(out.contains("added 1 method stub(s) to src/object.rs"), "{out}");
+    c.builds_and_passes("method added");
+
+    // Methods reordered: nothing in the user's files moves; the vtable follows the IDL.
+    let user_files = ["src/object.rs", "src/lib.rs", "tests/server.rs"];
+    let before: Vec<String> = user_files.iter().map(|f| c.read(f)).collect();
+    c.edit_idl(
+        "    HRESULT Power([in] double base, [in] double exponent, [out, retval] double *result);\n    HRESULT Describe([in] BSTR expression, [out, retval] BSTR *description);",
+        "    HRESULT Describe([in] BSTR expression, [out, retval] BSTR *description);\n    HRESULT Power([in] double base, [in] double exponent, [out, retval] double *result);",
+    );
+    let out = c.generate();
+    assert!(out.contains("updated src/generated/bindings.rs"), "{out}");
+    let after: Vec<String> = user_files.iter().map(|f| c.read(f)).collect();
+    assert_eq!(before, after, "user files untouched by a reorder");
+    let bindings = c.read("src/generated/bindings.rs");
+    assert!(
+        bindings.find("pub Describe:").unwrap() < bindings.find("pub Power:").unwrap(),
+        "IScientific_Vtbl follows the IDL"
+    );
+    c.builds_and_passes("methods reordered");
+
+    // A parameter renamed: reported with the new signature; it still builds.
+    c.edit_idl("HRESULT Add([in] LONG a,", "HRESULT Add([in] LONG augend,");
+    let out = c.generate();
+    let line = c.line_of("src/object.rs", "fn Add(");
+    assert!(
+        out.contains(&format!("src/object.rs:{line}: `Add`: ICalculator names its parameters differently now: `fn Add(&self, augend: LONG, b: LONG) -> Result<LONG>`")),
+        "{out}"
+    );
+    c.builds_and_passes("parameter renamed");
+
+    // A parameter retyped: reported with file:line and the new signature; the compiler
+    // refuses the old one, never a silent ABI mismatch; with the reported one it builds.
+    c.edit_idl("[in] double divisor", "[in] LONG divisor");
+    let out = c.generate();
+    let line = c.line_of("src/object.rs", "fn Divide(");
+    let expected = "fn Divide(&self, dividend: f64, divisor: LONG) -> Result<f64>";
+    assert!(
+        out.contains(&format!(
+            "src/object.rs:{line}: `Divide` no longer matches ICalculator; it is now `{expected}`"
+        )),
+        "{out}"
+    );
+    assert!(
+        !c.cargo(&["build", "--quiet"]).status.success(),
+        "the old signature does not build"
+    );
+    c.edit(
+        &c.project.join("src/object.rs"),
+        "fn Divide(&self, dividend: f64, divisor: f64) -> Result<f64>",
+        expected,
+    );
+    c.builds_and_passes("parameter retyped, signature updated as reported");
+
+    // A method removed: the user's impl is kept and reported with the lines to delete, and
+    // so are the calls of it; deleting what the messages name, the project builds.
+    let object_before = c.read("src/object.rs");
+    c.edit_idl("    HRESULT Clear();\n", "");
+    let out = c.generate();
+    assert_eq!(
+        c.read("src/object.rs"),
+        object_before,
+        "oscgen deletes nothing of the user's"
+    );
+    let (first, last) = lines_to_delete(&out, "src/object.rs");
+    // From the stub's doc comment to its closing brace.
+    assert_eq!(first + 1, c.line_of("src/object.rs", "fn Clear("), "{out}");
+    let call = c.line_of("tests/server.rs", "object.Clear()");
+    assert!(
+        out.contains(&format!(
+            "tests/server.rs:{call}: calls `Clear`, which IHistory no longer has"
+        )),
+        "{out}"
+    );
+    assert!(!c.cargo(&["build", "--quiet"]).status.success());
+    c.delete_lines("src/object.rs", first, last);
+    c.delete_lines("tests/server.rs", call, call + 1);
+    c.builds_and_passes("method removed, its impl and call deleted");
+
+    // An interface added to `implement`: its impl block and its place in #[implement(...)].
+    // (IMemory takes IHistory's attributes; IHistory gets a new IID.)
+    c.edit_idl(
+        "interface IHistory : IUnknown",
+        "interface IMemory : IUnknown\n{\n    HRESULT Store([in] double value);\n};\n\n[\n    object,\n    uuid(6b1f3c52-9a3e-4f0d-8c1b-2d7e5a9f0c14),\n    pointer_default(unique)\n]\ninterface IHistory : IUnknown",
+    );
+    let config = c.project.join("oscgen.toml");
+    c.edit(
+        &config,
+        "implement = [\"IScientific\", \"IHistory\"]",
+        "implement = [\"IScientific\", \"IHistory\", \"IMemory\"]",
+    );
+    let out = c.generate();
+    assert!(
+        out.contains("added IMemory to #[implement(...)] and 1 method stub(s) to src/object.rs"),
+        "{out}"
+    );
+    assert!(
+        c.read("src/object.rs")
+            .contains("#[implement(IScientific, IHistory, IMemory)]")
+    );
+    c.builds_and_passes("interface added");
+
+    // An interface removed from `implement`: its impl block, its #[implement] entry and the
+    // tests' uses of it are reported; deleting them, the project builds.
+    c.edit(&config, "\"IHistory\", ", "");
+    let out = c.generate();
+    let (first, last) = lines_to_delete(&out, "src/object.rs");
+    assert_eq!(first, c.line_of("src/object.rs", "impl IHistory_Impl"), "{out}");
+    let attr = c.line_of("src/object.rs", "#[implement(");
+    assert!(
+        out.contains(&format!(
+            "src/object.rs:{attr}: Calc no longer implements IHistory: take `IHistory` out of `#[implement(...)]`"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("tests/server.rs:"), "{out}");
+    c.delete_lines("src/object.rs", first, last);
+    c.edit(&c.project.join("src/object.rs"), "IHistory, ", "");
+    // The tests: the reported lines name IHistory; its test function goes as a whole.
+    let tests = c.read("tests/server.rs");
+    let start = c.line_of("tests/server.rs", "fn ihistory_methods_answer_through_the_vtable");
+    let end = start + tests.lines().skip(start).position(|l| l == "}").unwrap() + 1;
+    c.delete_lines("tests/server.rs", start - 1, end);
+    c.edit(&c.project.join("tests/server.rs"), ", IHistory", "");
+    c.edit(
+        &c.project.join("tests/server.rs"),
+        "    let other: IHistory = unknown.cast().expect(\"QueryInterface\");\n    let back: IUnknown = other.cast().expect(\"IUnknown\");\n    assert_eq!(back.as_raw(), unknown.as_raw(), \"COM identity\");\n",
+        "",
+    );
+    c.builds_and_passes("interface removed, its block and uses deleted");
+
+    // oscgen upgraded with changed templates: owned files rewritten and reported, user
+    // files untouched.
+    let user_before: Vec<String> = user_files.iter().map(|f| c.read(f)).collect();
+    fs::write(
+        c.project.join("src/generated/server.rs"),
+        "//! Generated by oscgen and owned by it: an older version.\n",
+    )
+    .unwrap();
+    fs::remove_file(c.project.join("src/generated/prelude.rs")).unwrap();
+    let out = c.generate();
+    assert!(out.contains("updated src/generated/server.rs"), "{out}");
+    assert!(out.contains("created src/generated/prelude.rs"), "{out}");
+    let user_after: Vec<String> = user_files.iter().map(|f| c.read(f)).collect();
+    assert_eq!(user_before, user_after);
+    c.builds_and_passes("after an upgrade");
+    fs::remove_dir_all(&c.dir).unwrap();
+}

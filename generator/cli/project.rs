@@ -216,15 +216,27 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
             Ok(ExitCode::from(1))
         }
         Mode::DryRun | Mode::Write => {
-            let verb = |k: &ChangeKind| match (mode, k) {
-                (Mode::DryRun, ChangeKind::Create) => "would create".to_string(),
-                (Mode::DryRun, ChangeKind::Update) => "would update".to_string(),
-                (Mode::DryRun, ChangeKind::AddStubs(n)) => format!("would add {n} method stub(s) to"),
-                (Mode::DryRun, ChangeKind::Remove) => "would remove (no longer oscgen's)".to_string(),
-                (_, ChangeKind::Create) => "created".to_string(),
-                (_, ChangeKind::Update) => "updated".to_string(),
-                (_, ChangeKind::AddStubs(n)) => format!("added {n} method stub(s) to"),
-                (_, ChangeKind::Remove) => "removed (no longer oscgen's)".to_string(),
+            let verb = |k: &ChangeKind| {
+                let (would, did) = match k {
+                    ChangeKind::Create => ("would create".to_string(), "created".to_string()),
+                    ChangeKind::Update => ("would update".to_string(), "updated".to_string()),
+                    ChangeKind::Remove => (
+                        "would remove (no longer oscgen's)".to_string(),
+                        "removed (no longer oscgen's)".to_string(),
+                    ),
+                    ChangeKind::AddStubs { stubs, interfaces } => {
+                        let mut what = Vec::new();
+                        if !interfaces.is_empty() {
+                            what.push(format!("{} to #[implement(...)]", interfaces.join(", ")));
+                        }
+                        if *stubs > 0 {
+                            what.push(format!("{stubs} method stub(s)"));
+                        }
+                        let what = what.join(" and ");
+                        (format!("would add {what} to"), format!("added {what} to"))
+                    }
+                };
+                if mode == Mode::DryRun { would } else { did }
             };
             if verbosity() == Verbosity::Quiet && mode == Mode::Write {
                 return Ok(ExitCode::SUCCESS);
@@ -241,6 +253,8 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
 }
 
 /// Loads the model, plans the project and applies the plan.
+/// Plans and applies; what the user must change by hand is printed as warnings, whatever
+/// the mode, since oscgen never rewrites the user's code.
 fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, Failure> {
     let mut sources = SourceMap::new();
     let (model, warnings) = inputs::load(&mut sources, config, dir).map_err(|e| render_error(&sources, e))?;
@@ -253,7 +267,13 @@ fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, 
         description: &description,
     };
     let plan = project::plan(&inputs, config).map_err(|e| Failure::usage(e.to_string()))?;
-    write::apply(dir, &plan, mode).map_err(|e| Failure::usage(e.to_string()))
+    let applied = write::apply(dir, &plan, mode).map_err(|e| Failure::usage(e.to_string()))?;
+    let mut err = std::io::stderr().lock();
+    for notice in &applied.notices {
+        let shown = dir.join(&notice.path);
+        let _ = writeln!(err, "warning: {}:{}: {}", shown.display(), notice.line, notice.message);
+    }
+    Ok(applied.changes)
 }
 
 /// `My Provider` from `my-provider`.

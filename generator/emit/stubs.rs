@@ -14,6 +14,7 @@ use crate::emit::bindings::{impl_signature, returns_result, rust_method_names};
 use crate::model::Model;
 use crate::model::interface::{Interface, Method};
 use crate::model::vtable::Vtable;
+use crate::project::plan::StubMethod;
 
 /// What a template knows about a method: its TODO text and the stub's body.
 #[derive(Clone, Debug, Deserialize)]
@@ -195,14 +196,18 @@ impl<'m> StubWriter<'m> {
         body
     }
 
-    /// Every own method's stub, by Rust name, for adding to an existing impl block.
-    pub fn methods(&mut self, interface: &Interface) -> Vec<(String, String)> {
+    /// Every own method's stub, for adding to an existing impl block.
+    pub fn methods(&mut self, interface: &Interface) -> Vec<StubMethod> {
         let vt = Vtable::of(self.model, interface);
         let methods: Vec<&Method> = vt.own_slots().map(|s| s.method).collect();
         methods
             .into_iter()
             .zip(rust_method_names(&vt))
-            .map(|(m, name)| (name.to_string(), self.method(interface, m, &name)))
+            .map(|(m, name)| StubMethod {
+                name: name.to_string(),
+                signature: self.signature(m, &name),
+                text: self.method(interface, m, &name),
+            })
             .collect()
     }
 

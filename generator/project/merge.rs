@@ -1,8 +1,11 @@
-//! Adding the stubs of new methods to a user's impl blocks, byte-for-byte preserving
-//! everything the user wrote: the file is parsed with syn only to find where each impl
-//! block ends; the new text is spliced in there.
+//! Adding the stubs of new methods to a user's impl blocks, and new interfaces to an
+//! object's `#[implement(...)]` list, byte-for-byte preserving everything the user wrote:
+//! the file is parsed with syn only to find where each impl block and list ends; the new
+//! text is spliced in there. What cannot be spliced (a method or interface that went away,
+//! a signature that changed) is reported by [`crate::project::review`].
 
-use crate::project::plan::StubImpl;
+use crate::project::plan::{ObjectDecl, StubImpl};
+use crate::project::review::{Notice, review};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{path}:{line}:{column}: cannot parse this Rust file to add new method stubs: {message}")]
@@ -13,8 +16,22 @@ pub struct MergeError {
     pub message: String,
 }
 
-/// The user's file with every missing stub added, and how many were added.
-pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result<(String, usize), MergeError> {
+/// A user file brought in step with the interfaces.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// The file with the additions spliced in.
+    pub text: String,
+    /// How many method stubs were added.
+    pub stubs: usize,
+    /// Interfaces added to `#[implement(...)]` lists.
+    pub interfaces: Vec<String>,
+    /// What the user has to do by hand.
+    pub notices: Vec<Notice>,
+}
+
+/// The user's file with every missing stub and `#[implement(...)]` entry added, and what
+/// needs the user's hand.
+pub fn merge(path: &str, source: &str, impls: &[StubImpl], objects: &[ObjectDecl]) -> Result<Merged, MergeError> {
     let file = syn::parse_file(source).map_err(|e| {
         let start = e.span().start();
         MergeError {
@@ -42,8 +59,7 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
                         _ => None,
                     })
                     .collect();
-                let missing: Vec<&(String, String)> =
-                    spec.methods.iter().filter(|(n, _)| !present.contains(n)).collect();
+                let missing: Vec<_> = spec.methods.iter().filter(|m| !present.contains(&m.name)).collect();
                 if missing.is_empty() {
                     continue;
                 }
@@ -52,9 +68,9 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
                 // A block inside a function (a test's object) is indented further.
                 let indent = " ".repeat(close.column);
                 let mut text = String::new();
-                for (_, stub) in &missing {
+                for stub in &missing {
                     text.push('\n');
-                    for line in stub.lines() {
+                    for line in stub.text.lines() {
                         if !line.is_empty() {
                             text.push_str(&indent);
                         }
@@ -69,24 +85,34 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
                 // The whole block is gone (or never existed): add it at the end.
                 appended.push('\n');
                 appended.push_str(&format!("impl {} for {} {{\n", spec.trait_name, spec.self_type));
-                for (i, (_, stub)) in spec.methods.iter().enumerate() {
+                for (i, stub) in spec.methods.iter().enumerate() {
                     if i > 0 {
                         appended.push('\n');
                     }
-                    appended.push_str(stub);
+                    appended.push_str(&stub.text);
                 }
                 appended.push_str("}\n");
                 added += spec.methods.len();
             }
         }
     }
+    let mut interfaces = Vec::new();
+    for object in objects {
+        if let Some((offset, text, names)) = implement_additions(&file, source, object) {
+            insertions.push((offset, text));
+            interfaces.extend(names);
+        }
+    }
+    let notices = review(path, &file, &blocks, impls, objects);
     let mut out = source.to_string();
     insertions.sort_by_key(|b| std::cmp::Reverse(b.0));
     for (offset, text) in insertions {
         // Keep the closing brace on its own line: insert at the start of its line when the
         // brace is alone there, right before it otherwise.
         let line_start = out[..offset].rfind('\n').map_or(0, |i| i + 1);
-        if out[line_start..offset].trim().is_empty() {
+        if !text.starts_with('\n') {
+            out.insert_str(offset, &text); // an `#[implement(...)]` entry
+        } else if out[line_start..offset].trim().is_empty() {
             out.insert_str(line_start, text.strip_prefix('\n').unwrap_or(&text));
             if !out[..line_start].ends_with("\n\n") && line_start > 0 {
                 out.insert(line_start, '\n');
@@ -101,12 +127,63 @@ pub fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result
         }
         out.push_str(&appended);
     }
-    Ok((out, added))
+    Ok(Merged {
+        text: out,
+        stubs: added,
+        interfaces,
+        notices,
+    })
+}
+
+/// Where `#[implement(A, B)]` on `object`'s struct ends, the `, C` to insert there, and the
+/// interfaces that adds.
+fn implement_additions(file: &syn::File, source: &str, object: &ObjectDecl) -> Option<(usize, String, Vec<String>)> {
+    let (listed, attr) = implement_list(file, &object.type_name)?;
+    let missing: Vec<String> = object
+        .implements
+        .iter()
+        .filter(|i| !listed.iter().any(|l| l == *i))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let syn::Meta::List(list) = &attr.meta else { return None };
+    let close = list.delimiter.span().close().start();
+    let offset = byte_offset(source, close.line, close.column);
+    let text = missing.iter().map(|m| format!(", {m}")).collect::<String>();
+    let text = if listed.is_empty() {
+        text.trim_start_matches(", ").to_string()
+    } else {
+        text
+    };
+    Some((offset, text, missing))
+}
+
+/// The interfaces `#[implement(...)]` lists on the struct `type_name`, and the attribute.
+pub(crate) fn implement_list<'f>(file: &'f syn::File, type_name: &str) -> Option<(Vec<String>, &'f syn::Attribute)> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == type_name => s.attrs.iter().find_map(|a| {
+            let last = a.path().segments.last()?;
+            if last.ident != "implement" {
+                return None;
+            }
+            let paths = a
+                .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .ok()?;
+            let names = paths
+                .iter()
+                .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
+                .collect();
+            Some((names, a))
+        }),
+        _ => None,
+    })
 }
 
 /// Every impl block of the file: at the top level, in modules, and in function bodies
 /// (where tests declare their objects).
-fn impl_blocks<'f>(items: &'f [syn::Item], out: &mut Vec<&'f syn::ItemImpl>) {
+pub(crate) fn impl_blocks<'f>(items: &'f [syn::Item], out: &mut Vec<&'f syn::ItemImpl>) {
     for item in items {
         impl_blocks_in(item, out);
     }
@@ -130,7 +207,17 @@ fn impl_blocks_in<'f>(item: &'f syn::Item, out: &mut Vec<&'f syn::ItemImpl>) {
     }
 }
 
-fn impl_matches(block: &syn::ItemImpl, spec: &StubImpl) -> bool {
+/// The last path segments of an impl block's trait and self type (`IFoo_Impl`, `Foo_Impl`).
+pub(crate) fn impl_list_name(block: &syn::ItemImpl) -> Option<(String, String)> {
+    let (trait_path, _) = block.trait_.as_ref()?;
+    let trait_name = trait_path.segments.last()?.ident.to_string();
+    let syn::Type::Path(p) = block.self_ty.as_ref() else {
+        return None;
+    };
+    Some((trait_name, p.path.segments.last()?.ident.to_string()))
+}
+
+pub(crate) fn impl_matches(block: &syn::ItemImpl, spec: &StubImpl) -> bool {
     let Some((trait_path, _)) = &block.trait_ else {
         return false;
     };
@@ -156,22 +243,39 @@ fn byte_offset(source: &str, line: usize, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::project::plan::StubMethod;
+
+    fn stub(name: &str) -> StubMethod {
+        StubMethod {
+            name: name.into(),
+            signature: format!("fn {name}(&self) -> Result<()>"),
+            text: format!("    fn {name}(&self) -> Result<()> {{\n        Ok(())\n    }}\n"),
+        }
+    }
 
     fn spec() -> StubImpl {
         StubImpl {
             trait_name: "IFoo_Impl".into(),
             self_type: "Foo_Impl".into(),
-            methods: vec![
-                (
-                    "A".into(),
-                    "    fn A(&self) -> Result<()> {\n        Ok(())\n    }\n".into(),
-                ),
-                (
-                    "B".into(),
-                    "    fn B(&self) -> Result<()> {\n        Ok(())\n    }\n".into(),
-                ),
-            ],
+            methods: vec![stub("A"), stub("B")],
         }
+    }
+
+    fn add_missing_stubs(path: &str, source: &str, impls: &[StubImpl]) -> Result<(String, usize), MergeError> {
+        merge(path, source, impls, &[]).map(|m| (m.text, m.stubs))
+    }
+
+    #[test]
+    fn interfaces_join_the_implement_list() {
+        let user = "#[implement(IFoo)]\npub struct Foo;\n";
+        let object = ObjectDecl {
+            type_name: "Foo".into(),
+            implements: vec!["IFoo".into(), "IBar".into()],
+            impl_interfaces: vec!["IFoo".into(), "IBar".into()],
+        };
+        let merged = merge("f.rs", user, &[], &[object]).unwrap();
+        assert_eq!(merged.text, "#[implement(IFoo, IBar)]\npub struct Foo;\n");
+        assert_eq!(merged.interfaces, ["IBar"]);
     }
 
     #[test]

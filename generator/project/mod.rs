@@ -6,4 +6,5 @@ pub mod inputs;
 pub mod merge;
 pub mod naming;
 pub mod plan;
+pub mod review;
 pub mod write;

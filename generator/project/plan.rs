@@ -18,8 +18,31 @@ pub struct StubImpl {
     pub trait_name: String,
     /// `Provider_Impl`.
     pub self_type: String,
-    /// (method name, the stub's text indented for the impl block).
-    pub methods: Vec<(String, String)>,
+    /// Every method of the interface's own, in vtable order.
+    pub methods: Vec<StubMethod>,
+}
+
+/// One method's stub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StubMethod {
+    /// The Rust name (`GetDetails`, `Set2` for a name declared again down a chain).
+    pub name: String,
+    /// The signature as the stub writes it, on one line (`fn GetDetails(&self) -> Result<BSTR>`).
+    pub signature: String,
+    /// The stub's text: doc comment, signature and body, indented for the impl block.
+    pub text: String,
+}
+
+/// A user-owned object: the struct whose `#[implement(...)]` list names the interfaces the
+/// object answers QueryInterface for, kept in step with oscgen.toml.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectDecl {
+    /// `Provider`.
+    pub type_name: String,
+    /// The interfaces `#[implement(...)]` lists.
+    pub implements: Vec<String>,
+    /// Every interface with an impl block (the listed ones and their bases).
+    pub impl_interfaces: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +52,8 @@ pub struct PlannedFile {
     pub contents: Vec<u8>,
     pub ownership: Ownership,
     pub stubs: Vec<StubImpl>,
+    /// The objects declared in this user file, if any.
+    pub objects: Vec<ObjectDecl>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,6 +74,7 @@ impl Plan {
             contents: contents.into(),
             ownership,
             stubs: Vec::new(),
+            objects: Vec::new(),
         });
         self.files.last_mut().expect("just pushed")
     }

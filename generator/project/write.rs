@@ -9,8 +9,9 @@ use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use crate::project::merge::{MergeError, add_missing_stubs};
+use crate::project::merge::{MergeError, merge};
 use crate::project::plan::{OWNED_MARK, Ownership, Plan};
+use crate::project::review::{Notice, Removed, stale_uses};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -24,8 +25,11 @@ pub enum ChangeKind {
     Create,
     /// A generated file whose content changes.
     Update,
-    /// Stubs added to a user file.
-    AddStubs(usize),
+    /// Stubs, and interfaces in `#[implement(...)]`, added to a user file.
+    AddStubs {
+        stubs: usize,
+        interfaces: Vec<String>,
+    },
     /// A file an earlier oscgen owned and this one no longer writes.
     Remove,
 }
@@ -56,8 +60,16 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
+/// What applying a plan changes, and what the user has to change by hand.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub changes: Vec<Change>,
+    /// User code that no longer matches the interfaces (never rewritten by oscgen).
+    pub notices: Vec<Notice>,
+}
+
 /// Works out what applying `plan` under `root` changes, and in `Mode::Write` applies it.
-pub fn apply(root: &Path, plan: &Plan, mode: Mode) -> Result<Vec<Change>, WriteError> {
+pub fn apply(root: &Path, plan: &Plan, mode: Mode) -> Result<Applied, WriteError> {
     match fs::symlink_metadata(root) {
         Ok(meta) if !meta.is_dir() && !meta.file_type().is_symlink() => {
             return Err(WriteError::Unsafe {
@@ -74,6 +86,7 @@ pub fn apply(root: &Path, plan: &Plan, mode: Mode) -> Result<Vec<Change>, WriteE
         _ => {}
     }
     let mut changes = Vec::new();
+    let mut notices = Vec::new();
     for file in &plan.files {
         let target = checked_target(root, &file.path)?;
         let current = match fs::read(&target) {
@@ -86,16 +99,21 @@ pub fn apply(root: &Path, plan: &Plan, mode: Mode) -> Result<Vec<Change>, WriteE
             (Some(cur), Ownership::Generated) if *cur == file.contents => continue,
             (Some(_), Ownership::Generated) => (file.contents.clone(), ChangeKind::Update),
             (Some(cur), Ownership::User) => {
-                if file.stubs.is_empty() {
+                if file.stubs.is_empty() && file.objects.is_empty() {
                     continue;
                 }
                 let text = String::from_utf8_lossy(cur);
                 let shown = file.path.display().to_string();
-                let (merged, added) = add_missing_stubs(&shown, &text, &file.stubs)?;
-                if added == 0 {
+                let merged = merge(&shown, &text, &file.stubs, &file.objects)?;
+                notices.extend(merged.notices);
+                if merged.stubs == 0 && merged.interfaces.is_empty() {
                     continue;
                 }
-                (merged.into_bytes(), ChangeKind::AddStubs(added))
+                let kind = ChangeKind::AddStubs {
+                    stubs: merged.stubs,
+                    interfaces: merged.interfaces,
+                };
+                (merged.text.into_bytes(), kind)
             }
         };
         let diff = match &current {
@@ -113,6 +131,25 @@ pub fn apply(root: &Path, plan: &Plan, mode: Mode) -> Result<Vec<Change>, WriteE
             new_contents: new,
         });
     }
+    let removed: Vec<Removed> = notices.iter().filter_map(|n| n.removed.clone()).collect();
+    if !removed.is_empty() {
+        for file in plan.files.iter().filter(|f| f.ownership == Ownership::User) {
+            if file.path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let target = checked_target(root, &file.path)?;
+            let Ok(text) = fs::read_to_string(&target) else {
+                continue;
+            };
+            // A file that does not parse was reported above, or is not oscgen's to judge.
+            if let Ok(parsed) = syn::parse_file(&text) {
+                notices.extend(stale_uses(&file.path.display().to_string(), &parsed, &removed));
+            }
+        }
+        // One notice a line: an impl block of a dropped interface also names it.
+        let mut seen = std::collections::BTreeSet::new();
+        notices.retain(|n| seen.insert((n.path.clone(), n.line)));
+    }
     for path in &plan.retired {
         let target = checked_target(root, path)?;
         let Ok(current) = fs::read(&target) else { continue };
@@ -129,7 +166,7 @@ pub fn apply(root: &Path, plan: &Plan, mode: Mode) -> Result<Vec<Change>, WriteE
     if mode == Mode::Write {
         commit(root, &changes)?;
     }
-    Ok(changes)
+    Ok(Applied { changes, notices })
 }
 
 fn unified_diff(path: &Path, old: &str, new: &str) -> String {
@@ -287,10 +324,10 @@ mod tests {
     #[test]
     fn writes_then_finds_nothing_to_change() {
         let dir = temp_dir("idempotent");
-        let changes = apply(&dir, &plan(), Mode::Write).unwrap();
+        let changes = apply(&dir, &plan(), Mode::Write).unwrap().changes;
         assert_eq!(changes.len(), 2);
         assert_eq!(fs::read_to_string(dir.join("src/user.rs")).unwrap(), "user\n");
-        assert!(apply(&dir, &plan(), Mode::Check).unwrap().is_empty());
+        assert!(apply(&dir, &plan(), Mode::Check).unwrap().changes.is_empty());
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -300,7 +337,7 @@ mod tests {
         apply(&dir, &plan(), Mode::Write).unwrap();
         fs::write(dir.join("src/user.rs"), "edited\n").unwrap();
         fs::write(dir.join("src/generated/a.rs"), "hand edit\n").unwrap();
-        let changes = apply(&dir, &plan(), Mode::Check).unwrap();
+        let changes = apply(&dir, &plan(), Mode::Check).unwrap().changes;
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].kind, ChangeKind::Update);
         assert!(
@@ -325,7 +362,7 @@ mod tests {
         fs::write(dir.join("tests/kept.rs"), "// the user's now\n").unwrap();
         let mut plan = plan();
         plan.retired = vec!["tests/old.rs".into(), "tests/kept.rs".into(), "tests/gone.rs".into()];
-        let changes = apply(&dir, &plan, Mode::Check).unwrap();
+        let changes = apply(&dir, &plan, Mode::Check).unwrap().changes;
         let removals: Vec<_> = changes.iter().filter(|c| c.kind == ChangeKind::Remove).collect();
         assert_eq!(removals.len(), 1);
         assert_eq!(removals[0].path, PathBuf::from("tests/old.rs"));
@@ -333,7 +370,7 @@ mod tests {
         apply(&dir, &plan, Mode::Write).unwrap();
         assert!(!dir.join("tests/old.rs").exists());
         assert!(dir.join("tests/kept.rs").exists());
-        assert!(apply(&dir, &plan, Mode::Check).unwrap().is_empty());
+        assert!(apply(&dir, &plan, Mode::Check).unwrap().changes.is_empty());
         fs::remove_dir_all(&dir).unwrap();
     }
 

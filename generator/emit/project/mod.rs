@@ -20,7 +20,7 @@ use crate::model::Model;
 use crate::model::guid::Guid;
 use crate::model::vtable::Vtable;
 use crate::project::config::Config;
-use crate::project::plan::{Ownership, Plan, StubImpl};
+use crate::project::plan::{ObjectDecl, Ownership, Plan, StubImpl};
 
 pub use osc::OSC_INTERFACES;
 
@@ -307,6 +307,11 @@ impl<'a> Project<'a> {
             let text = tidy(render_object(object, impls)?);
             let file = self.plan.add(&object.file, text, Ownership::User);
             file.stubs = specs;
+            file.objects = vec![ObjectDecl {
+                type_name: object.type_name.clone(),
+                implements: object.implements.clone(),
+                impl_interfaces: object.impl_interfaces(self.model),
+            }];
         }
         Ok(())
     }
