@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use oscgen::idl::{Input, LoadOptions};
+use oscgen::model::scope::Scope;
 use oscgen::source::SourceMap;
 use oscgen::winmd::reader::{self, Source};
 use windows_metadata::writer::{self, HasAttribute, MemberRefParent, TypeDefOrRef};
@@ -185,7 +186,9 @@ fn corrupted_files_give_errors_not_panics() {
                     name: "corrupt.winmd".into(),
                     bytes: bad.clone(),
                 };
-                reader::read(vec![source]).map(|_| ()).map_err(|(_, e)| e.to_string())
+                reader::read(vec![source], &Scope::Everything)
+                    .map(|_| ())
+                    .map_err(|(_, e)| e.to_string())
             });
             match result {
                 Ok(Ok(())) => read += 1,

@@ -236,7 +236,8 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
 /// Loads the model, plans the project and applies the plan.
 fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, Failure> {
     let mut sources = SourceMap::new();
-    let (model, warnings) = inputs::load(&mut sources, config, dir).map_err(|e| render_error(&sources, e))?;
+    let scope = project::scope(config);
+    let (model, warnings) = inputs::load(&mut sources, config, dir, &scope).map_err(|e| render_error(&sources, e))?;
     crate::cli::print_warnings(&sources, &warnings);
     let plumbing = crate::load::plumbing(&mut sources).map_err(|e| render_error(&sources, e))?;
     let description = inputs::describe(config);

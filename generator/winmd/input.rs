@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::model::scope::Scope;
 use crate::winmd::container::{self, ContainerError};
 use crate::winmd::reader::{self, Extract, ReadError, Source};
 use crate::winmd::win32::{self, Win32};
@@ -59,8 +60,8 @@ pub fn is_metadata_file(path: &Path) -> bool {
 }
 
 /// Reads metadata files (or the Win32 metadata, for the name `win32`) after checking every
-/// offset the reader will follow.
-pub fn read(paths: &[&Path]) -> Result<Extract, LoadError> {
+/// offset the reader will follow, as far as `scope` reaches.
+pub fn read(paths: &[&Path], scope: &Scope) -> Result<Extract, LoadError> {
     let mut shown = Vec::new();
     let mut files = Vec::new();
     for &path in paths {
@@ -89,7 +90,7 @@ pub fn read(paths: &[&Path]) -> Result<Extract, LoadError> {
         shown.push(PathBuf::from(&name));
         files.push(Source { name, bytes });
     }
-    reader::read(files).map_err(|(at, source)| LoadError::Unreadable {
+    reader::read(files, scope).map_err(|(at, source)| LoadError::Unreadable {
         path: at.map(|i| shown[i].clone()).unwrap_or_else(|| joined(&shown)),
         source,
     })

@@ -9,6 +9,7 @@
 pub mod container;
 pub mod dotnet;
 pub mod input;
+pub mod lookup;
 pub mod names;
 pub mod reader;
 pub mod types;
