@@ -414,8 +414,8 @@ struct Tables<'a> {
     offset: [usize; 64],
     width: [usize; 64],
     columns: [Vec<(Col, usize)>; 64],
-    /// `starts[i]`: whether a string may start at heap offset i (a NUL ends it, and it is UTF-8).
-    string_starts: Vec<bool>,
+    /// Whether a string may start at a heap offset (a NUL ends it, and it is UTF-8).
+    string_starts: Bits,
 }
 
 impl<'a> Tables<'a> {
@@ -457,7 +457,7 @@ impl<'a> Tables<'a> {
             offset: [0; 64],
             width: [0; 64],
             columns: std::array::from_fn(|_| Vec::new()),
-            string_starts: Vec::new(),
+            string_starts: Bits::default(),
         };
         let end = stream.start + stream.len;
         for (table, &rows) in len.iter().enumerate() {
@@ -531,7 +531,7 @@ impl<'a> Tables<'a> {
             Col::Byte if v <= 0xff => Ok(()),
             Col::Byte => Err(format!("{v:#x} is not an element type")),
             Col::Str => {
-                if self.string_starts.get(v).copied().unwrap_or(false) {
+                if self.string_starts.get(v) {
                     Ok(())
                 } else {
                     Err(format!(
@@ -596,24 +596,59 @@ impl<'a> Tables<'a> {
 /// For each heap offset, whether a valid string starts there: windows-metadata reads up to
 /// the next NUL and insists on UTF-8, so the run must be NUL-terminated, valid UTF-8, and
 /// the offset must not split a character.
-fn string_starts(heap: &[u8]) -> Vec<bool> {
-    let mut starts = vec![false; heap.len()];
+fn string_starts(heap: &[u8]) -> Bits {
+    let mut starts = Bits::new(heap.len());
     let mut begin = 0;
     for nul in memchr::memchr_iter(0, heap) {
         let run = &heap[begin..nul];
         // Metadata names are nearly all ASCII, where every byte starts a valid string:
         // one fill instead of a test per byte.
         if run.is_ascii() {
-            starts[begin..nul].fill(true);
+            starts.set_range(begin, nul);
         } else if std::str::from_utf8(run).is_ok() {
             for (i, &byte) in run.iter().enumerate() {
-                starts[begin + i] = byte & 0xC0 != 0x80;
+                if byte & 0xC0 != 0x80 {
+                    starts.set_range(begin + i, begin + i + 1);
+                }
             }
         }
-        starts[nul] = true;
+        starts.set_range(nul, nul + 1);
         begin = nul + 1;
     }
     starts
+}
+
+/// A bit per offset. The Win32 metadata's #Strings heap is megabytes, and memory oscgen
+/// touches costs page faults: a bit a byte is an eighth of a `bool` a byte.
+#[derive(Default)]
+struct Bits {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bits {
+    fn new(len: usize) -> Bits {
+        Bits {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        i < self.len && self.words[i / 64] >> (i % 64) & 1 != 0
+    }
+
+    /// Sets bits `start..end`.
+    fn set_range(&mut self, start: usize, end: usize) {
+        let mut i = start;
+        while i < end {
+            let bit = i % 64;
+            let n = (64 - bit).min(end - i);
+            let mask = if n == 64 { u64::MAX } else { ((1u64 << n) - 1) << bit };
+            self.words[i / 64] |= mask;
+            i += n;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -627,8 +662,20 @@ mod tests {
     }
 
     #[test]
+    fn bit_ranges_cross_words() {
+        let mut bits = Bits::new(200);
+        bits.set_range(60, 130);
+        bits.set_range(192, 200);
+        let set: Vec<usize> = (0..210).filter(|&i| bits.get(i)).collect();
+        let expected: Vec<usize> = (60..130).chain(192..200).collect();
+        assert_eq!(set, expected);
+    }
+
+    #[test]
     fn string_starts_follow_nul_and_utf8() {
-        let starts = string_starts(b"\0ab\0\xC3\xA9\0\xFF\0tail");
+        let heap = b"\0ab\0\xC3\xA9\0\xFF\0tail";
+        let bits = string_starts(heap);
+        let starts: Vec<bool> = (0..heap.len()).map(|i| bits.get(i)).collect();
         assert_eq!(
             starts,
             [
