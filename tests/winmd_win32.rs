@@ -1,6 +1,7 @@
 //! The Win32 metadata windows-bindgen 0.100 uses (Windows.Win32.winmd from the
 //! windows-default crate) through oscgen: `inspect` on the file and through the `win32`
-//! shortcut, the IDL stand-ins' interfaces against the metadata's, and .NET interop
+//! shortcut, the IDL stand-ins' interfaces against the metadata's, bindings from the part
+//! a project reads against those from the whole file, and .NET interop
 //! assemblies' conventions (string GUIDs, implied IUnknown/IDispatch base, HRESULT
 //! hidden unless PreserveSig).
 
@@ -9,8 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use oscgen::builtin;
+use oscgen::emit::bindings::{Selection, bindings};
 use oscgen::idl::{Input, LoadOptions};
 use oscgen::model::Model;
+use oscgen::model::scope::Scope;
 use oscgen::source::SourceMap;
 use windows_metadata::writer::{self, AttributeType, HasAttribute, MemberRefParent, TypeDefOrRef};
 use windows_metadata::{
@@ -136,6 +139,54 @@ fn the_win32_shortcut_finds_the_metadata() {
             stderr.contains("OSCGEN_WIN32_WINMD") && stderr.contains("--features win32"),
             "{stderr}"
         );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A com-server project reads the metadata only as far as its interfaces reach
+/// (`Scope::Closure`); its bindings must be what the whole file gives, for the server
+/// kinds' interface sets and a spread of others.
+#[test]
+fn bindings_from_a_closure_are_those_from_the_whole_metadata() {
+    let dir = scratch("closure");
+    let input = [Input::File(win32_winmd(&dir))];
+    let whole = load(&input);
+    let mut all: Vec<String> = whole
+        .root_interfaces()
+        .filter(|i| i.name != "IUnknown" && i.iid.is_some())
+        .map(|i| i.name.clone())
+        .collect();
+    all.sort();
+    let mut groups: Vec<Vec<String>> = [
+        &["IContextMenu", "IShellExtInit"][..],
+        &[
+            "IPreviewHandler",
+            "IInitializeWithFile",
+            "IObjectWithSite",
+            "IOleWindow",
+        ],
+        &["ITfTextInputProcessor"],
+        &["ICredentialProvider", "ICredentialProviderCredential"],
+    ]
+    .iter()
+    .map(|g| g.iter().map(|n| n.to_string()).collect())
+    .collect();
+    groups.extend(all.iter().step_by(400).map(|n| vec![n.clone()]));
+    for group in groups {
+        let scope = Scope::Closure {
+            interfaces: group.clone(),
+            constants: Vec::new(),
+        };
+        let (part, _) = oscgen::load::load_model_within(&mut SourceMap::new(), &input, &LoadOptions::default(), &scope)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(part.interfaces().len() < whole.interfaces().len() / 10, "{group:?}");
+        let selection = Selection {
+            interfaces: group.clone(),
+            constants: Vec::new(),
+            root_constants: true,
+        };
+        let text = |model: &Model| bindings(model, &selection, &[]).map_err(|e| e.to_string());
+        assert!(text(&part) == text(&whole), "{group:?}: the bindings differ");
     }
     let _ = fs::remove_dir_all(&dir);
 }
