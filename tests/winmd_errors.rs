@@ -181,10 +181,13 @@ fn corrupted_files_give_errors_not_panics() {
             let mut bad = bytes.clone();
             bad[at] = value;
             let result = std::panic::catch_unwind(|| {
-                oscgen::winmd::container::check(&bad).map_err(|e| e.to_string())?;
+                let layout = oscgen::winmd::container::check(&bad).map_err(|e| e.to_string())?;
+                let mut bytes = bad.clone();
+                let apis = oscgen::winmd::apis::hide(&mut bytes, &layout);
                 let source = Source {
                     name: "corrupt.winmd".into(),
-                    bytes: bad.clone(),
+                    bytes,
+                    apis,
                 };
                 reader::read(vec![source], &Scope::Everything)
                     .map(|_| ())

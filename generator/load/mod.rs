@@ -75,9 +75,10 @@ pub fn load_model_with_warnings(
 }
 
 /// [`load_model_with_warnings`] for a caller that will ask the model for no more than
-/// `scope`. Metadata inputs are read only that far when they are all the inputs; with IDL
-/// beside them, the IDL's declarations may name any type the metadata's interfaces reach,
-/// so the metadata is read whole.
+/// `scope`. Metadata inputs are read only that far when they are all the inputs. With IDL
+/// beside them, the IDL may name types the metadata declares, which the link takes from
+/// the metadata as far as the whole file's interfaces reach them: the metadata is read
+/// whole.
 pub fn load_model_within(
     sources: &mut SourceMap,
     inputs: &[Input],

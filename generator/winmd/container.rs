@@ -5,7 +5,8 @@
 //! computes (the PE headers, the CLI header, the stream headers, every table's extent)
 //! and checks every heap offset and row index a row holds, so such a file is refused
 //! with a message instead. It mirrors windows-metadata's own size rules on purpose:
-//! what matters is that the offsets *it* will compute stay inside the file.
+//! what matters is that the offsets *it* will compute stay inside the file. What it
+//! found (where each table is) comes back as a [`Layout`], to read or change a cell.
 
 /// Why a file is not readable metadata.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,7 +35,7 @@ const METADATA_SIGNATURE: u32 = 0x424A_5342;
 const COM_DESCRIPTOR: usize = 14;
 
 /// Table ids (ECMA-335 II.22).
-mod t {
+pub mod t {
     pub const MODULE: usize = 0x00;
     pub const TYPE_REF: usize = 0x01;
     pub const TYPE_DEF: usize = 0x02;
@@ -299,8 +300,8 @@ struct Heap {
 }
 
 /// Checks everything windows-metadata's reader indexes with, so that it cannot panic on
-/// the container, the heaps' bounds or the row indexes.
-pub fn check(bytes: &[u8]) -> Result<(), ContainerError> {
+/// the container, the heaps' bounds or the row indexes; returns where the tables are.
+pub fn check(bytes: &[u8]) -> Result<Layout, ContainerError> {
     if !is_pe(bytes) {
         return Err(ContainerError::NotPe);
     }
@@ -404,7 +405,62 @@ pub fn check(bytes: &[u8]) -> Result<(), ContainerError> {
     let strings = strings.ok_or_else(|| missing("#Strings"))?;
     let blobs = blobs.ok_or_else(|| missing("#Blob"))?;
     let tables = tables.ok_or_else(|| missing("#~"))?;
-    Tables::read(&b, tables, strings, blobs)?.check()
+    let tables = Tables::read(&b, tables, strings, blobs)?;
+    tables.check()?;
+    Ok(Layout {
+        offset: tables.offset,
+        width: tables.width,
+        len: tables.len,
+        columns: tables.columns,
+        strings,
+    })
+}
+
+/// Where a checked file's tables and #Strings heap are, to read a cell of a row without
+/// windows-metadata (and to change one before it reads them).
+pub struct Layout {
+    offset: [usize; 64],
+    width: [usize; 64],
+    len: [usize; 64],
+    columns: [Vec<(Col, usize)>; 64],
+    strings: Heap,
+}
+
+impl Layout {
+    /// The number of rows of a table ([`t`]).
+    pub fn rows(&self, table: usize) -> usize {
+        self.len.get(table).copied().unwrap_or(0)
+    }
+
+    /// Where a cell is in the file and how many bytes it takes; `row` from 0.
+    pub fn cell(&self, table: usize, row: usize, column: usize) -> Option<(usize, usize)> {
+        if row >= self.rows(table) {
+            return None;
+        }
+        let columns = &self.columns[table];
+        let size = columns.get(column)?.1;
+        let before: usize = columns[..column].iter().map(|&(_, size)| size).sum();
+        Some((self.offset[table] + row * self.width[table] + before, size))
+    }
+
+    /// The value of a cell (a 2- or 4-byte index, offset or number).
+    pub fn value(&self, bytes: &[u8], table: usize, row: usize, column: usize) -> Option<usize> {
+        let (at, size) = self.cell(table, row, column)?;
+        let b = bytes.get(at..at + size)?;
+        Some(match size {
+            2 => u16::from_le_bytes([b[0], b[1]]) as usize,
+            4 => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize,
+            _ => return None,
+        })
+    }
+
+    /// The string at an offset of the #Strings heap, if one is there.
+    pub fn string<'b>(&self, bytes: &'b [u8], offset: usize) -> Option<&'b str> {
+        let heap = bytes.get(self.strings.start..self.strings.start + self.strings.len)?;
+        let rest = heap.get(offset..)?;
+        let end = memchr::memchr(0, rest)?;
+        std::str::from_utf8(&rest[..end]).ok()
+    }
 }
 
 struct Tables<'a> {
@@ -657,8 +713,8 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_metadata_file() {
-        assert_eq!(check(b"import \"oaidl.idl\";"), Err(ContainerError::NotPe));
-        assert_eq!(check(b"MZ"), Err(ContainerError::Truncated("the DOS header")));
+        assert_eq!(check(b"import \"oaidl.idl\";").err(), Some(ContainerError::NotPe));
+        assert_eq!(check(b"MZ").err(), Some(ContainerError::Truncated("the DOS header")));
     }
 
     #[test]

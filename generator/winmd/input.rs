@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::scope::Scope;
+use crate::winmd::apis;
 use crate::winmd::container::{self, ContainerError};
 use crate::winmd::reader::{self, Extract, ReadError, Source};
 use crate::winmd::win32::{self, Win32};
@@ -83,12 +84,14 @@ pub fn read(paths: &[&Path], scope: &Scope) -> Result<Extract, LoadError> {
             })?;
             (path.display().to_string(), bytes)
         };
-        container::check(&bytes).map_err(|source| LoadError::Container {
+        let layout = container::check(&bytes).map_err(|source| LoadError::Container {
             path: PathBuf::from(&name),
             source,
         })?;
+        let mut bytes = bytes;
+        let apis = apis::hide(&mut bytes, &layout);
         shown.push(PathBuf::from(&name));
-        files.push(Source { name, bytes });
+        files.push(Source { name, bytes, apis });
     }
     reader::read(files, scope).map_err(|(at, source)| LoadError::Unreadable {
         path: at.map(|i| shown[i].clone()).unwrap_or_else(|| joined(&shown)),

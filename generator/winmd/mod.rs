@@ -6,6 +6,7 @@
 //! of the Win32 metadata that windows-bindgen reads, so a written file works with
 //! windows-bindgen as it is.
 
+pub mod apis;
 pub mod container;
 pub mod dotnet;
 pub mod input;

@@ -30,6 +30,8 @@ pub struct Source {
     /// The name shown in messages and in `Interface::file`.
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The TypeDef rows of the `Apis` classes [`crate::winmd::apis::hide`] renamed.
+    pub apis: Vec<usize>,
 }
 
 /// What the metadata files declare, before the loader decides what is COM.
@@ -69,6 +71,11 @@ const X64: i32 = 2;
 /// known.
 pub fn read(sources: Vec<Source>, scope: &Scope) -> Result<Extract, (Option<usize>, ReadError)> {
     let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+    let apis: BTreeSet<(usize, usize)> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(file, s)| s.apis.iter().map(move |&row| (file, row)))
+        .collect();
     let mut files = Vec::with_capacity(sources.len());
     for (i, source) in sources.into_iter().enumerate() {
         match quietly(|| File::new(source.bytes)) {
@@ -80,7 +87,7 @@ pub fn read(sources: Vec<Source>, scope: &Scope) -> Result<Extract, (Option<usiz
     let single = (files.len() == 1).then_some(0);
     match quietly(|| {
         let index = Index::new_for_architecture(files, X64);
-        Reader::new(&index, &names).extract(scope)
+        Reader::new(&index, &names, &apis).extract(scope)
     }) {
         Ok(result) => result.map_err(|e| (single, e)),
         Err(panic) => Err((single, ReadError::Panicked(panic))),
@@ -120,6 +127,8 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 struct Reader<'a> {
     names: &'a [String],
     lookup: Lookup<'a>,
+    /// The `Apis` classes renamed before indexing, by (file, row).
+    apis: &'a BTreeSet<(usize, usize)>,
 }
 
 /// The names a type walk has still to look at, and those it has read.
@@ -129,11 +138,17 @@ struct Walk {
 }
 
 impl<'a> Reader<'a> {
-    fn new(index: &'a Index, names: &'a [String]) -> Reader<'a> {
+    fn new(index: &'a Index, names: &'a [String], apis: &'a BTreeSet<(usize, usize)>) -> Reader<'a> {
         Reader {
             names,
             lookup: Lookup::new(index),
+            apis,
         }
+    }
+
+    /// A namespace's class of constants (Win32 convention), renamed or not.
+    fn is_apis(&self, t: WTypeDef) -> bool {
+        (self.apis.contains(&position(t)) || t.name() == names::APIS) && t.category() == TypeCategory::Class
     }
 
     fn class_kind(&self, tn: &TypeName) -> ClassKind {
@@ -167,7 +182,7 @@ impl<'a> Reader<'a> {
                     out.interfaces.push(interface);
                     bases.push(dotnet);
                 }
-            } else if is_apis(t) {
+            } else if self.is_apis(t) {
                 self.constants(t, &|_| true, &mut out.constants);
             }
         }
@@ -235,7 +250,12 @@ impl<'a> Reader<'a> {
         dotnet::settle(&mut out.interfaces, &bases);
         let interfaces: BTreeSet<String> = out.interfaces.iter().map(|i| i.name.clone()).collect();
         missing_bases(&interfaces, &mut out);
-        for t in self.lookup.top_level(names::APIS).into_iter().filter(|&t| is_apis(t)) {
+        // The renamed classes are nameless to the index.
+        let mut apis: Vec<WTypeDef<'a>> = self.lookup.top_level("");
+        apis.extend(self.lookup.top_level(names::APIS));
+        apis.retain(|&t| self.is_apis(t));
+        apis.sort_by_key(|&t| position(t));
+        for t in apis {
             self.constants(t, &|name| constants.iter().any(|c| c == name), &mut out.constants);
         }
         out.types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -519,11 +539,6 @@ fn signature_names(interfaces: &[Interface]) -> Vec<String> {
         }
     }
     names
-}
-
-/// A namespace's class of constants (Win32 convention).
-fn is_apis(t: WTypeDef) -> bool {
-    t.name() == names::APIS && t.category() == TypeCategory::Class
 }
 
 fn is_special(m: MethodDef) -> bool {
