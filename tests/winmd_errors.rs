@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use oscgen::idl::{Input, LoadOptions};
+use oscgen::model::scope::Scope;
 use oscgen::source::SourceMap;
 use oscgen::winmd::reader::{self, Source};
 use windows_metadata::writer::{self, HasAttribute, MemberRefParent, TypeDefOrRef};
@@ -180,12 +181,17 @@ fn corrupted_files_give_errors_not_panics() {
             let mut bad = bytes.clone();
             bad[at] = value;
             let result = std::panic::catch_unwind(|| {
-                oscgen::winmd::container::check(&bad).map_err(|e| e.to_string())?;
+                let layout = oscgen::winmd::container::check(&bad).map_err(|e| e.to_string())?;
+                let mut bytes = bad.clone();
+                let apis = oscgen::winmd::apis::hide(&mut bytes, &layout);
                 let source = Source {
                     name: "corrupt.winmd".into(),
-                    bytes: bad.clone(),
+                    bytes,
+                    apis,
                 };
-                reader::read(vec![source]).map(|_| ()).map_err(|(_, e)| e.to_string())
+                reader::read(vec![source], &Scope::Everything)
+                    .map(|_| ())
+                    .map_err(|(_, e)| e.to_string())
             });
             match result {
                 Ok(Ok(())) => read += 1,

@@ -1,6 +1,7 @@
 //! The Win32 metadata windows-bindgen 0.100 uses (Windows.Win32.winmd from the
 //! windows-default crate) through oscgen: `inspect` on the file and through the `win32`
-//! shortcut, the IDL stand-ins' interfaces against the metadata's, and .NET interop
+//! shortcut, the IDL stand-ins' interfaces against the metadata's, bindings from the part
+//! a project reads against those from the whole file, and .NET interop
 //! assemblies' conventions (string GUIDs, implied IUnknown/IDispatch base, HRESULT
 //! hidden unless PreserveSig).
 
@@ -9,8 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use oscgen::builtin;
+use oscgen::emit::bindings::{Selection, bindings};
 use oscgen::idl::{Input, LoadOptions};
 use oscgen::model::Model;
+use oscgen::model::scope::Scope;
 use oscgen::source::SourceMap;
 use windows_metadata::writer::{self, AttributeType, HasAttribute, MemberRefParent, TypeDefOrRef};
 use windows_metadata::{
@@ -137,6 +140,122 @@ fn the_win32_shortcut_finds_the_metadata() {
             "{stderr}"
         );
     }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A com-server project reads the metadata only as far as its interfaces reach
+/// (`Scope::Closure`); its bindings must be what the whole file gives, for the server
+/// kinds' interface sets and a spread of others.
+#[test]
+fn bindings_from_a_closure_are_those_from_the_whole_metadata() {
+    let dir = scratch("closure");
+    let input = [Input::File(win32_winmd(&dir))];
+    let whole = load(&input);
+    let mut all: Vec<String> = whole
+        .root_interfaces()
+        .filter(|i| i.name != "IUnknown" && i.iid.is_some())
+        .map(|i| i.name.clone())
+        .collect();
+    all.sort();
+    let mut groups: Vec<Vec<String>> = [
+        &["IContextMenu", "IShellExtInit"][..],
+        &[
+            "IPreviewHandler",
+            "IInitializeWithFile",
+            "IObjectWithSite",
+            "IOleWindow",
+        ],
+        &["ITfTextInputProcessor"],
+        &["ICredentialProvider", "ICredentialProviderCredential"],
+    ]
+    .iter()
+    .map(|g| g.iter().map(|n| n.to_string()).collect())
+    .collect();
+    groups.extend(all.iter().step_by(400).map(|n| vec![n.clone()]));
+    for group in groups {
+        let scope = Scope::Closure {
+            interfaces: group.clone(),
+            constants: Vec::new(),
+        };
+        let (part, _) = oscgen::load::load_model_within(&mut SourceMap::new(), &input, &LoadOptions::default(), &scope)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(part.interfaces().len() < whole.interfaces().len() / 10, "{group:?}");
+        let selection = Selection {
+            interfaces: group.clone(),
+            constants: Vec::new(),
+            root_constants: true,
+        };
+        let text = |model: &Model| bindings(model, &selection, &[]).map_err(|e| e.to_string());
+        assert!(text(&part) == text(&whole), "{group:?}: the bindings differ");
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// The reader renames the Win32 metadata's `Apis` class before windows-metadata indexes
+/// the file (winmd/apis.rs) and reads its constants from the class's rows: the model has
+/// every constant of the class a plain index of the file finds, in order.
+#[test]
+fn every_win32_constant_reaches_the_model() {
+    use windows_metadata::AsRow;
+    use windows_metadata::reader::{File, Index};
+    let dir = scratch("constants");
+    let model = load(&[Input::File(win32_winmd(&dir))]);
+    let index = Index::new(vec![File::new(windows_default::WIN32.to_vec()).unwrap()]);
+    let mut apis: Vec<_> = index.namespaces().flat_map(|ns| index.get(ns, "Apis")).collect();
+    apis.sort_by_key(|t| (t.to_row().file, t.pos()));
+    let expected: Vec<&str> = apis
+        .iter()
+        .flat_map(|t| t.fields())
+        .filter(|f| f.constant().is_some())
+        .map(|f| f.name())
+        .collect();
+    // The metadata's come first; oscgen's SDK stand-ins, linked in for the names the
+    // metadata does not declare, bring a few of their own after them.
+    let got: Vec<&str> = model
+        .constants
+        .iter()
+        .take(expected.len())
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(expected.len() > 70_000, "{} constants", expected.len());
+    assert!(got == expected, "the model's constants are not the file's");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// Only what windows-metadata would expand as an `Apis` class is renamed before it
+/// indexes a file (winmd/apis.rs): a struct of that name keeps it, and the class's
+/// constants still reach the model.
+#[test]
+fn only_apis_classes_are_renamed() {
+    use oscgen::winmd::{apis, container};
+    use windows_metadata::FieldAttributes;
+    use windows_metadata::reader::{File, Index};
+    let mut f = writer::File::new("Test.Apis");
+    let object = f.TypeRef("System", "Object");
+    let value_type = f.TypeRef("System", "ValueType");
+    let class = TypeAttributes::Public | TypeAttributes::Abstract | TypeAttributes::Sealed;
+    f.TypeDef("Test.Consts", "Apis", TypeDefOrRef::TypeRef(object), class);
+    let literal = FieldAttributes::Public | FieldAttributes::Static | FieldAttributes::Literal;
+    let answer = f.Field("ANSWER", &Type::I32, literal);
+    f.Constant(writer::HasConstant::Field(answer), &Value::I32(42));
+    let structure = TypeAttributes::Public | TypeAttributes::SequentialLayout;
+    f.TypeDef("Test.Types", "Apis", TypeDefOrRef::TypeRef(value_type), structure);
+    f.Field("Value", &Type::I32, FieldAttributes::Public);
+    let bytes = f.into_stream();
+
+    let layout = container::check(&bytes).unwrap();
+    let mut renamed = bytes.clone();
+    assert_eq!(apis::hide(&mut renamed, &layout).len(), 1);
+    let index = Index::new(vec![File::new(renamed).unwrap()]);
+    assert!(index.get("Test.Consts", "Apis").next().is_none());
+    assert!(index.get("Test.Types", "Apis").next().is_some());
+
+    let dir = scratch("apis");
+    let file = dir.join("Test.Apis.winmd");
+    fs::write(&file, &bytes).unwrap();
+    let model = load(&[Input::File(file)]);
+    let constant = model.constant("ANSWER").expect("the class's constant");
+    assert_eq!(constant.value, oscgen::model::ConstValue::Int(42));
     let _ = fs::remove_dir_all(&dir);
 }
 

@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::cli::{Failure, InputArgs, load, render_error};
+use crate::cli::{Failure, InputArgs, load, load_with_warnings, load_within, render_error};
 use crate::diagnostic::closest;
 use crate::emit::inspect;
 use crate::idl::ast::Item;
 use crate::idl::{Input, LoadOptions, Session};
 use crate::model::interface::Interface;
+use crate::model::scope::Scope;
 use crate::source::{FileId, Origin, SourceMap};
 
 #[derive(Args, Debug)]
@@ -36,13 +37,26 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, Failure> {
         return parse_only(&args.input);
     }
     let mut sources = SourceMap::new();
-    let model = load(&mut sources, &args.input)?;
+    let model = match &args.interface {
+        // One interface's table shows its base chain and nothing else: metadata is read
+        // only as far as the interface reaches.
+        Some(name) => {
+            let scope = Scope::Closure {
+                interfaces: vec![name.clone()],
+                constants: Vec::new(),
+            };
+            load_within(&mut sources, &args.input, &scope)?
+        }
+        None => load(&mut sources, &args.input)?,
+    };
     let interfaces: Vec<&Interface> = match &args.interface {
         Some(name) => match model.interface(name) {
             Some(i) => vec![i],
             None => {
+                // The suggestion is picked from every interface, not only the ones read.
+                let (everything, _) = load_with_warnings(&mut sources, &args.input, &Scope::Everything)?;
                 let mut msg = format!("no interface named `{name}` in the input");
-                if let Some(s) = closest(name, model.interfaces().iter().map(|i| i.name.as_str())) {
+                if let Some(s) = closest(name, everything.interfaces().iter().map(|i| i.name.as_str())) {
                     msg.push_str(&format!("\n  = did you mean `{s}`?"));
                 }
                 return Err(Failure::usage(msg));

@@ -10,6 +10,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::builtin;
 use crate::idl::{Input, LoadOptions};
 use crate::model::Model;
+use crate::model::scope::Scope;
 use crate::source::SourceMap;
 
 mod inspect;
@@ -234,6 +235,22 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
 
 /// Loads the model from the inputs, or from the built-in sets when there are none.
 pub(crate) fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, Failure> {
+    load_within(sources, args, &Scope::Everything)
+}
+
+/// [`load`] for a caller that asks the model for no more than `scope`.
+pub(crate) fn load_within(sources: &mut SourceMap, args: &InputArgs, scope: &Scope) -> Result<Model, Failure> {
+    let (model, warnings) = load_with_warnings(sources, args, scope)?;
+    print_warnings(sources, &warnings);
+    Ok(model)
+}
+
+/// [`load_within`], leaving the warnings to the caller.
+pub(crate) fn load_with_warnings(
+    sources: &mut SourceMap,
+    args: &InputArgs,
+    scope: &Scope,
+) -> Result<(Model, Vec<crate::diagnostic::Diagnostic>), Failure> {
     let inputs: Vec<Input> = if args.inputs.is_empty() {
         builtin::SETS
             .iter()
@@ -247,10 +264,7 @@ pub(crate) fn load(sources: &mut SourceMap, args: &InputArgs) -> Result<Model, F
         defines: args.defines.clone(),
         undefines: args.undefines.clone(),
     };
-    let (model, warnings) =
-        crate::load::load_model_with_warnings(sources, &inputs, &options).map_err(|e| render_error(sources, e))?;
-    print_warnings(sources, &warnings);
-    Ok(model)
+    crate::load::load_model_within(sources, &inputs, &options, scope).map_err(|e| render_error(sources, e))
 }
 
 /// Warnings about the inputs (a name resolved in another letter case), on stderr.

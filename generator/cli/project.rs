@@ -257,7 +257,8 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
 /// the mode, since oscgen never rewrites the user's code.
 fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, Failure> {
     let mut sources = SourceMap::new();
-    let (model, warnings) = inputs::load(&mut sources, config, dir).map_err(|e| render_error(&sources, e))?;
+    let scope = project::scope(config);
+    let (model, warnings) = inputs::load(&mut sources, config, dir, &scope).map_err(|e| render_error(&sources, e))?;
     crate::cli::print_warnings(&sources, &warnings);
     let plumbing = crate::load::plumbing(&mut sources).map_err(|e| render_error(&sources, e))?;
     let description = inputs::describe(config);

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
 use crate::idl::{self, Input, LoadOptions};
+use crate::model::scope::Scope;
 use crate::model::{Model, ModelError, ModelParts};
 use crate::source::SourceMap;
 use crate::winmd;
@@ -70,6 +71,20 @@ pub fn load_model_with_warnings(
     inputs: &[Input],
     options: &LoadOptions,
 ) -> Result<(Model, Vec<Diagnostic>), Error> {
+    load_model_within(sources, inputs, options, &Scope::Everything)
+}
+
+/// [`load_model_with_warnings`] for a caller that will ask the model for no more than
+/// `scope`. Metadata inputs are read only that far when they are all the inputs. With IDL
+/// beside them, the IDL may name types the metadata declares, which the link takes from
+/// the metadata as far as the whole file's interfaces reach them: the metadata is read
+/// whole.
+pub fn load_model_within(
+    sources: &mut SourceMap,
+    inputs: &[Input],
+    options: &LoadOptions,
+    scope: &Scope,
+) -> Result<(Model, Vec<Diagnostic>), Error> {
     let metadata: Vec<&std::path::Path> = inputs
         .iter()
         .filter_map(|i| match i {
@@ -84,7 +99,12 @@ pub fn load_model_with_warnings(
     }
     let idl_inputs: Vec<Input> = inputs.iter().filter(|i| kind(i) == Kind::Idl).cloned().collect();
     let idl_first = inputs.first().is_some_and(|i| kind(i) == Kind::Idl);
-    let extract = winmd::read(&metadata)?;
+    let scope = if idl_inputs.is_empty() {
+        scope
+    } else {
+        &Scope::Everything
+    };
+    let extract = winmd::read(&metadata, scope)?;
     let mut warnings = Vec::new();
     let idl = if idl_inputs.is_empty() {
         None

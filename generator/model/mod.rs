@@ -4,6 +4,7 @@
 pub mod guid;
 pub mod interface;
 pub mod param;
+pub mod scope;
 pub mod types;
 pub mod vtable;
 

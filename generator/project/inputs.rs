@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::idl::{Input, LoadOptions};
 use crate::load;
 use crate::model::Model;
+use crate::model::scope::Scope;
 use crate::project::config::Config;
 use crate::source::SourceMap;
 
@@ -26,10 +27,13 @@ fn builtin_for(config: &Config) -> &'static str {
     }
 }
 
+/// The model of the project's inputs, read as far as `scope` (what the template will ask
+/// for) reaches.
 pub fn load(
     sources: &mut SourceMap,
     config: &Config,
     root: &Path,
+    scope: &Scope,
 ) -> Result<(Model, Vec<crate::diagnostic::Diagnostic>), load::Error> {
     let inputs: Vec<Input> = if config.input.idl.is_empty() {
         vec![Input::Builtin(builtin_for(config).into())]
@@ -53,7 +57,7 @@ pub fn load(
         defines: config.input.defines.clone(),
         undefines: config.input.undefines.clone(),
     };
-    load::load_model_with_warnings(sources, &inputs, &options)
+    load::load_model_within(sources, &inputs, &options, scope)
 }
 
 /// A path from oscgen.toml: relative to the project directory unless absolute. `..` is

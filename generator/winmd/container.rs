@@ -5,7 +5,8 @@
 //! computes (the PE headers, the CLI header, the stream headers, every table's extent)
 //! and checks every heap offset and row index a row holds, so such a file is refused
 //! with a message instead. It mirrors windows-metadata's own size rules on purpose:
-//! what matters is that the offsets *it* will compute stay inside the file.
+//! what matters is that the offsets *it* will compute stay inside the file. What it
+//! found (where each table is) comes back as a [`Layout`], to read or change a cell.
 
 /// Why a file is not readable metadata.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,7 +35,7 @@ const METADATA_SIGNATURE: u32 = 0x424A_5342;
 const COM_DESCRIPTOR: usize = 14;
 
 /// Table ids (ECMA-335 II.22).
-mod t {
+pub mod t {
     pub const MODULE: usize = 0x00;
     pub const TYPE_REF: usize = 0x01;
     pub const TYPE_DEF: usize = 0x02;
@@ -299,8 +300,8 @@ struct Heap {
 }
 
 /// Checks everything windows-metadata's reader indexes with, so that it cannot panic on
-/// the container, the heaps' bounds or the row indexes.
-pub fn check(bytes: &[u8]) -> Result<(), ContainerError> {
+/// the container, the heaps' bounds or the row indexes; returns where the tables are.
+pub fn check(bytes: &[u8]) -> Result<Layout, ContainerError> {
     if !is_pe(bytes) {
         return Err(ContainerError::NotPe);
     }
@@ -404,7 +405,62 @@ pub fn check(bytes: &[u8]) -> Result<(), ContainerError> {
     let strings = strings.ok_or_else(|| missing("#Strings"))?;
     let blobs = blobs.ok_or_else(|| missing("#Blob"))?;
     let tables = tables.ok_or_else(|| missing("#~"))?;
-    Tables::read(&b, tables, strings, blobs)?.check()
+    let tables = Tables::read(&b, tables, strings, blobs)?;
+    tables.check()?;
+    Ok(Layout {
+        offset: tables.offset,
+        width: tables.width,
+        len: tables.len,
+        columns: tables.columns,
+        strings,
+    })
+}
+
+/// Where a checked file's tables and #Strings heap are, to read a cell of a row without
+/// windows-metadata (and to change one before it reads them).
+pub struct Layout {
+    offset: [usize; 64],
+    width: [usize; 64],
+    len: [usize; 64],
+    columns: [Vec<(Col, usize)>; 64],
+    strings: Heap,
+}
+
+impl Layout {
+    /// The number of rows of a table ([`t`]).
+    pub fn rows(&self, table: usize) -> usize {
+        self.len.get(table).copied().unwrap_or(0)
+    }
+
+    /// Where a cell is in the file and how many bytes it takes; `row` from 0.
+    pub fn cell(&self, table: usize, row: usize, column: usize) -> Option<(usize, usize)> {
+        if row >= self.rows(table) {
+            return None;
+        }
+        let columns = &self.columns[table];
+        let size = columns.get(column)?.1;
+        let before: usize = columns[..column].iter().map(|&(_, size)| size).sum();
+        Some((self.offset[table] + row * self.width[table] + before, size))
+    }
+
+    /// The value of a cell (a 2- or 4-byte index, offset or number).
+    pub fn value(&self, bytes: &[u8], table: usize, row: usize, column: usize) -> Option<usize> {
+        let (at, size) = self.cell(table, row, column)?;
+        let b = bytes.get(at..at + size)?;
+        Some(match size {
+            2 => u16::from_le_bytes([b[0], b[1]]) as usize,
+            4 => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize,
+            _ => return None,
+        })
+    }
+
+    /// The string at an offset of the #Strings heap, if one is there.
+    pub fn string<'b>(&self, bytes: &'b [u8], offset: usize) -> Option<&'b str> {
+        let heap = bytes.get(self.strings.start..self.strings.start + self.strings.len)?;
+        let rest = heap.get(offset..)?;
+        let end = memchr::memchr(0, rest)?;
+        std::str::from_utf8(&rest[..end]).ok()
+    }
 }
 
 struct Tables<'a> {
@@ -414,8 +470,8 @@ struct Tables<'a> {
     offset: [usize; 64],
     width: [usize; 64],
     columns: [Vec<(Col, usize)>; 64],
-    /// `starts[i]`: whether a string may start at heap offset i (a NUL ends it, and it is UTF-8).
-    string_starts: Vec<bool>,
+    /// Whether a string may start at a heap offset (a NUL ends it, and it is UTF-8).
+    string_starts: Bits,
 }
 
 impl<'a> Tables<'a> {
@@ -457,7 +513,7 @@ impl<'a> Tables<'a> {
             offset: [0; 64],
             width: [0; 64],
             columns: std::array::from_fn(|_| Vec::new()),
-            string_starts: Vec::new(),
+            string_starts: Bits::default(),
         };
         let end = stream.start + stream.len;
         for (table, &rows) in len.iter().enumerate() {
@@ -531,7 +587,7 @@ impl<'a> Tables<'a> {
             Col::Byte if v <= 0xff => Ok(()),
             Col::Byte => Err(format!("{v:#x} is not an element type")),
             Col::Str => {
-                if self.string_starts.get(v).copied().unwrap_or(false) {
+                if self.string_starts.get(v) {
                     Ok(())
                 } else {
                     Err(format!(
@@ -596,23 +652,59 @@ impl<'a> Tables<'a> {
 /// For each heap offset, whether a valid string starts there: windows-metadata reads up to
 /// the next NUL and insists on UTF-8, so the run must be NUL-terminated, valid UTF-8, and
 /// the offset must not split a character.
-fn string_starts(heap: &[u8]) -> Vec<bool> {
-    let mut starts = vec![false; heap.len()];
+fn string_starts(heap: &[u8]) -> Bits {
+    let mut starts = Bits::new(heap.len());
     let mut begin = 0;
-    while begin < heap.len() {
-        let Some(nul) = heap[begin..].iter().position(|&c| c == 0) else {
-            break;
-        };
-        let run = &heap[begin..begin + nul];
-        if std::str::from_utf8(run).is_ok() {
+    for nul in memchr::memchr_iter(0, heap) {
+        let run = &heap[begin..nul];
+        // Metadata names are nearly all ASCII, where every byte starts a valid string:
+        // one fill instead of a test per byte.
+        if run.is_ascii() {
+            starts.set_range(begin, nul);
+        } else if std::str::from_utf8(run).is_ok() {
             for (i, &byte) in run.iter().enumerate() {
-                starts[begin + i] = byte & 0xC0 != 0x80;
+                if byte & 0xC0 != 0x80 {
+                    starts.set_range(begin + i, begin + i + 1);
+                }
             }
         }
-        starts[begin + nul] = true;
-        begin += nul + 1;
+        starts.set_range(nul, nul + 1);
+        begin = nul + 1;
     }
     starts
+}
+
+/// A bit per offset. The Win32 metadata's #Strings heap is megabytes, and memory oscgen
+/// touches costs page faults: a bit a byte is an eighth of a `bool` a byte.
+#[derive(Default)]
+struct Bits {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bits {
+    fn new(len: usize) -> Bits {
+        Bits {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        i < self.len && self.words[i / 64] >> (i % 64) & 1 != 0
+    }
+
+    /// Sets bits `start..end`.
+    fn set_range(&mut self, start: usize, end: usize) {
+        let mut i = start;
+        while i < end {
+            let bit = i % 64;
+            let n = (64 - bit).min(end - i);
+            let mask = if n == 64 { u64::MAX } else { ((1u64 << n) - 1) << bit };
+            self.words[i / 64] |= mask;
+            i += n;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -621,13 +713,25 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_metadata_file() {
-        assert_eq!(check(b"import \"oaidl.idl\";"), Err(ContainerError::NotPe));
-        assert_eq!(check(b"MZ"), Err(ContainerError::Truncated("the DOS header")));
+        assert_eq!(check(b"import \"oaidl.idl\";").err(), Some(ContainerError::NotPe));
+        assert_eq!(check(b"MZ").err(), Some(ContainerError::Truncated("the DOS header")));
+    }
+
+    #[test]
+    fn bit_ranges_cross_words() {
+        let mut bits = Bits::new(200);
+        bits.set_range(60, 130);
+        bits.set_range(192, 200);
+        let set: Vec<usize> = (0..210).filter(|&i| bits.get(i)).collect();
+        let expected: Vec<usize> = (60..130).chain(192..200).collect();
+        assert_eq!(set, expected);
     }
 
     #[test]
     fn string_starts_follow_nul_and_utf8() {
-        let starts = string_starts(b"\0ab\0\xC3\xA9\0\xFF\0tail");
+        let heap = b"\0ab\0\xC3\xA9\0\xFF\0tail";
+        let bits = string_starts(heap);
+        let starts: Vec<bool> = (0..heap.len()).map(|i| bits.get(i)).collect();
         assert_eq!(
             starts,
             [

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::model::scope::Scope;
+use crate::winmd::apis;
 use crate::winmd::container::{self, ContainerError};
 use crate::winmd::reader::{self, Extract, ReadError, Source};
 use crate::winmd::win32::{self, Win32};
@@ -59,8 +61,8 @@ pub fn is_metadata_file(path: &Path) -> bool {
 }
 
 /// Reads metadata files (or the Win32 metadata, for the name `win32`) after checking every
-/// offset the reader will follow.
-pub fn read(paths: &[&Path]) -> Result<Extract, LoadError> {
+/// offset the reader will follow, as far as `scope` reaches.
+pub fn read(paths: &[&Path], scope: &Scope) -> Result<Extract, LoadError> {
     let mut shown = Vec::new();
     let mut files = Vec::new();
     for &path in paths {
@@ -82,14 +84,16 @@ pub fn read(paths: &[&Path]) -> Result<Extract, LoadError> {
             })?;
             (path.display().to_string(), bytes)
         };
-        container::check(&bytes).map_err(|source| LoadError::Container {
+        let layout = container::check(&bytes).map_err(|source| LoadError::Container {
             path: PathBuf::from(&name),
             source,
         })?;
+        let mut bytes = bytes;
+        let apis = apis::hide(&mut bytes, &layout);
         shown.push(PathBuf::from(&name));
-        files.push(Source { name, bytes });
+        files.push(Source { name, bytes, apis });
     }
-    reader::read(files).map_err(|(at, source)| LoadError::Unreadable {
+    reader::read(files, scope).map_err(|(at, source)| LoadError::Unreadable {
         path: at.map(|i| shown[i].clone()).unwrap_or_else(|| joined(&shown)),
         source,
     })

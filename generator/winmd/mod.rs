@@ -6,9 +6,11 @@
 //! of the Win32 metadata that windows-bindgen reads, so a written file works with
 //! windows-bindgen as it is.
 
+pub mod apis;
 pub mod container;
 pub mod dotnet;
 pub mod input;
+pub mod lookup;
 pub mod names;
 pub mod reader;
 pub mod types;

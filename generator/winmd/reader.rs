@@ -1,12 +1,13 @@
 //! From metadata files to the parts of the model, through windows-metadata's reader.
 //!
-//! Every non-WinRT interface becomes a candidate [`Interface`] with its methods in
-//! MethodDef order (the vtable order); the loader keeps those whose base chain reaches
-//! IUnknown. The types their signatures reach come along; names no input declares are
-//! reported as missing, so the loader can find them elsewhere or make them opaque.
+//! Every non-WinRT interface (or, for a [`Scope::Closure`], every one the scope reaches)
+//! becomes a candidate [`Interface`] with its methods in MethodDef order (the vtable
+//! order); the loader keeps those whose base chain reaches IUnknown. The types their
+//! signatures reach come along; names no input declares are reported as missing, so the
+//! loader can find them elsewhere or make them opaque.
 
 use std::cell::Cell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
@@ -16,9 +17,11 @@ use windows_metadata::{AsRow, FieldAttributes, MethodImplAttributes, Type as WTy
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, Interface, Method, MethodKind, Origin, Param};
 use crate::model::param::ParamAttr;
+use crate::model::scope::Scope;
 use crate::model::types::{Field, Scalar, Type, TypeDef, TypeDefKind};
 use crate::model::{ConstValue, Constant};
 use crate::winmd::dotnet::{self, Bases};
+use crate::winmd::lookup::{Lookup, is_interface, position};
 use crate::winmd::names;
 use crate::winmd::types::{ClassKind, from_winmd, model_name, parse_c_type, with_safearray_element};
 
@@ -27,6 +30,8 @@ pub struct Source {
     /// The name shown in messages and in `Interface::file`.
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The TypeDef rows of the `Apis` classes [`crate::winmd::apis::hide`] renamed.
+    pub apis: Vec<usize>,
 }
 
 /// What the metadata files declare, before the loader decides what is COM.
@@ -61,10 +66,16 @@ pub enum ReadError {
 /// the one MAPI and every x64 provider use.
 const X64: i32 = 2;
 
-/// Reads the files into one index, so references between them resolve by name.
-/// `Err((i, e))` names the file at fault when it is known.
-pub fn read(sources: Vec<Source>) -> Result<Extract, (Option<usize>, ReadError)> {
+/// Reads the files into one index, so references between them resolve by name, and
+/// from it as much as `scope` asks for. `Err((i, e))` names the file at fault when it is
+/// known.
+pub fn read(sources: Vec<Source>, scope: &Scope) -> Result<Extract, (Option<usize>, ReadError)> {
     let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+    let apis: BTreeSet<(usize, usize)> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(file, s)| s.apis.iter().map(move |&row| (file, row)))
+        .collect();
     let mut files = Vec::with_capacity(sources.len());
     for (i, source) in sources.into_iter().enumerate() {
         match quietly(|| File::new(source.bytes)) {
@@ -76,7 +87,7 @@ pub fn read(sources: Vec<Source>) -> Result<Extract, (Option<usize>, ReadError)>
     let single = (files.len() == 1).then_some(0);
     match quietly(|| {
         let index = Index::new_for_architecture(files, X64);
-        Reader::new(&index, &names).extract()
+        Reader::new(&index, &names, &apis).extract(scope)
     }) {
         Ok(result) => result.map_err(|e| (single, e)),
         Err(panic) => Err((single, ReadError::Panicked(panic))),
@@ -115,50 +126,33 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
 struct Reader<'a> {
     names: &'a [String],
-    /// Every type by (namespace, name), first declaration wins.
-    by_full: HashMap<(&'a str, &'a str), WTypeDef<'a>>,
-    /// Every type by model name (unqualified), first declaration in file order wins.
-    by_name: HashMap<String, WTypeDef<'a>>,
-    /// All types in file order.
-    ordered: Vec<WTypeDef<'a>>,
+    lookup: Lookup<'a>,
+    /// The `Apis` classes renamed before indexing, by (file, row).
+    apis: &'a BTreeSet<(usize, usize)>,
+}
+
+/// The names a type walk has still to look at, and those it has read.
+struct Walk {
+    pending: Vec<String>,
+    done: BTreeSet<String>,
 }
 
 impl<'a> Reader<'a> {
-    fn new(index: &'a Index, names: &'a [String]) -> Reader<'a> {
-        let mut ordered: Vec<WTypeDef<'a>> = index.types().collect();
-        ordered.sort_by_key(|t| (t.to_row().file, t.pos()));
-        let mut by_full = HashMap::new();
-        let mut by_name = HashMap::new();
-        for &t in &ordered {
-            by_full
-                .entry((t.namespace(), windows_metadata::trim_tick(t.name())))
-                .or_insert(t);
-            by_name
-                .entry(windows_metadata::trim_tick(t.name()).to_string())
-                .or_insert(t);
-        }
-        // Nested types (a union inside VARIANT) have no namespace; signatures name them
-        // alone, so they are found by name after every top-level type.
-        for &t in &ordered {
-            for inner in index.nested_recursive(t) {
-                by_name
-                    .entry(windows_metadata::trim_tick(inner.name()).to_string())
-                    .or_insert(inner);
-            }
-        }
+    fn new(index: &'a Index, names: &'a [String], apis: &'a BTreeSet<(usize, usize)>) -> Reader<'a> {
         Reader {
             names,
-            by_full,
-            by_name,
-            ordered,
+            lookup: Lookup::new(index),
+            apis,
         }
     }
 
+    /// A namespace's class of constants (Win32 convention), renamed or not.
+    fn is_apis(&self, t: WTypeDef) -> bool {
+        (self.apis.contains(&position(t)) || t.name() == names::APIS) && t.category() == TypeCategory::Class
+    }
+
     fn class_kind(&self, tn: &TypeName) -> ClassKind {
-        match self
-            .by_full
-            .get(&(tn.namespace.as_str(), windows_metadata::trim_tick(&tn.name)))
-        {
+        match self.lookup.qualified(tn.namespace.as_str(), &tn.name) {
             Some(t) if t.category() == TypeCategory::Delegate => ClassKind::Delegate,
             _ => ClassKind::Object,
         }
@@ -168,25 +162,103 @@ impl<'a> Reader<'a> {
         from_winmd(ty, &|tn| self.class_kind(tn))
     }
 
-    fn extract(&self) -> Result<Extract, ReadError> {
+    fn extract(&self, scope: &Scope) -> Result<Extract, ReadError> {
+        match scope {
+            Scope::Everything => self.everything(),
+            Scope::Closure { interfaces, constants } => self.closure(interfaces, constants),
+        }
+    }
+
+    /// Every interface, the types they reach, every constant.
+    fn everything(&self) -> Result<Extract, ReadError> {
         let mut out = Extract::default();
         let mut seen = BTreeSet::new();
         let mut bases = Vec::new();
-        for &t in &self.ordered {
-            let flags = t.flags();
-            if flags.contains(TypeAttributes::Interface) && !flags.contains(TypeAttributes::WindowsRuntime) {
+        for t in self.lookup.all() {
+            if is_interface(t) {
                 let name = model_name(&TypeName::named(t.namespace(), t.name()));
                 if seen.insert(name.clone()) {
                     let (interface, dotnet) = self.interface(t, name)?;
                     out.interfaces.push(interface);
                     bases.push(dotnet);
                 }
-            } else if t.name() == names::APIS && t.category() == TypeCategory::Class {
-                self.constants(t, &mut out.constants);
+            } else if self.is_apis(t) {
+                self.constants(t, &|_| true, &mut out.constants);
             }
         }
         dotnet::settle(&mut out.interfaces, &bases);
-        self.types(&mut out);
+        let interfaces: BTreeSet<String> = out.interfaces.iter().map(|i| i.name.clone()).collect();
+        missing_bases(&interfaces, &mut out);
+        let mut walk = Walk {
+            pending: signature_names(&out.interfaces),
+            done: BTreeSet::new(),
+        };
+        self.types(&mut walk, &mut |name| interfaces.contains(name), &mut out);
+        out.types.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The interfaces `roots` name and what they reach, read the way [`Reader::everything`]
+    /// reads them, so what a back end binds from the closure is the same either way.
+    /// Constants: those of the user's own namespaces (every one, as a back end binds
+    /// them all) and the SDK's that `constants` names.
+    fn closure(&self, roots: &[String], constants: &[String]) -> Result<Extract, ReadError> {
+        let mut out = Extract::default();
+        let mut read: Vec<((usize, usize), Interface, Option<Bases>)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut next: Vec<String> = roots.to_vec();
+        let mut walk = Walk {
+            pending: Vec::new(),
+            done: BTreeSet::new(),
+        };
+        loop {
+            while let Some(name) = next.pop() {
+                if !seen.insert(name.clone()) {
+                    continue;
+                }
+                let Some(t) = self.lookup.interface(&name) else {
+                    continue;
+                };
+                let (interface, dotnet) = self.interface(t, name)?;
+                next.extend(interface.base.clone());
+                if let Some(d) = &dotnet {
+                    next.extend(d.impls.iter().cloned());
+                }
+                walk.pending.extend(signature_names(std::slice::from_ref(&interface)));
+                read.push((position(t), interface, dotnet));
+            }
+            let mut reached = Vec::new();
+            self.types(
+                &mut walk,
+                &mut |name| {
+                    let interface = self.lookup.interface(name).is_some();
+                    if interface {
+                        reached.push(name.to_string());
+                    }
+                    interface
+                },
+                &mut out,
+            );
+            if reached.is_empty() {
+                break;
+            }
+            next = reached;
+        }
+        read.sort_by_key(|(at, _, _)| *at);
+        let bases: Vec<Option<Bases>> = read.iter_mut().map(|(_, _, d)| d.take()).collect();
+        out.interfaces = read.into_iter().map(|(_, i, _)| i).collect();
+        dotnet::settle(&mut out.interfaces, &bases);
+        let interfaces: BTreeSet<String> = out.interfaces.iter().map(|i| i.name.clone()).collect();
+        missing_bases(&interfaces, &mut out);
+        // The renamed classes are nameless to the index.
+        let mut apis: Vec<WTypeDef<'a>> = self.lookup.top_level("");
+        apis.extend(self.lookup.top_level(names::APIS));
+        apis.retain(|&t| self.is_apis(t));
+        apis.sort_by_key(|&t| position(t));
+        for t in apis {
+            self.constants(t, &|name| constants.iter().any(|c| c == name), &mut out.constants);
+        }
+        out.types.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 
@@ -316,11 +388,16 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn constants(&self, apis: WTypeDef<'a>, out: &mut Vec<Constant>) {
+    /// The literal fields of an `Apis` class: all of a user's namespace, and of the SDK's
+    /// those `sdk` takes.
+    fn constants(&self, apis: WTypeDef<'a>, sdk: &dyn Fn(&str) -> bool, out: &mut Vec<Constant>) {
         // The Win32 metadata's namespaces are the SDK: like an IDL file's imports, their
         // constants are not the user's own and are bound only when asked for.
         let root = !apis.namespace().starts_with(names::SDK_NAMESPACE_PREFIX);
         for field in apis.fields() {
+            if !root && !sdk(field.name()) {
+                continue;
+            }
             let Some(constant) = field.constant() else { continue };
             let value = match constant.value() {
                 Value::Bool(b) => ConstValue::Int(b as i128),
@@ -347,38 +424,24 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The declarations of every name the interfaces reach, following aliases and fields.
-    fn types(&self, out: &mut Extract) {
-        let interfaces: BTreeSet<&str> = out.interfaces.iter().map(|i| i.name.as_str()).collect();
-        let mut pending = Vec::new();
-        for iface in &out.interfaces {
-            if let Some(base) = &iface.base
-                && !interfaces.contains(base.as_str())
-            {
-                out.missing.insert(base.clone());
-            }
-            for m in &iface.methods {
-                m.ret.names(&mut pending);
-                for p in &m.params {
-                    p.ty.names(&mut pending);
-                }
-            }
-        }
-        let mut done: BTreeSet<String> = BTreeSet::new();
-        while let Some(name) = pending.pop() {
-            if interfaces.contains(name.as_str()) || !done.insert(name.clone()) {
+    /// The declarations of every name pending, following aliases and fields; names
+    /// `is_interface` claims are left to the caller.
+    fn types(&self, walk: &mut Walk, is_interface: &mut dyn FnMut(&str) -> bool, out: &mut Extract) {
+        while let Some(name) = walk.pending.pop() {
+            if walk.done.contains(&name) || is_interface(&name) {
                 continue;
             }
-            let Some(&t) = self.by_name.get(&name) else {
+            walk.done.insert(name.clone());
+            let Some(t) = self.lookup.named(&name) else {
                 out.missing.insert(name);
                 continue;
             };
             let kind = self.type_kind(t);
             match &kind {
-                TypeDefKind::Alias(ty) => ty.names(&mut pending),
+                TypeDefKind::Alias(ty) => ty.names(&mut walk.pending),
                 TypeDefKind::Struct(fields) | TypeDefKind::Union(fields) => {
                     for f in fields {
-                        f.ty.names(&mut pending);
+                        f.ty.names(&mut walk.pending);
                     }
                 }
                 _ => {}
@@ -391,7 +454,6 @@ impl<'a> Reader<'a> {
                 pack,
             });
         }
-        out.types.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
     fn type_kind(&self, t: WTypeDef<'a>) -> TypeDefKind {
@@ -452,6 +514,31 @@ impl<'a> Reader<'a> {
             _ => TypeDefKind::Opaque,
         }
     }
+}
+
+/// Bases that are not among the interfaces read are for the loader to find elsewhere.
+fn missing_bases(interfaces: &BTreeSet<String>, out: &mut Extract) {
+    for iface in &out.interfaces {
+        if let Some(base) = &iface.base
+            && !interfaces.contains(base.as_str())
+        {
+            out.missing.insert(base.clone());
+        }
+    }
+}
+
+/// Every name the interfaces' signatures use.
+fn signature_names(interfaces: &[Interface]) -> Vec<String> {
+    let mut names = Vec::new();
+    for iface in interfaces {
+        for m in &iface.methods {
+            m.ret.names(&mut names);
+            for p in &m.params {
+                p.ty.names(&mut names);
+            }
+        }
+    }
+    names
 }
 
 fn is_special(m: MethodDef) -> bool {

@@ -160,7 +160,8 @@ pub fn sweep(crates: &[Vec<Module>], dir: &Path, target: &Path) -> Outcome {
     outcome
 }
 
-fn write_crate(modules: &[Module], krate: &Path, repo: &Path) -> Result<(), String> {
+/// One crate under `krate`: `modules` beside the runtime's oleaut.rs and hresult.rs.
+pub fn write_crate(modules: &[Module], krate: &Path, repo: &Path) -> Result<(), String> {
     let src = krate.join("src");
     std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
     let name = krate.file_name().and_then(|n| n.to_str()).unwrap_or("sweep");
@@ -200,7 +201,7 @@ fn read(path: &Path) -> Result<String, String> {
 }
 
 /// `cargo check` of one crate: its error lines, none if it passes.
-fn check(krate: &Path, target: &Path) -> Vec<String> {
+pub fn check(krate: &Path, target: &Path) -> Vec<String> {
     let out = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "--message-format", "short"])
         .current_dir(krate)

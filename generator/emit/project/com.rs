@@ -12,6 +12,10 @@ use crate::model::vtable::Vtable;
 use crate::project::config::Config;
 use crate::project::plan::{Ownership, Plan};
 
+/// The input's constants the template's own code uses: none, E_NOTIMPL is oscgen's own
+/// ([`HELPERS`]).
+pub(crate) const CONSTANTS: &[&str] = &[];
+
 /// E_NOTIMPL is oscgen's own constant, not the input's.
 #[derive(Template)]
 #[template(path = "com-server/src/object.rs", escape = "none")]
@@ -41,7 +45,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
             return Err(Error::UnknownImplement(name.clone()));
         }
     }
-    let mut p = Project::new(inputs, config, implement.clone(), &[])?;
+    let mut p = Project::new(inputs, config, implement.clone(), CONSTANTS)?;
     let title = config
         .provider
         .description

@@ -18,6 +18,7 @@ use crate::emit::registry::Registration;
 use crate::emit::stubs::{KnowledgeBase, StubWriter};
 use crate::model::Model;
 use crate::model::guid::Guid;
+use crate::model::scope::Scope;
 use crate::model::vtable::Vtable;
 use crate::project::config::Config;
 use crate::project::plan::{ObjectDecl, Ownership, Plan, StubImpl};
@@ -56,6 +57,19 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         "mapi-session" => mapi::plan(inputs, config),
         "com-server" => com::plan(inputs, config),
         _ => osc::plan(inputs, config),
+    }
+}
+
+/// What a project's template asks its model for by name, so an input that can be read in
+/// part is read only that far. The com-server template binds what it implements and
+/// what that reaches; the others bind every interface of their inputs.
+pub fn scope(config: &Config) -> Scope {
+    match config.project.template.as_str() {
+        "com-server" => Scope::Closure {
+            interfaces: config.input.implement.clone(),
+            constants: com::CONSTANTS.iter().map(|c| c.to_string()).collect(),
+        },
+        _ => Scope::Everything,
     }
 }
 
