@@ -28,7 +28,8 @@ pub struct Knowledge {
 #[derive(Clone, Debug, Default)]
 pub struct KnowledgeBase {
     entries: HashMap<String, HashMap<String, Knowledge>>,
-    /// The expression a method that is not implemented returns (`OSC_E_NOT_IMPLEMENTED`).
+    /// The HRESULT a method that is not implemented returns (`OSC_E_NOT_IMPLEMENTED`), as a
+    /// path from the crate root: what `not_implemented!` is without the slot probe.
     pub not_implemented: String,
 }
 
@@ -110,10 +111,15 @@ impl<'m> StubWriter<'m> {
             .get(&interface.name, &method.name)
             .filter(|k| normalize(&k.signature) == normalize(&signature));
         let (todo, body) = match known {
-            Some(k) => (k.todo.clone(), k.body.clone()),
+            // `not_implemented!()` in a template's body names its method for the slot probe.
+            Some(k) => (
+                k.todo.clone(),
+                k.body
+                    .replace("not_implemented!()", &not_implemented_call(interface, name)),
+            ),
             None => (
                 format!("TODO: implement {}::{}.", interface.name, method.name),
-                self.plain_body(method, name),
+                self.plain_body(interface, method, name),
             ),
         };
         let mut out = String::new();
@@ -148,7 +154,7 @@ impl<'m> StubWriter<'m> {
         out
     }
 
-    fn plain_body(&mut self, method: &Method, name: &proc_macro2::Ident) -> String {
+    fn plain_body(&mut self, interface: &Interface, method: &Method, name: &proc_macro2::Ident) -> String {
         let names: Vec<String> = method.params.iter().map(|p| param_ident(&p.name).to_string()).collect();
         let result = returns_result(&mut self.mapper, method);
         // The trailing out-parameter became the result: it is not a Rust parameter.
@@ -164,21 +170,27 @@ impl<'m> StubWriter<'m> {
             )),
         }
         if result {
-            body.push_str(&format!("Err({}.into())", self.knowledge.not_implemented));
+            body.push_str(&format!("Err({}.into())", not_implemented_call(interface, name)));
         } else {
             body.push_str("Default::default()");
         }
         body
     }
 
-    /// Every own method's stub, by Rust name, for adding to an existing impl block.
+    /// Every own method's stub, by Rust name, for adding to an existing impl block. The
+    /// macro is spelled with its path there: the user's file may not import it.
     pub fn methods(&mut self, interface: &Interface) -> Vec<(String, String)> {
         let vt = Vtable::of(self.model, interface);
         let methods: Vec<&Method> = vt.own_slots().map(|s| s.method).collect();
         methods
             .into_iter()
             .zip(rust_method_names(&vt))
-            .map(|(m, name)| (name.to_string(), self.method(interface, m, &name)))
+            .map(|(m, name)| {
+                let text = self
+                    .method(interface, m, &name)
+                    .replace("not_implemented!(", "crate::generated::probe::not_implemented!(");
+                (name.to_string(), text)
+            })
             .collect()
     }
 
@@ -202,7 +214,7 @@ impl<'m> StubWriter<'m> {
     /// `helpers` are further names the code may use, with their module; names the code
     /// imports or defines itself are left alone.
     pub fn imports(&self, code: &str, bindings_path: &str, oleaut_path: &str, helpers: &[(&str, &str)]) -> Vec<String> {
-        let code = &strip_comments_and_strings(code);
+        let code = &strip_probe_arguments(&strip_comments_and_strings(code));
         let words: BTreeSet<&str> = code
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
@@ -266,6 +278,29 @@ impl<'m> StubWriter<'m> {
             })
             .collect()
     }
+}
+
+/// `not_implemented!(IFoo::Method)`: what a stub answers while it is one (see
+/// [`crate::emit::probe`]).
+fn not_implemented_call(interface: &Interface, name: &proc_macro2::Ident) -> String {
+    format!("not_implemented!({}::{name})", interface.name)
+}
+
+/// The code with the arguments of `not_implemented!(IFoo::Method)` left out: they name a
+/// module of the probe table, not the interface the file would have to import.
+fn strip_probe_arguments(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("not_implemented!(") {
+        let open = at + "not_implemented!(".len();
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        if let Some(close) = rest.find(')') {
+            rest = &rest[close..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn normalize(s: &str) -> String {

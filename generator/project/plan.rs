@@ -34,6 +34,8 @@ pub struct PlannedFile {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,
+    /// What the slot probe's C client needs to know of the project.
+    pub probe: crate::emit::probe::ProbeInfo,
 }
 
 impl Plan {

@@ -14,8 +14,11 @@ use crate::model::vtable::Vtable;
 use crate::project::config::Config;
 use crate::project::plan::{Ownership, Plan};
 
-/// E_NOTIMPL is oscgen's own constant, not the input's.
-const HELPERS: &[(&str, &str)] = &[("E_NOTIMPL", "crate::generated::hresult")];
+/// E_NOTIMPL is oscgen's own constant, not the input's; `not_implemented!` is the probe's.
+const HELPERS: &[(&str, &str)] = &[
+    ("E_NOTIMPL", "crate::generated::hresult"),
+    ("not_implemented", "crate::generated::probe"),
+];
 
 #[derive(Template)]
 #[template(path = "com-server/src/object.rs", escape = "none")]
@@ -89,7 +92,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     };
     let tests = server_test(model, &p.bound, &p.crate_ident, &const_name, &object);
     p.plan.add("tests/server.rs", tests, Ownership::User);
-    let knowledge = KnowledgeBase::empty("E_NOTIMPL");
+    let knowledge = KnowledgeBase::empty("$crate::generated::hresult::E_NOTIMPL");
     let render_object = |o: &ObjectSpec, imports: &str, impls: &str| -> Result<String, Error> {
         render(
             "src/object.rs",
@@ -107,7 +110,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
 
 /// `tests/server.rs`: the object through the class factory; every interface it implements
 /// (bases included) by QueryInterface; every method through the vtable, answering E_NOTIMPL
-/// while it is a stub.
+/// (its probe code under the feature) while it is a stub.
 fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &str, object: &ObjectSpec) -> String {
     let krate = format_ident!("{}", crate_ident);
     let clsid = format_ident!("{}", const_name);
@@ -135,7 +138,7 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
                 needs_bstr |= uses_bstr;
                 if is_result {
                     let what = rust_name.to_string();
-                    quote!(assert_eq!((#call).err().map(|e| e.code()), Some(E_NOTIMPL), #what);)
+                    quote!(assert_eq!((#call).err().map(|e| e.code()), Some(stub_answer(probe::#id::#rust_name)), #what);)
                 } else {
                     quote!(let _ = #call;)
                 }
@@ -160,8 +163,8 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
         use #krate::DllGetClassObject;
         use #krate::generated::bindings::{#(#names),*};
         use #krate::generated::factory::IClassFactory;
-        use #krate::generated::hresult::E_NOTIMPL;
         use #krate::generated::identity::#clsid;
+        use #krate::generated::probe::{self, stub_answer};
         #bstr
 
         fn create() -> IUnknown {
@@ -190,7 +193,8 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
         &[
             "Written once by `oscgen new`; this file is yours. It creates the object through the class",
             "factory and calls every method through the vtable. While a method is a stub it answers",
-            "E_NOTIMPL; replace the expectation when you implement it.",
+            "E_NOTIMPL (with `--features oscgen-probe`, its interface and slot's code from",
+            "`generated::probe`); replace the expectation when you implement it.",
         ],
         tokens,
     )

@@ -11,7 +11,7 @@ use crate::project::plan::{Ownership, Plan};
 
 const STUBS: &str = include_str!("../../../templates/mapi-session/stubs.toml");
 
-const HELPERS: &[(&str, &str)] = &[];
+const HELPERS: &[(&str, &str)] = &[("not_implemented", "crate::generated::probe")];
 
 /// The MAPI error codes the template's own code uses.
 const MAPI_CONSTANTS: &[&str] = &["MAPI_E_NO_SUPPORT", "MAPI_E_NOT_FOUND", "MAPI_E_INVALID_PARAMETER"];
@@ -83,8 +83,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         },
     )?;
     p.plan.add("tests/session.rs", tests, Ownership::User);
-    let knowledge =
-        KnowledgeBase::parse(STUBS, "MAPI_E_NO_SUPPORT").expect("templates/mapi-session/stubs.toml is valid");
+    let knowledge = KnowledgeBase::parse(STUBS, "$crate::generated::bindings::MAPI_E_NO_SUPPORT")
+        .expect("templates/mapi-session/stubs.toml is valid");
     let objects = [ObjectSpec {
         file: "src/session.rs".into(),
         type_name: "Session".into(),

@@ -13,6 +13,7 @@ mod osc;
 use askama::Template;
 
 use crate::emit::bindings::{self, Selection, reach};
+use crate::emit::probe;
 use crate::emit::registry::Registration;
 use crate::emit::stubs::{KnowledgeBase, StubWriter};
 use crate::model::Model;
@@ -115,6 +116,8 @@ pub(crate) struct Project<'a> {
     pub crate_ident: String,
     pub dll_name: String,
     pub version: &'static str,
+    /// The classes of `generated_files`: (CLSID, the type `DllGetClassObject` creates).
+    classes: Vec<(Guid, String)>,
 }
 
 /// The interface the plumbing serves, from [`Inputs::plumbing`].
@@ -147,6 +150,7 @@ impl<'a> Project<'a> {
             crate_name,
             bound,
             version: env!("CARGO_PKG_VERSION"),
+            classes: Vec::new(),
         })
     }
 
@@ -183,6 +187,13 @@ impl<'a> Project<'a> {
         extra_identity: proc_macro2::TokenStream,
         reg_file: &str,
     ) -> Result<(), Error> {
+        self.classes = classes
+            .iter()
+            .map(|c| {
+                let type_name = c.create_path.rsplit("::").next().unwrap_or(&c.create_path);
+                (c.clsid, type_name.to_string())
+            })
+            .collect();
         let description = format!(
             "Interface bindings for {}, in the windows-core 0.100 shape.",
             self.description
@@ -269,6 +280,28 @@ impl<'a> Project<'a> {
         render_object: &dyn Fn(&ObjectSpec, &str, &str) -> Result<String, Error>,
     ) -> Result<(), Error> {
         let mut writer = StubWriter::new(self.model, &self.bound, knowledge);
+        let interfaces: Vec<String> = objects.iter().flat_map(|o| o.impl_interfaces(self.model)).collect();
+        let table = probe::Table::new(self.model, &interfaces);
+        self.plan.add(
+            "src/generated/probe.rs",
+            probe::probe_rs(&table, &knowledge.not_implemented),
+            Ownership::Generated,
+        );
+        self.plan.probe = probe::ProbeInfo {
+            table,
+            objects: objects
+                .iter()
+                .map(|o| probe::ProbeObject {
+                    clsid: self.classes.iter().find(|(_, t)| *t == o.type_name).map(|(c, _)| *c),
+                    file: o.file.clone(),
+                    type_name: o.type_name.clone(),
+                    implements: o.implements.clone(),
+                    interfaces: o.impl_interfaces(self.model),
+                })
+                .collect(),
+            dll_name: self.dll_name.clone(),
+            prog_id: self.config.provider.prog_id.clone(),
+        };
         for object in objects {
             let mut impls = String::new();
             let mut specs = Vec::new();

@@ -47,6 +47,7 @@ const XML_SAMPLES: &[(&str, &str)] = &[
 
 /// Names stub bodies may use, with the module that provides them.
 const HELPERS: &[(&str, &str)] = &[
+    ("not_implemented", "crate::generated::probe"),
     ("bool_array", "crate::generated::oleaut"),
     ("bstr_array", "crate::generated::oleaut"),
     ("bstr_to_string", "crate::generated::oleaut"),
@@ -177,8 +178,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Pl
     }
     p.plan.add("src/xml/icon.png", ICON, Ownership::User);
 
-    let knowledge =
-        KnowledgeBase::parse(STUBS, "OSC_E_NOT_IMPLEMENTED").expect("templates/osc-provider/stubs.toml is valid");
+    let knowledge = KnowledgeBase::parse(STUBS, "$crate::generated::bindings::OSC_E_NOT_IMPLEMENTED")
+        .expect("templates/osc-provider/stubs.toml is valid");
     let objects = [
         object("src/provider.rs", "Provider", &["ISocialProvider"]),
         object("src/session.rs", "Session", &["ISocialSession", "ISocialSession2"]),

@@ -1,13 +1,14 @@
 //! Written once by `oscgen new`; this file is yours. It creates the object through the class
 //! factory and calls every method through the vtable. While a method is a stub it answers
-//! E_NOTIMPL; replace the expectation when you implement it.
+//! E_NOTIMPL (with `--features oscgen-probe`, its interface and slot's code from
+//! `generated::probe`); replace the expectation when you implement it.
 use core::ffi::c_void;
 use windows_core::{IUnknown, Interface};
 use com_server::DllGetClassObject;
 use com_server::generated::bindings::{ICalculator, IScientific, IHistory};
 use com_server::generated::factory::IClassFactory;
-use com_server::generated::hresult::E_NOTIMPL;
 use com_server::generated::identity::CLSID_COM_SERVER;
+use com_server::generated::probe::{self, stub_answer};
 use com_server::generated::oleaut::BSTR;
 fn create() -> IUnknown {
     let mut ppv: *mut c_void = core::ptr::null_mut();
@@ -42,19 +43,19 @@ fn icalculator_methods_answer_through_the_vtable() {
     unsafe {
         assert_eq!(
             (object.Add(core::mem::zeroed(), core::mem::zeroed())).err().map(| e | e
-            .code()), Some(E_NOTIMPL), "Add"
+            .code()), Some(stub_answer(probe::ICalculator::Add)), "Add"
         );
         assert_eq!(
             (object.Divide(core::mem::zeroed(), core::mem::zeroed())).err().map(| e | e
-            .code()), Some(E_NOTIMPL), "Divide"
+            .code()), Some(stub_answer(probe::ICalculator::Divide)), "Divide"
         );
         assert_eq!(
-            (object.get_Precision()).err().map(| e | e.code()), Some(E_NOTIMPL),
-            "get_Precision"
+            (object.get_Precision()).err().map(| e | e.code()),
+            Some(stub_answer(probe::ICalculator::get_Precision)), "get_Precision"
         );
         assert_eq!(
             (object.put_Precision(core::mem::zeroed())).err().map(| e | e.code()),
-            Some(E_NOTIMPL), "put_Precision"
+            Some(stub_answer(probe::ICalculator::put_Precision)), "put_Precision"
         );
     }
 }
@@ -66,11 +67,11 @@ fn iscientific_methods_answer_through_the_vtable() {
     unsafe {
         assert_eq!(
             (object.Power(core::mem::zeroed(), core::mem::zeroed())).err().map(| e | e
-            .code()), Some(E_NOTIMPL), "Power"
+            .code()), Some(stub_answer(probe::IScientific::Power)), "Power"
         );
         assert_eq!(
-            (object.Describe(& BSTR::new())).err().map(| e | e.code()), Some(E_NOTIMPL),
-            "Describe"
+            (object.Describe(& BSTR::new())).err().map(| e | e.code()),
+            Some(stub_answer(probe::IScientific::Describe)), "Describe"
         );
     }
 }
@@ -81,16 +82,20 @@ fn ihistory_methods_answer_through_the_vtable() {
         .expect(concat!("QueryInterface ", stringify!(IHistory)));
     unsafe {
         assert_eq!(
-            (object.Entries()).err().map(| e | e.code()), Some(E_NOTIMPL), "Entries"
+            (object.Entries()).err().map(| e | e.code()),
+            Some(stub_answer(probe::IHistory::Entries)), "Entries"
         );
-        assert_eq!((object.Clear()).err().map(| e | e.code()), Some(E_NOTIMPL), "Clear");
         assert_eq!(
-            (object.Calculator()).err().map(| e | e.code()), Some(E_NOTIMPL),
-            "Calculator"
+            (object.Clear()).err().map(| e | e.code()),
+            Some(stub_answer(probe::IHistory::Clear)), "Clear"
+        );
+        assert_eq!(
+            (object.Calculator()).err().map(| e | e.code()),
+            Some(stub_answer(probe::IHistory::Calculator)), "Calculator"
         );
         assert_eq!(
             (object.Replay(None, core::mem::zeroed())).err().map(| e | e.code()),
-            Some(E_NOTIMPL), "Replay"
+            Some(stub_answer(probe::IHistory::Replay)), "Replay"
         );
     }
 }

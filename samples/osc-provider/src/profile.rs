@@ -3,8 +3,9 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
-use crate::generated::bindings::{DATE, ISocialPerson_Impl, ISocialProfile, ISocialProfile_Impl, OSC_E_NOT_IMPLEMENTED};
+use crate::generated::bindings::{DATE, ISocialPerson_Impl, ISocialProfile, ISocialProfile_Impl};
 use crate::generated::oleaut::{BSTR, SAFEARRAY, bool_array, read_bstr_array};
+use crate::generated::probe::not_implemented;
 use crate::generated::xml::XmlWriter;
 use crate::person::person_details;
 use windows_core::Result;
@@ -31,7 +32,7 @@ impl ISocialPerson_Impl for Profile_Impl {
     /// TODO: Deprecated in OSC 2013: Outlook never calls it. The slot stays in the vtable.
     fn GetActivities(&self, start_time: DATE) -> Result<BSTR> {
         let _ = start_time;
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialPerson::GetActivities).into())
     }
 
     /// TODO: Cached contacts (cacheFriends true): a `friends` document with this person's friends.
@@ -42,17 +43,17 @@ impl ISocialPerson_Impl for Profile_Impl {
 
     /// TODO: Not supported by Outlook (documented as such).
     fn GetFriendsAndColleaguesIDs(&self) -> Result<*mut SAFEARRAY> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialPerson::GetFriendsAndColleaguesIDs).into())
     }
 
     /// TODO: The person's picture as the bytes of a .png, .bmp or .jpeg file.
     fn GetPicture(&self) -> Result<*mut SAFEARRAY> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialPerson::GetPicture).into())
     }
 
     /// TODO: Not supported by Outlook (documented as such).
     fn GetStatus(&self) -> Result<BSTR> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialPerson::GetStatus).into())
     }
 
     /// TODO: A `person` document with this person's details. When activities lack a publisher's
@@ -75,12 +76,12 @@ impl ISocialProfile_Impl for Profile_Impl {
     /// TODO: Deprecated in OSC 2013: Outlook never calls it. The slot stays in the vtable.
     fn GetActivitiesOfFriendsAndColleagues(&self, start_time: DATE) -> Result<BSTR> {
         let _ = start_time;
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialProfile::GetActivitiesOfFriendsAndColleagues).into())
     }
 
     /// TODO: Not supported by Outlook (documented as such).
     fn SetStatus(&self, status: &BSTR) -> Result<()> {
         let _ = status;
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialProfile::SetStatus).into())
     }
 }

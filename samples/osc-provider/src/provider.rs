@@ -2,9 +2,10 @@
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
-use crate::generated::bindings::{INT, ISocialProvider, ISocialProvider_Impl, ISocialSession, OSC_E_NOT_IMPLEMENTED};
+use crate::generated::bindings::{INT, ISocialProvider, ISocialProvider_Impl, ISocialSession};
 use crate::generated::identity::{NETWORK_NAME, PROVIDER_VERSION, SITE_URL, SOCIAL_NETWORK_GUID};
 use crate::generated::oleaut::{BSTR, SAFEARRAY, bstr_array, byte_array};
+use crate::generated::probe::not_implemented;
 use crate::session::Session;
 use windows_core::{GUID, Result};
 use windows_core::implement;
@@ -48,7 +49,7 @@ impl ISocialProvider_Impl for Provider_Impl {
     /// already logged on (for example with the user's Windows credentials). Otherwise
     /// OSC_E_NOT_IMPLEMENTED.
     fn GetAutoConfiguredSession(&self) -> Result<ISocialSession> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialProvider::GetAutoConfiguredSession).into())
     }
 
     /// TODO: The network's site URLs, as a SAFEARRAY of BSTR. Outlook uses only element [0].

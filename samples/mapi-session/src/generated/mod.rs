@@ -5,6 +5,7 @@
 //! - `hresult`: the HRESULTs the generated code returns (E_NOTIMPL, E_POINTER, ...).
 //! - `identity`: the CLSID, ProgID and registry entries (from oscgen.toml).
 //! - `oleaut`: BSTR and SAFEARRAY (oleaut32 on Windows, a same-layout stand-in elsewhere).
+//! - `probe`: the slot probe (feature `oscgen-probe`): what each stub answers, by interface and slot.
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
 //! - `xml`: escaping, a small writer, and the hashedAddresses reader for OSC documents.
@@ -13,6 +14,7 @@ pub mod factory;
 pub mod hresult;
 pub mod identity;
 pub mod oleaut;
+pub mod probe;
 pub mod registry;
 pub mod server;
 pub mod xml;
