@@ -197,3 +197,62 @@ impl IFoo_Impl for Other_Impl {
     assert_eq!(found, [("IFoo", "A", true), ("IFoo", "B", false), ("IFoo", "C", true)]);
     assert!(oscgen::emit::probe::scan_stubs("fn (", "Foo").is_none());
 }
+
+/// `oscgen probe-client` on the com-server sample: the header widl must write, and a C
+/// client that calls each slot by the header's member name and expects the table's code.
+/// Where mingw-w64's gcc is installed (the Windows lane installs it), the client compiles
+/// against widl's header with `-Wall -Wextra -Werror`.
+#[test]
+fn probe_client_writes_a_c_client_from_the_model() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = common::scratch_dir("probe-client");
+    let out = Command::new(env!("CARGO_BIN_EXE_oscgen"))
+        .arg("probe-client")
+        .arg(repo.join("samples/com-server"))
+        .arg("--out-dir")
+        .arg(&dir)
+        .output()
+        .expect("run oscgen probe-client");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = listed.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 1, "one header for widl:\n{listed}");
+    assert_eq!(lines[0][0], "calculator.h");
+    assert!(lines[0][1].ends_with("idl/calculator.idl"), "{listed}");
+    let c = std::fs::read_to_string(dir.join("probe-client.c")).unwrap();
+    for expected in [
+        "#include \"calculator.h\"",
+        "CoCreateInstance(&model_clsid, NULL, CLSCTX_INPROC_SERVER, &IID_IUnknown",
+        // IScientific's own slot 7, and the inherited Divide (ICalculator's slot 4) through it.
+        "hr = obj->lpVtbl->Power(obj, 0, 0, out(0));",
+        "expect_slot(hr, \"ComServer: IScientific\", \"Power\", \"IScientific\", 7, (HRESULT)0x8004C107UL, 1);",
+        "expect_slot(hr, \"ComServer: IScientific\", \"Divide\", \"ICalculator\", 4, (HRESULT)0x8004C004UL, 1);",
+        "SysFreeString(*(BSTR *)out(0));",
+        "DllCanUnloadNow",
+    ] {
+        assert!(c.contains(expected), "probe-client.c lacks {expected:?}");
+    }
+    let gcc = "x86_64-w64-mingw32-gcc";
+    let Some(widl) = common::widl_or_skip() else { return };
+    if Command::new(gcc).arg("--version").output().is_err() {
+        println!("SKIPPED: compiling the client: {gcc} not found (apt-get install gcc-mingw-w64-x86-64)");
+        return;
+    }
+    run(
+        "widl",
+        Command::new(widl)
+            .args(["-h", "-o"])
+            .arg(dir.join("calculator.h"))
+            .arg("-I")
+            .arg(repo.join("../shared/corpus/mingw-w64"))
+            .arg(lines[0][1]),
+    );
+    run(
+        gcc,
+        Command::new(gcc)
+            .args(["-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-I"])
+            .arg(&dir)
+            .arg(dir.join("probe-client.c")),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
