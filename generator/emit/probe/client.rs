@@ -73,12 +73,14 @@ pub struct Client {
     pub headers: Vec<Header>,
 }
 
-/// The header that declares an interface, and where it comes from.
+/// The header that declares an interface, and where it comes from. None for an interface
+/// that does not come from IDL (WinMD, the Win32 metadata): its declaration must come from
+/// the SDK headers the client includes (windows.h, ole2.h, oleauto.h).
 fn header_of(model: &Model, name: &str) -> Option<Header> {
     let iface = model.interface(name)?;
     let file: &str = &iface.origin.file;
     let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    let stem = base.strip_suffix(".idl").unwrap_or(base);
+    let stem = base.strip_suffix(".idl")?;
     let header = format!("{stem}.h");
     let source = if iface.origin.stand_in {
         HeaderSource::System
