@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Windows lane (issues #4, #6, #10): every generated project cross-builds as a 64-bit and
+# The Windows lane (issues #4, #6, #10, #16): every generated project cross-builds as a 64-bit and
 # a 32-bit Windows DLL and behaves under Wine as its client (Outlook's Social Connector, a
 # MAPI client, COM) expects.
 #
@@ -14,10 +14,14 @@
 # project's .reg file, then by template: the OSC host simulator (tests/osc-host) and every
 # XML document it received against the OSC 2013 schema, or the MAPI client (tests/mapi-client)
 # calling every IMAPISession slot by vtable index; regsvr32 /u and a check that every key is
-# gone; then the sample's own `cargo test` with Wine as cargo's target runner. The i686 run
+# gone; the slot probe (docs/probe.md): the DLL built again with --features oscgen-probe, and a
+# C client that `oscgen probe-client` writes, compiled by mingw gcc against the header widl
+# writes from the project's IDL and mingw-w64's SDK headers, calls every method of every
+# object through those headers' vtables (registered, then unregistered and every key gone);
+# then the sample's own `cargo test` with Wine as cargo's target runner. The i686 run
 # needs 32-bit Wine (Debian's wine32, i386 architecture); where it cannot be installed, the
-# i686 DLLs, clients and tests are still built (the vtable layout checks are evaluated at
-# compile time) and the closing note gives the exact error. One line per check (PASS/FAIL),
+# i686 DLLs, clients (the probe's too) and tests are still built (the vtable layout checks are
+# evaluated at compile time) and the closing note gives the exact error. One line per check (PASS/FAIL),
 # a summary per architecture, then `N passed, N failed`; non-zero exit on any failure.
 # Needs root only to apt-get install what is missing.
 #
@@ -135,7 +139,7 @@ fi
 ########################################################################################
 # 1. Debian packages (installed only when missing)
 ########################################################################################
-PKGS=(rustc-web cargo-web rust-web-src wine64 libxml2-utils)
+PKGS=(rustc-web cargo-web rust-web-src wine64 libxml2-utils mingw-w64-tools)
 has_target x86_64-pc-windows-gnu && PKGS+=(gcc-mingw-w64-x86-64)
 has_target i686-pc-windows-gnu && PKGS+=(gcc-mingw-w64-i686)
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
@@ -159,7 +163,7 @@ for f in "$DEB_RUSTC" "$DEB_CARGO" "$WINE" "$WINESERVER" /usr/bin/xmllint; do
     [ -x "$f" ] || abort "setup: $f is missing"
 done
 for t in "${TARGETS[@]}"; do
-    for tool in gcc objdump nm; do
+    for tool in gcc objdump nm widl; do
         [ -x "/usr/bin/$(mingw_of "$t")-$tool" ] || abort "setup: /usr/bin/$(mingw_of "$t")-$tool is missing"
     done
 done
@@ -282,6 +286,17 @@ for TARGET in "${TARGETS[@]}"; do
         || abort "setup: sysroot $SYSROOT is incomplete for $TARGET (delete it and run again)"
 done
 ARCH=""
+
+# oscgen itself, for `oscgen probe-client` (the slot probe's C clients), built as CI builds it.
+OSCGEN=$REPO/target/release/oscgen
+log=$CACHE/logs/oscgen-build.log
+if ! (cd "$REPO" && env -u CARGO_TARGET_DIR cargo build --release --quiet --bin oscgen) >"$log" 2>&1; then
+    show_log "$log"
+    abort "setup: cargo build --release --bin oscgen (log: $log)"
+fi
+# mingw-w64's IDL, which the projects' IDL imports (oaidl.idl, ...), for widl.
+MINGW_IDL=$REPO/../shared/corpus/mingw-w64
+[ -f "$MINGW_IDL/oaidl.idl" ] || abort "setup: $MINGW_IDL/oaidl.idl is missing (../shared/corpus must sit beside the repository)"
 
 # The environment of every cargo run below. Target-specific variables only: a global
 # RUSTFLAGS would replace them (and apply to build scripts), so it is removed.
@@ -597,7 +612,8 @@ check_sample() {
                 fail "$label: the DLL carries $carried of the ${#keys32[@]} 32-bit-only keys of $(basename "$reg_file")"
             fi
         fi
-        echo "    $label: not run (regsvr32, ${client:-no client}, cargo test): no 32-bit Wine, see the closing note"
+        probe_build "$sdir" || true
+        echo "    $label: not run (regsvr32, ${client:-no client}, probe-client, cargo test): no 32-bit Wine, see the closing note"
         return 0
     fi
 
@@ -730,6 +746,33 @@ check_sample() {
         pass "$label: the Wine workaround's HKLM copy of the class is gone"
     fi
 
+    # --- the slot probe: the DLL built with --features oscgen-probe, registered, and called
+    # slot by slot by a C client compiled against widl's and mingw-w64's headers
+    if probe_build "$sdir"; then
+        reg_batch "$logs/probe-preclean.cmd" delete "${trees[@]}" "$mirror" >/dev/null
+        local probe_win
+        probe_win=$(winpath "$PROBE_DLL")
+        rc=0
+        wine_run "$regsvr32" /s "$probe_win" >"$logs/probe-regsvr32.log" 2>&1 || rc=$?
+        if [ "$rc" = 0 ]; then
+            pass "$label: probe: $regsvr32 $(basename "$PROBE_DLL") (built with --features oscgen-probe)"
+            run_client "$label: probe" "$logs/probe-client.log" "$PROBE_EXE"
+        else
+            show_log "$logs/probe-regsvr32.log" 5
+            fail "$label: probe: $regsvr32 $(basename "$PROBE_DLL") (exit code $rc)"
+        fi
+        rc=0
+        wine_run "$regsvr32" /u /s "$probe_win" >"$logs/probe-regsvr32-u.log" 2>&1 || rc=$?
+        reg_batch "$logs/probe-unregistered.cmd" query "${expected[@]}" "$mirror" >"$logs/probe-unregistered.txt"
+        left=$(grep '^1 ' "$logs/probe-unregistered.txt" | cut -c3- | tr '\n' ' ' || true)
+        if [ "$rc" = 0 ] && [ -z "$left" ]; then
+            pass "$label: probe: $regsvr32 /u removed all ${#expected[@]} keys and the Wine workaround's HKLM copy"
+        else
+            fail "$label: probe: $regsvr32 /u exited with $rc; still in the registry: ${left:-nothing}"
+            reg_batch "$logs/probe-cleanup.cmd" delete "${trees[@]}" "$mirror" >/dev/null
+        fi
+    fi
+
     # --- the sample's own tests, for Windows, run by Wine (cargo's target runner). Every test
     # executable cargo ran must have printed its `test result: ok` line: a loader that starts
     # nothing and exits 0 would otherwise pass.
@@ -744,6 +787,61 @@ check_sample() {
         show_log "$logs/test.log" 40
         fail "$label: cargo test --target $TARGET under Wine: exit code $test_rc, $results of $runs test executables reported ok, $counts tests passed (log: $logs/test.log)"
     fi
+}
+
+# The slot probe of a sample, built (run by check_sample): `oscgen probe-client` writes the C
+# client from the model; widl writes the headers of the project's IDL (mingw-w64's IDL on its
+# include path); the target's mingw gcc compiles it against those and mingw-w64's SDK headers;
+# the DLL is built with --features oscgen-probe into a target dir of its own (the release DLL
+# the other checks use stays as it ships). Sets PROBE_DLL and PROBE_EXE.
+ptdir=$CACHE/target-probe
+probe_build() {
+    local sdir=$1 out=$logs/probe hdr idl rest failed=0
+    PROBE_DLL="" PROBE_EXE=""
+    rm -rf "$out"
+    mkdir -p "$out"
+    if ! "$OSCGEN" probe-client "$sdir" --out-dir "$out" >"$out/headers.txt" 2>"$logs/probe-client-gen.log"; then
+        show_log "$logs/probe-client-gen.log"
+        fail "$label: probe: oscgen probe-client (log: $logs/probe-client-gen.log)"
+        return 1
+    fi
+    local names=""
+    while IFS=$'\t' read -r hdr idl rest; do
+        [ -n "$hdr" ] || continue
+        # shellcheck disable=SC2086 # rest: widl's -I/-D arguments, tab-separated, no spaces
+        if "$mingw-widl" -h -o "$out/$hdr" -I "$MINGW_IDL" ${rest//$'\t'/ } "$idl" >>"$logs/probe-widl.log" 2>&1; then
+            names="$names $hdr"
+        else
+            failed=1
+        fi
+    done <"$out/headers.txt"
+    if [ "$failed" = 1 ]; then
+        show_log "$logs/probe-widl.log"
+        fail "$label: probe: $mingw-widl (log: $logs/probe-widl.log)"
+        return 1
+    fi
+    if "$mingw-gcc" -Wall -Wextra -Werror -O1 -I "$out" -o "$out/probe-client.exe" "$out/probe-client.c" \
+        -lole32 -loleaut32 -luuid -ladvapi32 >"$logs/probe-gcc.log" 2>&1; then
+        pass "$label: probe: probe-client.c compiled by $mingw-gcc against widl's${names:- (none)} and mingw-w64's headers"
+        PROBE_EXE=$out/probe-client.exe
+    else
+        show_log "$logs/probe-gcc.log" 30
+        fail "$label: probe: $mingw-gcc probe-client.c (log: $logs/probe-gcc.log)"
+        return 1
+    fi
+    if ! (cd "$sdir" && "$DEB_CARGO" build --release --features oscgen-probe --target "$TARGET" --target-dir "$ptdir" \
+        --message-format=json-render-diagnostics) >"$logs/probe-build.json" 2>"$logs/probe-build.log"; then
+        show_log "$logs/probe-build.log" 40
+        fail "$label: probe: cargo build --release --features oscgen-probe (log: $logs/probe-build.log)"
+        return 1
+    fi
+    PROBE_DLL=$(grep '"reason":"compiler-artifact"' "$logs/probe-build.json" | grep '"cdylib"' \
+        | grep -o '"[^"]*\.dll"' | tr -d '"' | sort -u | head -n1 || true)
+    if [ -z "$PROBE_DLL" ] || [ ! -f "$PROBE_DLL" ]; then
+        fail "$label: probe: no cdylib .dll from cargo build --features oscgen-probe"
+        return 1
+    fi
+    pass "$label: probe: cargo build --release --features oscgen-probe -> $(basename "$PROBE_DLL") ($(stat -c %s "$PROBE_DLL") bytes)"
 }
 
 for TARGET in "${TARGETS[@]}"; do

@@ -34,6 +34,12 @@ Examples:
   oscgen inspect my.winmd                   WinMD (and .NET interop assemblies) read too
   oscgen inspect win32 --interface IDropTarget   the Win32 metadata windows-bindgen uses";
 
+const PROBE_CLIENT_EXAMPLES: &str = "\
+Examples:
+  oscgen probe-client my-server --out-dir target/probe   the C client and the headers it needs
+  x86_64-w64-mingw32-widl -h -o target/probe/calculator.h -I <mingw-w64 IDL> my-server/idl/calculator.idl
+  x86_64-w64-mingw32-gcc -o target/probe/probe-client.exe target/probe/probe-client.c -lole32 -loleaut32 -luuid";
+
 const WINMD_EXAMPLES: &str = "\
 Examples:
   oscgen winmd metadata/osc.idl -o metadata/osc.winmd
@@ -99,6 +105,17 @@ enum Command {
     /// it is (with `--in default FILE.winmd`). The same inputs always give the same bytes.
     #[command(after_help = WINMD_EXAMPLES)]
     Winmd(winmd::WinmdArgs),
+    /// Write the slot probe's C client of a project (docs/probe.md)
+    ///
+    /// Writes probe-client.c to --out-dir: a Windows program that creates the project's
+    /// class with CoCreateInstance and calls every method of every interface it implements
+    /// through the C vtable of headers oscgen did not write, checking that each stub answers
+    /// its slot's probe code (build the DLL with `--features oscgen-probe`). Prints one line
+    /// per header to make with widl: the header's name, the IDL file, then widl's -I and -D
+    /// arguments, tab-separated. Built-in IDL files (osc.idl, mapi.idl) are written to
+    /// --out-dir too.
+    #[command(after_help = PROBE_CLIENT_EXAMPLES)]
+    ProbeClient(project::ProbeClientArgs),
     /// Print a shell completion script: `oscgen completions bash > /etc/bash_completion.d/oscgen`
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -230,6 +247,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Generate(args) => project::generate(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Winmd(args) => winmd::run(args),
+        Command::ProbeClient(args) => project::probe_client(args),
     }
 }
 

@@ -72,6 +72,16 @@ pub struct GenerateArgs {
     dry_run: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct ProbeClientArgs {
+    /// The project directory (the one holding oscgen.toml)
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// Where to write probe-client.c (and the built-in IDL files widl reads)
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+}
+
 pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
     let dir = &args.dir;
     if let Ok(meta) = std::fs::symlink_metadata(dir) {
@@ -252,10 +262,91 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
     }
 }
 
-/// Loads the model, plans the project and applies the plan.
-/// Plans and applies; what the user must change by hand is printed as warnings, whatever
-/// the mode, since oscgen never rewrites the user's code.
+/// Loads the model, plans the project and applies the plan; what the user must change by
+/// hand is printed as warnings, whatever the mode, since oscgen never rewrites the user's
+/// code.
 fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, Failure> {
+    let (_, plan) = plan(dir, config)?;
+    let applied = write::apply(dir, &plan, mode).map_err(|e| Failure::usage(e.to_string()))?;
+    let mut err = std::io::stderr().lock();
+    for notice in &applied.notices {
+        let shown = dir.join(&notice.path);
+        let _ = writeln!(err, "warning: {}:{}: {}", shown.display(), notice.line, notice.message);
+    }
+    Ok(applied.changes)
+}
+
+/// `oscgen probe-client`: the C client of the project's class.
+pub fn probe_client(args: ProbeClientArgs) -> Result<ExitCode, Failure> {
+    use crate::emit::probe::StubScan;
+    use crate::emit::probe::client::{self, HeaderSource};
+    let dir = &args.dir;
+    let config = Config::load(dir).map_err(|e| Failure::usage(e.to_string()))?;
+    let (model, plan) = plan(dir, &config)?;
+    let info = &plan.probe;
+    // Which methods are still stubs: from each object's user file as it is now.
+    let scanned: Vec<(String, Option<StubScan>)> = info
+        .objects
+        .iter()
+        .map(|o| {
+            let found = std::fs::read_to_string(dir.join(&o.file))
+                .ok()
+                .and_then(|text| crate::emit::probe::scan_stubs(&text, &o.type_name));
+            (o.type_name.clone(), found)
+        })
+        .collect();
+    struct Scanned(Vec<(String, Option<StubScan>)>);
+    impl client::Stubs for Scanned {
+        fn is_stub(&self, object: &str, interface: &str, rust_name: &str) -> Option<bool> {
+            let (_, list) = self.0.iter().find(|(o, _)| o == object)?;
+            list.as_ref()?
+                .iter()
+                .find(|(i, m, _)| i == interface && m == rust_name)
+                .map(|(_, _, stub)| *stub)
+        }
+    }
+    let scanned = Scanned(scanned);
+    let spec = client::Spec {
+        model: &model,
+        table: &info.table,
+        objects: &info.objects,
+        prog_id: &info.prog_id,
+        dll_name: &info.dll_name,
+        stubs: &scanned,
+    };
+    let c = client::c_client(&spec).ok_or_else(|| Failure::usage("the project serves no class to probe"))?;
+    let out_dir = &args.out_dir;
+    let io = |e: std::io::Error| Failure::usage(format!("{}: {e}", out_dir.display()));
+    std::fs::create_dir_all(out_dir).map_err(io)?;
+    std::fs::write(out_dir.join(format!("{}.c", client::PROGRAM)), &c.source).map_err(io)?;
+    let mut out = std::io::stdout().lock();
+    let mut flags: Vec<String> = config
+        .input
+        .include_dirs
+        .iter()
+        .map(|d| format!("-I{}", dir.join(d).display()))
+        .collect();
+    flags.extend(config.input.defines.iter().map(|d| format!("-D{d}")));
+    flags.extend(config.input.undefines.iter().map(|d| format!("-U{d}")));
+    for h in &c.headers {
+        let idl = match &h.source {
+            HeaderSource::System => continue,
+            HeaderSource::Builtin(name, text) => {
+                let path = out_dir.join(name);
+                std::fs::write(&path, text).map_err(io)?;
+                path
+            }
+            HeaderSource::Idl(path) => path.clone(),
+        };
+        let mut line = vec![h.name.clone(), idl.display().to_string()];
+        line.extend(flags.iter().cloned());
+        let _ = writeln!(out, "{}", line.join("\t"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the model and plans the project.
+fn plan(dir: &Path, config: &Config) -> Result<(crate::model::Model, crate::project::plan::Plan), Failure> {
     let mut sources = SourceMap::new();
     let scope = project::scope(config);
     let (model, warnings) = inputs::load(&mut sources, config, dir, &scope).map_err(|e| render_error(&sources, e))?;
@@ -268,13 +359,7 @@ fn build(dir: &Path, config: &Config, mode: Mode) -> Result<Vec<write::Change>, 
         description: &description,
     };
     let plan = project::plan(&inputs, config).map_err(|e| Failure::usage(e.to_string()))?;
-    let applied = write::apply(dir, &plan, mode).map_err(|e| Failure::usage(e.to_string()))?;
-    let mut err = std::io::stderr().lock();
-    for notice in &applied.notices {
-        let shown = dir.join(&notice.path);
-        let _ = writeln!(err, "warning: {}:{}: {}", shown.display(), notice.line, notice.message);
-    }
-    Ok(applied.changes)
+    Ok((model, plan))
 }
 
 /// `My Provider` from `my-provider`.

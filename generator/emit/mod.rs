@@ -3,6 +3,7 @@
 pub mod bindings;
 pub mod format;
 pub mod inspect;
+pub mod probe;
 pub mod project;
 pub mod registry;
 pub mod stubs;

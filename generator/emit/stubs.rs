@@ -29,7 +29,8 @@ pub struct Knowledge {
 #[derive(Clone, Debug, Default)]
 pub struct KnowledgeBase {
     entries: HashMap<String, HashMap<String, Knowledge>>,
-    /// The expression a method that is not implemented returns (`OSC_E_NOT_IMPLEMENTED`).
+    /// The HRESULT a method that is not implemented returns (`OSC_E_NOT_IMPLEMENTED`), as a
+    /// path from the crate root: what `not_implemented!` is without the slot probe.
     pub not_implemented: String,
 }
 
@@ -58,6 +59,10 @@ pub struct StubWriter<'m> {
     model: &'m Model,
     mapper: TypeMapper<'m>,
     knowledge: &'m KnowledgeBase,
+    /// Whether bodies answer `not_implemented!(IFoo::Method)` (the slot probe's macro, a
+    /// name of the crate's prelude) or the knowledge base's `not_implemented` itself (in a
+    /// test file, which is outside the crate).
+    probe: bool,
 }
 
 /// Paths the stubs spell short: the generated prelude exports each short name.
@@ -76,7 +81,15 @@ impl<'m> StubWriter<'m> {
             model,
             mapper: TypeMapper::new(model, bound.iter().cloned()),
             knowledge,
+            probe: true,
         }
+    }
+
+    /// A writer for stubs outside the crate (a test's object): they answer the knowledge
+    /// base's `not_implemented` as it is spelled there.
+    pub fn without_probe(mut self) -> Self {
+        self.probe = false;
+        self
     }
 
     /// `fn M(&self, a: &BSTR) -> Result<BSTR>` on one line, with short names; `name` is the
@@ -134,10 +147,15 @@ impl<'m> StubWriter<'m> {
             .get(&interface.name, &method.name)
             .filter(|k| normalize(&k.signature) == normalize(&signature));
         let (todo, body) = match known {
-            Some(k) => (k.todo.clone(), k.body.clone()),
+            // `not_implemented!()` in a template's body names its method for the slot probe.
+            Some(k) => (
+                k.todo.clone(),
+                k.body
+                    .replace("not_implemented!()", &not_implemented_call(interface, name)),
+            ),
             None => (
                 format!("TODO: implement {}::{}.", interface.name, method.name),
-                self.plain_body(method, name),
+                self.plain_body(interface, method, name),
             ),
         };
         let mut out = String::new();
@@ -167,7 +185,7 @@ impl<'m> StubWriter<'m> {
         out
     }
 
-    fn plain_body(&mut self, method: &Method, name: &proc_macro2::Ident) -> String {
+    fn plain_body(&mut self, interface: &Interface, method: &Method, name: &proc_macro2::Ident) -> String {
         let names: Vec<String> = method.params.iter().map(|p| param_ident(&p.name).to_string()).collect();
         let result = returns_result(&mut self.mapper, method);
         // The trailing out-parameter became the result: it is not a Rust parameter.
@@ -189,7 +207,12 @@ impl<'m> StubWriter<'m> {
             }
         }
         if result {
-            body.push_str(&format!("Err({}.into())", self.knowledge.not_implemented));
+            let answer = if self.probe {
+                not_implemented_call(interface, name)
+            } else {
+                self.knowledge.not_implemented.clone()
+            };
+            body.push_str(&format!("Err({answer}.into())"));
         } else {
             body.push_str("Default::default()");
         }
@@ -243,6 +266,12 @@ fn type_text(ty: &syn::Type) -> String {
         .and_then(|t| t.strip_suffix(';'))
         .unwrap_or(&text)
         .to_string()
+}
+
+/// `not_implemented!(IFoo::Method)`: what a stub answers while it is one (see
+/// [`crate::emit::probe`]).
+fn not_implemented_call(interface: &Interface, name: &proc_macro2::Ident) -> String {
+    format!("not_implemented!({}::{name})", interface.name)
 }
 
 fn normalize(s: &str) -> String {

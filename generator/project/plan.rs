@@ -62,6 +62,8 @@ pub struct Plan {
     /// Files earlier versions of oscgen owned and this one does not write: removed when
     /// they still start with `OWNED_MARK`, left alone (as the user's) otherwise.
     pub retired: Vec<PathBuf>,
+    /// What the slot probe's C client needs to know of the project.
+    pub probe: crate::emit::probe::ProbeInfo,
 }
 
 /// How every file oscgen owns starts; a retired file without it has become the user's.

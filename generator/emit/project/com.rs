@@ -13,10 +13,9 @@ use crate::project::config::Config;
 use crate::project::plan::{Ownership, Plan};
 
 /// The input's constants the template's own code uses: none, E_NOTIMPL is oscgen's own
-/// ([`HELPERS`]).
+/// (`generated::hresult`).
 pub(crate) const CONSTANTS: &[&str] = &[];
 
-/// E_NOTIMPL is oscgen's own constant, not the input's.
 #[derive(Template)]
 #[template(path = "com-server/src/object.rs", escape = "none")]
 struct ObjectRs<'a> {
@@ -94,7 +93,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     };
     let tests = server_test(model, &p.bound, &p.crate_ident, &const_name, &object);
     p.plan.add("tests/server.rs", tests, Ownership::User);
-    let knowledge = KnowledgeBase::empty("E_NOTIMPL");
+    let knowledge = KnowledgeBase::empty("$crate::generated::hresult::E_NOTIMPL");
     let render_object = |o: &ObjectSpec, impls: &str| -> Result<String, Error> {
         render(
             "src/object.rs",
@@ -111,7 +110,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
 
 /// `tests/server.rs`: the object through the class factory; every interface it implements
 /// (bases included) by QueryInterface; every method through the vtable, answering E_NOTIMPL
-/// while it is a stub. The user's file: written as text laid out the way rustfmt's defaults
+/// (its probe code under the feature) while it is a stub. The user's file: written as text laid out the way rustfmt's defaults
 /// lay it out, so `cargo fmt` leaves it as it is.
 fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &str, object: &ObjectSpec) -> String {
     let mut mapper = TypeMapper::new(model, bound.iter().cloned());
@@ -138,7 +137,7 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
             let binding = if is_result { "result" } else { "_" };
             tests.push_str(&call_statement(binding, &format!("object.{rust_name}"), &args));
             if is_result {
-                tests.push_str(&expect_not_implemented(&rust_name.to_string()));
+                tests.push_str(&expect_not_implemented(id, &rust_name.to_string()));
             }
         }
         tests.push_str("    }\n}\n");
@@ -147,12 +146,13 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
         "use dll::DllGetClassObject;".to_string(),
         format!("use dll::generated::bindings::{};", use_list(&names)),
         "use dll::generated::factory::IClassFactory;".to_string(),
-        "use dll::generated::hresult::E_NOTIMPL;".to_string(),
         format!("use dll::generated::identity::{const_name};"),
+        "use dll::generated::probe::{self, stub_answer};".to_string(),
     ];
     if uses_bstr {
         uses.push("use dll::generated::oleaut::BSTR;".to_string());
     }
+    uses.sort();
     let core_uses = if uses_zeroed {
         "use core::ffi::c_void;\nuse core::mem::zeroed;\n"
     } else {
@@ -169,7 +169,8 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
     format!(
         "//! Written once by `oscgen new`; this file is yours. It creates the object through the class
 //! factory and calls every method through the vtable. While a method is a stub it answers
-//! E_NOTIMPL; replace the expectation when you implement it.
+//! E_NOTIMPL (with `--features oscgen-probe`, its interface and slot's code from
+//! `generated::probe`); replace the expectation when you implement it.
 
 // This project's crate, by a name these tests spell the same whatever the project is called.
 use {crate_ident} as dll;
@@ -213,12 +214,12 @@ fn use_list(names: &[String]) -> String {
     }
 }
 
-/// `assert_eq!(code(result), Some(E_NOTIMPL), "Method");` inside `unsafe { }` in a test
+/// `assert_eq!(code(result), Some(stub_answer(probe::IFoo::Method)), "Method");` inside `unsafe { }` in a test
 /// function, laid out as rustfmt does (its `fn_call_width`, 60, applies to macro arguments).
-fn expect_not_implemented(method: &str) -> String {
+fn expect_not_implemented(interface: &str, method: &str) -> String {
     let args = [
         "code(result)".to_string(),
-        "Some(E_NOTIMPL)".to_string(),
+        format!("Some(stub_answer(probe::{interface}::{method}))"),
         format!("\"{method}\""),
     ];
     let listed = args.join(", ");

@@ -105,6 +105,7 @@ pub fn generated_mod() -> String {
         mod layout;
         pub mod oleaut;
         pub mod prelude;
+        pub mod probe;
         pub mod registry;
         pub mod server;
         pub mod xml;
@@ -120,6 +121,7 @@ pub fn generated_mod() -> String {
             "- `layout` (tests only): every vtable slot at slot × pointer size, checked at compile time.",
             "- `oleaut`: BSTR and SAFEARRAY (oleaut32 on Windows, a same-layout stand-in elsewhere).",
             "- `prelude`: every name a stub may use, for `use crate::generated::prelude::*;`.",
+            "- `probe`: the slot probe (feature `oscgen-probe`): what each stub answers, by interface and slot.",
             "- `registry`: DllRegisterServer and DllUnregisterServer.",
             "- `server`: the class factory and DllGetClassObject / DllCanUnloadNow.",
             "- `xml`: escaping, a small writer, and the hashedAddresses reader for OSC documents.",
@@ -153,6 +155,7 @@ pub fn prelude(extra: &[(&str, &[&str])]) -> String {
         };
         pub use super::oleaut::{BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE};
         pub use super::server::ModuleRef;
+        pub(crate) use super::probe::not_implemented;
         #(#extra)*
     };
     format::rust_file(

@@ -86,8 +86,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         },
     )?;
     p.plan.add("tests/session.rs", tests, Ownership::User);
-    let knowledge =
-        KnowledgeBase::parse(STUBS, "MAPI_E_NO_SUPPORT").expect("templates/mapi-session/stubs.toml is valid");
+    let knowledge = KnowledgeBase::parse(STUBS, "$crate::generated::bindings::MAPI_E_NO_SUPPORT")
+        .expect("templates/mapi-session/stubs.toml is valid");
     let objects = [ObjectSpec {
         file: "src/session.rs".into(),
         type_name: "Session".into(),

@@ -14,6 +14,7 @@ use askama::Template;
 
 use crate::emit::bindings::{self, Selection, reach};
 use crate::emit::format;
+use crate::emit::probe;
 use crate::emit::registry::Registration;
 use crate::emit::stubs::{KnowledgeBase, StubWriter};
 use crate::model::Model;
@@ -136,6 +137,8 @@ pub(crate) struct Project<'a> {
     pub crate_ident: String,
     pub dll_name: String,
     pub version: &'static str,
+    /// The classes of `generated_files`: (CLSID, the type `DllGetClassObject` creates).
+    classes: Vec<(Guid, String)>,
 }
 
 /// The interface the plumbing serves, from [`Inputs::plumbing`].
@@ -168,6 +171,7 @@ impl<'a> Project<'a> {
             crate_name,
             bound,
             version: env!("CARGO_PKG_VERSION"),
+            classes: Vec::new(),
         })
     }
 
@@ -205,6 +209,13 @@ impl<'a> Project<'a> {
         reg_file: &str,
         prelude: &[(&str, &[&str])],
     ) -> Result<(), Error> {
+        self.classes = classes
+            .iter()
+            .map(|c| {
+                let type_name = c.create_path.rsplit("::").next().unwrap_or(&c.create_path);
+                (c.clsid, type_name.to_string())
+            })
+            .collect();
         let description = format!(
             "Interface bindings for {}, in the windows-core 0.100 shape.",
             self.description
@@ -299,6 +310,29 @@ impl<'a> Project<'a> {
         render_object: &dyn Fn(&ObjectSpec, &str) -> Result<String, Error>,
     ) -> Result<(), Error> {
         let mut writer = StubWriter::new(self.model, &self.bound, knowledge);
+        let interfaces: Vec<String> = objects.iter().flat_map(|o| o.impl_interfaces(self.model)).collect();
+        let table = probe::Table::new(self.model, &interfaces);
+        self.plan.add(
+            "src/generated/probe.rs",
+            // Added after `generated_files`: it needs the objects. Owned, so rustfmt skips it too.
+            format::skip_rustfmt(&probe::probe_rs(&table, &knowledge.not_implemented)),
+            Ownership::Generated,
+        );
+        self.plan.probe = probe::ProbeInfo {
+            table,
+            objects: objects
+                .iter()
+                .map(|o| probe::ProbeObject {
+                    clsid: self.classes.iter().find(|(_, t)| *t == o.type_name).map(|(c, _)| *c),
+                    file: o.file.clone(),
+                    type_name: o.type_name.clone(),
+                    implements: o.implements.clone(),
+                    interfaces: o.impl_interfaces(self.model),
+                })
+                .collect(),
+            dll_name: self.dll_name.clone(),
+            prog_id: self.config.provider.prog_id.clone(),
+        };
         for object in objects {
             let mut impls = String::new();
             let mut specs = Vec::new();
@@ -341,7 +375,7 @@ impl Project<'_> {
         blocks: &[(&str, &str)],
     ) -> Result<(), Error> {
         let knowledge = KnowledgeBase::empty(not_implemented);
-        let mut writer = StubWriter::new(self.model, &self.bound, &knowledge);
+        let mut writer = StubWriter::new(self.model, &self.bound, &knowledge).without_probe();
         let mut specs = Vec::new();
         for (interface, type_name) in blocks {
             let iface = self

@@ -182,8 +182,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Pl
     }
     p.plan.add("src/xml/icon.png", ICON, Ownership::User);
 
-    let knowledge =
-        KnowledgeBase::parse(STUBS, "OSC_E_NOT_IMPLEMENTED").expect("templates/osc-provider/stubs.toml is valid");
+    let knowledge = KnowledgeBase::parse(STUBS, "$crate::generated::bindings::OSC_E_NOT_IMPLEMENTED")
+        .expect("templates/osc-provider/stubs.toml is valid");
     let objects = [
         object("src/provider.rs", "Provider", &["ISocialProvider"]),
         object("src/session.rs", "Session", &["ISocialSession", "ISocialSession2"]),

@@ -19,24 +19,24 @@ impl ICalculator_Impl for ComServer_Impl {
     /// TODO: implement ICalculator::Add.
     fn Add(&self, a: LONG, b: LONG) -> Result<LONG> {
         let _ = (a, b);
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(ICalculator::Add).into())
     }
 
     /// TODO: implement ICalculator::Divide.
     fn Divide(&self, dividend: f64, divisor: f64) -> Result<f64> {
         let _ = (dividend, divisor);
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(ICalculator::Divide).into())
     }
 
     /// TODO: implement ICalculator::get_Precision.
     fn get_Precision(&self) -> Result<ULONG> {
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(ICalculator::get_Precision).into())
     }
 
     /// TODO: implement ICalculator::put_Precision.
     fn put_Precision(&self, digits: ULONG) -> Result<()> {
         let _ = digits;
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(ICalculator::put_Precision).into())
     }
 }
 
@@ -44,35 +44,35 @@ impl IScientific_Impl for ComServer_Impl {
     /// TODO: implement IScientific::Power.
     fn Power(&self, base: f64, exponent: f64) -> Result<f64> {
         let _ = (base, exponent);
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(IScientific::Power).into())
     }
 
     /// TODO: implement IScientific::Describe.
     fn Describe(&self, expression: &BSTR) -> Result<BSTR> {
         let _ = expression;
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(IScientific::Describe).into())
     }
 }
 
 impl IHistory_Impl for ComServer_Impl {
     /// TODO: implement IHistory::Entries.
     fn Entries(&self) -> Result<*mut SAFEARRAY> {
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(IHistory::Entries).into())
     }
 
     /// TODO: implement IHistory::Clear.
     fn Clear(&self) -> Result<()> {
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(IHistory::Clear).into())
     }
 
     /// TODO: implement IHistory::Calculator.
     fn Calculator(&self) -> Result<ICalculator> {
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(IHistory::Calculator).into())
     }
 
     /// TODO: implement IHistory::Replay.
     fn Replay(&self, target: Ref<'_, ICalculator>, verbose: VARIANT_BOOL) -> Result<()> {
         let _ = (target, verbose);
-        Err(E_NOTIMPL.into())
+        Err(not_implemented!(IHistory::Replay).into())
     }
 }

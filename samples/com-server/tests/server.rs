@@ -1,6 +1,7 @@
 //! Written once by `oscgen new`; this file is yours. It creates the object through the class
 //! factory and calls every method through the vtable. While a method is a stub it answers
-//! E_NOTIMPL; replace the expectation when you implement it.
+//! E_NOTIMPL (with `--features oscgen-probe`, its interface and slot's code from
+//! `generated::probe`); replace the expectation when you implement it.
 
 // This project's crate, by a name these tests spell the same whatever the project is called.
 use com_server as dll;
@@ -13,9 +14,9 @@ use windows_core::{HRESULT, IUnknown, Interface};
 use dll::DllGetClassObject;
 use dll::generated::bindings::{ICalculator, IHistory, IScientific};
 use dll::generated::factory::IClassFactory;
-use dll::generated::hresult::E_NOTIMPL;
 use dll::generated::identity::CLSID_COM_SERVER;
 use dll::generated::oleaut::BSTR;
+use dll::generated::probe::{self, stub_answer};
 
 fn create() -> IUnknown {
     let mut ppv: *mut c_void = core::ptr::null_mut();
@@ -51,13 +52,29 @@ fn icalculator_methods_answer_through_the_vtable() {
     let object: ICalculator = create().cast().expect("QueryInterface");
     unsafe {
         let result = object.Add(zeroed(), zeroed());
-        assert_eq!(code(result), Some(E_NOTIMPL), "Add");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::ICalculator::Add)),
+            "Add"
+        );
         let result = object.Divide(zeroed(), zeroed());
-        assert_eq!(code(result), Some(E_NOTIMPL), "Divide");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::ICalculator::Divide)),
+            "Divide"
+        );
         let result = object.get_Precision();
-        assert_eq!(code(result), Some(E_NOTIMPL), "get_Precision");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::ICalculator::get_Precision)),
+            "get_Precision"
+        );
         let result = object.put_Precision(zeroed());
-        assert_eq!(code(result), Some(E_NOTIMPL), "put_Precision");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::ICalculator::put_Precision)),
+            "put_Precision"
+        );
     }
 }
 
@@ -66,9 +83,17 @@ fn iscientific_methods_answer_through_the_vtable() {
     let object: IScientific = create().cast().expect("QueryInterface");
     unsafe {
         let result = object.Power(zeroed(), zeroed());
-        assert_eq!(code(result), Some(E_NOTIMPL), "Power");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IScientific::Power)),
+            "Power"
+        );
         let result = object.Describe(&BSTR::new());
-        assert_eq!(code(result), Some(E_NOTIMPL), "Describe");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IScientific::Describe)),
+            "Describe"
+        );
     }
 }
 
@@ -77,12 +102,28 @@ fn ihistory_methods_answer_through_the_vtable() {
     let object: IHistory = create().cast().expect("QueryInterface");
     unsafe {
         let result = object.Entries();
-        assert_eq!(code(result), Some(E_NOTIMPL), "Entries");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IHistory::Entries)),
+            "Entries"
+        );
         let result = object.Clear();
-        assert_eq!(code(result), Some(E_NOTIMPL), "Clear");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IHistory::Clear)),
+            "Clear"
+        );
         let result = object.Calculator();
-        assert_eq!(code(result), Some(E_NOTIMPL), "Calculator");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IHistory::Calculator)),
+            "Calculator"
+        );
         let result = object.Replay(None, zeroed());
-        assert_eq!(code(result), Some(E_NOTIMPL), "Replay");
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IHistory::Replay)),
+            "Replay"
+        );
     }
 }

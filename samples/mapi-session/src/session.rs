@@ -89,7 +89,7 @@ impl IMAPISession_Impl for Session_Impl {
     /// TODO: The table of the profile's message stores (one row per store).
     fn GetMsgStoresTable(&self, ul_flags: ULONG) -> Result<IMAPITable> {
         let _ = ul_flags;
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::GetMsgStoresTable).into())
     }
 
     /// TODO: Opens the store with this entry ID. ul_ui_param is a window handle: pointer-sized
@@ -109,7 +109,7 @@ impl IMAPISession_Impl for Session_Impl {
             lp_interface,
             ul_flags,
         );
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::OpenMsgStore).into())
     }
 
     /// TODO: The session's address book.
@@ -120,7 +120,7 @@ impl IMAPISession_Impl for Session_Impl {
         ul_flags: ULONG,
     ) -> Result<IAddrBook> {
         let _ = (ul_ui_param, lp_interface, ul_flags);
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::OpenAddressBook).into())
     }
 
     /// TODO: A section of the current profile, by its MAPIUID.
@@ -131,13 +131,13 @@ impl IMAPISession_Impl for Session_Impl {
         ul_flags: ULONG,
     ) -> Result<IProfSect> {
         let _ = (lp_uid, lp_interface, ul_flags);
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::OpenProfileSection).into())
     }
 
     /// TODO: The status table: one row per service provider and the MAPI subsystem.
     fn GetStatusTable(&self, ul_flags: ULONG) -> Result<IMAPITable> {
         let _ = ul_flags;
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::GetStatusTable).into())
     }
 
     /// TODO: Opens any object (store, folder, message, recipient) by entry ID and says its type
@@ -212,7 +212,7 @@ impl IMAPISession_Impl for Session_Impl {
         lp_message: Ref<'_, IMessage>,
     ) -> Result<()> {
         let _ = (ul_ui_param, ul_flags, lpsz_adr_type, lp_message);
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::MessageOptions).into())
     }
 
     /// TODO: Undocumented ("not supported"), but it owns vtable slot 14: the default message
@@ -224,7 +224,7 @@ impl IMAPISession_Impl for Session_Impl {
         lpc_values: *mut ULONG,
     ) -> Result<LPSPropValue> {
         let _ = (lpsz_adr_type, ul_flags, lpc_values);
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::QueryDefaultMessageOpt).into())
     }
 
     /// TODO: The address types (SMTP, EX, ...) the session's transports handle, in an array the
@@ -243,7 +243,7 @@ impl IMAPISession_Impl for Session_Impl {
     /// MAPIAllocateBuffer.
     fn QueryIdentity(&self, lpcb_entry_id: *mut ULONG) -> Result<LPENTRYID> {
         let _ = lpcb_entry_id;
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::QueryIdentity).into())
     }
 
     /// TODO: Ends the session. Later calls on it should fail; the object itself stays alive until
@@ -262,13 +262,13 @@ impl IMAPISession_Impl for Session_Impl {
         lp_entry_id: LPENTRYID,
     ) -> Result<()> {
         let _ = (ul_flags, cb_entry_id, lp_entry_id);
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::SetDefaultStore).into())
     }
 
     /// TODO: The message service administration object of the profile.
     fn AdminServices(&self, ul_flags: ULONG) -> Result<IMsgServiceAdmin> {
         let _ = ul_flags;
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::AdminServices).into())
     }
 
     /// TODO: Shows a message form. ul_message_token comes from PrepareForm and is pointer-sized.
@@ -301,7 +301,7 @@ impl IMAPISession_Impl for Session_Impl {
             ul_access,
             lpsz_message_class,
         );
-        Err(MAPI_E_NO_SUPPORT.into())
+        Err(not_implemented!(IMAPISession::ShowForm).into())
     }
 
     /// TODO: Prepares a message for ShowForm and returns its token: a ULONG_PTR (8 bytes on x64),

@@ -1,5 +1,7 @@
 //! The fake session from a client's side: through the caller wrappers, and through the raw
-//! vtable by slot index, as a C client compiled against MAPIX.h would call it.
+//! vtable by slot index, as a C client compiled against MAPIX.h would call it. A method that
+//! is still a stub answers MAPI_E_NO_SUPPORT, or with `--features oscgen-probe` the code of its
+//! own slot (`stub_answer`).
 //!
 //! Written once by `oscgen new`; this file is yours.
 
@@ -11,9 +13,10 @@ use core::ffi::c_void;
 use windows_core::{GUID, HRESULT, Interface};
 
 use dll::DllGetClassObject;
-use dll::generated::bindings::{IMAPISession, MAPI_E_NO_SUPPORT, MAPI_E_NOT_FOUND};
+use dll::generated::bindings::{IMAPISession, MAPI_E_NOT_FOUND};
 use dll::generated::factory::IClassFactory;
 use dll::generated::identity::CLSID_SESSION;
+use dll::generated::probe::{self, stub_answer};
 
 const S_OK: HRESULT = HRESULT(0);
 
@@ -44,7 +47,7 @@ fn caller_wrappers_reach_the_fake() {
         );
         assert_eq!(
             session.GetMsgStoresTable(0).err().map(|e| e.code()),
-            Some(MAPI_E_NO_SUPPORT)
+            Some(stub_answer(probe::IMAPISession::GetMsgStoresTable))
         );
         let a = [1u8, 2, 3, 4, 5];
         let b = [1u8, 2, 3, 4, 5];
@@ -78,10 +81,14 @@ fn every_slot_answers_as_its_method() {
         assert_eq!(f(raw, S_OK, 0, &mut error), S_OK);
         assert!(error.is_null());
         // 4 GetMsgStoresTable, 8 GetStatusTable, 19 AdminServices: (ULONG, out pointer)
-        for index in [4, 8, 19] {
+        for (index, stub) in [
+            (4, probe::IMAPISession::GetMsgStoresTable),
+            (8, probe::IMAPISession::GetStatusTable),
+            (19, probe::IMAPISession::AdminServices),
+        ] {
             let f: Flags = core::mem::transmute(slot(raw, index));
             let mut out = core::ptr::null_mut();
-            assert_eq!(f(raw, 0, &mut out), MAPI_E_NO_SUPPORT, "slot {index}");
+            assert_eq!(f(raw, 0, &mut out), stub_answer(stub), "slot {index}");
         }
         // 9 OpenEntry(ULONG, LPENTRYID, LPCIID, ULONG, ULONG*, LPUNKNOWN*)
         let f: unsafe extern "system" fn(
@@ -129,7 +136,7 @@ fn every_slot_answers_as_its_method() {
             core::mem::transmute(slot(raw, 13));
         assert_eq!(
             f(raw, 0, 0, core::ptr::null_mut(), core::ptr::null_mut()),
-            MAPI_E_NO_SUPPORT
+            stub_answer(probe::IMAPISession::MessageOptions)
         );
         let f: unsafe extern "system" fn(
             *mut c_void,
@@ -141,7 +148,7 @@ fn every_slot_answers_as_its_method() {
         let (mut count, mut values) = (0u32, core::ptr::null_mut());
         assert_eq!(
             f(raw, core::ptr::null_mut(), 0, &mut count, &mut values),
-            MAPI_E_NO_SUPPORT
+            stub_answer(probe::IMAPISession::QueryDefaultMessageOpt)
         );
         // 15 EnumAdrTypes(ULONG, ULONG*, LPTSTR**): S_OK with zero types
         let f: unsafe extern "system" fn(*mut c_void, u32, *mut u32, *mut *mut *mut u8) -> HRESULT =
@@ -157,11 +164,17 @@ fn every_slot_answers_as_its_method() {
         let f: unsafe extern "system" fn(*mut c_void, *mut u32, *mut *mut c_void) -> HRESULT =
             core::mem::transmute(slot(raw, 16));
         let (mut cb, mut id) = (0u32, core::ptr::null_mut());
-        assert_eq!(f(raw, &mut cb, &mut id), MAPI_E_NO_SUPPORT);
+        assert_eq!(
+            f(raw, &mut cb, &mut id),
+            stub_answer(probe::IMAPISession::QueryIdentity)
+        );
         // 18 SetDefaultStore(ULONG, ULONG, LPENTRYID)
         let f: unsafe extern "system" fn(*mut c_void, u32, u32, *mut c_void) -> HRESULT =
             core::mem::transmute(slot(raw, 18));
-        assert_eq!(f(raw, 0, 0, core::ptr::null_mut()), MAPI_E_NO_SUPPORT);
+        assert_eq!(
+            f(raw, 0, 0, core::ptr::null_mut()),
+            stub_answer(probe::IMAPISession::SetDefaultStore)
+        );
         // 21 PrepareForm(LPCIID, LPMESSAGE, ULONG_PTR*): writes a full pointer-sized token
         let f: unsafe extern "system" fn(
             *mut c_void,

@@ -35,7 +35,7 @@ impl ISocialPerson_Impl for Person_Impl {
     /// TODO: Deprecated in OSC 2013: Outlook never calls it. The slot stays in the vtable.
     fn GetActivities(&self, start_time: DATE) -> Result<BSTR> {
         let _ = start_time;
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialPerson::GetActivities).into())
     }
 
     /// TODO: Cached contacts (cacheFriends true): a `friends` document with this person's friends.
@@ -46,17 +46,17 @@ impl ISocialPerson_Impl for Person_Impl {
 
     /// TODO: Not supported by Outlook (documented as such).
     fn GetFriendsAndColleaguesIDs(&self) -> Result<*mut SAFEARRAY> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialPerson::GetFriendsAndColleaguesIDs).into())
     }
 
     /// TODO: The person's picture as the bytes of a .png, .bmp or .jpeg file.
     fn GetPicture(&self) -> Result<*mut SAFEARRAY> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialPerson::GetPicture).into())
     }
 
     /// TODO: Not supported by Outlook (documented as such).
     fn GetStatus(&self) -> Result<BSTR> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialPerson::GetStatus).into())
     }
 
     /// TODO: A `person` document with this person's details. When activities lack a publisher's

@@ -45,7 +45,7 @@ impl ISocialProvider_Impl for Provider_Impl {
     /// already logged on (for example with the user's Windows credentials). Otherwise
     /// OSC_E_NOT_IMPLEMENTED.
     fn GetAutoConfiguredSession(&self) -> Result<ISocialSession> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialProvider::GetAutoConfiguredSession).into())
     }
 
     /// TODO: The network's site URLs, as a SAFEARRAY of BSTR. Outlook uses only element [0].

@@ -94,12 +94,12 @@ impl ISocialSession_Impl for Session_Impl {
     /// OSC_E_AUTH_ERROR.
     fn LogonWeb(&self, connect_in: &BSTR) -> Result<BSTR> {
         let _ = connect_in;
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialSession::LogonWeb).into())
     }
 
     /// TODO: Forms-based logon only: the URL of the network's logon page.
     fn GetLogonUrl(&self) -> Result<BSTR> {
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialSession::GetLogonUrl).into())
     }
 
     /// TODO: An identifier for the network instance (for example a tenant), so two accounts on
@@ -132,13 +132,13 @@ impl ISocialSession_Impl for Session_Impl {
     /// TODO: A `friends` XML document with the person whose user ID this is.
     fn FindPerson(&self, user_id: &BSTR) -> Result<BSTR> {
         let _ = user_id;
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialSession::FindPerson).into())
     }
 
     /// TODO: Deprecated since OSC 1.1: Outlook never calls it. The slot stays in the vtable.
     fn GetActivities(&self, email_addresses: *mut SAFEARRAY, start_time: DATE) -> Result<BSTR> {
         let _ = (email_addresses, start_time);
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialSession::GetActivities).into())
     }
 
     /// TODO: Adds the person with this SMTP address as a friend (capabilities followPerson true).
@@ -146,13 +146,13 @@ impl ISocialSession_Impl for Session_Impl {
     /// OSC_E_NOT_FOUND for an unknown person, OSC_E_FAIL when following is off.
     fn FollowPerson(&self, email_address: &BSTR) -> Result<()> {
         let _ = email_address;
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialSession::FollowPerson).into())
     }
 
     /// TODO: Stops following the person (capabilities doNotFollowPerson true).
     fn UnFollowPerson(&self, user_id: &BSTR) -> Result<()> {
         let _ = user_id;
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialSession::UnFollowPerson).into())
     }
 }
 
@@ -193,7 +193,7 @@ impl ISocialSession2_Impl for Session_Impl {
     /// ISocialSession::FollowPerson.
     fn FollowPersonEx(&self, email_addresses: *mut SAFEARRAY, display_name: &BSTR) -> Result<()> {
         let _ = (email_addresses, display_name);
-        Err(OSC_E_NOT_IMPLEMENTED.into())
+        Err(not_implemented!(ISocialSession2::FollowPersonEx).into())
     }
 
     /// TODO: Cached-credentials logon (useLogonCached true). First call: connect_in is empty; check

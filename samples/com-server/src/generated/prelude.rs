@@ -16,3 +16,4 @@ pub use super::oleaut::{
     BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE,
 };
 pub use super::server::ModuleRef;
+pub(crate) use super::probe::not_implemented;

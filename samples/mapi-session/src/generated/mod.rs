@@ -7,6 +7,7 @@
 //! - `layout` (tests only): every vtable slot at slot × pointer size, checked at compile time.
 //! - `oleaut`: BSTR and SAFEARRAY (oleaut32 on Windows, a same-layout stand-in elsewhere).
 //! - `prelude`: every name a stub may use, for `use crate::generated::prelude::*;`.
+//! - `probe`: the slot probe (feature `oscgen-probe`): what each stub answers, by interface and slot.
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
 //! - `xml`: escaping, a small writer, and the hashedAddresses reader for OSC documents.
@@ -24,6 +25,7 @@ pub mod identity;
 mod layout;
 pub mod oleaut;
 pub mod prelude;
+pub mod probe;
 pub mod registry;
 pub mod server;
 pub mod xml;

@@ -16,6 +16,7 @@ pub use super::oleaut::{
     BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE,
 };
 pub use super::server::ModuleRef;
+pub(crate) use super::probe::not_implemented;
 pub use super::identity::{NETWORK_NAME, PROVIDER_VERSION, SITE_URL, SOCIAL_NETWORK_GUID};
 pub use super::oleaut::{
     bool_array, bstr_array, bstr_to_string, byte_array, read_bstr_array,
