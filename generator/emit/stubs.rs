@@ -11,10 +11,10 @@ use serde::Deserialize;
 
 use crate::emit::bindings::types::{TypeMapper, param_ident};
 use crate::emit::bindings::{impl_signature, returns_result, rust_method_names};
+use crate::emit::project::plan::StubMethod;
 use crate::model::Model;
 use crate::model::interface::{Interface, Method};
 use crate::model::vtable::Vtable;
-use crate::project::plan::StubMethod;
 
 /// What a template knows about a method: its TODO text and the stub's body.
 #[derive(Clone, Debug, Deserialize)]

@@ -74,6 +74,20 @@ impl fmt::Display for Guid {
     }
 }
 
+/// In oscgen.toml a GUID is its registry string (`7d1c9a3e-0000-4000-8000-000000000001`).
+impl serde::Serialize for Guid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Guid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Guid, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

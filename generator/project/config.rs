@@ -8,11 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::guid::Guid;
 use crate::project::naming::{crate_name, is_crate_name};
+use crate::project::template::{Binding, Template};
 
 pub const FILE_NAME: &str = "oscgen.toml";
-
-/// The kinds of project oscgen writes.
-pub const TEMPLATES: &[&str] = &["osc-provider", "mapi-session", "com-server"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,8 +26,8 @@ pub struct Config {
 pub struct ProjectSection {
     /// The crate name; the DLL is named after it.
     pub name: String,
-    /// The kind of project: `osc-provider`.
-    pub template: String,
+    /// The kind of project: `osc-provider`, `mapi-session` or `com-server`.
+    pub template: Template,
 }
 
 /// The COM class the DLL serves; the OSC keys only for the osc-provider template.
@@ -41,10 +39,10 @@ pub struct ProviderSection {
     pub network_name: Option<String>,
     pub prog_id: String,
     /// The COM class ID of the object the DLL serves.
-    pub clsid: String,
+    pub clsid: Guid,
     /// The social network's GUID (get_SocialNetworkGuid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_guid: Option<String>,
+    pub network_guid: Option<Guid>,
     /// The network's site (get_DefaultSiteUrls, the registry's Url value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -109,10 +107,6 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        self.provider
-            .clsid
-            .parse::<Guid>()
-            .map_err(|e| format!("`provider.clsid`: {e}"))?;
         if !is_crate_name(&self.project.name) {
             let hint = crate_name(&self.project.name)
                 .map(|n| format!(" (`{n}` is)"))
@@ -122,54 +116,42 @@ impl Config {
                 self.project.name
             ));
         }
-        match self.project.template.as_str() {
-            "osc-provider" => {
-                for (key, value) in [
-                    ("provider.network_name", &self.provider.network_name),
-                    ("provider.network_guid", &self.provider.network_guid),
-                    ("provider.url", &self.provider.url),
-                    ("provider.version", &self.provider.version),
-                ] {
-                    if value.is_none() {
-                        return Err(format!("`{key}` is required by the osc-provider template"));
-                    }
-                }
-                let network = self.provider.network_guid.as_deref().unwrap_or_default();
-                let network: Guid = network.parse().map_err(|e| format!("`provider.network_guid`: {e}"))?;
-                if network == self.clsid() {
-                    return Err("`provider.clsid` and `provider.network_guid` must differ".into());
-                }
+        let template = self.project.template;
+        let spec = template.spec();
+        if spec.social_network {
+            let present = [
+                ("provider.network_name", self.provider.network_name.is_some()),
+                ("provider.network_guid", self.provider.network_guid.is_some()),
+                ("provider.url", self.provider.url.is_some()),
+                ("provider.version", self.provider.version.is_some()),
+            ];
+            if let Some((key, _)) = present.iter().find(|(_, p)| !p) {
+                return Err(format!("`{key}` is required by the {template} template"));
             }
-            "mapi-session" => {}
-            "com-server" => {
-                if self.input.idl.is_empty() {
-                    return Err("`input.idl` must name the IDL or WinMD files of the com-server template".into());
-                }
-                if self.input.implement.is_empty() {
-                    return Err("`input.implement` must name the interfaces the com-server object implements".into());
-                }
+            if self.provider.network_guid == Some(self.provider.clsid) {
+                return Err("`provider.clsid` and `provider.network_guid` must differ".into());
             }
-            other => {
-                return Err(format!(
-                    "`project.template` = {other:?}: the templates are {}",
-                    TEMPLATES
-                        .iter()
-                        .map(|t| format!("\"{t}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
+        }
+        if spec.builtin_input.is_none() && self.input.idl.is_empty() {
+            return Err(format!(
+                "`input.idl` must name the IDL or WinMD files of the {template} template"
+            ));
+        }
+        if spec.binding == Binding::Implemented && self.input.implement.is_empty() {
+            return Err(format!(
+                "`input.implement` must name the interfaces the {template} object implements"
+            ));
         }
         Ok(())
     }
 
     pub fn clsid(&self) -> Guid {
-        self.provider.clsid.parse().expect("validated")
+        self.provider.clsid
     }
 
     /// The social network's GUID; only the osc-provider template has one.
     pub fn network_guid(&self) -> Option<Guid> {
-        self.provider.network_guid.as_deref().and_then(|g| g.parse().ok())
+        self.provider.network_guid
     }
 
     pub fn network_name(&self) -> &str {
@@ -193,16 +175,41 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     }
     match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {message}")
+            let start = span.start.min(text.len());
+            let line = text[..start].matches('\n').count() + 1;
+            match value_key(text, start) {
+                Some(key) => format!("line {line}: `{key}`: {message}"),
+                None => format!("line {line}: {message}"),
+            }
         }
         None => message,
     }
 }
 
-/// For serde's "unknown field `ulr`, expected one of `url`, ..." the closest expected field.
+/// `provider.clsid` when `at` is inside the value of `clsid = ...` under `[provider]`: a
+/// value's error (a bad GUID, an unknown template) names its key.
+fn value_key(text: &str, at: usize) -> Option<String> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let (key, _) = text[line_start..at].split_once('=')?;
+    let key = key.trim();
+    let section = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim());
+    Some(match section {
+        Some(section) => format!("{section}.{key}"),
+        None => key.to_string(),
+    })
+}
+
+/// For serde's "unknown field `ulr`, expected one of `url`, ..." the closest expected field
+/// (or variant: `com-sever`).
 fn unknown_field_suggestion(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (field, rest) = rest.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
     crate::diagnostic::closest(field, expected).map(str::to_string)
@@ -240,13 +247,13 @@ mod tests {
         Config {
             project: ProjectSection {
                 name: "contoso-social".into(),
-                template: "osc-provider".into(),
+                template: Template::OscProvider,
             },
             provider: ProviderSection {
                 network_name: Some("Contoso".into()),
                 prog_id: "ContosoSocial.Provider".into(),
-                clsid: "7d1c9a3e-0000-4000-8000-000000000001".into(),
-                network_guid: Some("7d1c9a3e-0000-4000-8000-000000000002".into()),
+                clsid: "7d1c9a3e-0000-4000-8000-000000000001".parse().unwrap(),
+                network_guid: Some("7d1c9a3e-0000-4000-8000-000000000002".parse().unwrap()),
                 url: Some("https://www.contoso.com/".into()),
                 version: Some("1.0".into()),
                 description: None,
@@ -271,7 +278,13 @@ mod tests {
             .to_toml()
             .replace("7d1c9a3e-0000-4000-8000-000000000001", "nope");
         let err = Config::parse(&text, "oscgen.toml").unwrap_err().to_string();
-        assert!(err.contains("provider.clsid"), "{err}");
+        assert!(err.contains("`provider.clsid`"), "{err}");
+        let text = sample().to_toml().replace("\"osc-provider\"", "\"com-sever\"");
+        let err = Config::parse(&text, "oscgen.toml").unwrap_err().to_string();
+        assert!(
+            err.contains("`project.template`") && err.contains("did you mean `com-server`?"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -12,18 +12,18 @@ use crate::source::SourceMap;
 
 /// Where the project's interfaces come from, in words, for generated file headers.
 pub fn describe(config: &Config) -> String {
-    if config.input.idl.is_empty() {
-        format!("oscgen's built-in metadata ({})", builtin_for(config))
-    } else {
-        config.input.idl.join(", ")
+    match builtin_input(config) {
+        Some(builtin) => format!("oscgen's built-in metadata ({builtin})"),
+        None => config.input.idl.join(", "),
     }
 }
 
-/// The built-in metadata a template uses when oscgen.toml names no input.
-fn builtin_for(config: &Config) -> &'static str {
-    match config.project.template.as_str() {
-        "mapi-session" => "mapi.idl",
-        _ => "osc.idl",
+/// The built-in metadata the project reads: its template's, when oscgen.toml names no input.
+fn builtin_input(config: &Config) -> Option<&'static str> {
+    if config.input.idl.is_empty() {
+        config.project.template.spec().builtin_input
+    } else {
+        None
     }
 }
 
@@ -35,8 +35,8 @@ pub fn load(
     root: &Path,
     scope: &Scope,
 ) -> Result<(Model, Vec<crate::diagnostic::Diagnostic>), load::Error> {
-    let inputs: Vec<Input> = if config.input.idl.is_empty() {
-        vec![Input::Builtin(builtin_for(config).into())]
+    let inputs: Vec<Input> = if let Some(builtin) = builtin_input(config) {
+        vec![Input::Builtin(builtin.into())]
     } else {
         config
             .input

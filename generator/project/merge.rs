@@ -4,7 +4,7 @@
 //! text is spliced in there. What cannot be spliced (a method or interface that went away,
 //! a signature that changed) is reported by [`crate::project::review`].
 
-use crate::project::plan::{ObjectDecl, StubImpl};
+use crate::emit::project::plan::{ObjectDecl, StubImpl};
 use crate::project::review::{Notice, review};
 
 #[derive(Debug, thiserror::Error)]
@@ -243,7 +243,7 @@ fn byte_offset(source: &str, line: usize, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::plan::StubMethod;
+    use crate::emit::project::plan::StubMethod;
 
     fn stub(name: &str) -> StubMethod {
         StubMethod {

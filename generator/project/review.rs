@@ -7,8 +7,8 @@ use std::fmt;
 use quote::ToTokens;
 use syn::spanned::Spanned;
 
+use crate::emit::project::plan::{ObjectDecl, StubImpl, StubMethod};
 use crate::project::merge::{impl_list_name, impl_matches, implement_list};
-use crate::project::plan::{ObjectDecl, StubImpl, StubMethod};
 
 /// One thing in a user file that no longer matches the interfaces.
 #[derive(Clone, Debug, PartialEq, Eq)]

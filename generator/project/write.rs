@@ -9,8 +9,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::emit::project::plan::{OWNED_MARK, Ownership, Plan};
 use crate::project::merge::{MergeError, merge};
-use crate::project::plan::{OWNED_MARK, Ownership, Plan};
 use crate::project::review::{Notice, Removed, stale_uses};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,17 +4,13 @@ use askama::Template;
 
 use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{DefaultCall, default_call, ident, rust_method_names};
-use crate::emit::project::{Class, Error, Inputs, ObjectSpec, Project, camel_case, render};
+use crate::emit::project::plan::{Ownership, Plan};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::model::Model;
 use crate::model::vtable::Vtable;
 use crate::project::config::Config;
-use crate::project::plan::{Ownership, Plan};
-
-/// The input's constants the template's own code uses: none, E_NOTIMPL is oscgen's own
-/// (`generated::hresult`).
-pub(crate) const CONSTANTS: &[&str] = &[];
 
 #[derive(Template)]
 #[template(path = "com-server/src/object.rs", escape = "none")]
@@ -39,33 +35,16 @@ struct ReadmeMd<'a> {
 pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     let model = inputs.model;
     let implement = &config.input.implement;
-    for name in implement {
-        if model.interface(name).is_none() {
-            return Err(Error::UnknownImplement(name.clone()));
-        }
-    }
-    let mut p = Project::new(inputs, config, implement.clone(), CONSTANTS)?;
+    let mut p = Project::new(inputs, config)?;
     let title = config
         .provider
         .description
         .clone()
         .unwrap_or_else(|| format!("{} COM server", config.project.name));
-    let type_name = camel_case(&config.project.name);
-    let const_name = format!("CLSID_{}", config.project.name.replace('-', "_").to_ascii_uppercase());
+    let class = p.class();
     let mut registration = Registration::new(&p.dll_name);
     registration.com_class(config.clsid(), &config.provider.prog_id, &title);
-    let classes = [Class {
-        const_name: const_name.clone(),
-        clsid: config.clsid(),
-        create_path: format!("crate::object::{type_name}"),
-    }];
-    p.generated_files(
-        &classes,
-        &registration,
-        proc_macro2::TokenStream::new(),
-        "server.reg",
-        &[],
-    )?;
+    p.generated_files(&registration, proc_macro2::TokenStream::new(), &[])?;
     p.common_user_files(&title)?;
     let implement_list = implement.join(", ");
     let readme = render(
@@ -86,12 +65,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         &["object"],
         "the COM class",
     )?;
-    let object = ObjectSpec {
-        file: "src/object.rs".into(),
-        type_name: type_name.clone(),
-        implements: implement.clone(),
-    };
-    let tests = server_test(model, &p.bound, &p.crate_ident, &const_name, &object);
+    let objects = p.object_specs();
+    let tests = server_test(model, &p.bound, &p.crate_ident, &class.const_name, &objects[0]);
     p.plan.add("tests/server.rs", tests, Ownership::User);
     let knowledge = KnowledgeBase::empty("$crate::generated::hresult::E_NOTIMPL");
     let render_object = |o: &ObjectSpec, impls: &str| -> Result<String, Error> {
@@ -104,14 +79,14 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
             },
         )
     };
-    p.objects(&[object], &knowledge, &render_object)?;
+    p.objects(&objects, &knowledge, &render_object)?;
     Ok(p.plan)
 }
 
 /// `tests/server.rs`: the object through the class factory; every interface it implements
 /// (bases included) by QueryInterface; every method through the vtable, answering E_NOTIMPL
-/// (its probe code under the feature) while it is a stub. The user's file: written as text laid out the way rustfmt's defaults
-/// lay it out, so `cargo fmt` leaves it as it is.
+/// (its probe code under the feature) while it is a stub. The user's file: written as text
+/// laid out the way rustfmt's defaults lay it out, so `cargo fmt` leaves it as it is.
 fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &str, object: &ObjectSpec) -> String {
     let mut mapper = TypeMapper::new(model, bound.iter().cloned());
     let interfaces = object.impl_interfaces(model);

@@ -3,16 +3,13 @@
 
 use askama::Template;
 
-use crate::emit::project::{Class, Error, Inputs, ObjectSpec, Project, render};
+use crate::emit::project::plan::{Ownership, Plan};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::project::config::Config;
-use crate::project::plan::{Ownership, Plan};
 
 const STUBS: &str = include_str!("../../../templates/mapi-session/stubs.toml");
-
-/// The MAPI error codes the template's own code uses.
-const MAPI_CONSTANTS: &[&str] = &["MAPI_E_NO_SUPPORT", "MAPI_E_NOT_FOUND", "MAPI_E_INVALID_PARAMETER"];
 
 #[derive(Template)]
 #[template(path = "mapi-session/src/session.rs", escape = "none")]
@@ -37,12 +34,7 @@ struct ReadmeMd<'a> {
 }
 
 pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
-    let model = inputs.model;
-    Project::require_interfaces(model, "mapi-session", &["IMAPISession"])?;
-    // Every interface of the input gets bindings: the session's and the ones it hands out.
-    let bound: Vec<String> = model.root_interfaces().map(|i| i.name.clone()).collect();
-    let mut p = Project::new(inputs, config, bound, MAPI_CONSTANTS)?;
-    p.require_constants("mapi-session")?;
+    let mut p = Project::new(inputs, config)?;
     let title = config
         .provider
         .description
@@ -50,18 +42,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         .unwrap_or_else(|| format!("{} (a fake IMAPISession)", config.project.name));
     let mut registration = Registration::new(&p.dll_name);
     registration.com_class(config.clsid(), &config.provider.prog_id, &title);
-    let classes = [Class {
-        const_name: "CLSID_SESSION".into(),
-        clsid: config.clsid(),
-        create_path: "crate::session::Session".into(),
-    }];
-    p.generated_files(
-        &classes,
-        &registration,
-        proc_macro2::TokenStream::new(),
-        "server.reg",
-        &[],
-    )?;
+    p.generated_files(&registration, proc_macro2::TokenStream::new(), &[])?;
     p.common_user_files(&title)?;
     let readme = render(
         "README.md",
@@ -88,11 +69,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     p.plan.add("tests/session.rs", tests, Ownership::User);
     let knowledge = KnowledgeBase::parse(STUBS, "$crate::generated::bindings::MAPI_E_NO_SUPPORT")
         .expect("templates/mapi-session/stubs.toml is valid");
-    let objects = [ObjectSpec {
-        file: "src/session.rs".into(),
-        type_name: "Session".into(),
-        implements: vec!["IMAPISession".into()],
-    }];
+    let objects = p.object_specs();
     let render_object =
         |_: &ObjectSpec, impls: &str| -> Result<String, Error> { render("src/session.rs", &SessionRs { impls }) };
     p.objects(&objects, &knowledge, &render_object)?;

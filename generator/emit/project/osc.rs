@@ -4,23 +4,11 @@ use askama::Template;
 use quote::quote;
 
 use crate::emit::project::identity::guid_tokens;
-use crate::emit::project::{Class, Error, Inputs, ObjectSpec, Project, render};
+use crate::emit::project::plan::Ownership;
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::project::config::Config;
-use crate::project::plan::Ownership;
-
-/// The OSC interfaces a provider implements.
-pub const OSC_INTERFACES: &[&str] = &[
-    "ISocialProvider",
-    "ISocialSession",
-    "ISocialSession2",
-    "ISocialPerson",
-    "ISocialProfile",
-];
-
-/// The OSC error constants the template's own code uses.
-const OSC_CONSTANTS: &[&str] = &["OSC_E_NOT_IMPLEMENTED", "OSC_E_AUTH_ERROR", "OSC_E_NO_CHANGES"];
 
 const STUBS: &str = include_str!("../../../templates/osc-provider/stubs.toml");
 const ICON: &[u8] = include_bytes!("../../../templates/osc-provider/src/xml/icon.png");
@@ -99,24 +87,8 @@ struct ReadmeMd<'a> {
     prog_id: &'a str,
 }
 
-fn object(file: &str, type_name: &str, implements: &[&str]) -> ObjectSpec {
-    ObjectSpec {
-        file: file.to_string(),
-        type_name: type_name.to_string(),
-        implements: implements.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
-pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Plan, Error> {
-    let model = inputs.model;
-    Project::require_interfaces(model, "osc-provider", OSC_INTERFACES)?;
-    let mut p = Project::new(
-        inputs,
-        config,
-        OSC_INTERFACES.iter().map(|s| s.to_string()).collect(),
-        OSC_CONSTANTS,
-    )?;
-    p.require_constants("osc-provider")?;
+pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::plan::Plan, Error> {
+    let mut p = Project::new(inputs, config)?;
     let network_name = config.network_name();
     let url = config.provider.url.as_deref().unwrap_or_default();
     let prog_id = config.provider.prog_id.as_str();
@@ -128,11 +100,6 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Pl
         &format!("{network_name} Outlook Social Connector provider"),
     );
     registration.social_provider(prog_id, network_name, url);
-    let classes = [Class {
-        const_name: "CLSID_PROVIDER".into(),
-        clsid: config.clsid(),
-        create_path: "crate::provider::Provider".into(),
-    }];
     let network = guid_tokens(
         config
             .network_guid()
@@ -146,7 +113,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Pl
         pub const SITE_URL: &str = #url;
         pub const PROVIDER_VERSION: &str = #version;
     };
-    p.generated_files(&classes, &registration, extra, "provider.reg", PRELUDE)?;
+    p.generated_files(&registration, extra, PRELUDE)?;
 
     p.common_user_files(&format!("Outlook Social Connector provider for {network_name}"))?;
     let readme = render(
@@ -184,12 +151,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::project::plan::Pl
 
     let knowledge = KnowledgeBase::parse(STUBS, "$crate::generated::bindings::OSC_E_NOT_IMPLEMENTED")
         .expect("templates/osc-provider/stubs.toml is valid");
-    let objects = [
-        object("src/provider.rs", "Provider", &["ISocialProvider"]),
-        object("src/session.rs", "Session", &["ISocialSession", "ISocialSession2"]),
-        object("src/person.rs", "Person", &["ISocialPerson"]),
-        object("src/profile.rs", "Profile", &["ISocialProfile"]),
-    ];
+    let objects = p.object_specs();
     let crate_name = p.crate_name;
     let render_object = |o: &ObjectSpec, impls: &str| -> Result<String, Error> {
         let file = o.file.as_str();

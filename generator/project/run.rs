@@ -1,0 +1,305 @@
+//! What each project command does, as one call: `new` (a fresh oscgen.toml, then every
+//! file), `generate` (oscgen.toml as it is, then every file) and `probe-client` (the C
+//! client of the slot probe). The CLI parses arguments and prints; the rest is here.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::emit::probe::client::{self, HeaderSource};
+use crate::emit::probe::{StubScan, scan_stubs};
+use crate::emit::project::plan::Plan;
+use crate::emit::project::{self, camel_case};
+use crate::model::Model;
+use crate::project::config::{self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, fresh_guid};
+use crate::project::inputs;
+use crate::project::naming::{self, NameError};
+use crate::project::review::Notice;
+use crate::project::template::{Binding, Template};
+use crate::project::write::{self, Change, Mode, WriteError};
+use crate::source::SourceMap;
+use crate::winmd::win32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} exists and is not a directory", .0.display())]
+    NotADirectory(PathBuf),
+    #[error(
+        "{} already exists and is not empty\n  = to regenerate an existing project, run `oscgen generate {}`",
+        .0.display(), .0.display()
+    )]
+    NotEmpty(PathBuf),
+    #[error("cannot take a name from {}; pass --name", .0.display())]
+    NoName(PathBuf),
+    #[error("{} has no {} (create a project with `oscgen new`)", .0.display(), config::FILE_NAME)]
+    NotAProject(PathBuf),
+    #[error("{}: no such input file", .0.display())]
+    NoSuchInput(PathBuf),
+    #[error(
+        "the {0} template needs --input (an .idl, a .winmd, or win32) and --implement IFoo[,IBar..]\n  = example: oscgen new my-server --template {0} --input win32 --implement IDropTarget"
+    )]
+    NeedsInputs(Template),
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The inputs did not load; its diagnostics point into the caller's `SourceMap`.
+    #[error(transparent)]
+    Load(#[from] crate::load::Error),
+    #[error(transparent)]
+    Plan(#[from] project::Error),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("the project serves no class to probe")]
+    NothingToProbe,
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// What `oscgen new` is asked for.
+#[derive(Clone, Debug)]
+pub struct NewProject {
+    pub dir: PathBuf,
+    pub template: Template,
+    /// The display name; `None`: from the directory's name.
+    pub name: Option<String>,
+    pub network_name: Option<String>,
+    pub url: String,
+    pub prog_id: Option<String>,
+    pub inputs: Vec<PathBuf>,
+    pub implement: Vec<String>,
+    pub include_dirs: Vec<PathBuf>,
+    pub defines: Vec<String>,
+    pub undefines: Vec<String>,
+}
+
+/// What a command did to the project.
+#[derive(Debug)]
+pub struct Outcome {
+    pub config: Config,
+    /// Files created, updated or removed; under `--check` and `--dry-run`, those that would be.
+    pub changes: Vec<Change>,
+    /// User code that no longer matches the interfaces (oscgen never rewrites it).
+    pub notices: Vec<Notice>,
+    /// Warnings about the inputs (a name resolved in another letter case).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// `oscgen new`: a project in `request.dir`, which must not exist or be empty. Nothing is
+/// written unless everything loads and plans.
+pub fn new(sources: &mut SourceMap, request: &NewProject) -> Result<Outcome, Error> {
+    let dir = &request.dir;
+    if let Ok(meta) = std::fs::symlink_metadata(dir) {
+        if !meta.is_dir() {
+            return Err(Error::NotADirectory(dir.clone()));
+        }
+        let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty {
+            return Err(Error::NotEmpty(dir.clone()));
+        }
+    }
+    let config = config_for(request)?;
+    // The inputs must exist before anything is written, as the user typed them.
+    if let Some(missing) = request.inputs.iter().find(|i| !i.is_file() && !win32::is_shortcut(i)) {
+        return Err(Error::NoSuchInput(missing.clone()));
+    }
+    apply(sources, dir, config, Mode::Write)
+}
+
+/// `oscgen generate`: the project's files from its oscgen.toml, written, checked or
+/// previewed as `mode` says.
+pub fn generate(sources: &mut SourceMap, dir: &Path, mode: Mode) -> Result<Outcome, Error> {
+    if !dir.join(config::FILE_NAME).is_file() {
+        return Err(Error::NotAProject(dir.to_path_buf()));
+    }
+    let config = Config::load(dir)?;
+    apply(sources, dir, config, mode)
+}
+
+/// A header the probe client includes that widl must write first, from `idl`.
+#[derive(Debug)]
+pub struct ClientHeader {
+    pub name: String,
+    pub idl: PathBuf,
+    /// widl's `-I`, `-D` and `-U` arguments, from oscgen.toml.
+    pub flags: Vec<String>,
+}
+
+/// `oscgen probe-client`: writes `probe-client.c` (and the built-in IDL it needs) into
+/// `out_dir`; returns the headers widl must write beside it.
+pub fn probe_client(sources: &mut SourceMap, dir: &Path, out_dir: &Path) -> Result<Vec<ClientHeader>, Error> {
+    let config = Config::load(dir)?;
+    let (model, plan, _) = plan(sources, dir, &config)?;
+    let info = &plan.probe;
+    // Which methods are still stubs: from each object's user file as it is now.
+    let scanned = Scanned(
+        info.objects
+            .iter()
+            .map(|o| {
+                let found = std::fs::read_to_string(dir.join(&o.file))
+                    .ok()
+                    .and_then(|text| scan_stubs(&text, &o.type_name));
+                (o.type_name.clone(), found)
+            })
+            .collect(),
+    );
+    let spec = client::Spec {
+        model: &model,
+        table: &info.table,
+        objects: &info.objects,
+        prog_id: &info.prog_id,
+        dll_name: &info.dll_name,
+        stubs: &scanned,
+    };
+    let c = client::c_client(&spec).ok_or(Error::NothingToProbe)?;
+    let io = |source| Error::Io {
+        path: out_dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(out_dir).map_err(io)?;
+    std::fs::write(out_dir.join(format!("{}.c", client::PROGRAM)), &c.source).map_err(io)?;
+    let mut flags: Vec<String> = config
+        .input
+        .include_dirs
+        .iter()
+        .map(|d| format!("-I{}", dir.join(d).display()))
+        .collect();
+    flags.extend(config.input.defines.iter().map(|d| format!("-D{d}")));
+    flags.extend(config.input.undefines.iter().map(|d| format!("-U{d}")));
+    let mut headers = Vec::new();
+    for h in &c.headers {
+        let idl = match &h.source {
+            HeaderSource::System => continue,
+            HeaderSource::Builtin(name, text) => {
+                let path = out_dir.join(name);
+                std::fs::write(&path, text).map_err(io)?;
+                path
+            }
+            HeaderSource::Idl(path) => path.clone(),
+        };
+        headers.push(ClientHeader {
+            name: h.name.clone(),
+            idl,
+            flags: flags.clone(),
+        });
+    }
+    Ok(headers)
+}
+
+/// The stubs each object's file still has, by object type name.
+struct Scanned(Vec<(String, Option<StubScan>)>);
+
+impl client::Stubs for Scanned {
+    fn is_stub(&self, object: &str, interface: &str, rust_name: &str) -> Option<bool> {
+        let (_, list) = self.0.iter().find(|(o, _)| o == object)?;
+        list.as_ref()?
+            .iter()
+            .find(|(i, m, _)| i == interface && m == rust_name)
+            .map(|(_, _, stub)| *stub)
+    }
+}
+
+fn apply(sources: &mut SourceMap, dir: &Path, config: Config, mode: Mode) -> Result<Outcome, Error> {
+    let (_, plan, warnings) = plan(sources, dir, &config)?;
+    let applied = write::apply(dir, &plan, mode)?;
+    Ok(Outcome {
+        config,
+        changes: applied.changes,
+        notices: applied.notices,
+        warnings,
+    })
+}
+
+/// The model of the project's inputs, read as far as its template needs, and the plan of
+/// every file.
+fn plan(sources: &mut SourceMap, dir: &Path, config: &Config) -> Result<(Model, Plan, Vec<Diagnostic>), Error> {
+    let scope = project::scope(config);
+    let (model, warnings) = inputs::load(sources, config, dir, &scope)?;
+    let plumbing = crate::load::plumbing(sources)?;
+    let description = inputs::describe(config);
+    let inputs = project::Inputs {
+        model: &model,
+        plumbing: &plumbing,
+        description: &description,
+    };
+    let plan = project::plan(&inputs, config)?;
+    Ok((model, plan, warnings))
+}
+
+/// oscgen.toml for a new project: the template's defaults, fresh GUIDs, and the inputs as
+/// paths relative to the project.
+fn config_for(request: &NewProject) -> Result<Config, Error> {
+    let dir = &request.dir;
+    let spec = request.template.spec();
+    // The name as given is the display name (network name, registry description); the
+    // crate name, and with it the DLL's, is derived from it.
+    let (display, name) = match &request.name {
+        Some(n) => (n.clone(), naming::crate_name(n)?),
+        None => {
+            let base = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| Error::NoName(dir.clone()))?;
+            (title_case(&base), naming::crate_name(&base)?)
+        }
+    };
+    let implement: Vec<String> = request
+        .implement
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let takes_inputs = spec.binding == Binding::Implemented;
+    if takes_inputs && (request.inputs.is_empty() || implement.is_empty()) {
+        return Err(Error::NeedsInputs(request.template));
+    }
+    let osc = spec.social_network;
+    let camel = camel_case(&name);
+    Ok(Config {
+        project: ProjectSection {
+            name,
+            template: request.template,
+        },
+        provider: ProviderSection {
+            network_name: osc.then(|| request.network_name.clone().unwrap_or_else(|| display.clone())),
+            prog_id: request
+                .prog_id
+                .clone()
+                .unwrap_or_else(|| format!("{camel}.{}", spec.prog_id_suffix)),
+            clsid: fresh_guid(),
+            network_guid: osc.then(fresh_guid),
+            url: osc.then(|| request.url.clone()),
+            version: osc.then(|| "1.0".to_string()),
+            description: spec.description(&display),
+        },
+        input: InputSection {
+            idl: request
+                .inputs
+                .iter()
+                .map(|p| {
+                    if win32::is_shortcut(p) {
+                        win32::INPUT_NAME.to_string()
+                    } else {
+                        inputs::relative_to(dir, p)
+                    }
+                })
+                .collect(),
+            include_dirs: request
+                .include_dirs
+                .iter()
+                .map(|p| inputs::relative_to(dir, p))
+                .collect(),
+            defines: request.defines.clone(),
+            undefines: request.undefines.clone(),
+            implement,
+        },
+    })
+}
+
+/// `My Provider` from `my-provider`.
+fn title_case(name: &str) -> String {
+    name.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(camel_case)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
