@@ -161,9 +161,12 @@ impl Config {
     /// The file's text, with a header saying what it is.
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).expect("serializable");
+        let reg_file = self.project.template.spec().reg_file;
         format!(
             "# oscgen.toml: this project's identity and inputs, read by `oscgen generate`.\n\
-             # The GUIDs identify the provider to COM and to Outlook: keep them.\n\n{body}"
+             # The GUIDs identify the provider to COM and to Outlook: keep them.\n\
+             # oscgen owns src/generated/ and {reg_file}: `oscgen generate` rewrites them.\n\
+             # Every other file is yours; oscgen only adds stubs of new methods to your impl blocks.\n\n{body}"
         )
     }
 }
@@ -272,7 +275,8 @@ mod tests {
     fn unknown_keys_and_bad_guids_are_errors_with_lines() {
         let text = sample().to_toml().replace("url =", "ulr =");
         let err = Config::parse(&text, "oscgen.toml").unwrap_err().to_string();
-        assert!(err.contains("ulr") && err.contains("line 13"), "{err}");
+        let line = text.lines().position(|l| l.starts_with("ulr =")).unwrap() + 1;
+        assert!(err.contains("ulr") && err.contains(&format!("line {line}")), "{err}");
         assert!(err.contains("did you mean `url`?"), "{err}");
         let text = sample()
             .to_toml()
