@@ -8,14 +8,15 @@ use crate::diagnostic::Diagnostic;
 use crate::emit::probe::client::{self, HeaderSource};
 use crate::emit::probe::{StubScan, scan_stubs};
 use crate::emit::project::plan::Plan;
-use crate::emit::project::{self, camel_case};
+use crate::emit::project::{self, CI_WORKFLOW, camel_case};
 use crate::model::Model;
 use crate::project::config::{self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, fresh_guid};
 use crate::project::inputs;
 use crate::project::naming::{self, NameError};
+use crate::project::origin::Origin;
 use crate::project::review::Notice;
 use crate::project::template::{Binding, Template};
-use crate::project::write::{self, Change, Mode, WriteError};
+use crate::project::write::{self, Change, ChangeKind, Mode, WriteError};
 use crate::source::SourceMap;
 use crate::winmd::win32;
 
@@ -128,7 +129,7 @@ pub struct ClientHeader {
 /// `out_dir`; returns the headers widl must write beside it.
 pub fn probe_client(sources: &mut SourceMap, dir: &Path, out_dir: &Path) -> Result<Vec<ClientHeader>, Error> {
     let config = Config::load(dir)?;
-    let (model, plan, _) = plan(sources, dir, &config)?;
+    let (model, plan, _) = plan(sources, dir, &config, &Origin::Unknown)?;
     let info = &plan.probe;
     // Which methods are still stubs: from each object's user file as it is now.
     let scanned = Scanned(
@@ -199,19 +200,51 @@ impl client::Stubs for Scanned {
 }
 
 fn apply(sources: &mut SourceMap, dir: &Path, config: Config, mode: Mode) -> Result<Outcome, Error> {
-    let (_, plan, warnings) = plan(sources, dir, &config)?;
+    let origin = Origin::detect();
+    let (_, plan, warnings) = plan(sources, dir, &config, &origin)?;
     let applied = write::apply(dir, &plan, mode)?;
+    let mut notices = applied.notices;
+    let workflow = Path::new(CI_WORKFLOW);
+    let writes_workflow = applied
+        .changes
+        .iter()
+        .any(|c| c.path == workflow && c.kind == ChangeKind::Create);
+    if writes_workflow && origin.install_command().is_none() {
+        let line = plan
+            .files
+            .iter()
+            .find(|f| f.path == workflow)
+            .and_then(|f| {
+                f.contents
+                    .split(|&b| b == b'\n')
+                    .position(|l| l.ends_with(b"name: Install oscgen"))
+            })
+            .map_or(1, |i| i + 1);
+        notices.push(Notice {
+            path: CI_WORKFLOW.to_string(),
+            line,
+            message: "this oscgen was not installed from crates.io or a public git URL, so the CI \
+                      workflow cannot install it: write the command that does in this step"
+                .to_string(),
+            removed: None,
+        });
+    }
     Ok(Outcome {
         config,
         changes: applied.changes,
-        notices: applied.notices,
+        notices,
         warnings,
     })
 }
 
 /// The model of the project's inputs, read as far as its template needs, and the plan of
 /// every file.
-fn plan(sources: &mut SourceMap, dir: &Path, config: &Config) -> Result<(Model, Plan, Vec<Diagnostic>), Error> {
+fn plan(
+    sources: &mut SourceMap,
+    dir: &Path,
+    config: &Config,
+    origin: &Origin,
+) -> Result<(Model, Plan, Vec<Diagnostic>), Error> {
     let scope = project::scope(config);
     let (model, warnings) = inputs::load(sources, config, dir, &scope)?;
     let plumbing = crate::load::plumbing(sources)?;
@@ -220,6 +253,7 @@ fn plan(sources: &mut SourceMap, dir: &Path, config: &Config) -> Result<(Model, 
         model: &model,
         plumbing: &plumbing,
         description: &description,
+        oscgen: origin,
     };
     let plan = project::plan(&inputs, config)?;
     Ok((model, plan, warnings))

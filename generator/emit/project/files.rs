@@ -9,6 +9,7 @@ use crate::emit::project::{Error, OWNED_HEADER, render};
 use crate::emit::registry::{RegKey, Registration};
 use crate::model::Model;
 use crate::model::vtable::Vtable;
+use crate::project::origin::Origin;
 
 /// Files copied verbatim into `src/generated/`.
 pub const RUNTIME: &[(&str, &str)] = &[
@@ -40,7 +41,8 @@ struct CargoToml<'a> {
 #[derive(Template)]
 #[template(path = "common/ci.yml", escape = "none")]
 struct CiYml<'a> {
-    oscgen_version: &'a str,
+    /// The command that installs the oscgen generating the project, if it is known.
+    install: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -75,8 +77,14 @@ pub fn cargo_toml(crate_name: &str, description: &str) -> Result<String, Error> 
     )
 }
 
-pub fn ci_yml(oscgen_version: &str) -> Result<String, Error> {
-    render("ci.yml", &CiYml { oscgen_version })
+pub fn ci_yml(origin: &Origin) -> Result<String, Error> {
+    let install = origin.install_command();
+    render(
+        "ci.yml",
+        &CiYml {
+            install: install.as_deref(),
+        },
+    )
 }
 
 pub fn reg_file(dll_name: &str, registration: &Registration) -> Result<String, Error> {
