@@ -76,6 +76,7 @@ fn main() {
         interfaces: names.clone(),
         constants: Vec::new(),
         root_constants: false,
+        ..Selection::default()
     };
     let (mut times, mut model_times) = (Vec::new(), Vec::new());
     let mut text = String::new();

@@ -88,6 +88,7 @@ fn render(name: &str) -> String {
         interfaces,
         constants: vec![],
         root_constants: true,
+        ..Selection::default()
     };
     bindings(&model, &selection, &[]).unwrap_or_else(|e| panic!("{name}: {e}"))
 }

@@ -184,6 +184,7 @@ fn bindings_from_a_closure_are_those_from_the_whole_metadata() {
             interfaces: group.clone(),
             constants: Vec::new(),
             root_constants: true,
+            ..Selection::default()
         };
         let text = |model: &Model| bindings(model, &selection, &[]).map_err(|e| e.to_string());
         assert!(text(&part) == text(&whole), "{group:?}: the bindings differ");
@@ -414,5 +415,72 @@ fn dotnet_interop_assemblies_read_with_their_conventions() {
     let auto = model.vtable("IAuto").unwrap();
     assert_eq!(model.interface("IAuto").unwrap().base.as_deref(), Some("IDispatch"));
     assert_eq!(auto.slots.len(), 8, "IUnknown's 3, IDispatch's 4, Run");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A context-menu handler's bindings hold the closure of IContextMenu and IShellExtInit
+/// (IDataObject, the storage and moniker interfaces it reaches, ...) in the low thousands of
+/// lines: only the implemented interfaces, and the callbacks oscgen.toml names, get the
+/// server side (`_Impl` trait and `_Vtbl::new`); what they reach is bound for calling.
+#[test]
+fn reached_interfaces_are_bound_for_calling_and_callbacks_for_implementing() {
+    let dir = scratch("closure-size");
+    let file = win32_winmd(&dir);
+    let project = dir.join("ctx");
+    let out = oscgen(
+        &[
+            "new",
+            project.to_str().unwrap(),
+            "--quiet",
+            "--template",
+            "com-server",
+            "--input",
+            file.to_str().unwrap(),
+            "--implement",
+            "IContextMenu,IShellExtInit",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bindings = project.join("src/generated/bindings.rs");
+    let text = fs::read_to_string(&bindings).unwrap();
+    let lines = text.lines().count();
+    assert!(lines < 3_000, "bindings.rs has {lines} lines");
+    for reached in ["IDataObject", "IStorage", "IMoniker", "IEnumFORMATETC"] {
+        assert!(
+            text.contains(&format!("define_interface!(\n    {reached}, ")),
+            "{reached} is bound"
+        );
+        assert!(
+            !text.contains(&format!("pub trait {reached}_Impl")),
+            "{reached} is only called"
+        );
+    }
+    for implemented in ["IContextMenu", "IShellExtInit"] {
+        assert!(text.contains(&format!("pub trait {implemented}_Impl")));
+    }
+
+    // A callback: the server's own IEnumFORMATETC, with IUnknown's methods from its base.
+    let toml = project.join("oscgen.toml");
+    let config = fs::read_to_string(&toml).unwrap();
+    let config = config.replace("implement = [", "callbacks = [\"IEnumFORMATETC\"]\nimplement = [");
+    fs::write(&toml, config).unwrap();
+    let out = oscgen(&["generate", "--quiet", project.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = fs::read_to_string(&bindings).unwrap();
+    assert!(text.contains("pub trait IEnumFORMATETC_Impl: windows_core::IUnknownImpl"));
+    assert!(!text.contains("pub trait IDataObject_Impl"));
+
+    let wrong = fs::read_to_string(&toml)
+        .unwrap()
+        .replace("IEnumFORMATETC", "IEnumFORMATETX");
+    fs::write(&toml, wrong).unwrap();
+    let out = oscgen(&["generate", "--quiet", project.to_str().unwrap()], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("`IEnumFORMATETX`") && stderr.contains("input.callbacks"),
+        "{stderr}"
+    );
     let _ = fs::remove_dir_all(&dir);
 }

@@ -199,7 +199,11 @@ pub fn probe_client(args: ProbeClientArgs) -> Result<ExitCode, Failure> {
 
 /// The inputs' warnings, and what the user must change by hand (whatever the mode: oscgen
 /// never rewrites the user's code), on stderr.
+/// `--quiet` promises errors only, so it silences both.
 fn report(sources: &SourceMap, dir: &Path, outcome: &Outcome) {
+    if verbosity() == Verbosity::Quiet {
+        return;
+    }
     print_warnings(sources, &outcome.warnings);
     let mut err = std::io::stderr().lock();
     for notice in &outcome.notices {

@@ -73,6 +73,11 @@ pub struct InputSection {
     /// The interfaces the server object implements (com-server template).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub implement: Vec<String>,
+    /// Interfaces the project's code implements on objects of its own besides the class
+    /// (an IEnumFORMATETC it returns, an IAdviseSink it passes): bound with their `_Impl`
+    /// traits. Every other interface the signatures reach is bound for calling only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callbacks: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

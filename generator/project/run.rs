@@ -325,6 +325,7 @@ fn config_for(request: &NewProject) -> Result<Config, Error> {
             defines: request.defines.clone(),
             undefines: request.undefines.clone(),
             implement,
+            callbacks: Vec::new(),
         },
     })
 }

@@ -59,6 +59,7 @@ impl Module {
             interfaces: interfaces.to_vec(),
             constants: vec![],
             root_constants: false,
+            ..Selection::default()
         };
         Module {
             name: name.to_string(),

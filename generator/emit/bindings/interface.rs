@@ -166,7 +166,9 @@ fn abi_return(ret: &RetShape) -> TokenStream {
     }
 }
 
-pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenStream {
+/// The interface's bindings; without `implementable`, only what calls it (no `_Impl` trait,
+/// no `_Vtbl::new`).
+pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128, implementable: bool) -> TokenStream {
     let iid = types::guid_literal(iid);
     let iface = vtable.interface;
     let name = ident(&iface.name);
@@ -279,6 +281,23 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
         }
     });
     let runtime_name = unknown.then(|| quote!(impl windows_core::RuntimeName for #name {}));
+    let server = implementable.then(|| {
+        quote! {
+            pub trait #impl_trait #base_bound {
+                #(#trait_methods)*
+            }
+            impl #vtbl {
+                pub const fn new<Identity: #impl_trait, const OFFSET: isize>() -> Self {
+                    #(#shims)*
+                    Self {
+                        #base_init
+                        #(#field_inits,)*
+                    }
+                }
+                #matches
+            }
+        }
+    });
 
     quote! {
         #define
@@ -292,19 +311,7 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128) -> TokenSt
             #base_field
             #(#vtbl_fields,)*
         }
-        pub trait #impl_trait #base_bound {
-            #(#trait_methods)*
-        }
-        impl #vtbl {
-            pub const fn new<Identity: #impl_trait, const OFFSET: isize>() -> Self {
-                #(#shims)*
-                Self {
-                    #base_init
-                    #(#field_inits,)*
-                }
-            }
-            #matches
-        }
+        #server
         #runtime_name
     }
 }

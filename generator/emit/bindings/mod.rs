@@ -43,6 +43,22 @@ pub struct Selection {
     pub constants: Vec<String>,
     /// Whether the constants declared in the user's own input files come too.
     pub root_constants: bool,
+    /// Which interfaces get the server side (the `_Impl` trait and `_Vtbl::new`); the
+    /// others are bound for calling only.
+    pub server: ServerSide,
+}
+
+/// The interfaces Rust code may implement. An interface a signature merely reaches (the
+/// IDataObject that IShellExtInit::Initialize receives, and the IStorage, IMoniker, ...
+/// that IDataObject's methods reach in turn) is called, not implemented, by a server: its
+/// server side would be most of the bindings and none of what the server uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ServerSide {
+    /// Every bound interface.
+    #[default]
+    Everything,
+    /// These interfaces and their bases.
+    Closure(Vec<String>),
 }
 
 /// The interfaces to bind, in order: each requested one preceded by its bases.
@@ -125,6 +141,10 @@ fn interfaces_in<'m>(
 /// The text of `bindings.rs` for a selection.
 pub fn bindings(model: &Model, selection: &Selection, header: &[&str]) -> Result<String, Error> {
     let interfaces = reach(model, &selection.interfaces)?;
+    let server: Option<Vec<&Interface>> = match &selection.server {
+        ServerSide::Everything => None,
+        ServerSide::Closure(names) => Some(closure(model, names)?),
+    };
     let mut mapper = types::TypeMapper::new(model, interfaces.iter().map(|i| i.name.clone()));
     let mut items = Vec::new();
     for iface in &interfaces {
@@ -136,7 +156,13 @@ pub fn bindings(model: &Model, selection: &Selection, header: &[&str]) -> Result
             None if selection.interfaces.contains(&iface.name) => return Err(Error::MissingIid(iface.name.clone())),
             None => 0,
         };
-        items.push(interface::interface(&mut mapper, &Vtable::of(model, iface), iid));
+        let implementable = server.as_ref().is_none_or(|s| s.iter().any(|i| i.name == iface.name));
+        items.push(interface::interface(
+            &mut mapper,
+            &Vtable::of(model, iface),
+            iid,
+            implementable,
+        ));
     }
     let wanted = |c: &&Constant| (selection.root_constants && c.root) || selection.constants.contains(&c.name);
     let mut emitted = std::collections::HashSet::new();

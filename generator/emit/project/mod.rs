@@ -11,7 +11,7 @@ mod mapi;
 mod osc;
 pub mod plan;
 
-use crate::emit::bindings::{self, Selection, reach};
+use crate::emit::bindings::{self, Selection, ServerSide, reach};
 use crate::emit::format;
 use crate::emit::probe;
 use crate::emit::project::plan::{ObjectDecl, Ownership, Plan, StubImpl};
@@ -33,6 +33,8 @@ pub enum Error {
     MissingConstant { template: Template, name: String },
     #[error("`{0}` is not an interface the input declares (check `input.implement` in oscgen.toml or --implement)")]
     UnknownImplement(String),
+    #[error("`{0}` is not an interface the input declares (check `input.callbacks` in oscgen.toml)")]
+    UnknownCallback(String),
     #[error(transparent)]
     Bindings(#[from] bindings::Error),
     #[error("template {0}: {1}")]
@@ -69,7 +71,7 @@ pub fn scope(config: &Config) -> Scope {
     let spec = config.project.template.spec();
     match spec.binding {
         Binding::Implemented => Scope::Closure {
-            interfaces: config.input.implement.clone(),
+            interfaces: [config.input.implement.clone(), config.input.callbacks.clone()].concat(),
             constants: spec.constants.iter().map(|c| c.to_string()).collect(),
         },
         Binding::Required | Binding::WholeInput => Scope::Everything,
@@ -134,6 +136,9 @@ pub(crate) struct Project<'a> {
     /// Interfaces with full bindings: the implemented ones, their bases, and every
     /// interface their signatures reach.
     pub bound: Vec<String>,
+    /// The interfaces bound with their server side, or empty for every bound one (the
+    /// built-in templates, whose interfaces are all the provider's to implement).
+    implementable: Vec<String>,
     /// Constants the template's own code uses, bound whether the input is the user's or not.
     pub crate_name: &'a str,
     pub crate_ident: String,
@@ -185,8 +190,19 @@ impl<'a> Project<'a> {
                 config.input.implement.clone()
             }
         };
-        // Bases of bound interfaces are bound too, so every `_Impl` supertrait exists.
-        let bound: Vec<String> = reach(model, &implemented)?.iter().map(|i| i.name.clone()).collect();
+        if let Some(name) = config.input.callbacks.iter().find(|n| model.interface(n).is_none()) {
+            return Err(Error::UnknownCallback(name.clone()));
+        }
+        // What the project implements: the class's interfaces, the callbacks, and their
+        // bases (so every `_Impl` supertrait exists). What they reach is bound for calling.
+        let implementable: Vec<String> = match spec.binding {
+            Binding::Implemented => implemented.iter().chain(&config.input.callbacks).cloned().collect(),
+            Binding::Required | Binding::WholeInput => Vec::new(),
+        };
+        let bound: Vec<String> = reach(model, &[implemented.clone(), config.input.callbacks.clone()].concat())?
+            .iter()
+            .map(|i| i.name.clone())
+            .collect();
         let crate_name = config.project.name.as_str();
         let crate_ident = crate_name.replace('-', "_");
         Ok(Project {
@@ -200,6 +216,7 @@ impl<'a> Project<'a> {
             crate_ident,
             crate_name,
             bound,
+            implementable,
             version: env!("CARGO_PKG_VERSION"),
             classes: Vec::new(),
         })
@@ -267,6 +284,11 @@ impl<'a> Project<'a> {
             interfaces: self.bound.clone(),
             constants: spec.constants.iter().map(|c| c.to_string()).collect(),
             root_constants: true,
+            server: if self.implementable.is_empty() {
+                ServerSide::Everything
+            } else {
+                ServerSide::Closure(self.implementable.clone())
+            },
         };
         let text = bindings::bindings(
             self.model,
