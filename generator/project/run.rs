@@ -229,6 +229,7 @@ fn apply(sources: &mut SourceMap, dir: &Path, config: Config, mode: Mode) -> Res
             removed: None,
         });
     }
+    notices.extend(missing_dependencies(dir, &plan.dependencies));
     Ok(Outcome {
         config,
         changes: applied.changes,
@@ -337,4 +338,31 @@ fn title_case(name: &str) -> String {
         .map(camel_case)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Cargo.toml is the user's: when `src/generated/` needs a crate it does not list (a newer
+/// oscgen's runtime, or a line the user deleted), say which line to add and where.
+fn missing_dependencies(dir: &Path, needed: &[(String, String)]) -> Vec<Notice> {
+    let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+        return Vec::new();
+    };
+    // An unparsable Cargo.toml is cargo's to report.
+    let Ok(manifest) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let listed = manifest.get("dependencies").and_then(|d| d.as_table());
+    let line = text
+        .lines()
+        .position(|l| l.trim() == "[dependencies]")
+        .map_or(1, |i| i + 1);
+    needed
+        .iter()
+        .filter(|(name, _)| !listed.is_some_and(|t| t.contains_key(name.as_str())))
+        .map(|(name, version)| Notice {
+            path: "Cargo.toml".to_string(),
+            line,
+            message: format!("add `{name} = \"{version}\"` under [dependencies]: src/generated/ uses it"),
+            removed: None,
+        })
+        .collect()
 }

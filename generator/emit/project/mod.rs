@@ -14,6 +14,7 @@ pub mod plan;
 use crate::emit::bindings::{self, Selection, ServerSide, reach};
 use crate::emit::format;
 use crate::emit::probe;
+use crate::emit::project::files::RuntimeModule;
 use crate::emit::project::plan::{ObjectDecl, Ownership, Plan, StubImpl};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::{KnowledgeBase, StubWriter};
@@ -266,6 +267,7 @@ impl<'a> Project<'a> {
         registration: &Registration,
         extra_identity: proc_macro2::TokenStream,
         prelude: &[(&str, &[&str])],
+        runtime: &[RuntimeModule],
     ) -> Result<(), Error> {
         let spec = self.config.project.template.spec();
         let classes = [self.class()];
@@ -300,8 +302,11 @@ impl<'a> Project<'a> {
                 "Every vtable entry catches panics (E_UNEXPECTED) and null out-pointers (E_POINTER).",
             ],
         )?;
-        self.plan
-            .add("src/generated/mod.rs", files::generated_mod(), Ownership::Generated);
+        self.plan.add(
+            "src/generated/mod.rs",
+            files::generated_mod(runtime),
+            Ownership::Generated,
+        );
         self.plan.add(
             "src/generated/prelude.rs",
             files::prelude(prelude),
@@ -332,6 +337,25 @@ impl<'a> Project<'a> {
             self.plan
                 .add(&format!("src/generated/{name}"), *text, Ownership::Generated);
         }
+        for module in runtime {
+            self.plan.add(
+                &format!("src/generated/{}.rs", module.name),
+                module.text,
+                Ownership::Generated,
+            );
+            self.plan.dependencies.extend(
+                module
+                    .dependencies
+                    .iter()
+                    .map(|(name, version)| (name.to_string(), version.to_string())),
+            );
+        }
+        self.plan.dependencies.sort();
+        self.plan.dependencies.dedup();
+        // Earlier versions gave every template the OSC runtime.
+        if !runtime.iter().any(|m| m.name == files::XML_RUNTIME.name) {
+            self.plan.retired.push("src/generated/xml.rs".into());
+        }
         let reg = files::reg_file(&self.dll_name, registration)?;
         self.plan.add(spec.reg_file, reg, Ownership::Generated);
         let layout = files::layout_test(&[
@@ -352,7 +376,13 @@ impl<'a> Project<'a> {
     /// The user files every template has: oscgen.toml, Cargo.toml, .gitignore, CI workflow.
     pub fn common_user_files(&mut self, description: &str) -> Result<(), Error> {
         self.plan.add("oscgen.toml", self.config.to_toml(), Ownership::User);
-        let cargo = files::cargo_toml(self.crate_name, description)?;
+        let dependencies: Vec<(&str, &str)> = self
+            .plan
+            .dependencies
+            .iter()
+            .map(|(name, version)| (name.as_str(), version.as_str()))
+            .collect();
+        let cargo = files::cargo_toml(self.crate_name, description, &dependencies)?;
         self.plan.add("Cargo.toml", cargo, Ownership::User);
         self.plan.add(".gitignore", files::GITIGNORE, Ownership::User);
         let ci = files::ci_yml(self.oscgen)?;

@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::emit::project::identity::guid_tokens;
 use crate::emit::project::plan::Ownership;
-use crate::emit::project::{Error, Inputs, ObjectSpec, Project, render};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, files, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::project::config::Config;
@@ -50,6 +50,7 @@ const PRELUDE: &[(&str, &[&str])] = &[
             "read_bstr_array",
         ],
     ),
+    ("error", &["ErrorKind", "ProviderError", "ProviderResult"]),
     ("xml", &["XmlWriter", "parse_hashed_addresses"]),
 ];
 
@@ -113,7 +114,12 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         pub const SITE_URL: &str = #url;
         pub const PROVIDER_VERSION: &str = #version;
     };
-    p.generated_files(&registration, extra, PRELUDE)?;
+    p.generated_files(
+        &registration,
+        extra,
+        PRELUDE,
+        &[files::ERROR_RUNTIME, files::XML_RUNTIME],
+    )?;
 
     p.common_user_files(&format!("Outlook Social Connector provider for {network_name}"))?;
     let readme = render(

@@ -62,6 +62,9 @@ pub struct Plan {
     /// Files earlier versions of oscgen owned and this one does not write: removed when
     /// they still start with `OWNED_MARK`, left alone (as the user's) otherwise.
     pub retired: Vec<PathBuf>,
+    /// Crates `src/generated/` uses besides windows-core: (name, version requirement). The
+    /// project's Cargo.toml is the user's, so a later oscgen that needs one more says so.
+    pub dependencies: Vec<(String, String)>,
     /// What the slot probe's C client needs to know of the project.
     pub probe: crate::emit::probe::ProbeInfo,
 }

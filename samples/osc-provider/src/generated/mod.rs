@@ -10,7 +10,8 @@
 //! - `probe`: the slot probe (feature `oscgen-probe`): what each stub answers, by interface and slot.
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
-//! - `xml`: escaping, a small writer, and the hashedAddresses reader for OSC documents.
+//! - `error`: ProviderError: an OSC_E_* kind and a message; `?` converts any error to it and it to an HRESULT.
+//! - `xml`: a writer for OSC documents, the hashedAddresses reader and the address hashes.
 //!
 //! rustfmt and clippy leave these files alone (the attributes below and at the top of
 //! each file), so `cargo fmt` and the lints you choose never make `oscgen generate
@@ -28,4 +29,5 @@ pub mod prelude;
 pub mod probe;
 pub mod registry;
 pub mod server;
+pub mod error;
 pub mod xml;

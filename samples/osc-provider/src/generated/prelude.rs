@@ -21,4 +21,5 @@ pub use super::identity::{NETWORK_NAME, PROVIDER_VERSION, SITE_URL, SOCIAL_NETWO
 pub use super::oleaut::{
     bool_array, bstr_array, bstr_to_string, byte_array, read_bstr_array,
 };
+pub use super::error::{ErrorKind, ProviderError, ProviderResult};
 pub use super::xml::{XmlWriter, parse_hashed_addresses};
