@@ -222,12 +222,12 @@ fn probe_client_writes_a_c_client_from_the_model() {
     let c = std::fs::read_to_string(dir.join("probe-client.c")).unwrap();
     for expected in [
         "#include \"calculator.h\"",
-        "CoCreateInstance(&model_clsid, NULL, CLSCTX_INPROC_SERVER, &IID_IUnknown",
+        "CoCreateInstance(PROBE_GUID(&model_clsid), NULL, CLSCTX_INPROC_SERVER, PROBE_GUID(&IID_IUnknown),",
         // IScientific's own slot 7, and the inherited Divide (ICalculator's slot 4) through it.
-        "hr = obj->lpVtbl->Power(obj, 0, 0, out(0));",
+        "hr = obj->lpVtbl->Power(obj, 0, 0, SCRATCH(0));",
         "expect_slot(hr, \"ComServer: IScientific\", \"Power\", \"IScientific\", 7, (HRESULT)0x8004C107UL, 1);",
         "expect_slot(hr, \"ComServer: IScientific\", \"Divide\", \"ICalculator\", 4, (HRESULT)0x8004C004UL, 1);",
-        "SysFreeString(*(BSTR *)out(0));",
+        "SysFreeString(*(BSTR *)SCRATCH(0));",
         "DllCanUnloadNow",
     ] {
         assert!(c.contains(expected), "probe-client.c lacks {expected:?}");
