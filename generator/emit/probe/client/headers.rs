@@ -58,7 +58,7 @@ pub enum HeaderError {
     NotFound {
         interface: String,
         origin: String,
-        hint: &'static str,
+        hint: String,
     },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
@@ -159,13 +159,18 @@ pub fn resolve(model: &Model, interfaces: &[&String], sdk: &Sdk) -> Result<Heade
             interface: name.to_string(),
             origin,
             hint: match (&sdk.include, &sdk.idl) {
-                (None, _) => {
-                    "pass --sdk-include DIR (the SDK's C headers: /usr/share/mingw-w64/include) and, for headers it lacks, --sdk-idl DIR (the SDK's IDL files)"
-                }
-                (Some(_), None) => {
-                    "the SDK include directory declares no such interface: pass --sdk-idl DIR (the SDK's IDL files) for widl to write its header"
-                }
-                (Some(_), Some(_)) => "neither the SDK include directory nor the SDK IDL directory declares it",
+                (None, _) => "pass --sdk-include DIR (the SDK's C headers: /usr/share/mingw-w64/include) \
+                    and, for headers it lacks, --sdk-idl DIR (the SDK's IDL files)"
+                    .to_string(),
+                (Some(include), None) => format!(
+                    "no header of {} declares it: pass --sdk-idl DIR (the SDK's IDL files) for widl to write its header",
+                    include.display()
+                ),
+                (Some(include), Some(idl)) => format!(
+                    "no header of {} declares it, and no IDL file of {} defines it",
+                    include.display(),
+                    idl.display()
+                ),
             },
         });
     }
