@@ -21,6 +21,12 @@ if [[ ! -d $corpus || ! -d $mingw ]]; then
     echo "needs $corpus and $mingw (apt-get install mingw-w64-common)" >&2
     exit 2
 fi
+for tool in {x86_64,i686}-w64-mingw32-{gcc,g++,widl}; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "the probe column needs $tool (apt-get install gcc-mingw-w64 g++-mingw-w64 mingw-w64-tools)" >&2
+        exit 2
+    fi
+done
 if [[ -z ${OSCGEN:-} ]]; then
     cargo build --quiet --release || exit 2
     OSCGEN=$repo/target/release/oscgen
