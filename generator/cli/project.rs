@@ -78,7 +78,7 @@ pub struct ProbeClientArgs {
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
     /// The SDK's C headers (/usr/share/mingw-w64/include): the client includes the one that
-    /// declares each interface not from the project's own IDL (needed for WinMD inputs)
+    /// declares each interface, if one does (needed for WinMD inputs, which have no IDL)
     #[arg(long, value_name = "DIR")]
     sdk_include: Option<PathBuf>,
     /// The SDK's IDL files: for an interface no --sdk-include header declares, widl writes
