@@ -228,6 +228,9 @@ fn probe_client_writes_a_c_client_from_the_model() {
         "expect_slot(hr, \"ComServer: IScientific\", \"Power\", \"IScientific\", 7, (HRESULT)0x8004C107UL, 1);",
         "expect_slot(hr, \"ComServer: IScientific\", \"Divide\", \"ICalculator\", 4, (HRESULT)0x8004C004UL, 1);",
         "SysFreeString(*(BSTR *)SCRATCH(0));",
+        // The header's layout against the model's, at compile time.
+        "_Static_assert(SLOT(IScientificVtbl, Power) == 7, ",
+        "_Static_assert(sizeof(IScientificVtbl) == 9 * sizeof(void *), ",
         "DllCanUnloadNow",
     ] {
         assert!(c.contains(expected), "probe-client.c lacks {expected:?}");

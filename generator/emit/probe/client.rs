@@ -4,7 +4,8 @@
 //! on QueryInterface, calls every method of every implemented interface through the
 //! vtable by the header's member names, and checks that each stub answers the probe code
 //! of the slot the model gives it. The vtable layout it relies on is the header's: that is
-//! the independent part.
+//! the independent part. A C client also asserts at compile time that each member of the
+//! header's vtable struct is at the model's slot.
 //!
 //! What comes from the model: the methods of each interface in vtable order, their
 //! parameters' directions and types (to pass zeroed or null arguments of the right types),
@@ -152,6 +153,7 @@ pub fn c_client(spec: &Spec) -> Result<Option<Client>, HeaderError> {
 #include <ole2.h>
 #include <oleauto.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>"
     );
@@ -165,6 +167,9 @@ pub fn c_client(spec: &Spec) -> Result<Option<Client>, HeaderError> {
         let _ = writeln!(w, "#include \"{}\" /* widl */", h.name);
     }
     let _ = writeln!(w, "{}", runtime::DIALECT);
+    if dialect == Dialect::C {
+        layout(w, model, &interfaces);
+    }
     let _ = writeln!(
         w,
         r#"#define DLL_NAME "{dll}"
@@ -246,6 +251,33 @@ static const struct probe_base probe_bases[] = {{"#,
         dialect,
         headers: found.headers,
     }))
+}
+
+/// The headers' C vtable structs against the model, at compile time: each member at the
+/// model's slot, and no member past the last.
+fn layout(w: &mut String, model: &Model, interfaces: &[&String]) {
+    let _ = writeln!(
+        w,
+        "/* The headers' vtable layout against the model's, checked by the compiler. */\n\
+         #define SLOT(vtbl, member) (offsetof(vtbl, member) / sizeof(void *))"
+    );
+    for name in interfaces {
+        let Some(iface) = model.interface(name) else { continue };
+        let vt = Vtable::of(model, iface);
+        for slot in &vt.slots {
+            let member = slot.c_name();
+            let _ = writeln!(
+                w,
+                "_Static_assert(SLOT({name}Vtbl, {member}) == {index}, \"{name}Vtbl.{member} is slot {index}, as in the model\");",
+                index = slot.index
+            );
+        }
+        let _ = writeln!(
+            w,
+            "_Static_assert(sizeof({name}Vtbl) == {n} * sizeof(void *), \"{name}Vtbl has the model's {n} slots\");",
+            n = vt.slots.len()
+        );
+    }
 }
 
 /// A probe function per object type, and one per interface it implements.
