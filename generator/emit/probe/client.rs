@@ -159,7 +159,11 @@ pub fn c_client(spec: &Spec) -> Result<Option<Client>, HeaderError> {
     );
     // After initguid.h, the SDK headers define the IIDs they declare (libuuid lacks some,
     // IID_IThumbnailProvider among them); a header ole2.h already included defines none.
-    let _ = writeln!(w, "#include <initguid.h>");
+    let _ = writeln!(
+        w,
+        "/* After initguid.h, the headers below define the IIDs they declare; the others come from libuuid. */\n\
+         #include <initguid.h>"
+    );
     for h in found.headers.iter().filter(|h| h.source == HeaderSource::System) {
         let _ = writeln!(w, "#include <{}>", h.name);
     }
