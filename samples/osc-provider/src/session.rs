@@ -161,21 +161,15 @@ impl ISocialSession2_Impl for Session_Impl {
     /// `hashedAddresses` document (sent WITHOUT the OSC namespace) listing people by the hashes
     /// of their e-mail addresses, made with the capabilities' hashFunction. Return a `friends`
     /// document with one `person` per person you know, carrying the input `index`; leave out
-    /// people you do not know. This stub answers every entry with a placeholder person.
+    /// people you do not know. Until you write it, this stub knows nobody: it answers an empty,
+    /// valid `friends` document, so a provider shipped unchanged shows no invented people.
     fn GetPeopleDetails(&self, persons_addresses: &BSTR) -> Result<BSTR> {
         let request = parse_hashed_addresses(&bstr_to_string(persons_addresses))?;
-        let mut xml = XmlWriter::document("friends");
-        for person in &request {
-            // TODO: look the hashes up in the network; skip people it does not know.
-            let Some(hash) = person.hashes.first() else {
-                continue;
-            };
-            xml.open("person");
-            xml.element("userID", hash);
-            xml.element("fullName", &format!("Person {}", person.index));
-            xml.element("index", &person.index.to_string());
-            xml.close();
-        }
+        let xml = XmlWriter::document("friends");
+        // TODO: for each entry of `request` whose hashes the network knows, write a `person`
+        // (userID, fullName, emailAddress, ... and `index`: the entry's index) with
+        // xml.open("person"), xml.element(..) and xml.close(), in the schema's element order.
+        let _ = request;
         Ok(BSTR::from(xml.finish()))
     }
 

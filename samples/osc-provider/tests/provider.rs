@@ -119,7 +119,11 @@ fn the_outlook_call_sequence_works_through_the_vtables() {
                     .GetPeopleDetails(&BSTR::from(request))
                     .expect("GetPeopleDetails"),
             );
-            assert!(friends.contains("<index>3</index>"), "{friends}");
+            // The generated stub knows nobody until it is written: an empty, valid document.
+            assert!(
+                friends.contains("<friends ") && !friends.contains("<person>"),
+                "{friends}"
+            );
             save("friends.xml", &friends);
             let activities = session2.GetActivitiesEx(core::ptr::null_mut(), 0.0);
             assert!(
