@@ -11,8 +11,8 @@
 # Per sample and target (x86_64-pc-windows-gnu, i686-pc-windows-gnu): cross-build (release),
 # check the four Dll* exports (on i686 also that each is the stdcall function `_Name@N`,
 # exported undecorated as COM looks it up) and the imports, regsvr32 and the keys of the
-# project's .reg file, then by template: the OSC host simulator (tests/osc-host) and every
-# XML document it received against the OSC 2013 schema, or the MAPI client (tests/mapi-client)
+# project's .reg file, then by template: the OSC host simulator (tests/harness, bin osc-host) and every
+# XML document it received against the OSC 2013 schema, or the MAPI client (tests/harness, bin mapi-client)
 # calling every IMAPISession slot by vtable index; regsvr32 /u and a check that every key is
 # gone; the slot probe (docs/probe.md): the DLL built again with --features oscgen-probe, and a
 # C client that `oscgen probe-client` writes, compiled by mingw gcc against the header widl
@@ -71,8 +71,8 @@ WINE=/usr/lib/wine/wine64     # package wine64 (Debian has no /usr/bin/wine64)
 WINE32=/usr/lib/wine/wine     # package wine32:i386, the 32-bit loader
 WINESERVER=/usr/lib/wine/wineserver64
 XSD=$REPO/../shared/reference/xsd/OutlookSocialProvider_2013.xsd
-HOST_DIR=$REPO/tests/osc-host
-CLIENT_DIR=$REPO/tests/mapi-client
+HOST_DIR=$REPO/tests/harness
+CLIENT_DIR=$REPO/tests/harness
 
 passed=0
 failed=0
