@@ -1,0 +1,165 @@
+//! The server kinds of scripts/server-kinds.txt, generated on the fly as
+//! scripts/check-server-kinds.sh generates them: `oscgen new --template com-server` from each
+//! listed source (the Win32 metadata, mingw-w64's IDL). A project is generated into a staging
+//! dir and only the files that changed are copied over the kept one, so a warm run rebuilds
+//! nothing.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::report::{Report, show_log};
+
+pub struct Kind {
+    pub name: String,
+    pub interfaces: String,
+    pub idl: String,
+    pub sources: Vec<String>,
+}
+
+/// The kinds listed in `list`, those named in `only` (all when empty).
+pub fn read_list(list: &Path, only: &[String]) -> Result<Vec<Kind>, String> {
+    let text = std::fs::read_to_string(list).map_err(|e| format!("{}: {e}", list.display()))?;
+    let mut kinds = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [name, interfaces, idl, sources] = fields[..] else {
+            return Err(format!(
+                "{}:{}: expected: name interfaces idl-file sources",
+                list.display(),
+                n + 1
+            ));
+        };
+        kinds.push(Kind {
+            name: name.into(),
+            interfaces: interfaces.into(),
+            idl: idl.into(),
+            sources: sources.split(',').map(str::to_string).collect(),
+        });
+    }
+    for o in only {
+        if !kinds.iter().any(|k| &k.name == o) {
+            let known: Vec<&str> = kinds.iter().map(|k| k.name.as_str()).collect();
+            return Err(format!("unknown server kind {o} (known: {})", known.join(" ")));
+        }
+    }
+    kinds.retain(|k| only.is_empty() || only.contains(&k.name));
+    Ok(kinds)
+}
+
+/// Generates every (kind, source) project under `root`; the directories of those generated.
+pub fn generate(r: &mut Report, oscgen: &Path, repo: &Path, root: &Path, logs: &Path, kinds: &[Kind]) -> Vec<PathBuf> {
+    let corpus = repo.join("../shared/corpus/mingw-w64");
+    let mingw = Path::new("/usr/share/mingw-w64/include");
+    let staging = root.join(".staging");
+    let lock = repo.join("samples/com-server/Cargo.lock");
+    let mut dirs = Vec::new();
+    for kind in kinds {
+        for source in &kind.sources {
+            let id = format!("{}-{source}", kind.name);
+            let stage = staging.join(&id);
+            let _ = std::fs::remove_dir_all(&stage);
+            let _ = std::fs::create_dir_all(&staging);
+            let mut cmd = Command::new(oscgen);
+            cmd.arg("new")
+                .arg(&stage)
+                .args(["--quiet", "--template", "com-server", "--name", &kind.name]);
+            match source.as_str() {
+                "win32" => {
+                    cmd.args(["--input", "win32"]);
+                }
+                "idl" => {
+                    cmd.arg("--input")
+                        .arg(corpus.join(&kind.idl))
+                        .arg("-I")
+                        .arg(&corpus)
+                        .arg("-I")
+                        .arg(mingw)
+                        .args(["-D", "BOOL=WINBOOL"]);
+                }
+                other => {
+                    r.fail(format!("kinds: {id}: unknown source {other} (win32 or idl)"));
+                    continue;
+                }
+            }
+            cmd.args(["--implement", &kind.interfaces]);
+            let log = logs.join(format!("kind-{id}-new.log"));
+            let ok = match std::fs::File::create(&log) {
+                Ok(f) => {
+                    let e = f.try_clone().expect("duplicating a file handle");
+                    cmd.stdin(Stdio::null())
+                        .stdout(f)
+                        .stderr(e)
+                        .status()
+                        .is_ok_and(|s| s.success())
+                }
+                Err(_) => false,
+            };
+            let what = format!(
+                "oscgen new --template com-server --name {} --input {} --implement {}",
+                kind.name,
+                if source == "win32" {
+                    "win32".to_string()
+                } else {
+                    kind.idl.clone()
+                },
+                kind.interfaces
+            );
+            if !ok {
+                show_log(&log, 20);
+                r.fail(format!("kinds: {id}: {what} (log: {})", log.display()));
+                continue;
+            }
+            if lock.is_file() {
+                let _ = std::fs::copy(&lock, stage.join("Cargo.lock"));
+            }
+            let dest = root.join(&id);
+            match sync(&stage, &dest) {
+                Ok(changed) => {
+                    r.pass(format!("kinds: {id}: {what} ({changed} files changed)"));
+                    dirs.push(dest);
+                }
+                Err(e) => r.fail(format!("kinds: {id}: copying the project to {}: {e}", dest.display())),
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&staging);
+    dirs
+}
+
+/// Makes `dest` hold the files of `src`: writes only those whose content differs (cargo's
+/// fingerprints see the others unchanged) and removes those `src` does not have, except
+/// `Cargo.lock` and `target/`. The number of files written or removed.
+fn sync(src: &Path, dest: &Path) -> std::io::Result<usize> {
+    let mut changed = 0;
+    std::fs::create_dir_all(dest)?;
+    for entry in std::fs::read_dir(src)? {
+        let entry = entry?;
+        let to = dest.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            changed += sync(&entry.path(), &to)?;
+        } else {
+            let data = std::fs::read(entry.path())?;
+            if std::fs::read(&to).ok().as_deref() != Some(&data[..]) {
+                std::fs::write(&to, &data)?;
+                changed += 1;
+            }
+        }
+    }
+    for entry in std::fs::read_dir(dest)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "target" || name == "Cargo.lock" || src.join(&name).exists() {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+        changed += 1;
+    }
+    Ok(changed)
+}
