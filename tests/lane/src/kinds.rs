@@ -49,8 +49,17 @@ pub fn read_list(list: &Path, only: &[String]) -> Result<Vec<Kind>, String> {
     Ok(kinds)
 }
 
-/// Generates every (kind, source) project under `root`; the directories of those generated.
-pub fn generate(r: &mut Report, oscgen: &Path, repo: &Path, root: &Path, logs: &Path, kinds: &[Kind]) -> Vec<PathBuf> {
+/// Generates every (kind, source) project under `root`; the directories of those generated,
+/// each with its target dir group: `-idl` for those from IDL, whose crate names are those of
+/// the Win32 ones.
+pub fn generate(
+    r: &mut Report,
+    oscgen: &Path,
+    repo: &Path,
+    root: &Path,
+    logs: &Path,
+    kinds: &[Kind],
+) -> Vec<(PathBuf, String)> {
     let corpus = repo.join("../shared/corpus/mingw-w64");
     let mingw = Path::new("/usr/share/mingw-w64/include");
     let staging = root.join(".staging");
@@ -119,7 +128,7 @@ pub fn generate(r: &mut Report, oscgen: &Path, repo: &Path, root: &Path, logs: &
             match sync(&stage, &dest) {
                 Ok(changed) => {
                     r.pass(format!("kinds: {id}: {what} ({changed} files changed)"));
-                    dirs.push(dest);
+                    dirs.push((dest, if source == "idl" { "-idl".into() } else { String::new() }));
                 }
                 Err(e) => r.fail(format!("kinds: {id}: copying the project to {}: {e}", dest.display())),
             }

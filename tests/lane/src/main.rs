@@ -116,11 +116,14 @@ fn main() -> ExitCode {
     };
 
     // The projects: the arguments, else every samples/*/ with an oscgen.toml, then the kinds.
-    let mut dirs = if args.projects.is_empty() {
+    let mut dirs: Vec<(PathBuf, String)> = if args.projects.is_empty() {
         samples(&repo)
     } else {
         args.projects.clone()
-    };
+    }
+    .into_iter()
+    .map(|d| (d, String::new()))
+    .collect();
     let kinds_wanted = match &args.kinds {
         None if args.projects.is_empty() => Some(Vec::new()),
         None => None,
@@ -139,9 +142,12 @@ fn main() -> ExitCode {
         }
     }
     let mut projects = Vec::new();
-    for d in &dirs {
+    for (d, group) in &dirs {
         match Project::load(d) {
-            Ok(p) => projects.push(p),
+            Ok(mut p) => {
+                p.group = group.clone();
+                projects.push(p);
+            }
             Err(e) => r.fail(format!("setup: {e}")),
         }
     }

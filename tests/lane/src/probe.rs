@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cargo;
+use crate::project::Project;
 use crate::report::{Report, show_log};
 use crate::sample::Ctx;
 use crate::wine::run_logged;
@@ -16,7 +17,8 @@ pub struct Probe {
     pub exe: PathBuf,
 }
 
-pub fn build(r: &mut Report, c: &Ctx, label: &str, logs: &Path, dir: &Path) -> Option<Probe> {
+pub fn build(r: &mut Report, c: &Ctx, label: &str, logs: &Path, p: &Project) -> Option<Probe> {
+    let dir = p.dir.as_path();
     let out = logs.join("probe");
     let _ = std::fs::remove_dir_all(&out);
     if let Err(e) = std::fs::create_dir_all(&out) {
@@ -124,7 +126,7 @@ pub fn build(r: &mut Report, c: &Ctx, label: &str, logs: &Path, dir: &Path) -> O
 
     let json = logs.join("probe-build.json");
     let build_log = logs.join("probe-build.log");
-    let ptdir = c.lane.cache.join("target-probe");
+    let ptdir = c.probe_tdir(p);
     let ptdir_s = ptdir.display().to_string();
     let args = [
         "build",

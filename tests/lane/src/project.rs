@@ -16,6 +16,10 @@ pub struct Project {
     pub prog_id: Option<String>,
     /// The OSC provider's key under SocialProviders.
     pub social: Option<String>,
+    /// The suffix of its target dirs (`""` or `-idl`): cargo names a cdylib without a hash,
+    /// so two projects of one crate name (a kind generated from the Win32 metadata and from
+    /// IDL) would overwrite each other's DLL in one target dir.
+    pub group: String,
 }
 
 const SOCIAL_PROVIDERS: &str = r"HKCU\Software\Microsoft\Office\Outlook\SocialConnector\SocialProviders\";
@@ -82,6 +86,7 @@ impl Project {
             keys32,
             prog_id,
             social,
+            group: String::new(),
         })
     }
 

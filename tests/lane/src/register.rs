@@ -47,10 +47,10 @@ pub fn registered_checks(
         r.pass(format!("{label}: {regsvr32} {dll_name}"));
     } else {
         show_log(&log, 5);
-        r.fail(format!(
-            "{label}: {regsvr32} {dll_name} (exit code {rc}{})",
-            wine_error(&log)
-        ));
+        let why = c
+            .wine
+            .errors_of(&[regsvr32, "/s", &dll_win], &logs.join("regsvr32-err.log"));
+        r.fail(format!("{label}: {regsvr32} {dll_name} (exit code {rc}{why})"));
     }
     let present = c.wine.present(&logs.join("registered.cmd"), &expected).len();
     let mut what = format!("all {} keys of {reg_name}", p.keys.len());
@@ -125,7 +125,7 @@ pub fn registered_checks(
 
     // --- the slot probe: the DLL built with --features oscgen-probe, registered, and called
     // slot by slot by a C client compiled against widl's and mingw-w64's headers
-    let Some(probe) = probe::build(r, c, label, logs, &p.dir) else {
+    let Some(probe) = probe::build(r, c, label, logs, p) else {
         return;
     };
     let mut preclean = trees.clone();
@@ -148,10 +148,10 @@ pub fn registered_checks(
         );
     } else {
         show_log(&log, 5);
-        r.fail(format!(
-            "{label}: probe: {regsvr32} {probe_name} (exit code {rc}{})",
-            wine_error(&log)
-        ));
+        let why = c
+            .wine
+            .errors_of(&[regsvr32, "/s", &probe_win], &logs.join("probe-regsvr32-err.log"));
+        r.fail(format!("{label}: probe: {regsvr32} {probe_name} (exit code {rc}{why})"));
     }
     let log = logs.join("probe-regsvr32-u.log");
     let rc = c.wine.run(&[regsvr32, "/u", "/s", &probe_win], &log);
@@ -271,21 +271,5 @@ fn check_schema(r: &mut Report, c: &Ctx, label: &str, logs: &Path, xml_dir: &Pat
                 "{label}: schema: {name} is not valid against OutlookSocialProvider_2013.xsd"
             ));
         }
-    }
-}
-
-/// Wine's own error lines in a log (`err:module:...`), for a DLL that does not load.
-pub fn wine_error(log: &Path) -> String {
-    let text = String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned();
-    let errs: Vec<&str> = text
-        .lines()
-        .map(|l| l.trim_end_matches('\r'))
-        .filter(|l| l.contains("err:"))
-        .take(3)
-        .collect();
-    if errs.is_empty() {
-        String::new()
-    } else {
-        format!("; Wine: {}", errs.join(" | "))
     }
 }

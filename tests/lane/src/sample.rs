@@ -30,8 +30,19 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// One target dir for all projects and the clients: the dependencies are built once.
-    fn tdir(&self) -> PathBuf {
+    /// One target dir for all projects and the clients, so that the dependencies are built
+    /// once, except for the projects of another group (see [`Project::group`]).
+    pub fn tdir(&self, p: &Project) -> PathBuf {
+        self.lane.cache.join(format!("target{}", p.group))
+    }
+
+    /// The target dir of the DLLs built with the slot probe.
+    pub fn probe_tdir(&self, p: &Project) -> PathBuf {
+        self.lane.cache.join(format!("target-probe{}", p.group))
+    }
+
+    /// Where the clients (tests/harness) are built.
+    fn client_tdir(&self) -> PathBuf {
         self.lane.cache.join("target")
     }
 }
@@ -42,12 +53,12 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
     let label = format!("{} {arch}", p.name);
     let logs = c.lane.cache.join("logs").join(&p.name).join(arch);
     let _ = std::fs::remove_dir_all(&logs);
-    if let Err(e) = std::fs::create_dir_all(&logs).and_then(|_| std::fs::create_dir_all(c.tdir())) {
+    if let Err(e) = std::fs::create_dir_all(&logs).and_then(|_| std::fs::create_dir_all(c.tdir(p))) {
         r.fail(format!("{label}: creating {}: {e}", logs.display()));
         return;
     }
     println!("== {} ({triple})", p.name);
-    let tdir = c.tdir().display().to_string();
+    let tdir = c.tdir(p).display().to_string();
 
     // --- cross-build the DLL (release, as it ships)
     let json = logs.join("build.json");
@@ -110,6 +121,7 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
         let log = logs.join(format!("{bin}-build.log"));
         let manifest = c.lane.repo.join("tests/harness/Cargo.toml");
         let manifest_s = manifest.display().to_string();
+        let tdir = c.client_tdir().display().to_string();
         let args = [
             "build",
             "--release",
@@ -149,7 +161,7 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
         not_run(r, c, p, &label, &logs, &dll, client.map(|(b, _)| b));
         return;
     }
-    let client_exe = client.map(|(bin, _)| c.tdir().join(triple).join("release").join(format!("{bin}.exe")));
+    let client_exe = client.map(|(bin, _)| c.client_tdir().join(triple).join("release").join(format!("{bin}.exe")));
     crate::register::registered_checks(r, c, p, &label, &logs, &dll, client_ok.then_some(client_exe).flatten());
     own_tests(r, c, p, &label, &logs);
 }
@@ -158,7 +170,7 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
 /// by the compiler for this target's pointer size), the probe built, nothing run.
 fn not_run(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path, dll: &Path, client: Option<&str>) {
     let triple = c.target.triple();
-    let tdir = c.tdir().display().to_string();
+    let tdir = c.tdir(p).display().to_string();
     let log = logs.join("test.log");
     let args = ["test", "--no-run", "--target", triple, "--target-dir", &tdir];
     if cargo::run(&p.dir, &args, &[], &log, &log) {
@@ -207,7 +219,7 @@ fn not_run(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path, dll: 
             ),
         );
     }
-    probe::build(r, c, label, logs, &p.dir);
+    probe::build(r, c, label, logs, p);
     println!(
         "    {label}: not run (regsvr32, {}, probe-client, cargo test): no 32-bit Wine, see the closing note",
         client.unwrap_or("no client")
@@ -219,7 +231,7 @@ fn not_run(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path, dll: 
 /// nothing and exits 0 would otherwise pass.
 fn own_tests(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path) {
     let triple = c.target.triple();
-    let tdir = c.tdir().display().to_string();
+    let tdir = c.tdir(p).display().to_string();
     let log = logs.join("test.log");
     let ok = cargo::run(
         &p.dir,

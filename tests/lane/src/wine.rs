@@ -56,6 +56,34 @@ impl Wine {
         run_logged(&self.loader, args, log)
     }
 
+    /// Runs it again with Wine's error channels on (`WINEDEBUG=err+all`), for a program
+    /// that failed: Wine's own `err:` lines, say a DLL that does not load and why.
+    pub fn errors_of(&self, args: &[&str], log: &Path) -> String {
+        let out = File::create(log).and_then(|f| Ok((f.try_clone()?, f)));
+        let Ok((o, e)) = out else {
+            return String::new();
+        };
+        let _ = Command::new(&self.loader)
+            .args(args)
+            .env("WINEDEBUG", "err+all")
+            .stdin(Stdio::null())
+            .stdout(o)
+            .stderr(e)
+            .status();
+        let text = String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned();
+        let errs: Vec<&str> = text
+            .lines()
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| l.contains("err:"))
+            .take(4)
+            .collect();
+        if errs.is_empty() {
+            String::new()
+        } else {
+            format!("; Wine says: {}", errs.join(" | "))
+        }
+    }
+
     /// Queries or deletes many registry keys in one Wine process (a batch file): each Wine
     /// process costs 50-300 ms. A query gives, per key, whether it exists.
     pub fn reg_batch(&self, file: &Path, op: RegOp, keys: &[String]) -> Vec<(bool, String)> {
