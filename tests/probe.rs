@@ -222,12 +222,15 @@ fn probe_client_writes_a_c_client_from_the_model() {
     let c = std::fs::read_to_string(dir.join("probe-client.c")).unwrap();
     for expected in [
         "#include \"calculator.h\"",
-        "CoCreateInstance(&model_clsid, NULL, CLSCTX_INPROC_SERVER, &IID_IUnknown",
+        "CoCreateInstance(PROBE_GUID(&model_clsid), NULL, CLSCTX_INPROC_SERVER, PROBE_GUID(&IID_IUnknown),",
         // IScientific's own slot 7, and the inherited Divide (ICalculator's slot 4) through it.
-        "hr = obj->lpVtbl->Power(obj, 0, 0, out(0));",
+        "hr = obj->lpVtbl->Power(obj, 0, 0, SCRATCH(0));",
         "expect_slot(hr, \"ComServer: IScientific\", \"Power\", \"IScientific\", 7, (HRESULT)0x8004C107UL, 1);",
         "expect_slot(hr, \"ComServer: IScientific\", \"Divide\", \"ICalculator\", 4, (HRESULT)0x8004C004UL, 1);",
-        "SysFreeString(*(BSTR *)out(0));",
+        "SysFreeString(*(BSTR *)SCRATCH(0));",
+        // The header's layout against the model's, at compile time.
+        "_Static_assert(SLOT(IScientificVtbl, Power) == 7, ",
+        "_Static_assert(sizeof(IScientificVtbl) == 9 * sizeof(void *), ",
         "DllCanUnloadNow",
     ] {
         assert!(c.contains(expected), "probe-client.c lacks {expected:?}");
@@ -254,5 +257,108 @@ fn probe_client_writes_a_c_client_from_the_model() {
             .arg(&dir)
             .arg(dir.join("probe-client.c")),
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--sdk-include` and `--sdk-idl` on a project read from the Win32 metadata, against SDK
+/// directories made here: the header with the C vtable struct; a header that declares the
+/// interface only with `DECLARE_INTERFACE_IID_` (the client is then C++); an IDL file that
+/// defines it (a header for widl); none (an error naming the option).
+#[test]
+fn probe_client_finds_sdk_interfaces_in_the_sdk_directories() {
+    let dir = common::scratch_dir("probe-sdk");
+    let project = dir.join("dt");
+    run(
+        "oscgen new",
+        Command::new(env!("CARGO_BIN_EXE_oscgen"))
+            .arg("new")
+            .arg(&project)
+            .args(["--quiet", "--template", "com-server", "--input", "win32"])
+            .args(["--implement", "IDropTarget"]),
+    );
+    let probe = |out: &str, sdk: &[(&str, &Path)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_oscgen"));
+        cmd.args(["--quiet", "probe-client"])
+            .arg(&project)
+            .arg("--out-dir")
+            .arg(dir.join(out));
+        for (option, path) in sdk {
+            cmd.arg(option).arg(path);
+        }
+        cmd.output().expect("run oscgen probe-client")
+    };
+    let write = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let none = dir.join("none");
+    std::fs::create_dir_all(&none).unwrap();
+
+    let failed = probe("out", &[]);
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no header declares IDropTarget") && err.contains("--sdk-include"),
+        "{err}"
+    );
+
+    let c_sdk = dir.join("c-sdk");
+    write(
+        c_sdk.join("dragdrop.h"),
+        "DEFINE_GUID(IID_IDropTarget, 0x00000122, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46);\ntypedef struct IDropTargetVtbl {\n",
+    );
+    let c = probe("out", &[("--sdk-include", &c_sdk)]);
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    assert!(c.stdout.is_empty(), "no header for widl");
+    let text = std::fs::read_to_string(dir.join("out/probe-client.c")).unwrap();
+    assert!(text.contains("#include <dragdrop.h>"), "{text}");
+    assert!(text.contains("obj->lpVtbl->DragEnter(obj, 0, 0, "), "{text}");
+
+    let cpp_sdk = dir.join("cpp-sdk");
+    write(
+        cpp_sdk.join("shell.h"),
+        "#define INTERFACE IDropTarget\n  DECLARE_INTERFACE_IID_ (IDropTarget, IUnknown, \"00000122-0000-0000-c000-000000000046\") {\n",
+    );
+    write(
+        cpp_sdk.join("guids.h"),
+        "DEFINE_GUID (IID_IDropTarget, 0x00000122, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46);\n",
+    );
+    let cpp = probe("out", &[("--sdk-include", &cpp_sdk)]);
+    assert!(cpp.status.success(), "{}", String::from_utf8_lossy(&cpp.stderr));
+    assert!(
+        !dir.join("out/probe-client.c").exists(),
+        "the C client of the run before is removed"
+    );
+    let text = std::fs::read_to_string(dir.join("out/probe-client.cpp")).unwrap();
+    for expected in [
+        "#ifndef __cplusplus\n#error \"compile as C++: shell.h declares IDropTarget for C++ only",
+        "#include <guids.h>",
+        "#include <shell.h>",
+        "hr = obj->DragEnter(probe_zero(), probe_zero(), ",
+    ] {
+        assert!(text.contains(expected), "probe-client.cpp lacks {expected:?}:\n{text}");
+    }
+
+    let idl_sdk = dir.join("idl-sdk");
+    write(
+        idl_sdk.join("dragdrop.idl"),
+        "interface IDropTarget;\n[object, uuid(00000122-0000-0000-c000-000000000046)]\ninterface IDropTarget : IUnknown {\n",
+    );
+    let idl = probe("out", &[("--sdk-include", &none), ("--sdk-idl", &idl_sdk)]);
+    assert!(idl.status.success(), "{}", String::from_utf8_lossy(&idl.stderr));
+    let listed = String::from_utf8(idl.stdout).unwrap();
+    let expected = format!(
+        "dragdrop.h\t{}\t-I{}\t-DBOOL=WINBOOL\n",
+        idl_sdk.join("dragdrop.idl").display(),
+        idl_sdk.display()
+    );
+    assert_eq!(listed, expected);
+    let text = std::fs::read_to_string(dir.join("out/probe-client.c")).unwrap();
+    assert!(text.contains("#include \"dragdrop.h\" /* widl */"), "{text}");
+
+    let missing = probe("out", &[("--sdk-include", &none), ("--sdk-idl", &none)]);
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{err}");
+    assert!(err.contains("and no IDL file of"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -11,55 +11,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+use common::kinds::{Kind, kinds, new_project, run};
 
 /// The sample: drop-target takes IDL constants C converts by wrapping (oleidl.idl's
 /// `(DWORD)(~X)`); search-filter implements two interfaces on one object.
 const SAMPLE: &[&str] = &["drop-target", "search-filter"];
-
-struct Kind {
-    name: String,
-    interfaces: String,
-    idl: String,
-    sources: Vec<String>,
-}
-
-/// scripts/server-kinds.txt: `name interfaces idl-file sources`, `#` comments.
-fn kinds(repo: &Path) -> Vec<Kind> {
-    let text = std::fs::read_to_string(repo.join("scripts/server-kinds.txt")).expect("scripts/server-kinds.txt");
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            assert_eq!(f.len(), 4, "malformed line in scripts/server-kinds.txt: {l}");
-            Kind {
-                name: f[0].to_string(),
-                interfaces: f[1].to_string(),
-                idl: f[2].to_string(),
-                sources: f[3].split(',').map(str::to_string).collect(),
-            }
-        })
-        .collect()
-}
-
-fn run(what: &str, cmd: &mut Command) -> Result<(), String> {
-    let out = cmd.output().map_err(|e| format!("{what}: {e}"))?;
-    if out.status.success() {
-        return Ok(());
-    }
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let tail: Vec<&str> = text.lines().rev().take(40).collect();
-    Err(format!(
-        "{what} failed:\n{}",
-        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-    ))
-}
 
 fn cargo(project: &Path, target: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO"));
@@ -73,21 +32,7 @@ fn cargo(project: &Path, target: &Path, args: &[&str]) -> Command {
 
 /// new, test (which builds the library and the tests), clippy, generate --check.
 fn check(repo: &Path, corpus: &Path, dir: &Path, kind: &Kind, source: &str) -> Result<(), String> {
-    let project: PathBuf = dir.join(format!("{}-{source}", kind.name));
-    let mut new = Command::new(env!("CARGO_BIN_EXE_oscgen"));
-    new.arg("new")
-        .arg(&project)
-        .args(["--quiet", "--template", "com-server", "--name", &kind.name]);
-    if source == "win32" {
-        new.args(["--input", "win32"]);
-    } else {
-        new.arg("--input")
-            .arg(corpus.join(&kind.idl))
-            .arg("-I")
-            .arg(corpus)
-            .args(["-I", common::MINGW_INCLUDE, "-D", "BOOL=WINBOOL"]);
-    }
-    new.args(["--implement", &kind.interfaces]);
+    let (mut new, project) = new_project(Path::new(env!("CARGO_BIN_EXE_oscgen")), corpus, dir, kind, source);
     run("oscgen new", &mut new)?;
     std::fs::copy(repo.join("samples/com-server/Cargo.lock"), project.join("Cargo.lock"))
         .map_err(|e| format!("copy Cargo.lock: {e}"))?;
@@ -105,7 +50,7 @@ fn check(repo: &Path, corpus: &Path, dir: &Path, kind: &Kind, source: &str) -> R
     )?;
     let mut regenerate = Command::new(env!("CARGO_BIN_EXE_oscgen"));
     regenerate.args(["generate", "--check", "--quiet"]).arg(&project);
-    run("oscgen generate --check", &mut regenerate)
+    run("oscgen generate --check", &mut regenerate).map(drop)
 }
 
 #[test]

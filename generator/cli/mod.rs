@@ -38,7 +38,9 @@ const PROBE_CLIENT_EXAMPLES: &str = "\
 Examples:
   oscgen probe-client my-server --out-dir target/probe   the C client and the headers it needs
   x86_64-w64-mingw32-widl -h -o target/probe/calculator.h -I <mingw-w64 IDL> my-server/idl/calculator.idl
-  x86_64-w64-mingw32-gcc -o target/probe/probe-client.exe target/probe/probe-client.c -lole32 -loleaut32 -luuid";
+  x86_64-w64-mingw32-gcc -o target/probe/probe-client.exe target/probe/probe-client.c -lole32 -loleaut32 -luuid
+  oscgen probe-client drop-target --out-dir target/probe --sdk-include /usr/share/mingw-w64/include
+                                            SDK interfaces (from win32 too) from mingw-w64's headers";
 
 const WINMD_EXAMPLES: &str = "\
 Examples:
@@ -113,7 +115,8 @@ enum Command {
     /// its slot's probe code (build the DLL with `--features oscgen-probe`). Prints one line
     /// per header to make with widl: the header's name, the IDL file, then widl's -I and -D
     /// arguments, tab-separated. Built-in IDL files (osc.idl, mapi.idl) are written to
-    /// --out-dir too.
+    /// --out-dir too. With --sdk-include, an SDK interface's header is the SDK's own; a
+    /// header that declares an interface for C++ only makes the client probe-client.cpp.
     #[command(after_help = PROBE_CLIENT_EXAMPLES)]
     ProbeClient(project::ProbeClientArgs),
     /// Print a shell completion script: `oscgen completions bash > /etc/bash_completion.d/oscgen`

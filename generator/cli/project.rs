@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::cli::{Failure, Verbosity, print_warnings, render_error, verbosity};
+use crate::emit::probe::client::Sdk;
 use crate::project::run::{self, NewProject, Outcome};
 use crate::project::template::Template;
 use crate::project::write::{ChangeKind, Mode};
@@ -73,9 +74,17 @@ pub struct ProbeClientArgs {
     /// The project directory (the one holding oscgen.toml)
     #[arg(value_name = "DIR", default_value = ".")]
     dir: PathBuf,
-    /// Where to write probe-client.c (and the built-in IDL files widl reads)
+    /// Where to write probe-client.c (or .cpp) and the built-in IDL files widl reads
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
+    /// The SDK's C headers (/usr/share/mingw-w64/include): the client includes the one that
+    /// declares each interface, if one does (needed for WinMD inputs, which have no IDL)
+    #[arg(long, value_name = "DIR")]
+    sdk_include: Option<PathBuf>,
+    /// The SDK's IDL files: for an interface no --sdk-include header declares, widl writes
+    /// the header from the IDL file here that defines it (listed on stdout)
+    #[arg(long, value_name = "DIR")]
+    sdk_idl: Option<PathBuf>,
 }
 
 pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
@@ -187,9 +196,19 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode, Failure> {
 /// header widl must write for it: name, IDL file and widl's flags, tab-separated.
 pub fn probe_client(args: ProbeClientArgs) -> Result<ExitCode, Failure> {
     let mut sources = SourceMap::new();
-    let headers = run::probe_client(&mut sources, &args.dir, &args.out_dir).map_err(|e| failure(&sources, e))?;
+    let sdk = Sdk {
+        include: args.sdk_include,
+        idl: args.sdk_idl,
+    };
+    let written = run::probe_client(&mut sources, &args.dir, &args.out_dir, &sdk).map_err(|e| failure(&sources, e))?;
+    if verbosity() != Verbosity::Quiet && written.source.extension().is_some_and(|e| e == "cpp") {
+        eprintln!(
+            "note: {} is C++: a header declares an interface for C++ only; compile it with g++",
+            written.source.display()
+        );
+    }
     let mut out = std::io::stdout().lock();
-    for h in headers {
+    for h in written.headers {
         let mut line = vec![h.name, h.idl.display().to_string()];
         line.extend(h.flags);
         let _ = writeln!(out, "{}", line.join("\t"));

@@ -52,6 +52,8 @@ pub enum Error {
     Write(#[from] WriteError),
     #[error("the project serves no class to probe")]
     NothingToProbe,
+    #[error(transparent)]
+    Header(#[from] client::HeaderError),
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -125,9 +127,23 @@ pub struct ClientHeader {
     pub flags: Vec<String>,
 }
 
-/// `oscgen probe-client`: writes `probe-client.c` (and the built-in IDL it needs) into
-/// `out_dir`; returns the headers widl must write beside it.
-pub fn probe_client(sources: &mut SourceMap, dir: &Path, out_dir: &Path) -> Result<Vec<ClientHeader>, Error> {
+/// What `oscgen probe-client` wrote.
+#[derive(Debug)]
+pub struct ProbeClient {
+    /// `probe-client.c`, or `probe-client.cpp` when a header declares an interface for C++ only.
+    pub source: PathBuf,
+    /// The headers widl must write beside it.
+    pub headers: Vec<ClientHeader>,
+}
+
+/// `oscgen probe-client`: writes `probe-client.c` (or `.cpp`, see [`ProbeClient`]) and the
+/// built-in IDL it needs into `out_dir`; `sdk` says where the SDK's headers and IDL are.
+pub fn probe_client(
+    sources: &mut SourceMap,
+    dir: &Path,
+    out_dir: &Path,
+    sdk: &client::Sdk,
+) -> Result<ProbeClient, Error> {
     let config = Config::load(dir)?;
     let (model, plan, _) = plan(sources, dir, &config, &Origin::Unknown)?;
     let info = &plan.probe;
@@ -150,14 +166,22 @@ pub fn probe_client(sources: &mut SourceMap, dir: &Path, out_dir: &Path) -> Resu
         prog_id: &info.prog_id,
         dll_name: &info.dll_name,
         stubs: &scanned,
+        sdk,
     };
-    let c = client::c_client(&spec).ok_or(Error::NothingToProbe)?;
+    let c = client::c_client(&spec)?.ok_or(Error::NothingToProbe)?;
     let io = |source| Error::Io {
         path: out_dir.to_path_buf(),
         source,
     };
     std::fs::create_dir_all(out_dir).map_err(io)?;
-    std::fs::write(out_dir.join(format!("{}.c", client::PROGRAM)), &c.source).map_err(io)?;
+    // The other language's file of an earlier run would be compiled by mistake.
+    for stale in [client::Dialect::C, client::Dialect::Cpp] {
+        if stale != c.dialect {
+            let _ = std::fs::remove_file(out_dir.join(stale.file_name()));
+        }
+    }
+    let source = out_dir.join(c.dialect.file_name());
+    std::fs::write(&source, &c.source).map_err(io)?;
     let mut flags: Vec<String> = config
         .input
         .include_dirs
@@ -176,6 +200,17 @@ pub fn probe_client(sources: &mut SourceMap, dir: &Path, out_dir: &Path) -> Resu
                 path
             }
             HeaderSource::Idl(path) => path.clone(),
+            HeaderSource::SdkIdl(path) => {
+                // The SDK's IDL imports its neighbours; mingw-w64's headers call wtypes.idl's
+                // BOOL WINBOOL, and its IDL files use that name.
+                let dir = path.parent().unwrap_or(Path::new("."));
+                headers.push(ClientHeader {
+                    name: h.name.clone(),
+                    idl: path.clone(),
+                    flags: vec![format!("-I{}", dir.display()), "-DBOOL=WINBOOL".to_string()],
+                });
+                continue;
+            }
         };
         headers.push(ClientHeader {
             name: h.name.clone(),
@@ -183,7 +218,7 @@ pub fn probe_client(sources: &mut SourceMap, dir: &Path, out_dir: &Path) -> Resu
             flags: flags.clone(),
         });
     }
-    Ok(headers)
+    Ok(ProbeClient { source, headers })
 }
 
 /// The stubs each object's file still has, by object type name.

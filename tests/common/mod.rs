@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+pub mod kinds;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
