@@ -3,30 +3,29 @@
 # a 32-bit Windows DLL and behaves under Wine as its client (Outlook's Social Connector, a
 # MAPI client, COM) expects.
 #
-#   bash scripts/windows-lane.sh                    # every samples/*/ that has an oscgen.toml
+#   bash scripts/windows-lane.sh                    # every samples/*/ with an oscgen.toml, and every server kind
 #   bash scripts/windows-lane.sh samples/osc-provider [DIR ..]
 #   OSCGEN_SKIP_WINDOWS_LANE=1 bash scripts/...     # skip locally (ignored when CI is set)
 #   OSCGEN_LANE_TARGETS=x86_64-pc-windows-gnu ...   # one target only (local runs; ignored when CI is set)
+#   OSCGEN_LANE_KINDS=none|all|KIND,KIND ...        # which server kinds (local runs; ignored when CI is set)
 #
-# Per sample and target (x86_64-pc-windows-gnu, i686-pc-windows-gnu): cross-build (release),
-# check the four Dll* exports (on i686 also that each is the stdcall function `_Name@N`,
-# exported undecorated as COM looks it up) and the imports, regsvr32 and the keys of the
-# project's .reg file, then by template: the OSC host simulator (tests/harness, bin osc-host) and every
-# XML document it received against the OSC 2013 schema, or the MAPI client (tests/harness, bin mapi-client)
-# calling every IMAPISession slot by vtable index; regsvr32 /u and a check that every key is
-# gone; the slot probe (docs/probe.md): the DLL built again with --features oscgen-probe, and a
-# C client that `oscgen probe-client` writes, compiled by mingw gcc against the header widl
-# writes from the project's IDL and mingw-w64's SDK headers, calls every method of every
-# object through those headers' vtables (registered, then unregistered and every key gone);
-# then the sample's own `cargo test` with Wine as cargo's target runner. The i686 run
-# needs 32-bit Wine (Debian's wine32, i386 architecture); where it cannot be installed, the
-# i686 DLLs, clients (the probe's too) and tests are still built (the vtable layout checks are
-# evaluated at compile time) and the closing note gives the exact error. One line per check (PASS/FAIL),
-# a summary per architecture, then `N passed, N failed`; non-zero exit on any failure.
-# Needs root only to apt-get install what is missing.
+# This script does the setup only: the Debian packages (apt), 32-bit Wine where it installs,
+# the Windows std for each target built once into a cached sysroot, the Wine prefix and its
+# bcryptprimitives stand-ins, and a wineserver kept alive for the run. The checks are the
+# Rust program tests/lane (README "Windows lane" lists them), which it builds and runs with
+# the cross-build and Wine environment set here: per project (the samples, then the ten
+# server kinds of scripts/server-kinds.txt generated on the fly from each source) and target,
+# the DLL cross-built and its PE machine, exports and imports read, regsvr32 and the keys of
+# its .reg file, the template's client (tests/harness: osc-host or mapi-client), regsvr32 /u,
+# the slot probe's C client (docs/probe.md) and the project's own tests run by Wine. The i686
+# run needs 32-bit Wine (Debian's wine32, i386 architecture); where it cannot be installed,
+# the i686 DLLs, clients and tests are still built and the closing note gives the exact
+# error. One line per check (PASS/FAIL), a summary per architecture, then
+# `N passed, N failed`; non-zero exit on any failure. Needs root only to apt-get install
+# what is missing.
 #
 # Everything built once (the Windows std sysroots, the Wine prefix, the bcryptprimitives
-# stand-ins, the cargo target dir, logs) lives under ${OSCGEN_WINCROSS_DIR:-~/.cache/oscgen-wincross},
+# stand-ins, the cargo target dirs, the generated kinds, logs) lives under ${OSCGEN_WINCROSS_DIR:-~/.cache/oscgen-wincross},
 # outside the repository; the recipe behind it is ../shared/tools/wincross/README.md.
 set -euo pipefail
 # Project directories given as arguments are relative to where the script was called from.
@@ -140,8 +139,8 @@ fi
 # 1. Debian packages (installed only when missing)
 ########################################################################################
 PKGS=(rustc-web cargo-web rust-web-src wine64 libxml2-utils mingw-w64-tools)
-has_target x86_64-pc-windows-gnu && PKGS+=(gcc-mingw-w64-x86-64)
-has_target i686-pc-windows-gnu && PKGS+=(gcc-mingw-w64-i686)
+has_target x86_64-pc-windows-gnu && PKGS+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64)
+has_target i686-pc-windows-gnu && PKGS+=(gcc-mingw-w64-i686 g++-mingw-w64-i686)
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
 missing=()
 for p in "${PKGS[@]}"; do installed "$p" || missing+=("$p"); done
@@ -163,7 +162,7 @@ for f in "$DEB_RUSTC" "$DEB_CARGO" "$WINE" "$WINESERVER" /usr/bin/xmllint; do
     [ -x "$f" ] || abort "setup: $f is missing"
 done
 for t in "${TARGETS[@]}"; do
-    for tool in gcc objdump nm widl; do
+    for tool in gcc g++ widl; do
         [ -x "/usr/bin/$(mingw_of "$t")-$tool" ] || abort "setup: /usr/bin/$(mingw_of "$t")-$tool is missing"
     done
 done

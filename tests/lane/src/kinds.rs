@@ -125,6 +125,15 @@ pub fn generate(
                 let _ = std::fs::copy(&lock, stage.join("Cargo.lock"));
             }
             let dest = root.join(&id);
+            // `oscgen new` draws a fresh CLSID: the kept project's is written back, so that
+            // an unchanged kind is the same source as before and cargo rebuilds nothing.
+            if let (Some(old), Some(new)) = (clsid(&dest), clsid(&stage))
+                && old != new
+                && let Err(e) = replace_in_tree(&stage, &new, &old)
+            {
+                r.fail(format!("kinds: {id}: keeping the CLSID {old}: {e}"));
+                continue;
+            }
             match sync(&stage, &dest) {
                 Ok(changed) => {
                     r.pass(format!("kinds: {id}: {what} ({changed} files changed)"));
@@ -136,6 +145,38 @@ pub fn generate(
     }
     let _ = std::fs::remove_dir_all(&staging);
     dirs
+}
+
+/// The `clsid` of a project's oscgen.toml, lower case.
+fn clsid(project: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(project.join("oscgen.toml")).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    table
+        .values()
+        .find_map(|v| v.get("clsid")?.as_str().map(str::to_ascii_lowercase))
+}
+
+/// Replaces a GUID in every file under `dir`, in each form oscgen writes it: lower case
+/// (oscgen.toml), upper case (.reg file, registry keys) and as a `u128` literal
+/// (`0x047bc79e_52b7_...`).
+fn replace_in_tree(dir: &Path, from: &str, to: &str) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            replace_in_tree(&path, from, to)?;
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            let forms = [
+                (from.to_string(), to.to_string()),
+                (from.to_ascii_uppercase(), to.to_ascii_uppercase()),
+                (from.replace('-', "_"), to.replace('-', "_")),
+            ];
+            if forms.iter().any(|(f, _)| text.contains(f.as_str())) {
+                let text = forms.iter().fold(text, |t, (f, to)| t.replace(f.as_str(), to));
+                std::fs::write(&path, text)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Makes `dest` hold the files of `src`: writes only those whose content differs (cargo's

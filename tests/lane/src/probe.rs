@@ -12,6 +12,9 @@ use crate::report::{Report, show_log};
 use crate::sample::Ctx;
 use crate::wine::run_logged;
 
+/// mingw-w64's C headers, the SDK the clients are compiled against.
+const MINGW_INCLUDE: &str = "/usr/share/mingw-w64/include";
+
 pub struct Probe {
     pub dll: PathBuf,
     pub exe: PathBuf,
@@ -32,6 +35,10 @@ pub fn build(r: &mut Report, c: &Ctx, label: &str, logs: &Path, p: &Project) -> 
         .arg(dir)
         .arg("--out-dir")
         .arg(&out)
+        .arg("--sdk-include")
+        .arg(MINGW_INCLUDE)
+        .arg("--sdk-idl")
+        .arg(&c.lane.mingw_idl)
         .stdin(std::process::Stdio::null())
         .output();
     let ok = match generated {
@@ -86,10 +93,17 @@ pub fn build(r: &mut Report, c: &Ctx, label: &str, logs: &Path, p: &Project) -> 
         return None;
     }
 
-    let gcc = format!("{}-gcc", c.target.mingw());
+    // A client of interfaces mingw-w64 declares with its C++ macros is C++ (docs/probe.md).
+    let cpp = out.join("probe-client.cpp");
+    let (source, compiler) = if cpp.is_file() {
+        (cpp, "g++")
+    } else {
+        (out.join("probe-client.c"), "gcc")
+    };
+    let source_name = file_name(&source);
+    let gcc = format!("{}-{compiler}", c.target.mingw());
     let exe = out.join("probe-client.exe");
     let gcc_log = logs.join("probe-gcc.log");
-    let source = out.join("probe-client.c");
     let include = out.display().to_string();
     let (exe_s, source_s) = (exe.display().to_string(), source.display().to_string());
     let gcc_args = [
@@ -106,11 +120,14 @@ pub fn build(r: &mut Report, c: &Ctx, label: &str, logs: &Path, p: &Project) -> 
         "-loleaut32",
         "-luuid",
         "-ladvapi32",
+        // No mingw runtime DLL beside the client (i686 g++ would need libgcc_s_dw2-1.dll).
+        "-static-libgcc",
+        "-static-libstdc++",
     ];
     if run_logged(Path::new(&gcc), &gcc_args, &gcc_log) != 0 {
         show_log(&gcc_log, 30);
         r.fail(format!(
-            "{label}: probe: {gcc} probe-client.c (log: {})",
+            "{label}: probe: {gcc} {source_name} (log: {})",
             gcc_log.display()
         ));
         return None;
@@ -121,7 +138,7 @@ pub fn build(r: &mut Report, c: &Ctx, label: &str, logs: &Path, p: &Project) -> 
         format!(" {}", names.join(" "))
     };
     r.pass(format!(
-        "{label}: probe: probe-client.c compiled by {gcc} against widl's{headers} and mingw-w64's headers"
+        "{label}: probe: {source_name} compiled by {gcc} against widl's{headers} and mingw-w64's headers"
     ));
 
     let json = logs.join("probe-build.json");
