@@ -121,9 +121,6 @@ pub fn generate(
                 r.fail(format!("kinds: {id}: {what} (log: {})", log.display()));
                 continue;
             }
-            if lock.is_file() {
-                let _ = std::fs::copy(&lock, stage.join("Cargo.lock"));
-            }
             let dest = root.join(&id);
             // `oscgen new` draws a fresh CLSID: the kept project's is written back, so that
             // an unchanged kind is the same source as before and cargo rebuilds nothing.
@@ -136,6 +133,11 @@ pub fn generate(
             }
             match sync(&stage, &dest) {
                 Ok(changed) => {
+                    // The com-server sample's versions, as check-server-kinds.sh pins them;
+                    // cargo then keeps the project's own lock up to date.
+                    if lock.is_file() && !dest.join("Cargo.lock").exists() {
+                        let _ = std::fs::copy(&lock, dest.join("Cargo.lock"));
+                    }
                     r.pass(format!("kinds: {id}: {what} ({changed} files changed)"));
                     dirs.push((dest, if source == "idl" { "-idl".into() } else { String::new() }));
                 }
