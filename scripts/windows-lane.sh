@@ -3,30 +3,29 @@
 # a 32-bit Windows DLL and behaves under Wine as its client (Outlook's Social Connector, a
 # MAPI client, COM) expects.
 #
-#   bash scripts/windows-lane.sh                    # every samples/*/ that has an oscgen.toml
+#   bash scripts/windows-lane.sh                    # every samples/*/ with an oscgen.toml, and every server kind
 #   bash scripts/windows-lane.sh samples/osc-provider [DIR ..]
 #   OSCGEN_SKIP_WINDOWS_LANE=1 bash scripts/...     # skip locally (ignored when CI is set)
 #   OSCGEN_LANE_TARGETS=x86_64-pc-windows-gnu ...   # one target only (local runs; ignored when CI is set)
+#   OSCGEN_LANE_KINDS=none|all|KIND,KIND ...        # which server kinds (local runs; ignored when CI is set)
 #
-# Per sample and target (x86_64-pc-windows-gnu, i686-pc-windows-gnu): cross-build (release),
-# check the four Dll* exports (on i686 also that each is the stdcall function `_Name@N`,
-# exported undecorated as COM looks it up) and the imports, regsvr32 and the keys of the
-# project's .reg file, then by template: the OSC host simulator (tests/osc-host) and every
-# XML document it received against the OSC 2013 schema, or the MAPI client (tests/mapi-client)
-# calling every IMAPISession slot by vtable index; regsvr32 /u and a check that every key is
-# gone; the slot probe (docs/probe.md): the DLL built again with --features oscgen-probe, and a
-# C client that `oscgen probe-client` writes, compiled by mingw gcc against the header widl
-# writes from the project's IDL and mingw-w64's SDK headers, calls every method of every
-# object through those headers' vtables (registered, then unregistered and every key gone);
-# then the sample's own `cargo test` with Wine as cargo's target runner. The i686 run
-# needs 32-bit Wine (Debian's wine32, i386 architecture); where it cannot be installed, the
-# i686 DLLs, clients (the probe's too) and tests are still built (the vtable layout checks are
-# evaluated at compile time) and the closing note gives the exact error. One line per check (PASS/FAIL),
-# a summary per architecture, then `N passed, N failed`; non-zero exit on any failure.
-# Needs root only to apt-get install what is missing.
+# This script does the setup only: the Debian packages (apt), 32-bit Wine where it installs,
+# the Windows std for each target built once into a cached sysroot, the Wine prefix and its
+# bcryptprimitives stand-ins, and a wineserver kept alive for the run. The checks are the
+# Rust program tests/lane (README "Windows lane" lists them), which it builds and runs with
+# the cross-build and Wine environment set here: per project (the samples, then the ten
+# server kinds of scripts/server-kinds.txt generated on the fly from each source) and target,
+# the DLL cross-built and its PE machine, exports and imports read, regsvr32 and the keys of
+# its .reg file, the template's client (tests/harness: osc-host or mapi-client), regsvr32 /u,
+# the slot probe's C client (docs/probe.md) and the project's own tests run by Wine. The i686
+# run needs 32-bit Wine (Debian's wine32, i386 architecture); where it cannot be installed,
+# the i686 DLLs, clients and tests are still built and the closing note gives the exact
+# error. One line per check (PASS/FAIL), a summary per architecture, then
+# `N passed, N failed`; non-zero exit on any failure. Needs root only to apt-get install
+# what is missing.
 #
 # Everything built once (the Windows std sysroots, the Wine prefix, the bcryptprimitives
-# stand-ins, the cargo target dir, logs) lives under ${OSCGEN_WINCROSS_DIR:-~/.cache/oscgen-wincross},
+# stand-ins, the cargo target dirs, the generated kinds, logs) lives under ${OSCGEN_WINCROSS_DIR:-~/.cache/oscgen-wincross},
 # outside the repository; the recipe behind it is ../shared/tools/wincross/README.md.
 set -euo pipefail
 # Project directories given as arguments are relative to where the script was called from.
@@ -71,8 +70,8 @@ WINE=/usr/lib/wine/wine64     # package wine64 (Debian has no /usr/bin/wine64)
 WINE32=/usr/lib/wine/wine     # package wine32:i386, the 32-bit loader
 WINESERVER=/usr/lib/wine/wineserver64
 XSD=$REPO/../shared/reference/xsd/OutlookSocialProvider_2013.xsd
-HOST_DIR=$REPO/tests/osc-host
-CLIENT_DIR=$REPO/tests/mapi-client
+HOST_DIR=$REPO/tests/harness
+CLIENT_DIR=$REPO/tests/harness
 
 passed=0
 failed=0
@@ -140,8 +139,8 @@ fi
 # 1. Debian packages (installed only when missing)
 ########################################################################################
 PKGS=(rustc-web cargo-web rust-web-src wine64 libxml2-utils mingw-w64-tools)
-has_target x86_64-pc-windows-gnu && PKGS+=(gcc-mingw-w64-x86-64)
-has_target i686-pc-windows-gnu && PKGS+=(gcc-mingw-w64-i686)
+has_target x86_64-pc-windows-gnu && PKGS+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64)
+has_target i686-pc-windows-gnu && PKGS+=(gcc-mingw-w64-i686 g++-mingw-w64-i686)
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
 missing=()
 for p in "${PKGS[@]}"; do installed "$p" || missing+=("$p"); done
@@ -163,7 +162,7 @@ for f in "$DEB_RUSTC" "$DEB_CARGO" "$WINE" "$WINESERVER" /usr/bin/xmllint; do
     [ -x "$f" ] || abort "setup: $f is missing"
 done
 for t in "${TARGETS[@]}"; do
-    for tool in gcc objdump nm widl; do
+    for tool in gcc g++ widl; do
         [ -x "/usr/bin/$(mingw_of "$t")-$tool" ] || abort "setup: /usr/bin/$(mingw_of "$t")-$tool is missing"
     done
 done
@@ -409,474 +408,31 @@ if [ "$RUN_I686" = 1 ] && ! "$WINE32" cmd /c ver </dev/null >/dev/null 2>&1; the
     unset CARGO_TARGET_I686_PC_WINDOWS_GNU_RUNNER
 fi
 
-# Runs a Windows program under Wine ($LOADER: the 64-bit or 32-bit loader); output to a
-# file, never a pipe.
-LOADER=$WINE
-wine_run() { "$LOADER" "$@" </dev/null; }
-winpath() { local p=$1; printf 'Z:%s' "${p//\//\\}"; }
-# Queries or deletes many registry keys in one Wine process (a batch file): each Wine process
-# costs 50-300 ms. `reg_batch FILE query KEY..` prints "1 KEY" or "0 KEY" per key. $REGVIEW
-# (/reg:32 for a 32-bit DLL) picks the registry view a process of the DLL's bitness sees.
-REGVIEW=""
-reg_batch() {
-    local file=$1 op=$2 k
-    shift 2
-    {
-        printf '@echo off\r\n'
-        for k in "$@"; do
-            if [ "$op" = query ]; then
-                printf 'reg query "%s" %s >nul 2>&1\r\nif errorlevel 1 (echo 0 %s) else (echo 1 %s)\r\n' "$k" "$REGVIEW" "$k" "$k"
-            else
-                printf 'reg delete "%s" /f %s >nul 2>&1\r\n' "$k" "$REGVIEW"
-            fi
-        done
-    } >"$file"
-    "$WINE" cmd /c "$(winpath "$file")" </dev/null >"$file.out" 2>/dev/null || true
-    tr -d '\r' <"$file.out"
-}
-# Runs a client (osc-host.exe, mapi-client.exe) and turns its PASS/FAIL lines into checks.
-# Its closing line `<name>: N checks, M failures` must be there: a client that dies early, or
-# a loader that starts nothing and exits 0, is a failure.
-run_client() {   # LABEL LOG EXE ARGS..
-    local label=$1 log=$2 exe=$3 rc=0 fails=0 line
-    shift 3
-    wine_run "$exe" "$@" >"$log" 2>&1 || rc=$?
-    while IFS= read -r line; do
-        line=${line%$'\r'}
-        case $line in
-            PASS\ *) pass "$label: ${line#PASS }" ;;
-            FAIL\ *) fail "$label: ${line#FAIL }"; fails=$((fails + 1)) ;;
-            *) [ -n "$line" ] && echo "    $line" ;;
-        esac
-    done <"$log"
-    local exe_name summary
-    exe_name=$(basename "$exe" .exe)
-    summary=$(tr -d '\r' <"$log" | grep -E "^$exe_name: [0-9]+ checks, [0-9]+ failures$" || true)
-    if [ -z "$summary" ]; then
-        fail "$label: $exe_name.exe ended (exit code $rc) without its summary line (log: $log)"
-    elif [ "$rc" != 0 ] && [ "$fails" = 0 ]; then
-        fail "$label: $exe_name.exe exited with code $rc (log: $log)"
-    elif [ "$rc" = 0 ] && [ "$fails" != 0 ]; then
-        fail "$label: $exe_name.exe reported failures but exited with 0"
-    fi
-}
-
 ########################################################################################
-# 4. Each sample, for each target
+# 4. The checks: tests/lane, a Rust program, for every project and target
 ########################################################################################
-# One target dir for all samples and the clients: the dependencies are built once per target.
-tdir=$CACHE/target
-check_sample() {
-    local sdir=$1 TARGET=$2 run=$3
-    local arch label logs mingw
-    arch=$(arch_of "$TARGET")
-    label="$name $arch"
-    logs=$CACHE/logs/$name/$arch
-    mingw=$(mingw_of "$TARGET")
-    rm -rf "$logs"
-    mkdir -p "$logs" "$tdir"
-    echo "== $name ($TARGET)"
-    local template
-    template=$(sed -n 's/^template *= *"\([^"]*\)".*/\1/p' "$sdir/oscgen.toml" | head -n1)
-    template=${template:-osc-provider}
-
-    # --- cross-build the DLL (release, as it ships)
-    if ! (cd "$sdir" && "$DEB_CARGO" build --release --target "$TARGET" --target-dir "$tdir" \
-        --message-format=json-render-diagnostics) >"$logs/build.json" 2>"$logs/build.log"; then
-        show_log "$logs/build.log" 40
-        fail "$label: cargo build --release --target $TARGET (log: $logs/build.log)"
-        return 0
-    fi
-    local dlls dll
-    dlls=$(grep '"reason":"compiler-artifact"' "$logs/build.json" | grep '"cdylib"' \
-        | grep -o '"[^"]*\.dll"' | tr -d '"' | sort -u || true)
-    if [ "$(printf '%s' "$dlls" | grep -c . || true)" != 1 ] || [ ! -f "$dlls" ]; then
-        fail "$label: expected one cdylib .dll from the build, found: ${dlls:-none}"
-        return 0
-    fi
-    dll=$dlls
-    pass "$label: cargo build --release --target $TARGET -> $(basename "$dll") ($(stat -c %s "$dll") bytes)"
-    # scripts/bench.sh reports the size of the last lane's DLL from here.
-    mkdir -p "$REPO/target/windows-lane/$TARGET/release"
-    cp "$dll" "$REPO/target/windows-lane/$TARGET/release/"
-
-    # --- exports: the plain names COM (DllGetClassObject, DllCanUnloadNow) and regsvr32
-    # (DllRegisterServer, DllUnregisterServer) ask GetProcAddress for
-    "$mingw-objdump" -p "$dll" >"$logs/objdump.txt"
-    local exports
-    exports=$(sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' "$logs/objdump.txt")
-    if [ "$arch" = i686 ]; then
-        # On x86 each is stdcall: `_Name@N` in the object code, N the bytes of its arguments.
-        # The export must be the plain name, at that function's address.
-        "$mingw-nm" "$dll" >"$logs/nm.txt" 2>&1 || true
-        local base e n rva addr
-        base=$(awk '$1 == "ImageBase" { print $2 }' "$logs/objdump.txt")
-        for e in DllGetClassObject@12 DllCanUnloadNow@0 DllRegisterServer@0 DllUnregisterServer@0; do
-            n=${e%@*}
-            # The export's ordinal index, then its RVA in the Export Address Table.
-            rva=$(awk -v name="$n" '
-                /^Export Address Table -- Ordinal Base/ { eat = 1; next }
-                eat && /^\t\[ *[0-9]+\] \+base\[ *[0-9]+\] [0-9a-f]+ Export RVA/ {
-                    line = $0; sub(/^\t\[ */, "", line); idx = line + 0
-                    split($0, f, "] "); split(f[3], g, " "); rvas[idx] = g[1]; next }
-                /\[Ordinal\/Name Pointer\] Table/ { names = 1; eat = 0; next }
-                names && /^\t\[ *[0-9]+\] / {
-                    line = $0; sub(/^\t\[ */, "", line); idx = line + 0
-                    sub(/^[0-9]+\] /, "", line); if (line == name) { print rvas[idx]; exit } }
-                ' "$logs/objdump.txt")
-            addr=$(awk -v s="_$e" '$3 == s { print $1; exit }' "$logs/nm.txt")
-            if [ -z "$rva" ]; then
-                fail "$label: export $n missing (exports: $(grep -oE '\] [^ ]+$' <<<"$exports" | cut -c3- | tr '\n' ' '))"
-            elif [ -z "$addr" ]; then
-                fail "$label: export $n is not the stdcall function _$e (no such symbol in the DLL)"
-            elif [ $((16#$base + 16#$rva)) != $((16#$addr)) ]; then
-                fail "$label: export $n is at RVA 0x$rva, but the stdcall function _$e is at 0x$addr"
-            else
-                pass "$label: export $n (undecorated, as GetProcAddress asks) is the stdcall function _$e"
-            fi
-        done
-        local decorated
-        decorated=$(grep -oE '\] [^ ]+@[0-9]+$' <<<"$exports" | cut -c3- | tr '\n' ' ' || true)
-        if [ -n "$decorated" ]; then
-            fail "$label: decorated export names that COM would not find: $decorated"
-        else
-            pass "$label: no decorated (@N) export names"
-        fi
+# It inherits the environment above (the cross-build variables, Wine's) and holds the lock.
+LANE_TARGET=$CACHE/target-lane
+log=$CACHE/logs/lane-build.log
+if ! env -u RUSTFLAGS "$DEB_CARGO" build --quiet --locked --manifest-path "$REPO/tests/lane/Cargo.toml" \
+    --target-dir "$LANE_TARGET" >"$log" 2>&1; then
+    show_log "$log" 40
+    abort "setup: building tests/lane (log: $log)"
+fi
+note_file=$CACHE/logs/wine32-note.txt
+printf '%s\n' "$WINE32_NOTE" >"$note_file"
+lane_args=(--cache "$CACHE" --targets "${TARGETS[*]}" --run-i686 "$RUN_I686" --oscgen "$OSCGEN"
+    --setup "$passed" "$failed" --wine32-note "$note_file")
+if [[ -n "${OSCGEN_LANE_KINDS:-}" ]]; then
+    if [[ -n "${CI:-}" ]]; then
+        echo "note: OSCGEN_LANE_KINDS=$OSCGEN_LANE_KINDS is ignored because CI is set: CI checks every server kind"
     else
-        local e
-        for e in DllGetClassObject DllCanUnloadNow DllRegisterServer DllUnregisterServer; do
-            if grep -qE "\] $e\$" <<<"$exports"; then pass "$label: export $e"; else fail "$label: export $e missing"; fi
-        done
+        lane_args+=(--kinds "$OSCGEN_LANE_KINDS")
     fi
-    local imports
-    imports=$(sed -n 's/^\s*DLL Name: //p' "$logs/objdump.txt" | sort -fu | tr '\n' ' ')
-    if grep -qiE 'libgcc_s|libwinpthread|libstdc\+\+|^std-|[[:space:]]std-' <<<"$imports"; then
-        fail "$label: the DLL needs a mingw or Rust runtime DLL that Windows does not have: $imports"
-    else
-        pass "$label: imports only system DLLs ($imports)"
-    fi
-
-    # --- the clients, built for this target against this project's own bindings
-    local client="" client_dir="" client_var=""
-    case $template in
-        osc-provider) client=osc-host client_dir=$HOST_DIR client_var=OSC_HOST_SAMPLE ;;
-        mapi-session) client=mapi-client client_dir=$CLIENT_DIR client_var=MAPI_CLIENT_SAMPLE ;;
-    esac
-    local client_ok=0
-    if [ -n "$client" ]; then
-        if env "$client_var=$sdir" "$DEB_CARGO" build --release --target "$TARGET" --target-dir "$tdir" \
-            --locked --manifest-path "$client_dir/Cargo.toml" >"$logs/$client-build.log" 2>&1; then
-            client_ok=1
-            [ "$run" = 1 ] || pass "$label: tests/$client built for $TARGET against $name's bindings"
-        else
-            show_log "$logs/$client-build.log" 40
-            fail "$label: building tests/$client against $name's bindings (log: $logs/$client-build.log)"
-        fi
-    fi
-
-    # --- the registry keys registration writes, from the project's .reg file
-    local reg_file="" f
-    for f in provider.reg server.reg; do
-        if [ -f "$sdir/$f" ]; then reg_file=$sdir/$f; break; fi
-    done
-    local keys=() keys32=() k
-    if [ -n "$reg_file" ]; then
-        while IFS= read -r k; do keys+=("$k"); done < <(sed -n 's/\r$//; s/^\[HKEY_CURRENT_USER\\\(.*\)\]$/HKCU\\\1/p' "$reg_file")
-        # The commented section: what only a 32-bit DLL writes.
-        while IFS= read -r k; do keys32+=("$k"); done < <(sed -n 's/\r$//; s/^;\[HKEY_CURRENT_USER\\\(.*\)\]$/HKCU\\\1/p' "$reg_file")
-    fi
-    if [ ${#keys[@]} -eq 0 ]; then
-        fail "$label: no HKEY_CURRENT_USER keys in provider.reg or server.reg"
-        return 0
-    fi
-    if [ "$run" != 1 ]; then
-        # --- no Wine for this target: the tests are compiled (the vtable layout checks are
-        # evaluated by the compiler for this target's pointer size), not run
-        if (cd "$sdir" && "$DEB_CARGO" test --no-run --target "$TARGET" --target-dir "$tdir") >"$logs/test.log" 2>&1; then
-            local exes layout=""
-            exes=$(grep -c '^ *Executable ' "$logs/test.log" || true)
-            grep -q 'Executable unittests src/lib.rs' "$logs/test.log" && layout=", src/generated/layout.rs: every slot at 4 x its index, checked at compile time"
-            pass "$label: cargo test --no-run --target $TARGET ($exes test executables built$layout)"
-        else
-            show_log "$logs/test.log" 40
-            fail "$label: cargo test --no-run --target $TARGET (log: $logs/test.log)"
-        fi
-        # What only a 32-bit DLL registers is compiled into this one (the x86_64 run checks
-        # that the 64-bit DLL does not write it).
-        if [ ${#keys32[@]} -gt 0 ]; then
-            local carried=0
-            for k in "${keys32[@]}"; do grep -aqF "${k#HKCU\\}" "$dll" && carried=$((carried + 1)); done
-            if [ "$carried" = ${#keys32[@]} ]; then
-                pass "$label: the DLL carries the ${#keys32[@]} 32-bit-only key(s) of $(basename "$reg_file") that its DllRegisterServer writes (${keys32[*]})"
-            else
-                fail "$label: the DLL carries $carried of the ${#keys32[@]} 32-bit-only keys of $(basename "$reg_file")"
-            fi
-        fi
-        probe_build "$sdir" || true
-        echo "    $label: not run (regsvr32, ${client:-no client}, probe-client, cargo test): no 32-bit Wine, see the closing note"
-        return 0
-    fi
-
-    local reg_name clsid
-    reg_name=$(basename "$reg_file")
-    clsid=$(grep -oiE 'CLSID\\\{[0-9a-f-]{36}\}' <<<"${keys[*]}" | head -n1 | sed 's/^CLSID\\//' || true)
-    if [ -z "$clsid" ]; then
-        fail "$label: $reg_name registers no CLSID"
-        return 0
-    fi
-    # The keys this DLL must write, and the ones it must not (a 64-bit DLL: the 32-bit-only ones).
-    local expected=("${keys[@]}") absent=()
-    if [ "$arch" = i686 ]; then expected+=("${keys32[@]}"); else absent=("${keys32[@]}"); fi
-    # The trees registration creates: keys whose parent is not itself in the list.
-    local trees=() top p
-    for k in "${expected[@]}"; do
-        top=1
-        for p in "${expected[@]}"; do [[ "$k" == "$p\\"* ]] && top=0; done
-        [ $top = 1 ] && trees+=("$k")
-    done
-    local mirror="HKLM\\Software\\Classes\\CLSID\\$clsid"
-    # Leftovers of an interrupted run would hide what this run's registration does.
-    reg_batch "$logs/preclean.cmd" delete "${trees[@]}" "${absent[@]}" "$mirror" >/dev/null
-
-    # --- regsvr32 (DllRegisterServer), as a user would: the 32-bit one for a 32-bit DLL
-    local dll_win regsvr32=regsvr32
-    dll_win=$(winpath "$dll")
-    [ "$arch" = i686 ] && regsvr32='C:\windows\syswow64\regsvr32.exe'
-    local rc=0
-    wine_run "$regsvr32" /s "$dll_win" >"$logs/regsvr32.log" 2>&1 || rc=$?
-    if [ "$rc" = 0 ]; then
-        pass "$label: $regsvr32 $(basename "$dll")"
-    else
-        show_log "$logs/regsvr32.log" 5
-        fail "$label: $regsvr32 $(basename "$dll") (exit code $rc)"
-    fi
-    local present
-    present=$(reg_batch "$logs/registered.cmd" query "${expected[@]}" | grep -c '^1 ' || true)
-    local what="all ${#keys[@]} keys of $reg_name"
-    [ "$arch" = i686 ] && [ ${#keys32[@]} -gt 0 ] && what="$what and its ${#keys32[@]} 32-bit-only keys"
-    if [ "$present" = ${#expected[@]} ]; then
-        pass "$label: registry has $what"
-    else
-        fail "$label: registry has $present of the ${#expected[@]} keys ($what)"
-    fi
-    if [ ${#absent[@]} -gt 0 ]; then
-        local stray
-        stray=$(reg_batch "$logs/absent.cmd" query "${absent[@]}" | grep '^1 ' | cut -c3- | tr '\n' ' ' || true)
-        if [ -z "$stray" ]; then
-            pass "$label: the 64-bit DLL writes none of the 32-bit-only keys of $reg_name (${absent[*]})"
-        else
-            fail "$label: the 64-bit DLL wrote 32-bit-only keys: $stray"
-        fi
-    fi
-    local inproc="HKCU\\Software\\Classes\\CLSID\\$clsid\\InprocServer32" registered
-    "$WINE" reg query "$inproc" /ve $REGVIEW </dev/null >"$logs/inproc.txt" 2>&1 || true
-    registered=$(sed -n 's/\r$//; s/^.*REG_SZ[[:space:]]*//p' "$logs/inproc.txt" | head -n1)
-    if [ "${registered,,}" = "${dll_win,,}" ]; then
-        pass "$label: InprocServer32 is the DLL's path ($registered)"
-    else
-        fail "$label: InprocServer32 is '${registered}', expected '$dll_win'"
-    fi
-
-    # --- the client, against the registered DLL, through COM only
-    local prog_id
-    prog_id=$(sed -n 's/\r$//; s/^\[HKEY_CURRENT_USER\\Software\\Classes\\\([^\\]*\)\\CLSID\]$/\1/p' "$reg_file" | head -n1)
-    local xml_dir=$logs/xml
-    case $template in
-        osc-provider)
-            local social
-            social=$(sed -n 's/\r$//; s/^\[HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\Outlook\\SocialConnector\\SocialProviders\\\([^\\]*\)\]$/\1/p' "$reg_file" | head -n1)
-            if [ -z "$social" ]; then
-                fail "$label: $reg_name of an osc-provider project has no SocialProviders key"
-            elif [ "$client_ok" = 1 ]; then
-                mkdir -p "$xml_dir"
-                run_client "$label: host" "$logs/host.log" "$tdir/$TARGET/release/osc-host.exe" \
-                    --prog-id "$social" --xml-dir "$(winpath "$xml_dir")"
-                # Every XML document the host received, against the OSC 2013 schema.
-                local docs=("$xml_dir"/*.xml) doc
-                if [ ! -e "${docs[0]}" ]; then
-                    fail "$label: schema: the host wrote no XML document to check"
-                elif [ ! -f "$XSD" ]; then
-                    fail "$label: schema: $XSD is missing (../shared/reference must sit beside the repository)"
-                else
-                    for doc in "${docs[@]}"; do
-                        if xmllint --noout --schema "$XSD" "$doc" >"$logs/xmllint.log" 2>&1; then
-                            pass "$label: schema: $(basename "$doc") is valid against OutlookSocialProvider_2013.xsd"
-                        else
-                            show_log "$logs/xmllint.log" 10
-                            fail "$label: schema: $(basename "$doc") is not valid against OutlookSocialProvider_2013.xsd"
-                        fi
-                    done
-                fi
-            fi
-            ;;
-        mapi-session)
-            if [ -z "$prog_id" ]; then
-                fail "$label: $reg_name has no ProgID key for the MAPI client"
-            elif [ "$client_ok" = 1 ]; then
-                run_client "$label: mapi-client" "$logs/mapi-client.log" "$tdir/$TARGET/release/mapi-client.exe" \
-                    --prog-id "$prog_id"
-            fi
-            ;;
-        *) echo "    $label: template $template has no client simulator; COM is exercised by its own tests below" ;;
-    esac
-
-    # --- regsvr32 /u (DllUnregisterServer) removes every key it wrote
-    rc=0
-    wine_run "$regsvr32" /u /s "$dll_win" >"$logs/regsvr32-u.log" 2>&1 || rc=$?
-    if [ "$rc" = 0 ]; then
-        pass "$label: $regsvr32 /u $(basename "$dll")"
-    else
-        show_log "$logs/regsvr32-u.log" 5
-        fail "$label: $regsvr32 /u $(basename "$dll") (exit code $rc)"
-    fi
-    reg_batch "$logs/unregistered.cmd" query "${expected[@]}" "$mirror" >"$logs/unregistered.txt"
-    local left
-    left=$(grep '^1 ' "$logs/unregistered.txt" | cut -c3- | grep -vxF "$mirror" | tr '\n' ' ' || true)
-    if [ -z "$left" ]; then
-        pass "$label: all ${#expected[@]} keys it wrote are gone after unregistration"
-    else
-        fail "$label: still in the registry after unregistration: $left"
-        reg_batch "$logs/cleanup.cmd" delete "${trees[@]}" >/dev/null
-    fi
-    # Wine workaround 2 (per-user COM classes copied to HKLM, done by the clients) was undone.
-    if grep -qxF "1 $mirror" "$logs/unregistered.txt"; then
-        fail "$label: the Wine workaround's copy $mirror was left behind"
-        reg_batch "$logs/cleanup.cmd" delete "$mirror" >/dev/null
-    elif [ -n "$client" ]; then
-        pass "$label: the Wine workaround's HKLM copy of the class is gone"
-    fi
-
-    # --- the slot probe: the DLL built with --features oscgen-probe, registered, and called
-    # slot by slot by a C client compiled against widl's and mingw-w64's headers
-    if probe_build "$sdir"; then
-        reg_batch "$logs/probe-preclean.cmd" delete "${trees[@]}" "$mirror" >/dev/null
-        local probe_win
-        probe_win=$(winpath "$PROBE_DLL")
-        rc=0
-        wine_run "$regsvr32" /s "$probe_win" >"$logs/probe-regsvr32.log" 2>&1 || rc=$?
-        if [ "$rc" = 0 ]; then
-            pass "$label: probe: $regsvr32 $(basename "$PROBE_DLL") (built with --features oscgen-probe)"
-            run_client "$label: probe" "$logs/probe-client.log" "$PROBE_EXE"
-        else
-            show_log "$logs/probe-regsvr32.log" 5
-            fail "$label: probe: $regsvr32 $(basename "$PROBE_DLL") (exit code $rc)"
-        fi
-        rc=0
-        wine_run "$regsvr32" /u /s "$probe_win" >"$logs/probe-regsvr32-u.log" 2>&1 || rc=$?
-        reg_batch "$logs/probe-unregistered.cmd" query "${expected[@]}" "$mirror" >"$logs/probe-unregistered.txt"
-        left=$(grep '^1 ' "$logs/probe-unregistered.txt" | cut -c3- | tr '\n' ' ' || true)
-        if [ "$rc" = 0 ] && [ -z "$left" ]; then
-            pass "$label: probe: $regsvr32 /u removed all ${#expected[@]} keys and the Wine workaround's HKLM copy"
-        else
-            fail "$label: probe: $regsvr32 /u exited with $rc; still in the registry: ${left:-nothing}"
-            reg_batch "$logs/probe-cleanup.cmd" delete "${trees[@]}" "$mirror" >/dev/null
-        fi
-    fi
-
-    # --- the sample's own tests, for Windows, run by Wine (cargo's target runner). Every test
-    # executable cargo ran must have printed its `test result: ok` line: a loader that starts
-    # nothing and exits 0 would otherwise pass.
-    local test_rc=0 runs results counts
-    (cd "$sdir" && "$DEB_CARGO" test --target "$TARGET" --target-dir "$tdir") >"$logs/test.log" 2>&1 || test_rc=$?
-    runs=$(grep -c '^ *Running ' "$logs/test.log" || true)
-    results=$(awk '/^ *Running / { r = 1 } /^ *Doc-tests / { r = 0 } r && /^test result: ok/ { n++ } END { print n + 0 }' "$logs/test.log")
-    counts=$(awk '/^test result: ok/ { n += $4 } END { print n + 0 }' "$logs/test.log")
-    if [ "$test_rc" = 0 ] && [ "$runs" -gt 0 ] && [ "$results" = "$runs" ] && [ "$counts" -gt 0 ]; then
-        pass "$label: cargo test --target $TARGET under Wine ($counts tests passed in $runs test executables)"
-    else
-        show_log "$logs/test.log" 40
-        fail "$label: cargo test --target $TARGET under Wine: exit code $test_rc, $results of $runs test executables reported ok, $counts tests passed (log: $logs/test.log)"
-    fi
-}
-
-# The slot probe of a sample, built (run by check_sample): `oscgen probe-client` writes the C
-# client from the model; widl writes the headers of the project's IDL (mingw-w64's IDL on its
-# include path); the target's mingw gcc compiles it against those and mingw-w64's SDK headers;
-# the DLL is built with --features oscgen-probe into a target dir of its own (the release DLL
-# the other checks use stays as it ships). Sets PROBE_DLL and PROBE_EXE.
-ptdir=$CACHE/target-probe
-probe_build() {
-    local sdir=$1 out=$logs/probe hdr idl rest failed=0
-    PROBE_DLL="" PROBE_EXE=""
-    rm -rf "$out"
-    mkdir -p "$out"
-    if ! "$OSCGEN" probe-client "$sdir" --out-dir "$out" >"$out/headers.txt" 2>"$logs/probe-client-gen.log"; then
-        show_log "$logs/probe-client-gen.log"
-        fail "$label: probe: oscgen probe-client (log: $logs/probe-client-gen.log)"
-        return 1
-    fi
-    local names=""
-    while IFS=$'\t' read -r hdr idl rest; do
-        [ -n "$hdr" ] || continue
-        # shellcheck disable=SC2086 # rest: widl's -I/-D arguments, tab-separated, no spaces
-        if "$mingw-widl" -h -o "$out/$hdr" -I "$MINGW_IDL" ${rest//$'\t'/ } "$idl" >>"$logs/probe-widl.log" 2>&1; then
-            names="$names $hdr"
-        else
-            failed=1
-        fi
-    done <"$out/headers.txt"
-    if [ "$failed" = 1 ]; then
-        show_log "$logs/probe-widl.log"
-        fail "$label: probe: $mingw-widl (log: $logs/probe-widl.log)"
-        return 1
-    fi
-    if "$mingw-gcc" -Wall -Wextra -Werror -O1 -I "$out" -o "$out/probe-client.exe" "$out/probe-client.c" \
-        -lole32 -loleaut32 -luuid -ladvapi32 >"$logs/probe-gcc.log" 2>&1; then
-        pass "$label: probe: probe-client.c compiled by $mingw-gcc against widl's${names:- (none)} and mingw-w64's headers"
-        PROBE_EXE=$out/probe-client.exe
-    else
-        show_log "$logs/probe-gcc.log" 30
-        fail "$label: probe: $mingw-gcc probe-client.c (log: $logs/probe-gcc.log)"
-        return 1
-    fi
-    if ! (cd "$sdir" && "$DEB_CARGO" build --release --features oscgen-probe --target "$TARGET" --target-dir "$ptdir" \
-        --message-format=json-render-diagnostics) >"$logs/probe-build.json" 2>"$logs/probe-build.log"; then
-        show_log "$logs/probe-build.log" 40
-        fail "$label: probe: cargo build --release --features oscgen-probe (log: $logs/probe-build.log)"
-        return 1
-    fi
-    PROBE_DLL=$(grep '"reason":"compiler-artifact"' "$logs/probe-build.json" | grep '"cdylib"' \
-        | grep -o '"[^"]*\.dll"' | tr -d '"' | sort -u | head -n1 || true)
-    if [ -z "$PROBE_DLL" ] || [ ! -f "$PROBE_DLL" ]; then
-        fail "$label: probe: no cdylib .dll from cargo build --features oscgen-probe"
-        return 1
-    fi
-    pass "$label: probe: cargo build --release --features oscgen-probe -> $(basename "$PROBE_DLL") ($(stat -c %s "$PROBE_DLL") bytes)"
-}
-
-for TARGET in "${TARGETS[@]}"; do
-    ARCH=$(arch_of "$TARGET")
-    run=1
-    LOADER=$WINE
-    REGVIEW=""
-    if [ "$ARCH" = i686 ]; then
-        run=$RUN_I686
-        LOADER=$WINE32
-        REGVIEW=/reg:32
-    fi
-    for sdir in "${samples[@]}"; do
-        name=$(basename "$sdir")
-        t_sample=$(date +%s.%N)
-        # cargo writes a Cargo.lock into a project that has none; the lane leaves the tree as it was.
-        new_lock=""
-        [ -f "$sdir/Cargo.lock" ] || new_lock=$sdir/Cargo.lock
-        check_sample "$sdir" "$TARGET" "$run"
-        if [ -n "$new_lock" ]; then rm -f "$new_lock"; fi
-        new_lock=""
-        echo "    ($name $ARCH: $(since "$t_sample"))"
-    done
-    # Without 32-bit Wine: what the 64-bit loader makes of an i686 program, for the note.
-    if [ "$ARCH" = i686 ] && [ "$run" != 1 ]; then
-        probe=$(ls "$tdir/$TARGET/release/"*.exe 2>/dev/null | head -n1 || true)
-        if [ -n "$probe" ]; then
-            probe_rc=0
-            WINEDEBUG=err+all "$WINE" "$probe" --help </dev/null >"$CACHE/logs/i686-probe.log" 2>&1 || probe_rc=$?
-            WINE32_NOTE="$WINE32_NOTE
-Without it, the 64-bit loader runs $(basename "$probe") (i686) as follows (exit code $probe_rc, no output):
-$(grep -E 'err:' "$CACHE/logs/i686-probe.log" | head -n 3)"
-        fi
-    fi
-done
-ARCH=""
-
-finish
+fi
+# Samples named as arguments (none: every sample, and every server kind).
+if [ $# -gt 0 ]; then lane_args+=("${samples[@]}"); fi
+lane_rc=0
+OSCGEN_LANE_CARGO=$DEB_CARGO "$LANE_TARGET/debug/lane" "${lane_args[@]}" || lane_rc=$?
+echo "windows lane: $(since "$T_START") in all"
+exit "$lane_rc"

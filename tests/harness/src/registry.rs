@@ -1,5 +1,5 @@
 //! Where Outlook looks for providers, and the Wine workaround for per-user COM classes
-//! (tests/mapi-client includes this file too).
+//! (osc-host and mapi-client).
 use windows_registry::{CURRENT_USER, Key, LOCAL_MACHINE};
 
 /// OSC finds a provider as a ProgID subkey of this key (osc-interfaces.md 3.1).

@@ -1,5 +1,5 @@
 //! The few ole32 and kernel32 functions the host needs, bound with `windows_core::link!`,
-//! and HRESULT names for the report. tests/mapi-client includes this file too.
+//! and HRESULT names for the reports.
 use core::ffi::c_void;
 
 use windows_core::{GUID, HRESULT, Interface};

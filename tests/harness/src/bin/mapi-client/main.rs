@@ -1,5 +1,5 @@
 //! mapi-client: a MAPI client of a generated fake IMAPISession, in a process of its own, to
-//! test the session DLL under Wine (scripts/windows-lane.sh) or on Windows.
+//! test the session DLL under Wine (the Windows lane, tests/lane) or on Windows.
 //!
 //! ```text
 //! mapi-client.exe --prog-id PROGID
@@ -18,13 +18,7 @@
 //! from MAPIX.h shows up as a method answering for its neighbour.
 
 #[cfg(windows)]
-#[allow(dead_code)]
-#[path = "../../osc-host/src/com.rs"]
-mod com;
-#[cfg(windows)]
-#[allow(dead_code)]
-#[path = "../../osc-host/src/registry.rs"]
-mod registry;
+use harness::{com, registry};
 
 #[cfg(windows)]
 mod client;

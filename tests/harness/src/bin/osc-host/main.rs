@@ -1,5 +1,5 @@
 //! osc-host: does with a provider DLL what Outlook's Social Connector does, to test a
-//! generated provider under Wine (scripts/windows-lane.sh) or on Windows.
+//! generated provider under Wine (the Windows lane, tests/lane) or on Windows.
 //!
 //! ```text
 //! osc-host.exe --xml-dir DIR [--prog-id PROGID]
@@ -15,15 +15,14 @@
 //! The interfaces are the provider's own generated bindings (see build.rs); the DLL is
 //! reached through COM only, never linked.
 
-mod hash;
-mod xml;
-
 #[cfg(windows)]
-mod com;
+mod hash;
 #[cfg(windows)]
 mod host;
 #[cfg(windows)]
-mod registry;
+mod xml;
+#[cfg(windows)]
+use harness::{com, registry};
 
 #[cfg(windows)]
 #[allow(clippy::all, unused)]

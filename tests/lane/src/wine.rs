@@ -1,0 +1,197 @@
+//! Windows programs under Wine: the 64-bit or 32-bit loader, registry queries in batches, and
+//! the clients whose `PASS`/`FAIL` lines become the lane's checks.
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::report::Report;
+
+pub struct Wine {
+    /// The 64-bit loader: `wine cmd` and `wine reg` run with it.
+    pub wine64: PathBuf,
+    /// The loader of the programs of the target at hand.
+    pub loader: PathBuf,
+    /// `/reg:32` for a 32-bit DLL: the registry view a process of its bitness sees.
+    pub regview: Option<&'static str>,
+}
+
+/// `Z:\path\to\file`: a Linux path as Wine's Windows programs see it.
+pub fn winpath(p: &Path) -> String {
+    format!("Z:{}", p.display().to_string().replace('/', "\\"))
+}
+
+/// Runs `program args..` with its output (both streams) to `log`, no input; the exit code.
+pub fn run_logged(program: &Path, args: &[&str], log: &Path) -> i32 {
+    let out = match File::create(log) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("creating {}: {e}", log.display());
+            return -1;
+        }
+    };
+    let err = out.try_clone().expect("duplicating a file handle");
+    match Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .status()
+    {
+        Ok(s) => s.code().unwrap_or(-1),
+        Err(e) => {
+            let _ = std::fs::write(log, format!("starting {}: {e}\n", program.display()));
+            -1
+        }
+    }
+}
+
+pub enum RegOp {
+    Query,
+    Delete,
+}
+
+impl Wine {
+    /// Runs a Windows program with the target's loader; its output to `log`.
+    pub fn run(&self, args: &[&str], log: &Path) -> i32 {
+        run_logged(&self.loader, args, log)
+    }
+
+    /// Runs it again with Wine's error channels on (`WINEDEBUG=err+all`), for a program
+    /// that failed: Wine's own `err:` lines, say a DLL that does not load and why.
+    pub fn errors_of(&self, args: &[&str], log: &Path) -> String {
+        let out = File::create(log).and_then(|f| Ok((f.try_clone()?, f)));
+        let Ok((o, e)) = out else {
+            return String::new();
+        };
+        let _ = Command::new(&self.loader)
+            .args(args)
+            .env("WINEDEBUG", "err+all")
+            .stdin(Stdio::null())
+            .stdout(o)
+            .stderr(e)
+            .status();
+        let text = String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned();
+        let errs: Vec<&str> = text
+            .lines()
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| l.contains("err:"))
+            .take(4)
+            .collect();
+        if errs.is_empty() {
+            String::new()
+        } else {
+            format!("; Wine says: {}", errs.join(" | "))
+        }
+    }
+
+    /// Queries or deletes many registry keys in one Wine process (a batch file): each Wine
+    /// process costs 50-300 ms. A query gives, per key, whether it exists.
+    pub fn reg_batch(&self, file: &Path, op: RegOp, keys: &[String]) -> Vec<(bool, String)> {
+        let view = self.regview.unwrap_or("");
+        let mut script = String::from("@echo off\r\n");
+        for k in keys {
+            match op {
+                RegOp::Query => script.push_str(&format!(
+                    "reg query \"{k}\" {view} >nul 2>&1\r\nif errorlevel 1 (echo 0 {k}) else (echo 1 {k})\r\n"
+                )),
+                RegOp::Delete => script.push_str(&format!("reg delete \"{k}\" /f {view} >nul 2>&1\r\n")),
+            }
+        }
+        if let Err(e) = std::fs::write(file, script) {
+            eprintln!("writing {}: {e}", file.display());
+            return Vec::new();
+        }
+        let out_file = file.with_extension("out");
+        let batch = winpath(file);
+        run_logged(&self.wine64, &["cmd", "/c", &batch], &out_file);
+        let out = std::fs::read(&out_file).unwrap_or_default();
+        String::from_utf8_lossy(&out)
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim_end_matches('\r');
+                if let Some(k) = l.strip_prefix("1 ") {
+                    Some((true, k.to_string()))
+                } else {
+                    l.strip_prefix("0 ").map(|k| (false, k.to_string()))
+                }
+            })
+            .collect()
+    }
+
+    pub fn delete(&self, file: &Path, keys: &[String]) {
+        self.reg_batch(file, RegOp::Delete, keys);
+    }
+
+    /// The keys of `keys` that exist.
+    pub fn present(&self, file: &Path, keys: &[String]) -> Vec<String> {
+        self.reg_batch(file, RegOp::Query, keys)
+            .into_iter()
+            .filter_map(|(there, k)| there.then_some(k))
+            .collect()
+    }
+
+    /// The default value (REG_SZ) of a key, by `wine reg query KEY /ve`.
+    pub fn default_value(&self, key: &str, log: &Path) -> Option<String> {
+        let mut args = vec!["reg", "query", key, "/ve"];
+        args.extend(self.regview);
+        run_logged(&self.wine64, &args, log);
+        let text = std::fs::read(log).unwrap_or_default();
+        String::from_utf8_lossy(&text).lines().find_map(|l| {
+            let i = l.find("REG_SZ")?;
+            Some(l[i + 6..].trim().to_string())
+        })
+    }
+
+    /// Runs a client (osc-host.exe, mapi-client.exe, probe-client.exe) and turns its
+    /// PASS/FAIL lines into checks. Its closing line `<name>: N checks, M failures` must be
+    /// there: a client that dies early, or a loader that starts nothing and exits 0, fails.
+    pub fn run_client(&self, r: &mut Report, label: &str, log: &Path, exe: &Path, args: &[&str]) {
+        let exe_arg = exe.to_string_lossy().into_owned();
+        let mut all = vec![exe_arg.as_str()];
+        all.extend_from_slice(args);
+        let rc = self.run(&all, log);
+        let text = String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned();
+        let exe_name = exe
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut fails = 0;
+        let mut summary = false;
+        for line in text.lines().map(|l| l.trim_end_matches('\r')) {
+            if let Some(rest) = line.strip_prefix("PASS ") {
+                r.pass(format!("{label}: {rest}"));
+            } else if let Some(rest) = line.strip_prefix("FAIL ") {
+                r.fail(format!("{label}: {rest}"));
+                fails += 1;
+            } else if !line.is_empty() {
+                println!("    {line}");
+            }
+            summary |= is_summary(line, &exe_name);
+        }
+        if !summary {
+            r.fail(format!(
+                "{label}: {exe_name}.exe ended (exit code {rc}) without its summary line (log: {})",
+                log.display()
+            ));
+        } else if rc != 0 && fails == 0 {
+            r.fail(format!(
+                "{label}: {exe_name}.exe exited with code {rc} (log: {})",
+                log.display()
+            ));
+        } else if rc == 0 && fails != 0 {
+            r.fail(format!("{label}: {exe_name}.exe reported failures but exited with 0"));
+        }
+    }
+}
+
+/// `<name>: N checks, M failures`.
+fn is_summary(line: &str, exe_name: &str) -> bool {
+    let Some(rest) = line.strip_prefix(exe_name).and_then(|l| l.strip_prefix(": ")) else {
+        return false;
+    };
+    let Some((checks, failures)) = rest.split_once(" checks, ") else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(checks) && failures.strip_suffix(" failures").is_some_and(digits)
+}
