@@ -261,7 +261,7 @@ fn panics_and_null_out_pointers_stay_inside_the_dll() {
     struct Panicking;
 
     impl ISocialPerson_Impl for Panicking_Impl {
-        fn GetActivities(&self, _start_time: f64) -> Result<BSTR> {
+        fn GetActivities(&self, _start_time: DATE) -> Result<BSTR> {
             panic!("a bug in a stub")
         }
         fn GetFriendsAndColleagues(&self) -> Result<BSTR> {
