@@ -3,6 +3,7 @@
 use askama::Template;
 use quote::quote;
 
+use crate::emit::format;
 use crate::emit::project::identity::guid_tokens;
 use crate::emit::project::plan::Ownership;
 use crate::emit::project::{Error, Inputs, ObjectSpec, Project, files, render};
@@ -78,6 +79,33 @@ struct TestsRs<'a> {
     crate_ident: &'a str,
 }
 
+/// The host simulator's modules besides main.rs, copied verbatim into `tests/host/`.
+const HOST_MODULES: &[(&str, &str)] = &[
+    (
+        "report.rs",
+        include_str!("../../../templates/osc-provider/tests/host/report.rs"),
+    ),
+    (
+        "sequence.rs",
+        include_str!("../../../templates/osc-provider/tests/host/sequence.rs"),
+    ),
+    (
+        "session.rs",
+        include_str!("../../../templates/osc-provider/tests/host/session.rs"),
+    ),
+    (
+        "xml.rs",
+        include_str!("../../../templates/osc-provider/tests/host/xml.rs"),
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "osc-provider/tests/host/main.rs", escape = "none")]
+struct HostRs<'a> {
+    crate_ident: &'a str,
+    dll_name: &'a str,
+}
+
 #[derive(Template)]
 #[template(path = "osc-provider/README.md", escape = "none")]
 struct ReadmeMd<'a> {
@@ -150,6 +178,23 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         "OSC_E_NOT_IMPLEMENTED",
         &[("ISocialPerson", "Panicking")],
     )?;
+    let host = render(
+        "tests/host/main.rs",
+        &HostRs {
+            crate_ident: &p.crate_ident,
+            dll_name: &p.dll_name,
+        },
+    )?;
+    // Owned by oscgen, so out of rustfmt's reach like src/generated/.
+    p.plan
+        .add("tests/host/main.rs", format::skip_rustfmt(&host), Ownership::Generated);
+    for (name, text) in HOST_MODULES {
+        p.plan.add(
+            &format!("tests/host/{name}"),
+            format::skip_rustfmt(text),
+            Ownership::Generated,
+        );
+    }
     for (name, text) in XML_SAMPLES {
         p.plan.add(&format!("src/xml/{name}"), *text, Ownership::User);
     }
