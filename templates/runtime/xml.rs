@@ -16,6 +16,8 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader;
 use sha1::Sha1;
 
+use super::document::text_enum;
+
 /// The namespace of OSC 1.1 and 2013 documents; the root of every returned document carries it.
 pub const OSC_NAMESPACE: &str = "http://schemas.microsoft.com/office/outlook/2010/06/socialprovider.xsd";
 
@@ -83,6 +85,19 @@ impl XmlWriter {
         self.open.push(name.to_owned());
     }
 
+    /// Opens an element with attributes (values are escaped).
+    pub fn open_with(&mut self, name: &str, attributes: &[(&str, &str)]) {
+        let values: Vec<_> = attributes.iter().map(|(_, value)| xml_text(value)).collect();
+        let start = BytesStart::new(name).with_attributes(
+            attributes
+                .iter()
+                .zip(&values)
+                .map(|((key, _), value)| (*key, value.as_ref())),
+        );
+        self.write(Event::Start(start));
+        self.open.push(name.to_owned());
+    }
+
     /// Closes the innermost open element; does nothing if none is open.
     pub fn close(&mut self) {
         if let Some(name) = self.open.pop() {
@@ -126,7 +141,7 @@ pub struct XmlError {
 }
 
 impl XmlError {
-    fn new(message: impl Into<String>, offset: usize) -> Self {
+    pub(crate) fn new(message: impl Into<String>, offset: usize) -> Self {
         Self {
             message: message.into(),
             offset,
@@ -167,6 +182,29 @@ pub struct PersonAddresses {
     pub index: i32,
     /// The `hashedAddress` texts, trimmed; blank ones are left out.
     pub hashes: Vec<String>,
+}
+
+/// The `hashedAddresses` document Outlook passes to `GetPeopleDetails`: the people it asks
+/// about, each by the hashes of their addresses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HashedAddresses {
+    pub people: Vec<PersonAddresses>,
+}
+
+impl HashedAddresses {
+    /// See [`parse_hashed_addresses`].
+    pub fn parse(xml: &str) -> Result<Self, XmlError> {
+        parse_hashed_addresses(xml).map(|people| Self { people })
+    }
+
+    /// The `index` of the first person one of whose hashes is `hash` (hex digits compared
+    /// without regard to case).
+    pub fn index_of(&self, hash: &str) -> Option<i32> {
+        self.people
+            .iter()
+            .find(|p| p.hashes.iter().any(|h| h.eq_ignore_ascii_case(hash)))
+            .map(|p| p.index)
+    }
 }
 
 /// Parses the `hashedAddresses` document that Outlook passes to `GetPeopleDetails`.
@@ -290,7 +328,7 @@ fn text_in(hash: &mut Option<String>, depth: usize, text: &str, at: usize) -> Re
 }
 
 /// The text of a predefined entity or a character reference (`amp`, `#65`, `#x42`).
-fn reference(name: &str) -> Option<String> {
+pub(crate) fn reference(name: &str) -> Option<String> {
     let c = match name {
         "amp" => '&',
         "lt" => '<',
@@ -309,6 +347,30 @@ fn reference(name: &str) -> Option<String> {
     Some(c.to_string())
 }
 
+text_enum! {
+    /// The capabilities' `hashFunction`: how Outlook hashes the addresses it sends to
+    /// `GetPeopleDetails` and `GetActivitiesEx`. Declare it once and use the same value in the
+    /// capabilities and to hash the addresses you look up, so the two cannot disagree.
+    pub enum HashFunction {
+        Sha1 = "SHA1",
+        Md5 = "MD5",
+        Crc32Md5 = "CRC32MD5",
+    }
+}
+
+impl HashFunction {
+    /// The hash of `address` as Outlook computes it: see [`hash_address`].
+    pub fn hash(self, address: &str) -> String {
+        let normalized = address.trim().to_lowercase();
+        let bytes = normalized.as_bytes();
+        match self {
+            HashFunction::Sha1 => hex(&Sha1::digest(bytes)),
+            HashFunction::Md5 => hex(&Md5::digest(bytes)),
+            HashFunction::Crc32Md5 => format!("{}_{}", crc32fast::hash(bytes), hex(&Md5::digest(bytes))),
+        }
+    }
+}
+
 /// Hashes an e-mail address with the function the capabilities' `hashFunction` names: `SHA1`,
 /// `MD5` or `CRC32MD5` (ASCII case-insensitive); `None` for any other name.
 ///
@@ -317,18 +379,11 @@ fn reference(name: &str) -> Option<String> {
 /// providers that normalize for MD5 too (as Gravatar does) match Outlook's hashes; the UTF-8
 /// bytes of the normalized address are hashed.
 pub fn hash_address(function: &str, address: &str) -> Option<String> {
-    let normalized = address.trim().to_lowercase();
-    let bytes = normalized.as_bytes();
     let function = function.trim();
-    if function.eq_ignore_ascii_case("SHA1") {
-        Some(hex(&Sha1::digest(bytes)))
-    } else if function.eq_ignore_ascii_case("MD5") {
-        Some(hex(&Md5::digest(bytes)))
-    } else if function.eq_ignore_ascii_case("CRC32MD5") {
-        Some(format!("{}_{}", crc32fast::hash(bytes), hex(&Md5::digest(bytes))))
-    } else {
-        None
-    }
+    HashFunction::ALL
+        .iter()
+        .find(|f| f.as_str().eq_ignore_ascii_case(function))
+        .map(|f| f.hash(address))
 }
 
 fn hex(bytes: &[u8]) -> String {
