@@ -550,4 +550,6 @@ fn one_hash_function_for_capabilities_and_lookups() {
     .unwrap();
     assert_eq!(request.index_of(&HashFunction::Md5.hash(address)), Some(4));
     assert_eq!(request.index_of(&HashFunction::Sha1.hash(address)), None);
+    assert!(request.people[0].contains(&HashFunction::Md5.hash(address)));
+    assert!(!request.people[0].contains("0"));
 }
