@@ -23,7 +23,7 @@ use activity::{
 use date::{Date, DateTime};
 use document::{Document, Text};
 use osc::{Capabilities, FriendStatus, Friends, Gender, PersonDetails};
-use xml::{HashFunction, HashedAddresses, hash_address};
+use xml::{HashFunction, HashedAddresses, PersonAddresses, hash_address};
 
 fn schema(version: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -381,9 +381,28 @@ fn reading_reports_what_is_wrong() {
             .len(),
         1
     );
+    let deep = format!(
+        "<person><userID>1</userID>{}{}</person>",
+        "<a>".repeat(100_000),
+        "</a>".repeat(100_000)
+    );
+    assert!(
+        PersonDetails::from_xml(&deep)
+            .unwrap_err()
+            .message()
+            .contains("nested deeper")
+    );
+    let nested = format!(
+        "<person><userID>1</userID>{}{}</person>",
+        "<a>".repeat(60),
+        "</a>".repeat(60)
+    );
+    assert_eq!(PersonDetails::from_xml(&nested).unwrap(), PersonDetails::new("1"));
     for bad in [
         "",
         "<person>",
+        "<person/><person/>",
+        "<person><userID>1</userID></person>text",
         "<!DOCTYPE p [<!ENTITY e 'x'>]><person><userID>&e;</userID></person>",
     ] {
         assert!(PersonDetails::from_xml(bad).is_err(), "{bad:?}");
@@ -551,5 +570,19 @@ fn one_hash_function_for_capabilities_and_lookups() {
     assert_eq!(request.index_of(&HashFunction::Md5.hash(address)), Some(4));
     assert_eq!(request.index_of(&HashFunction::Sha1.hash(address)), None);
     assert!(request.people[0].contains(&HashFunction::Md5.hash(address)));
+    let written = HashedAddresses {
+        people: vec![
+            request.people[0].clone(),
+            PersonAddresses {
+                index: -1,
+                hashes: vec![HashFunction::Sha1.hash(address), "a&<b>".into()],
+            },
+            PersonAddresses::default(),
+        ],
+    };
+    let xml = written.to_xml();
+    validate(&xml, "2013", "hashed-addresses");
+    validate(&xml, "1.1", "hashed-addresses");
+    assert_eq!(HashedAddresses::parse(&xml).unwrap(), written);
     assert!(!request.people[0].contains("0"));
 }

@@ -8,7 +8,7 @@
 // A provider uses only part of this runtime and may declare the module privately.
 #![allow(dead_code)]
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::xml::{XmlError, XmlWriter};
@@ -72,6 +72,10 @@ pub trait Field: Sized {
     fn read_field(name: &str, parent: &Element) -> Result<Self, XmlError>;
 }
 
+/// OSC documents nest six elements deep; a limit keeps a hostile document from building a
+/// tree whose recursive drop would overflow the stack.
+const MAX_DEPTH: usize = 64;
+
 /// A read element: its local name, attributes, text and child elements.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Element {
@@ -93,27 +97,21 @@ impl Element {
             let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
             let error = |message: String| XmlError::new(message, at);
             match reader.read_event().map_err(|e| error(e.to_string()))? {
-                event @ (Event::Start(_) | Event::Empty(_)) => {
-                    let (Event::Start(ref start) | Event::Empty(ref start)) = event else {
-                        unreachable!()
-                    };
+                Event::Start(start) => {
                     if root.is_some() {
                         return Err(error("more than one root element".into()));
                     }
-                    let mut element = Element {
-                        name: String::from_utf8_lossy(start.local_name().as_ref()).into_owned(),
-                        ..Element::default()
-                    };
-                    for attribute in start.attributes() {
-                        let attribute = attribute.map_err(|e| error(e.to_string()))?;
-                        let value = attribute.unescape_value().map_err(|e| error(e.to_string()))?;
-                        let key = String::from_utf8_lossy(attribute.key.local_name().as_ref()).into_owned();
-                        element.attributes.push((key, value.into_owned()));
+                    if stack.len() == MAX_DEPTH {
+                        return Err(error(format!("elements nested deeper than {MAX_DEPTH}")));
                     }
-                    stack.push(element);
-                    if matches!(event, Event::Empty(_)) {
-                        close(&mut stack, &mut root);
+                    stack.push(Element::start(&start).map_err(error)?);
+                }
+                Event::Empty(start) => {
+                    if root.is_some() {
+                        return Err(error("more than one root element".into()));
                     }
+                    stack.push(Element::start(&start).map_err(error)?);
+                    close(&mut stack, &mut root);
                 }
                 Event::End(_) => close(&mut stack, &mut root),
                 Event::Text(text) => {
@@ -139,6 +137,21 @@ impl Element {
             (false, _) => Err(XmlError::new("unexpected end of document inside an element", xml.len())),
             (true, None) => Err(XmlError::new("no root element", xml.len())),
         }
+    }
+
+    /// An element from its start tag, without children yet.
+    fn start(start: &BytesStart<'_>) -> Result<Element, String> {
+        let mut element = Element {
+            name: String::from_utf8_lossy(start.local_name().as_ref()).into_owned(),
+            ..Element::default()
+        };
+        for attribute in start.attributes() {
+            let attribute = attribute.map_err(|e| e.to_string())?;
+            let value = attribute.unescape_value().map_err(|e| e.to_string())?;
+            let key = String::from_utf8_lossy(attribute.key.local_name().as_ref()).into_owned();
+            element.attributes.push((key, value.into_owned()));
+        }
+        Ok(element)
     }
 
     /// The first child element with this name.

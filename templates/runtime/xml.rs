@@ -205,6 +205,20 @@ impl HashedAddresses {
         parse_hashed_addresses(xml).map(|people| Self { people })
     }
 
+    /// The document as Outlook would send it (but in the OSC namespace, which the schema
+    /// declares): for tests that call GetPeopleDetails.
+    pub fn to_xml(&self) -> String {
+        let mut writer = XmlWriter::document("hashedAddresses");
+        for person in &self.people {
+            writer.open_with("personAddresses", &[("index", &person.index.to_string())]);
+            for hash in &person.hashes {
+                writer.element("hashedAddress", hash);
+            }
+            writer.close();
+        }
+        writer.finish()
+    }
+
     /// The `index` of the first person one of whose hashes is `hash` (hex digits compared
     /// without regard to case).
     pub fn index_of(&self, hash: &str) -> Option<i32> {
