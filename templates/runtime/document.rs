@@ -2,8 +2,8 @@
 //!
 //! What the typed OSC documents (`osc`, `activity`) are made of: a struct lists its elements
 //! once, in schema order, and that one list drives both writing and reading, so the order
-//! Outlook enforces cannot be got wrong. Reading is lenient about order and unknown elements,
-//! since it only checks documents that were already written.
+//! Outlook enforces cannot be got wrong. Reading matches elements by name, in any order, and
+//! skips elements it does not know.
 
 // A provider uses only part of this runtime and may declare the module privately.
 #![allow(dead_code)]
