@@ -142,7 +142,7 @@ fn host_fails_with_the_call_that_went_wrong() {
     // The logged-on user's details without a userID: Outlook could not match the profile.
     let person = dir.join("src/person.rs");
     let code = std::fs::read_to_string(&person).unwrap();
-    let broken = code.replace("xml.element(\"userID\", user_id);", "let _ = user_id;");
+    let broken = code.replace("..PersonDetails::new(user_id)", "..PersonDetails::new(\"\")");
     assert_ne!(code, broken, "src/person.rs writes userID as the test expects");
     std::fs::write(&person, broken).unwrap();
     let out = oscgen_host(&dir, &[]);

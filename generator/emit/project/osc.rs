@@ -14,26 +14,6 @@ use crate::project::config::Config;
 const STUBS: &str = include_str!("../../../templates/osc-provider/stubs.toml");
 const ICON: &[u8] = include_bytes!("../../../templates/osc-provider/src/xml/icon.png");
 
-/// User-owned XML samples: (file, text).
-const XML_SAMPLES: &[(&str, &str)] = &[
-    (
-        "activityFeed.xml",
-        include_str!("../../../templates/osc-provider/src/xml/activityFeed.xml"),
-    ),
-    (
-        "capabilities.xml",
-        include_str!("../../../templates/osc-provider/src/xml/capabilities.xml"),
-    ),
-    (
-        "friends.xml",
-        include_str!("../../../templates/osc-provider/src/xml/friends.xml"),
-    ),
-    (
-        "person.xml",
-        include_str!("../../../templates/osc-provider/src/xml/person.xml"),
-    ),
-];
-
 /// What the prelude adds for the OSC stubs, with the module of `src/generated/` that
 /// provides each name.
 const PRELUDE: &[(&str, &[&str])] = &[
@@ -52,7 +32,36 @@ const PRELUDE: &[(&str, &[&str])] = &[
         ],
     ),
     ("error", &["ErrorKind", "ProviderError", "ProviderResult"]),
-    ("xml", &["XmlWriter", "parse_hashed_addresses"]),
+    (
+        "xml",
+        &[
+            "HashFunction",
+            "HashedAddresses",
+            "PersonAddresses",
+            "XmlWriter",
+            "parse_hashed_addresses",
+        ],
+    ),
+    ("document", &["Document"]),
+    ("date", &["Date", "DateTime"]),
+    (
+        "osc",
+        &["Capabilities", "FriendStatus", "Friends", "Gender", "PersonDetails"],
+    ),
+    (
+        "activity",
+        &[
+            "ActivityDetails",
+            "ActivityFeed",
+            "ActivityTemplate",
+            "ActivityTemplateContainer",
+            "ActivityType",
+            "SimpleTemplateVariable",
+            "SimpleVariableType",
+            "TemplateVariable",
+            "VariableType",
+        ],
+    ),
 ];
 
 macro_rules! stub_template {
@@ -146,7 +155,14 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         &registration,
         extra,
         PRELUDE,
-        &[files::ERROR_RUNTIME, files::XML_RUNTIME],
+        &[
+            files::ERROR_RUNTIME,
+            files::XML_RUNTIME,
+            files::DOCUMENT_RUNTIME,
+            files::DATE_RUNTIME,
+            files::OSC_RUNTIME,
+            files::ACTIVITY_RUNTIME,
+        ],
     )?;
 
     p.common_user_files(&format!("Outlook Social Connector provider for {network_name}"))?;
@@ -194,9 +210,6 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
             format::skip_rustfmt(text),
             Ownership::Generated,
         );
-    }
-    for (name, text) in XML_SAMPLES {
-        p.plan.add(&format!("src/xml/{name}"), *text, Ownership::User);
     }
     p.plan.add("src/xml/icon.png", ICON, Ownership::User);
 
