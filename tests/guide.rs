@@ -61,7 +61,7 @@ fn author_lines(blocks: &[String]) -> Vec<String> {
 fn the_author_writes_under_40_lines_and_the_guide_says_how_many() {
     let guide = guide();
     let blocks = section_blocks(&guide);
-    assert_eq!(blocks.len(), 3, "directory, patch, test");
+    assert_eq!(blocks.len(), 4, "directory, patch, test, oscgen host");
     let lines = author_lines(&blocks);
     assert!(lines.len() < 40, "{} lines:\n{}", lines.len(), lines.join("\n"));
     let section = &guide[guide.find(SECTION).unwrap()..];
@@ -99,13 +99,20 @@ fn the_directory_walk_builds_and_its_tests_pass() {
     // The sample has the same dependencies: its lock file spares a registry lookup.
     let _ = std::fs::copy(repo.join("samples/osc-provider/Cargo.lock"), project.join("Cargo.lock"));
     let target = repo.join("target/guide");
+    // `oscgen host` in the last block: this build of oscgen, first on the PATH.
+    let bin = Path::new(env!("CARGO_BIN_EXE_oscgen")).parent().unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(bin.to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
     for (n, block) in section_blocks(&guide()).iter().enumerate() {
         run(
             &format!("guide block {}", n + 1),
             Command::new("bash")
                 .args(["-euo", "pipefail", "-c", block])
                 .current_dir(&project)
-                .env("CARGO_TARGET_DIR", &target),
+                .env("CARGO_TARGET_DIR", &target)
+                .env("PATH", &path),
         );
     }
     run(
