@@ -13,7 +13,6 @@ use core::ffi::c_void;
 
 use windows_core::{GUID, HRESULT};
 
-pub mod generated;
 {%- for module in modules %}
 pub mod {{ module }};
 {%- endfor %}

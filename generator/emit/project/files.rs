@@ -120,12 +120,15 @@ struct RegFile<'a> {
 
 /// `src/lib.rs`: the module list and the four DLL exports.
 pub fn lib_rs(title: &str, dll_name: &str, modules: &[&str], registers: &str) -> Result<String, Error> {
+    // In the order rustfmt sorts module declarations, so `cargo fmt` leaves the file alone.
+    let mut modules: Vec<&str> = modules.iter().copied().chain(["generated"]).collect();
+    modules.sort_unstable();
     render(
         "lib.rs",
         &LibRs {
             title,
             dll_name,
-            modules,
+            modules: &modules,
             registers,
         },
     )
@@ -230,7 +233,7 @@ pub fn prelude(extra: &[(&str, &[&str])]) -> String {
             CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_NOTIMPL, E_POINTER, E_UNEXPECTED, S_FALSE, S_OK,
         };
         pub use super::oleaut::{BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE};
-        pub use super::server::ModuleRef;
+        pub use super::server::{ModuleRef, spawn_background};
         pub(crate) use super::probe::not_implemented;
         #(#extra)*
     };

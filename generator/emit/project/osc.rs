@@ -13,6 +13,7 @@ use crate::project::config::Config;
 
 const STUBS: &str = include_str!("../../../templates/osc-provider/stubs.toml");
 const ICON: &[u8] = include_bytes!("../../../templates/osc-provider/src/xml/icon.png");
+const CONTEXT: &str = include_str!("../../../templates/osc-provider/src/context.rs");
 
 /// What the prelude adds for the OSC stubs, with the module of `src/generated/` that
 /// provides each name.
@@ -179,7 +180,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
     p.plan.add("README.md", readme, Ownership::User);
     p.lib_rs(
         &format!("{network_name}: an Outlook Social Connector provider, as an in-process COM server."),
-        &["person", "profile", "provider", "session"],
+        &["context", "person", "profile", "provider", "session"],
         "the COM class and the Social Connector provider",
     )?;
     let tests = render(
@@ -212,6 +213,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         );
     }
     p.plan.add("src/xml/icon.png", ICON, Ownership::User);
+    p.plan.add("src/context.rs", CONTEXT, Ownership::User);
 
     let knowledge = KnowledgeBase::parse(STUBS, "$crate::generated::bindings::OSC_E_NOT_IMPLEMENTED")
         .expect("templates/osc-provider/stubs.toml is valid");

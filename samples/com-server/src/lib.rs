@@ -12,7 +12,6 @@
 use core::ffi::c_void;
 
 use windows_core::{GUID, HRESULT};
-
 pub mod generated;
 pub mod object;
 

@@ -12,7 +12,7 @@
 use core::ffi::c_void;
 
 use windows_core::{GUID, HRESULT};
-
+pub mod context;
 pub mod generated;
 pub mod person;
 pub mod profile;

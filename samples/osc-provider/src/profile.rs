@@ -1,24 +1,28 @@
 //! The logged-on user's profile: ISocialProfile, which inherits ISocialPerson's methods
-//! (its vtable starts with them), so this object implements both traits.
+//! (its vtable starts with them), so this object implements both traits. The ISocialPerson
+//! ones are answered by the same `Member` code as a Person's (src/person.rs).
 //!
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
 
+use std::sync::Arc;
+
 // Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
 // compiles without new `use` lines.
+use crate::context::Context;
 use crate::generated::prelude::*;
-use crate::person::person_details;
+use crate::person::Member;
 
 #[implement(ISocialProfile)]
 pub struct Profile {
-    user_id: String,
+    member: Member,
     _module: ModuleRef,
 }
 
 impl Profile {
-    pub fn new(user_id: &str) -> Profile {
+    pub fn new(context: Arc<Context>, user_id: &str) -> Profile {
         Profile {
-            user_id: user_id.to_string(),
+            member: Member::new(context, user_id),
             _module: ModuleRef::default(),
         }
     }
@@ -26,36 +30,41 @@ impl Profile {
 
 impl ISocialPerson_Impl for Profile_Impl {
     /// TODO: Deprecated in OSC 2013: Outlook never calls it. The slot stays in the vtable.
+    /// Written once, in `Member` (src/person.rs), for a Person and the Profile alike.
     fn GetActivities(&self, start_time: DATE) -> Result<BSTR> {
-        let _ = start_time;
-        Err(not_implemented!(ISocialPerson::GetActivities).into())
+        self.member.activities(start_time)
     }
 
     /// TODO: Cached contacts (cacheFriends true): a `friends` document with this person's friends.
     /// Outlook syncs them into a contacts folder named after the network, every 24 hours.
+    /// Written once, in `Member` (src/person.rs), for a Person and the Profile alike.
     fn GetFriendsAndColleagues(&self) -> Result<BSTR> {
-        Ok(BSTR::from(Friends::default().to_xml()))
+        self.member.friends_and_colleagues()
     }
 
     /// TODO: Not supported by Outlook (documented as such).
+    /// Written once, in `Member` (src/person.rs), for a Person and the Profile alike.
     fn GetFriendsAndColleaguesIDs(&self) -> Result<*mut SAFEARRAY> {
-        Err(not_implemented!(ISocialPerson::GetFriendsAndColleaguesIDs).into())
+        self.member.friends_and_colleagues_ids()
     }
 
     /// TODO: The person's picture as the bytes of a .png, .bmp or .jpeg file.
+    /// Written once, in `Member` (src/person.rs), for a Person and the Profile alike.
     fn GetPicture(&self) -> Result<*mut SAFEARRAY> {
-        Err(not_implemented!(ISocialPerson::GetPicture).into())
+        self.member.picture()
     }
 
     /// TODO: Not supported by Outlook (documented as such).
+    /// Written once, in `Member` (src/person.rs), for a Person and the Profile alike.
     fn GetStatus(&self) -> Result<BSTR> {
-        Err(not_implemented!(ISocialPerson::GetStatus).into())
+        self.member.status()
     }
 
     /// TODO: A `person` document with this person's details. When activities lack a publisher's
     /// name or address, Outlook asks for them here: include fullName and emailAddress.
+    /// Written once, in `Member` (src/person.rs), for a Person and the Profile alike.
     fn GetDetails(&self) -> Result<BSTR> {
-        Ok(BSTR::from(person_details(&self.user_id).to_xml()))
+        self.member.details()
     }
 }
 

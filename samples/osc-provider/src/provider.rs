@@ -5,6 +5,9 @@
 
 // Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
 // compiles without new `use` lines.
+use std::sync::Arc;
+
+use crate::context::Context;
 use crate::generated::prelude::*;
 use crate::session::Session;
 
@@ -38,10 +41,12 @@ pub fn capabilities() -> Capabilities {
 /// The network's icon: replace src/xml/icon.png.
 const ICON: &[u8] = include_bytes!("xml/icon.png");
 
-/// The class Outlook creates from the CLSID in oscgen.toml.
+/// The class Outlook creates from the CLSID in oscgen.toml. Its context goes to every
+/// session it opens and every person those return.
 #[implement(ISocialProvider)]
 #[derive(Default)]
 pub struct Provider {
+    context: Arc<Context>,
     _module: ModuleRef,
 }
 
@@ -62,7 +67,7 @@ impl ISocialProvider_Impl for Provider_Impl {
     /// TODO: A new session object. Outlook then logs on with Logon, LogonWeb or LogonCached,
     /// as the capabilities declare.
     fn GetSession(&self) -> Result<ISocialSession> {
-        Ok(Session::default().into())
+        Ok(Session::new(self.context.clone()).into())
     }
 
     /// TODO: Called only when capabilities declare supportsAutoConfigure: return a session that is
@@ -109,7 +114,9 @@ impl ISocialProvider_Impl for Provider_Impl {
     /// 2013) and the user's RFC 4646 language tag. Keep it quick: long work here delays
     /// Outlook. Return OSC_E_VERSION for an interface version you cannot serve.
     fn Load(&self, social_provider_interface_version: &BSTR, language_tag: &BSTR) -> Result<()> {
-        let _ = (social_provider_interface_version, language_tag);
+        let mut state = self.context.write();
+        state.interface_version = bstr_to_string(social_provider_interface_version);
+        state.language = bstr_to_string(language_tag);
         Ok(())
     }
 }

@@ -5,6 +5,9 @@
 
 // Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
 // compiles without new `use` lines.
+use std::sync::Arc;
+
+use crate::context::Context;
 use crate::generated::prelude::*;
 use crate::session::Session;
 
@@ -38,10 +41,12 @@ pub fn capabilities() -> Capabilities {
 /// The network's icon: replace src/xml/icon.png.
 const ICON: &[u8] = include_bytes!("xml/icon.png");
 
-/// The class Outlook creates from the CLSID in oscgen.toml.
+/// The class Outlook creates from the CLSID in oscgen.toml. Its context goes to every
+/// session it opens and every person those return.
 #[implement(ISocialProvider)]
 #[derive(Default)]
 pub struct Provider {
+    context: Arc<Context>,
     _module: ModuleRef,
 }
 

@@ -4,51 +4,45 @@
 //! Written once by `oscgen new`; this file is yours. `oscgen generate` never changes what
 //! you wrote: when the interfaces gain a method, it only adds that method's stub.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Arc;
 
 // Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
 // compiles without new `use` lines.
+use crate::context::{Account, Context};
 use crate::generated::prelude::*;
 use crate::person::Person;
 use crate::profile::Profile;
 
-/// Outlook may call one session from several threads (ThreadingModel=Both), so its state
-/// sits behind a lock.
+/// A session of the provider: its state (the account once logged on) is the shared
+/// context's, so the people it hands out see it too.
 #[implement(ISocialSession, ISocialSession2)]
-#[derive(Default)]
 pub struct Session {
-    state: Mutex<State>,
+    context: Arc<Context>,
     _module: ModuleRef,
 }
 
-#[derive(Default)]
-struct State {
-    user: Option<String>,
-    site_url: String,
-}
-
 impl Session {
-    fn state(&self) -> MutexGuard<'_, State> {
-        // A panic while the lock was held is already reported; the state is still usable.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub fn new(context: Arc<Context>) -> Session {
+        Session {
+            context,
+            _module: ModuleRef::default(),
+        }
     }
 
     fn log_on(&self, user: &str) -> Result<()> {
         if user.is_empty() {
             return Err(OSC_E_AUTH_ERROR.into());
         }
-        self.state().user = Some(user.to_string());
+        self.context.write().account = Some(Account {
+            user_id: user.to_string(),
+            token: token_for(user),
+        });
         Ok(())
     }
 
     /// The logged-on user, or OSC_E_AUTH_ERROR before logon.
     fn user(&self) -> Result<String> {
-        self.state()
-            .user
-            .clone()
-            .ok_or_else(|| OSC_E_AUTH_ERROR.into())
+        Ok(self.context.account()?.user_id)
     }
 }
 

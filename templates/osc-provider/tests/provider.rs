@@ -22,10 +22,11 @@ use dll::generated::oleaut::{
     BSTR, bstr_array, bstr_to_string, destroy, read_bool_array, read_byte_array,
 };
 use dll::generated::prelude::{Capabilities, Document, Friends};
-use dll::generated::server::live_objects;
+use dll::generated::server::{live_objects, spawn_background};
 use dll::{DllCanUnloadNow, DllGetClassObject, DllRegisterServer, DllUnregisterServer};
 
 const S_OK: HRESULT = HRESULT(0);
+const S_FALSE: HRESULT = HRESULT(1);
 const CLASS_E_CLASSNOTAVAILABLE: HRESULT = HRESULT(0x80040111_u32 as i32);
 
 /// Tests share the DLL's object count, so the ones that count run one at a time.
@@ -146,6 +147,15 @@ fn the_outlook_call_sequence_works_through_the_vtables() {
                 profile.as_raw(),
                 "one vtable serves both interfaces"
             );
+            // Person and Profile answer ISocialPerson from the same code (Member).
+            let melissa = session
+                .GetPerson(&BSTR::from("melissa"))
+                .expect("GetPerson");
+            let same = bstr_to_string(&melissa.GetDetails().expect("GetDetails"));
+            assert_eq!(
+                same, details,
+                "a person and the profile of the same user agree"
+            );
             let ids = bstr_array(&["a", "b"]).expect("ids");
             let answers = profile
                 .AreFriendsOrColleagues(ids)
@@ -207,6 +217,24 @@ fn objects_are_shared_across_threads() {
     assert_eq!(refcount(&unknown), 3);
     drop((session, session2, unknown));
     assert_eq!(live_objects(), (0, 0));
+}
+
+#[test]
+fn background_work_keeps_the_dll_loaded_until_it_returns() {
+    let _serial = serial();
+    let (finish, finished) = std::sync::mpsc::channel::<()>();
+    let work = spawn_background("refresh", move || {
+        let _ = finished.recv();
+    })
+    .expect("spawn");
+    assert_eq!(
+        DllCanUnloadNow(),
+        S_FALSE,
+        "COM must not unload the DLL under a running thread"
+    );
+    drop(finish);
+    work.join().expect("the work ended");
+    assert_eq!(DllCanUnloadNow(), S_OK);
 }
 
 /// On Linux the registry is an in-memory stand-in, so registration can be checked exactly.

@@ -39,6 +39,24 @@ impl Drop for ModuleRef {
     }
 }
 
+/// Runs `work` on a thread of its own that keeps the DLL loaded until `work` returns.
+///
+/// COM unloads a DLL once `DllCanUnloadNow` answers S_OK; a thread still running its code
+/// would then crash the host. The thread holds a [`ModuleRef`], so the DLL stays until the
+/// work is done (a panic ends the thread, and releases the DLL, without reaching the host).
+/// Use it for anything slow that must not block the host's calling thread: a network
+/// refresh, a cache fill.
+pub fn spawn_background<F>(name: &str, work: F) -> std::io::Result<std::thread::JoinHandle<()>>
+where
+    F: FnOnce() + Send + 'static,
+{
+    let module = ModuleRef::default();
+    std::thread::Builder::new().name(name.to_string()).spawn(move || {
+        let _module = module;
+        work();
+    })
+}
+
 /// A class this DLL serves: its CLSID and how to make a new instance.
 pub struct Class {
     pub clsid: GUID,

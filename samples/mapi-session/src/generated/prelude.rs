@@ -15,5 +15,5 @@ pub use super::hresult::{
 pub use super::oleaut::{
     BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE,
 };
-pub use super::server::ModuleRef;
+pub use super::server::{ModuleRef, spawn_background};
 pub(crate) use super::probe::not_implemented;

@@ -15,7 +15,7 @@ pub use super::hresult::{
 pub use super::oleaut::{
     BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE,
 };
-pub use super::server::ModuleRef;
+pub use super::server::{ModuleRef, spawn_background};
 pub(crate) use super::probe::not_implemented;
 pub use super::identity::{NETWORK_NAME, PROVIDER_VERSION, SITE_URL, SOCIAL_NETWORK_GUID};
 pub use super::oleaut::{
