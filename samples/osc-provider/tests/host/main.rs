@@ -41,6 +41,21 @@ fn hash_address(function: &str, address: &str) -> Option<String> {
     dll::generated::xml::hash_address(function, address)
 }
 
+/// Reads a document back with the runtime's typed documents, as the root element names it:
+/// an enumeration value, number or date the schema would refuse fails here.
+fn check_document(document: &str) -> Result<(), String> {
+    use dll::generated::prelude::{ActivityFeed, Capabilities, Document, Friends, PersonDetails};
+    let root = xml::parse(document)?.name;
+    let read = match root.as_str() {
+        "capabilities" => Capabilities::from_xml(document).map(drop),
+        "person" => PersonDetails::from_xml(document).map(drop),
+        "friends" => Friends::from_xml(document).map(drop),
+        "activityFeed" => ActivityFeed::from_xml(document).map(drop),
+        other => return Err(format!("<{other}> is not an OSC document")),
+    };
+    read.map_err(|e| e.to_string())
+}
+
 type GetClassObject =
     unsafe extern "system" fn(*const GUID, *const GUID, *mut *mut c_void) -> HRESULT;
 

@@ -13,7 +13,7 @@ use super::hash_address;
 use super::oleaut::{BSTR, bstr_to_string};
 use super::report::{E_FAIL, E_NOTIMPL, OSC_E_NO_CHANGES, OSC_E_NOT_FOUND, Report, S_OK, code};
 use super::sequence::{
-    Capabilities, Settings, image_kind, ole_now, osc_root, person_user_id, take_bytes,
+    Capabilities, Settings, image_kind, ole_now, osc_root, person_user_id, received, take_bytes,
     with_bstr_array,
 };
 use super::xml::{self, Element};
@@ -35,7 +35,7 @@ pub unsafe fn logged_on(
                 match profile.GetDetails() {
                     Ok(document) => {
                         let document = bstr_to_string(&document);
-                        r.save("GetDetails-LoggedOnUser", &document);
+                        received(r, "GetDetails-LoggedOnUser", &document);
                         match person_user_id(&document) {
                             Ok(id) => {
                                 r.call(
@@ -172,7 +172,7 @@ unsafe fn cached_friends(r: &mut Report, session: &ISocialSession, user_id: Opti
             Ok(d) => bstr_to_string(&d),
             Err(e) => return r.failed_call("GetFriendsAndColleagues", &e),
         };
-        r.save("GetFriendsAndColleagues", &document);
+        received(r, "GetFriendsAndColleagues", &document);
         let friends = match osc_root(&document, "friends") {
             Ok(f) => f,
             Err(e) => {
@@ -245,7 +245,7 @@ unsafe fn on_demand_friends(
         Ok(d) => bstr_to_string(&d),
         Err(e) => return r.failed_call(&what, &e),
     };
-    r.save("GetPeopleDetails", &document);
+    received(r, "GetPeopleDetails", &document);
     let friends = match osc_root(&document, "friends") {
         Ok(f) => f,
         Err(e) => {
@@ -305,7 +305,7 @@ unsafe fn activities(
         }
         Ok(Err(e)) | Err(e) => return r.failed_call(&what, &e),
     };
-    r.save("GetActivitiesEx", &document);
+    received(r, "GetActivitiesEx", &document);
     let feed = match osc_root(&document, "activityFeed") {
         Ok(f) => f,
         Err(e) => {
@@ -351,7 +351,7 @@ unsafe fn activities(
         } {
             Ok(document) => {
                 let document = bstr_to_string(&document);
-                r.save("GetDetails-ActivityOwner", &document);
+                received(r, "GetDetails-ActivityOwner", &document);
                 let id = person_user_id(&document);
                 r.call(id.is_ok(), &what, S_OK, format!("{id:?}"));
             }

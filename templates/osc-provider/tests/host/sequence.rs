@@ -70,6 +70,15 @@ const BOOLEANS: &[&str] = &[
     "allowChangesToAutoConfigure",
 ];
 
+/// Keeps a document the provider returned (for `--xml-dir`) and checks that it reads back
+/// as the document it claims to be.
+pub fn received(r: &mut Report, what: &str, document: &str) {
+    r.save(what, document);
+    if let Err(e) = super::check_document(document) {
+        r.check(false, format!("{what}: the document does not read back: {e}"));
+    }
+}
+
 /// `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`, as the registry spells a GUID.
 pub fn braced(guid: &GUID) -> String {
     format!("{{{}}}", format!("{guid:?}").to_uppercase())
@@ -254,7 +263,7 @@ pub fn run(r: &mut Report, provider: &ISocialProvider, settings: &Settings) {
         let caps = match provider.GetCapabilities() {
             Ok(document) => {
                 let document = bstr_to_string(&document);
-                r.save("GetCapabilities", &document);
+                received(r, "GetCapabilities", &document);
                 match Capabilities::parse(&document) {
                     Ok(caps) => {
                         r.call(true, "GetCapabilities", S_OK, caps.summary());
