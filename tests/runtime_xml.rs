@@ -1,6 +1,8 @@
 //! The XML and hashing runtime that `oscgen new` copies into every OSC provider
 //! (templates/runtime/xml.rs), tested once here rather than in each generated project.
 
+#[path = "../templates/runtime/document.rs"]
+mod document;
 #[path = "../templates/runtime/xml.rs"]
 mod xml;
 

@@ -13,6 +13,7 @@ use crate::model::Model;
 use crate::model::scope::Scope;
 use crate::source::SourceMap;
 
+mod host;
 mod inspect;
 mod project;
 mod winmd;
@@ -41,6 +42,20 @@ Examples:
   x86_64-w64-mingw32-gcc -o target/probe/probe-client.exe target/probe/probe-client.c -lole32 -loleaut32 -luuid
   oscgen probe-client drop-target --out-dir target/probe --sdk-include /usr/share/mingw-w64/include
                                             SDK interfaces (from win32 too) from mingw-w64's headers";
+
+const HOST_EXAMPLES: &str = "\
+Examples:
+  oscgen host                        in a provider project: Outlook's calls, in-process
+  OSCGEN_HOST_PASSWORD=... oscgen host --xml-dir target/osc-xml
+  oscgen host --dll target\\release\\contoso_social.dll -- --release     on Windows: the built DLL
+
+oscgen.toml may say whom to log on and whom to look up (the password comes from
+OSCGEN_HOST_PASSWORD, not from the committed file):
+  [host]
+  user = \"melissa\"
+  language = \"en-US\"
+  people = [[\"melissa@contoso.com\"], [\"kim@contoso.com\", \"kim@fabrikam.com\"]]
+  follow = \"kim@contoso.com,Kim Akers\"";
 
 const WINMD_EXAMPLES: &str = "\
 Examples:
@@ -98,6 +113,16 @@ enum Command {
     /// your impl block. Writes are atomic: on any error the project is left as it was.
     #[command(after_help = GENERATE_EXAMPLES)]
     Generate(project::GenerateArgs),
+    /// Run Outlook's call sequence against a provider project, printing each call and HRESULT
+    ///
+    /// Builds and runs the project's host simulator (tests/host/, written by oscgen): the
+    /// class factory, Load, GetCapabilities, the logon the capabilities declare, the logged-on
+    /// user, friends, GetPeopleDetails with addresses hashed by the declared hashFunction,
+    /// activities and follow, each document parsed and checked. On Linux it calls the
+    /// provider in-process through its vtables; with --dll it loads a built DLL. Exits 1 if
+    /// any call fails.
+    #[command(after_help = HOST_EXAMPLES)]
+    Host(host::HostArgs),
     /// Show every interface's vtable, slot by slot: index, method, declaring interface, signature
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(inspect::InspectArgs),
@@ -248,6 +273,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::New(args) => project::new(args),
         Command::Generate(args) => project::generate(args),
+        Command::Host(args) => host::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Winmd(args) => winmd::run(args),
         Command::ProbeClient(args) => project::probe_client(args),

@@ -19,6 +19,28 @@ pub struct Config {
     pub provider: ProviderSection,
     #[serde(default)]
     pub input: InputSection,
+    /// What `oscgen host` passes to the provider (osc-provider template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<HostSection>,
+}
+
+/// The account and the people `oscgen host` uses, as Outlook would pass them. The password
+/// is not kept here (oscgen.toml is committed): `oscgen host` reads OSCGEN_HOST_PASSWORD.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSection {
+    /// The user name of the logon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The language tag Load receives (`en-US`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The people a People Pane refresh asks about: each person's SMTP addresses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<Vec<String>>,
+    /// Whom "Add" follows: `address` or `address,Display Name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -267,6 +289,7 @@ mod tests {
                 description: None,
             },
             input: InputSection::default(),
+            host: None,
         }
     }
 

@@ -363,6 +363,7 @@ fn config_for(request: &NewProject) -> Result<Config, Error> {
             implement,
             callbacks: Vec::new(),
         },
+        host: None,
     })
 }
 

@@ -51,13 +51,45 @@ pub const ERROR_RUNTIME: RuntimeModule = RuntimeModule {
 pub const XML_RUNTIME: RuntimeModule = RuntimeModule {
     name: "xml",
     text: include_str!("../../../templates/runtime/xml.rs"),
-    summary: "a writer for OSC documents, the hashedAddresses reader and the address hashes.",
+    summary: "an XML writer, the hashedAddresses reader, HashFunction and the address hashes.",
     dependencies: &[
         ("crc32fast", "1"),
         ("md-5", "0.10"),
         ("quick-xml", "0.38"),
         ("sha1", "0.10"),
     ],
+};
+
+/// What the typed OSC documents are made of: one list of elements per struct, in schema order.
+pub const DOCUMENT_RUNTIME: RuntimeModule = RuntimeModule {
+    name: "document",
+    text: include_str!("../../../templates/runtime/document.rs"),
+    summary: "the Document trait (to_xml, from_xml) and what the typed OSC documents are made of.",
+    dependencies: &[("quick-xml", "0.38")],
+};
+
+/// OLE `DATE` and `xs:dateTime` / `xs:date`.
+pub const DATE_RUNTIME: RuntimeModule = RuntimeModule {
+    name: "date",
+    text: include_str!("../../../templates/runtime/date.rs"),
+    summary: "DateTime and Date: OLE DATE and xs:dateTime / xs:date conversions.",
+    dependencies: &[],
+};
+
+/// The capabilities, person and friends documents.
+pub const OSC_RUNTIME: RuntimeModule = RuntimeModule {
+    name: "osc",
+    text: include_str!("../../../templates/runtime/osc.rs"),
+    summary: "the capabilities, person and friends documents, typed after the OSC schema.",
+    dependencies: &[],
+};
+
+/// The activityFeed document.
+pub const ACTIVITY_RUNTIME: RuntimeModule = RuntimeModule {
+    name: "activity",
+    text: include_str!("../../../templates/runtime/activity.rs"),
+    summary: "the activityFeed document, typed after the OSC schema.",
+    dependencies: &[],
 };
 
 pub const GITIGNORE: &str = include_str!("../../../templates/common/gitignore");

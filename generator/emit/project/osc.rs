@@ -3,6 +3,7 @@
 use askama::Template;
 use quote::quote;
 
+use crate::emit::format;
 use crate::emit::project::identity::{self, guid_tokens};
 use crate::emit::project::plan::Ownership;
 use crate::emit::project::{Error, Inputs, ObjectSpec, Project, files, render};
@@ -12,26 +13,6 @@ use crate::project::config::Config;
 
 const STUBS: &str = include_str!("../../../templates/osc-provider/stubs.toml");
 const ICON: &[u8] = include_bytes!("../../../templates/osc-provider/src/xml/icon.png");
-
-/// User-owned XML samples: (file, text).
-const XML_SAMPLES: &[(&str, &str)] = &[
-    (
-        "activityFeed.xml",
-        include_str!("../../../templates/osc-provider/src/xml/activityFeed.xml"),
-    ),
-    (
-        "capabilities.xml",
-        include_str!("../../../templates/osc-provider/src/xml/capabilities.xml"),
-    ),
-    (
-        "friends.xml",
-        include_str!("../../../templates/osc-provider/src/xml/friends.xml"),
-    ),
-    (
-        "person.xml",
-        include_str!("../../../templates/osc-provider/src/xml/person.xml"),
-    ),
-];
 
 /// What the prelude adds for the OSC stubs, with the module of `src/generated/` that
 /// provides each name.
@@ -51,7 +32,36 @@ const PRELUDE: &[(&str, &[&str])] = &[
         ],
     ),
     ("error", &["ErrorKind", "ProviderError", "ProviderResult"]),
-    ("xml", &["XmlWriter", "parse_hashed_addresses"]),
+    (
+        "xml",
+        &[
+            "HashFunction",
+            "HashedAddresses",
+            "PersonAddresses",
+            "XmlWriter",
+            "parse_hashed_addresses",
+        ],
+    ),
+    ("document", &["Document"]),
+    ("date", &["Date", "DateTime"]),
+    (
+        "osc",
+        &["Capabilities", "FriendStatus", "Friends", "Gender", "PersonDetails"],
+    ),
+    (
+        "activity",
+        &[
+            "ActivityDetails",
+            "ActivityFeed",
+            "ActivityTemplate",
+            "ActivityTemplateContainer",
+            "ActivityType",
+            "SimpleTemplateVariable",
+            "SimpleVariableType",
+            "TemplateVariable",
+            "VariableType",
+        ],
+    ),
 ];
 
 macro_rules! stub_template {
@@ -76,6 +86,33 @@ stub_template!(ProfileRs, "osc-provider/src/profile.rs");
 #[template(path = "osc-provider/tests/provider.rs", escape = "none")]
 struct TestsRs<'a> {
     crate_ident: &'a str,
+}
+
+/// The host simulator's modules besides main.rs, copied verbatim into `tests/host/`.
+const HOST_MODULES: &[(&str, &str)] = &[
+    (
+        "report.rs",
+        include_str!("../../../templates/osc-provider/tests/host/report.rs"),
+    ),
+    (
+        "sequence.rs",
+        include_str!("../../../templates/osc-provider/tests/host/sequence.rs"),
+    ),
+    (
+        "session.rs",
+        include_str!("../../../templates/osc-provider/tests/host/session.rs"),
+    ),
+    (
+        "xml.rs",
+        include_str!("../../../templates/osc-provider/tests/host/xml.rs"),
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "osc-provider/tests/host/main.rs", escape = "none")]
+struct HostRs<'a> {
+    crate_ident: &'a str,
+    dll_name: &'a str,
 }
 
 #[derive(Template)]
@@ -121,7 +158,14 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         &registration,
         extra,
         PRELUDE,
-        &[files::ERROR_RUNTIME, files::XML_RUNTIME],
+        &[
+            files::ERROR_RUNTIME,
+            files::XML_RUNTIME,
+            files::DOCUMENT_RUNTIME,
+            files::DATE_RUNTIME,
+            files::OSC_RUNTIME,
+            files::ACTIVITY_RUNTIME,
+        ],
     )?;
 
     p.common_user_files(&format!("Outlook Social Connector provider for {network_name}"))?;
@@ -155,8 +199,22 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         "OSC_E_NOT_IMPLEMENTED",
         &[("ISocialPerson", "Panicking")],
     )?;
-    for (name, text) in XML_SAMPLES {
-        p.plan.add(&format!("src/xml/{name}"), *text, Ownership::User);
+    let host = render(
+        "tests/host/main.rs",
+        &HostRs {
+            crate_ident: &p.crate_ident,
+            dll_name: &p.dll_name,
+        },
+    )?;
+    // Owned by oscgen, so out of rustfmt's reach like src/generated/.
+    p.plan
+        .add("tests/host/main.rs", format::skip_rustfmt(&host), Ownership::Generated);
+    for (name, text) in HOST_MODULES {
+        p.plan.add(
+            &format!("tests/host/{name}"),
+            format::skip_rustfmt(text),
+            Ownership::Generated,
+        );
     }
     p.plan.add("src/xml/icon.png", ICON, Ownership::User);
 

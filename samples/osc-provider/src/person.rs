@@ -22,13 +22,12 @@ impl Person {
     }
 }
 
-/// The `person` document for a user. TODO: fill in what the network knows (see
-/// src/xml/person.xml for the elements, in schema order).
-pub fn person_details(user_id: &str) -> String {
-    let mut xml = XmlWriter::document("person");
-    xml.element("userID", user_id);
-    xml.element("fullName", user_id);
-    xml.finish()
+/// The `person` document for a user. TODO: fill in what the network knows.
+pub fn person_details(user_id: &str) -> PersonDetails {
+    PersonDetails {
+        full_name: Some(user_id.to_string()),
+        ..PersonDetails::new(user_id)
+    }
 }
 
 impl ISocialPerson_Impl for Person_Impl {
@@ -41,7 +40,7 @@ impl ISocialPerson_Impl for Person_Impl {
     /// TODO: Cached contacts (cacheFriends true): a `friends` document with this person's friends.
     /// Outlook syncs them into a contacts folder named after the network, every 24 hours.
     fn GetFriendsAndColleagues(&self) -> Result<BSTR> {
-        Ok(BSTR::from(XmlWriter::document("friends").finish()))
+        Ok(BSTR::from(Friends::default().to_xml()))
     }
 
     /// TODO: Not supported by Outlook (documented as such).
@@ -62,6 +61,6 @@ impl ISocialPerson_Impl for Person_Impl {
     /// TODO: A `person` document with this person's details. When activities lack a publisher's
     /// name or address, Outlook asks for them here: include fullName and emailAddress.
     fn GetDetails(&self) -> Result<BSTR> {
-        Ok(BSTR::from(person_details(&self.user_id)))
+        Ok(BSTR::from(person_details(&self.user_id).to_xml()))
     }
 }

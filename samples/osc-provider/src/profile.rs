@@ -34,7 +34,7 @@ impl ISocialPerson_Impl for Profile_Impl {
     /// TODO: Cached contacts (cacheFriends true): a `friends` document with this person's friends.
     /// Outlook syncs them into a contacts folder named after the network, every 24 hours.
     fn GetFriendsAndColleagues(&self) -> Result<BSTR> {
-        Ok(BSTR::from(XmlWriter::document("friends").finish()))
+        Ok(BSTR::from(Friends::default().to_xml()))
     }
 
     /// TODO: Not supported by Outlook (documented as such).
@@ -55,7 +55,7 @@ impl ISocialPerson_Impl for Profile_Impl {
     /// TODO: A `person` document with this person's details. When activities lack a publisher's
     /// name or address, Outlook asks for them here: include fullName and emailAddress.
     fn GetDetails(&self) -> Result<BSTR> {
-        Ok(BSTR::from(person_details(&self.user_id)))
+        Ok(BSTR::from(person_details(&self.user_id).to_xml()))
     }
 }
 

@@ -8,8 +8,32 @@
 use crate::generated::prelude::*;
 use crate::session::Session;
 
-/// The capabilities document GetCapabilities returns: edit src/xml/capabilities.xml.
-const CAPABILITIES: &str = include_str!("xml/capabilities.xml");
+/// How Outlook hashes the addresses it asks about (GetPeopleDetails, GetActivitiesEx).
+/// Declared once: the capabilities announce it and your lookups hash with it.
+pub const HASH_FUNCTION: HashFunction = HashFunction::Md5;
+
+/// What this provider supports (GetCapabilities): on-demand contacts looked up by hashed
+/// address (GetPeopleDetails), on-demand activities (GetActivitiesEx) and cached-credential
+/// logon (LogonCached). Turn on only what the provider implements.
+pub fn capabilities() -> Capabilities {
+    Capabilities {
+        get_friends: true,
+        get_activities: true,
+        dynamic_activities_lookup: Some(false),
+        hide_hyperlinks: Some(true),
+        supports_auto_configure: Some(false),
+        contact_sync_restart_interval: Some(60),
+        dynamic_activities_lookup_ex: Some(true),
+        dynamic_contacts_lookup: Some(true),
+        use_logon_cached: Some(true),
+        hide_remember_my_password: Some(false),
+        show_on_demand_activities_when_minimized: Some(true),
+        show_on_demand_contacts_when_minimized: Some(true),
+        hash_function: Some(HASH_FUNCTION),
+        allow_changes_to_auto_configure: Some(false),
+        ..Capabilities::new()
+    }
+}
 
 /// The network's icon: replace src/xml/icon.png.
 const ICON: &[u8] = include_bytes!("xml/icon.png");
@@ -24,10 +48,10 @@ pub struct Provider {
 impl ISocialProvider_Impl for Provider_Impl {
     /// TODO: Returns the `capabilities` XML: what this provider supports (friends, activities,
     /// follow, logon style, hash function). Outlook calls it at start-up, possibly offline: never
-    /// touch the network here. Every required element must be present, in schema order.
-    /// Edit src/xml/capabilities.xml to declare what you implement.
+    /// touch the network here. Edit `capabilities()` in src/provider.rs to declare what you
+    /// implement.
     fn GetCapabilities(&self) -> Result<BSTR> {
-        Ok(BSTR::from(CAPABILITIES))
+        Ok(BSTR::from(capabilities().to_xml()))
     }
 
     /// TODO: The provider's version, "Major.Minor" (for example "1.0"). Set it in oscgen.toml.

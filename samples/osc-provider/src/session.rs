@@ -164,19 +164,20 @@ impl ISocialSession2_Impl for Session_Impl {
     /// people you do not know. Until you write it, this stub knows nobody: it answers an empty,
     /// valid `friends` document, so a provider shipped unchanged shows no invented people.
     fn GetPeopleDetails(&self, persons_addresses: &BSTR) -> Result<BSTR> {
-        let request = parse_hashed_addresses(&bstr_to_string(persons_addresses))?;
-        let xml = XmlWriter::document("friends");
-        // TODO: for each entry of `request` whose hashes the network knows, write a `person`
-        // (userID, fullName, emailAddress, ... and `index`: the entry's index) with
-        // xml.open("person"), xml.element(..) and xml.close(), in the schema's element order.
+        let request = HashedAddresses::parse(&bstr_to_string(persons_addresses))?;
+        // TODO: for each of `request.people` whose hashes match an address the network knows
+        // (hashed with crate::provider::HASH_FUNCTION), add a PersonDetails whose `index` is
+        // that entry's index.
+        let friends = Friends::default();
         let _ = request;
-        Ok(BSTR::from(xml.finish()))
+        Ok(BSTR::from(friends.to_xml()))
     }
 
     /// TODO: On-demand activities (dynamicActivitiesLookupEx true): an `activityFeed` document
     /// with the activities since start_time (UTC) of the people whose hashed addresses are
-    /// given. Every activity needs start_time < publishDate <= now. Return OSC_E_NO_CHANGES when
-    /// nothing is new. src/xml/activityFeed.xml shows the document's shape.
+    /// given. Every activity needs start_time < publishDate <= now
+    /// (`DateTime::from_ole_date(start_time)`). Return OSC_E_NO_CHANGES when nothing is new;
+    /// otherwise an `ActivityFeed`'s `to_xml()`.
     fn GetActivitiesEx(&self, hashed_addresses: *mut SAFEARRAY, start_time: DATE) -> Result<BSTR> {
         let _ = (hashed_addresses, start_time);
         Err(OSC_E_NO_CHANGES.into())

@@ -22,13 +22,12 @@ impl Person {
     }
 }
 
-/// The `person` document for a user. TODO: fill in what the network knows (see
-/// src/xml/person.xml for the elements, in schema order).
-pub fn person_details(user_id: &str) -> String {
-    let mut xml = XmlWriter::document("person");
-    xml.element("userID", user_id);
-    xml.element("fullName", user_id);
-    xml.finish()
+/// The `person` document for a user. TODO: fill in what the network knows.
+pub fn person_details(user_id: &str) -> PersonDetails {
+    PersonDetails {
+        full_name: Some(user_id.to_string()),
+        ..PersonDetails::new(user_id)
+    }
 }
 
 {{ impls }}

@@ -21,6 +21,7 @@ use dll::generated::identity::{CLSID_PROVIDER, PROVIDER_VERSION, SOCIAL_NETWORK_
 use dll::generated::oleaut::{
     BSTR, bstr_array, bstr_to_string, destroy, read_bool_array, read_byte_array,
 };
+use dll::generated::prelude::{Capabilities, Document, Friends};
 use dll::generated::server::live_objects;
 use dll::{DllCanUnloadNow, DllGetClassObject, DllRegisterServer, DllUnregisterServer};
 
@@ -76,7 +77,10 @@ fn the_outlook_call_sequence_works_through_the_vtables() {
                 .expect("Load");
             let capabilities =
                 bstr_to_string(&provider.GetCapabilities().expect("GetCapabilities"));
-            assert!(capabilities.contains("<capabilities"), "{capabilities}");
+            // The capabilities announce the hash function lookups use.
+            let declared = Capabilities::from_xml(&capabilities).expect("capabilities");
+            assert_eq!(declared, dll::provider::capabilities());
+            assert_eq!(declared.hash_function, Some(dll::provider::HASH_FUNCTION));
             save("capabilities.xml", &capabilities);
             assert_eq!(
                 bstr_to_string(&provider.get_Version().expect("get_Version")),
@@ -120,10 +124,10 @@ fn the_outlook_call_sequence_works_through_the_vtables() {
                     .expect("GetPeopleDetails"),
             );
             // The generated stub knows nobody until it is written: an empty, valid document.
-            assert!(
-                friends.contains("<friends ") && !friends.contains("<person>"),
-                "{friends}"
-            );
+            let people = Friends::from_xml(&friends)
+                .expect("a friends document")
+                .people;
+            assert!(people.is_empty(), "{friends}");
             save("friends.xml", &friends);
             let activities = session2.GetActivitiesEx(core::ptr::null_mut(), 0.0);
             assert!(
@@ -298,25 +302,69 @@ fn panics_and_null_out_pointers_stay_inside_the_dll() {
     }
 }
 
-/// Text from the network can hold markup characters: the documents stay well-formed.
+/// The typed documents, filled with made-up people: what the stubs will return once written.
+/// Each reads back to the same value; text from the network can hold markup characters, and
+/// the documents stay well-formed.
 #[test]
-fn xml_text_is_escaped() {
-    use dll::generated::xml::XmlWriter;
+fn documents_with_sample_people_read_back() {
+    use dll::generated::prelude::*;
 
-    let mut xml = XmlWriter::document("friends");
-    xml.open("person");
-    xml.element("userID", "<&>\"'");
-    xml.element("fullName", "Tom & \"Jerry\" <script>\u{1}\u{7}");
-    xml.close();
-    let text = xml.finish();
+    let melissa = PersonDetails {
+        first_name: Some("Melissa".into()),
+        last_name: Some("MacBeth".into()),
+        full_name: Some("Tom & \"Jerry\" <script>".into()),
+        birthday: Date::new(1980, 2, 29),
+        email_address: Some("melissa@contoso.com".into()),
+        gender: Some(Gender::Female),
+        index: Some(0),
+        friend_status: Some(FriendStatus::Friend),
+        ..PersonDetails::new("1001")
+    };
+    let friends = Friends {
+        people: vec![melissa.clone(), PersonDetails::new("1002")],
+    };
+    let xml = friends.to_xml();
+    assert!(!xml.contains("<script>"), "{xml}");
+    assert_eq!(Friends::from_xml(&xml).expect("friends"), friends);
+    save("sample-friends.xml", &xml);
+
+    let publisher = TemplateVariable {
+        id: Some("1001".into()),
+        name_hint: melissa.full_name.clone(),
+        email_address: melissa.email_address.clone(),
+        ..TemplateVariable::new(VariableType::Publisher, "Publisher")
+    };
+    let status = TemplateVariable {
+        value: Some("Hello from Contoso.".into()),
+        ..TemplateVariable::new(VariableType::Text, "statusText")
+    };
+    let feed = ActivityFeed {
+        network: "Contoso".into(),
+        activities: vec![ActivityDetails {
+            owner_id: "1001".into(),
+            object_id: "status-1".into(),
+            application_id: 1,
+            template_id: 1,
+            publish_date: DateTime::from_ole_date(45000.5).expect("a DATE"),
+            kind: Some(ActivityType::StatusUpdate),
+            template_variables: vec![publisher, status],
+        }],
+        templates: vec![ActivityTemplateContainer {
+            application_id: 1,
+            template_id: 1,
+            activity_template: ActivityTemplate {
+                kind: Some(ActivityType::StatusUpdate),
+                title: "{publisher:Publisher} {text:statusText}".into(),
+                data: None,
+                icon: "https://www.contoso.com/icon.png".into(),
+            },
+        }],
+    };
+    let xml = feed.to_xml();
     assert!(
-        text.contains("<userID>&lt;&amp;&gt;&quot;&apos;</userID>"),
-        "{text}"
+        xml.contains("<publishDate>2023-03-15T12:00:00Z</publishDate>"),
+        "{xml}"
     );
-    assert!(!text.contains("<script>"), "{text}");
-    assert!(
-        !text.contains('\u{1}'),
-        "control characters cannot appear in XML 1.0: {text}"
-    );
-    save("escaped-friends.xml", &text);
+    assert_eq!(ActivityFeed::from_xml(&xml).expect("activityFeed"), feed);
+    save("sample-activityFeed.xml", &xml);
 }

@@ -12,7 +12,11 @@
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
 //! - `trace`: the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.
 //! - `error`: ProviderError: an OSC_E_* kind and a message; `?` converts any error to it and it to an HRESULT.
-//! - `xml`: a writer for OSC documents, the hashedAddresses reader and the address hashes.
+//! - `xml`: an XML writer, the hashedAddresses reader, HashFunction and the address hashes.
+//! - `document`: the Document trait (to_xml, from_xml) and what the typed OSC documents are made of.
+//! - `date`: DateTime and Date: OLE DATE and xs:dateTime / xs:date conversions.
+//! - `osc`: the capabilities, person and friends documents, typed after the OSC schema.
+//! - `activity`: the activityFeed document, typed after the OSC schema.
 //!
 //! rustfmt and clippy leave these files alone (the attributes below and at the top of
 //! each file), so `cargo fmt` and the lints you choose never make `oscgen generate
@@ -33,3 +37,7 @@ pub mod server;
 pub mod trace;
 pub mod error;
 pub mod xml;
+pub mod document;
+pub mod date;
+pub mod osc;
+pub mod activity;

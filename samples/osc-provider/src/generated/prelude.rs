@@ -22,4 +22,14 @@ pub use super::oleaut::{
     bool_array, bstr_array, bstr_to_string, byte_array, read_bstr_array,
 };
 pub use super::error::{ErrorKind, ProviderError, ProviderResult};
-pub use super::xml::{XmlWriter, parse_hashed_addresses};
+pub use super::xml::{
+    HashFunction, HashedAddresses, PersonAddresses, XmlWriter, parse_hashed_addresses,
+};
+pub use super::document::Document;
+pub use super::date::{Date, DateTime};
+pub use super::osc::{Capabilities, FriendStatus, Friends, Gender, PersonDetails};
+pub use super::activity::{
+    ActivityDetails, ActivityFeed, ActivityTemplate, ActivityTemplateContainer,
+    ActivityType, SimpleTemplateVariable, SimpleVariableType, TemplateVariable,
+    VariableType,
+};

@@ -13,16 +13,37 @@
 //! document received is written to DIR for schema validation.
 //!
 //! The interfaces are the provider's own generated bindings (see build.rs); the DLL is
-//! reached through COM only, never linked.
+//! reached through COM only, never linked. The call sequences, the report and the XML reader
+//! are the generated project's host simulator (templates/osc-provider/tests/host), so the
+//! lane runs against the registered DLL what `oscgen host` runs in-process; the address
+//! hashes are this crate's own (hash.rs), not the provider runtime's.
 
 #[cfg(windows)]
 mod hash;
 #[cfg(windows)]
 mod host;
 #[cfg(windows)]
+#[rustfmt::skip]
+#[path = "../../../../../templates/osc-provider/tests/host/report.rs"]
+mod report;
+#[cfg(windows)]
+#[rustfmt::skip]
+#[path = "../../../../../templates/osc-provider/tests/host/sequence.rs"]
+mod sequence;
+#[cfg(windows)]
+#[rustfmt::skip]
+#[path = "../../../../../templates/osc-provider/tests/host/session.rs"]
+mod session;
+#[cfg(windows)]
+#[rustfmt::skip]
+#[path = "../../../../../templates/osc-provider/tests/host/xml.rs"]
 mod xml;
 #[cfg(windows)]
 use harness::{com, registry};
+#[cfg(windows)]
+use hash::hash_address;
+#[cfg(windows)]
+use provider::{bindings, oleaut};
 
 #[cfg(windows)]
 #[allow(clippy::all, unused)]
