@@ -3,7 +3,7 @@
 //! a `<construct>.win32` names Win32 metadata interfaces instead (one a line), for what
 //! only the metadata has (`u32` enums, its bitfield storage, ClassLayout packing). All of
 //! them compile together: one scratch crate under `target/bindings-golden`, a
-//! module per fixture holding its bindings, the runtime's `oleaut` and `hresult`, and the
+//! module per fixture holding its bindings, the runtime's `oleaut`, `hresult` and `trace`, and the
 //! `<construct>.check.rs` beside the fixture if there is one (`const` layout assertions).
 //!
 //! `OSCGEN_BLESS=1 cargo test --test bindings_golden` rewrites the expected files.
@@ -176,21 +176,22 @@ fn every_fixture_compiles() {
     write(
         krate.join("Cargo.toml"),
         "[package]\nname = \"bindings-golden\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nwindows-core = \"0.100\"\n\n[workspace]\n",
+         [dependencies]\nwindows-core = \"0.100\"\nlog = \"0.4\"\n\n[workspace]\n",
     );
     let lock = std::fs::read_to_string(root().join("samples/osc-provider/Cargo.lock")).unwrap();
     write(krate.join("Cargo.lock"), lock);
     let runtime = |file: &str| std::fs::read_to_string(root().join("templates/runtime").join(file)).unwrap();
     write(src.join("oleaut.rs"), runtime("oleaut.rs"));
     write(src.join("hresult.rs"), runtime("hresult.rs"));
-    let mut lib = String::from("pub mod hresult;\npub mod oleaut;\n");
+    write(src.join("trace.rs"), runtime("trace.rs"));
+    let mut lib = String::from("pub mod hresult;\npub mod oleaut;\npub mod trace;\n");
     for name in FIXTURES {
         lib.push_str(&format!("pub mod {name};\n"));
         let check = root().join(format!("tests/fixtures/bindings/{name}.check.rs"));
         let check = std::fs::read_to_string(&check).unwrap_or_default();
         write(
             src.join(name).join("mod.rs"),
-            format!("pub use crate::{{hresult, oleaut}};\npub mod bindings;\n{check}"),
+            format!("pub use crate::{{hresult, oleaut, trace}};\npub mod bindings;\n{check}"),
         );
         write(src.join(name).join("bindings.rs"), render(name));
     }

@@ -1,5 +1,6 @@
-//! The committed sample provider builds, passes its own tests, and every XML document its
-//! stubs return validates against the OSC 2013 schema (checked with the real xmllint).
+//! The committed sample provider builds, passes its own tests, every XML document its
+//! stubs return validates against the OSC 2013 schema (checked with the real xmllint), and
+//! `OSC_PROVIDER_LOG` makes it log the calls its tests make.
 //!
 //! The schema is read from ../shared/reference/xsd when that folder exists (it does in
 //! CI); without it, or without xmllint, the test says so and skips, except under CI,
@@ -68,4 +69,40 @@ fn sample_tests_pass_and_its_xml_validates_against_the_osc_schema() {
     }
     println!("{} XML documents validate against the OSC 2013 schema", documents.len());
     std::fs::remove_dir_all(&xml_dir).unwrap();
+}
+
+/// The call log end to end: the sample's generated vtable entries, set up by its first
+/// object, write what its own tests call to the file `OSC_PROVIDER_LOG` names, a caught
+/// panic with its message and source line.
+#[test]
+fn the_sample_logs_its_calls_to_the_file_its_variable_names() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sample-log-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let log = dir.join("calls.log");
+    let out = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "--test", "provider"])
+        .current_dir(repo.join("samples/osc-provider"))
+        .env("CARGO_TARGET_DIR", repo.join("target/samples"))
+        .env("OSC_PROVIDER_LOG", &log)
+        .output()
+        .expect("run cargo test in the sample");
+    assert!(
+        out.status.success(),
+        "sample tests failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+    for needle in [
+        " INFO  com: log on, pid ",
+        " INFO  com: IClassFactory::CreateInstance -> 0x00000000 in ",
+        " INFO  com: ISocialProvider::GetCapabilities -> 0x00000000 in ",
+        " INFO  com: ISocialSession2::GetPeopleDetails -> 0x00000000 in ",
+        " ERROR com: ISocialPerson::GetStatus panicked at tests/provider.rs:",
+        ": a bug in a stub -> 0x8000FFFF in ",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in {}:\n{text}", log.display());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

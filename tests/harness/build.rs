@@ -1,7 +1,8 @@
 //! Points each client at the generated bindings of the project under test.
 //!
 //! The clients use the interfaces exactly as oscgen generated them for the project (its
-//! `src/generated/bindings.rs`, `hresult.rs` and `oleaut.rs`), never a hand-written copy:
+//! `src/generated/bindings.rs`, `hresult.rs`, `oleaut.rs` and `trace.rs`, which the
+//! bindings' vtable entries call), never a hand-written copy:
 //! `OSC_HOST_SAMPLE` names the provider project osc-host is built against (default:
 //! samples/osc-provider) and `MAPI_CLIENT_SAMPLE` the session project of mapi-client
 //! (default: samples/mapi-session). This script writes `$OUT_DIR/provider_modules.rs` and
@@ -40,7 +41,7 @@ fn write_modules(manifest_dir: &Path, out_dir: &Path, var: &str, default: &str, 
         .canonicalize()
         .unwrap_or_else(|e| panic!("{var}: no generated project at {}: {e}", sample.display()));
     let mut modules = format!("// Written by build.rs from {var}: the project's generated modules.\n");
-    for module in ["bindings", "hresult", "oleaut"] {
+    for module in ["bindings", "hresult", "oleaut", "trace"] {
         let file = generated.join(format!("{module}.rs"));
         assert!(file.is_file(), "{} is missing", file.display());
         println!("cargo:rerun-if-changed={}", file.display());

@@ -161,20 +161,21 @@ pub fn sweep(crates: &[Vec<Module>], dir: &Path, target: &Path) -> Outcome {
     outcome
 }
 
-/// One crate under `krate`: `modules` beside the runtime's oleaut.rs and hresult.rs.
+/// One crate under `krate`: `modules` beside the runtime's oleaut.rs, hresult.rs and trace.rs.
 pub fn write_crate(modules: &[Module], krate: &Path, repo: &Path) -> Result<(), String> {
     let src = krate.join("src");
     std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
     let name = krate.file_name().and_then(|n| n.to_str()).unwrap_or("sweep");
-    let mut lib = String::from("pub mod hresult;\npub mod oleaut;\n");
+    let mut lib = String::from("pub mod hresult;\npub mod oleaut;\npub mod trace;\n");
     let mut files: Vec<(PathBuf, String)> = vec![
         (
             krate.join("Cargo.toml"),
             format!(
                 "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-                 [dependencies]\nwindows-core = \"0.100\"\n\n[workspace]\n"
+                 [dependencies]\nwindows-core = \"0.100\"\nlog = \"0.4\"\n\n[workspace]\n"
             ),
         ),
+        (src.join("trace.rs"), read(&repo.join("templates/runtime/trace.rs"))?),
         (src.join("oleaut.rs"), read(&repo.join("templates/runtime/oleaut.rs"))?),
         (
             src.join("hresult.rs"),

@@ -37,6 +37,8 @@ enum RetShape {
 
 struct MethodShape {
     name: proc_macro2::Ident,
+    /// The method's name as the input declares it, for the call log.
+    declared: String,
     params: Vec<(proc_macro2::Ident, ParamShape)>,
     /// The name of the out-parameter that carries the result, when there is one.
     ret_param: Option<proc_macro2::Ident>,
@@ -78,6 +80,7 @@ impl MethodShape {
             .collect();
         MethodShape {
             name: ident(&method.name),
+            declared: method.name.clone(),
             params,
             ret_param,
             ret,
@@ -253,7 +256,7 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128, implementa
         let ret = impl_return(&m.ret);
         quote!(fn #n(&self, #(#params),*) -> #ret;)
     });
-    let shims = shapes.iter().map(|m| vtable_shim(m, &impl_trait));
+    let shims = shapes.iter().map(|m| vtable_shim(m, &iface.name, &impl_trait));
     let field_inits = shapes.iter().map(|m| {
         let n = &m.name;
         quote!(#n: #n::<Identity, OFFSET>)
@@ -413,8 +416,9 @@ fn caller_wrapper(m: &MethodShape) -> TokenStream {
 
 /// The `extern "system"` function a vtable slot points to: it finds the implementing
 /// object from `this`, converts the arguments, and never lets a panic escape.
-fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream {
+fn vtable_shim(m: &MethodShape, interface: &str, impl_trait: &proc_macro2::Ident) -> TokenStream {
     let n = &m.name;
+    let method = &m.declared;
     let abi_params = m.params.iter().map(|(p, s)| {
         let t = abi_param_type(s);
         quote!(#p: #t)
@@ -431,10 +435,16 @@ fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream 
     });
     let call = quote!(#impl_trait::#n(this, #(#args),*));
     let e_pointer = quote!(super::hresult::E_POINTER);
-    let e_unexpected = quote!(super::hresult::E_UNEXPECTED);
-    let (guard, on_panic, body) = match (&m.ret, &m.ret_param) {
-        (RetShape::Raw(_), _) => (quote!(), quote!(core::mem::zeroed()), call),
-        (RetShape::Unit, _) => (quote!(), e_unexpected.clone(), quote!(#call.into())),
+    // `trace` catches a panic (E_UNEXPECTED, or zero for a raw return) and logs the call.
+    let (guard, run) = match (&m.ret, &m.ret_param) {
+        (RetShape::Raw(_), _) => (
+            quote!(),
+            quote!(super::trace::call_raw(#interface, #method, || #call, || core::mem::zeroed())),
+        ),
+        (RetShape::Unit, _) => (
+            quote!(),
+            quote!(super::trace::call(#interface, #method, || #call.into())),
+        ),
         (_, Some(r)) => (
             quote! {
                 if #r.is_null() {
@@ -442,7 +452,6 @@ fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream 
                 }
                 #r.write(core::mem::zeroed());
             },
-            e_unexpected.clone(),
             {
                 // Ownership of a BSTR or interface passes to the caller: no drop here.
                 let store = match &m.ret {
@@ -450,13 +459,13 @@ fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream 
                     _ => quote!(#r.write(core::mem::transmute(ok__))),
                 };
                 quote! {
-                    match #call {
+                    super::trace::call(#interface, #method, || match #call {
                         Ok(ok__) => {
                             #store;
                             windows_core::HRESULT(0)
                         }
                         Err(err) => err.into(),
-                    }
+                    })
                 }
             },
         ),
@@ -471,7 +480,7 @@ fn vtable_shim(m: &MethodShape, impl_trait: &proc_macro2::Ident) -> TokenStream 
             unsafe {
                 #guard
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET) as *const Identity);
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| #body)).unwrap_or_else(|_| #on_panic)
+                #run
             }
         }
     }

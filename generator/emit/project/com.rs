@@ -5,7 +5,7 @@ use askama::Template;
 use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{DefaultCall, default_call, ident, rust_method_names};
 use crate::emit::project::plan::{Ownership, Plan};
-use crate::emit::project::{Error, Inputs, ObjectSpec, Project, render};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, identity, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::model::Model;
@@ -28,6 +28,9 @@ struct ReadmeMd<'a> {
     oscgen_version: &'a str,
     clsid_braced: &'a str,
     prog_id: &'a str,
+    /// The call log's environment variable and file (`trace`).
+    log_env: &'a str,
+    log_file: &'a str,
     implement_list: &'a str,
     inputs: &'a str,
 }
@@ -55,6 +58,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
             oscgen_version: p.version,
             clsid_braced: &config.clsid().braced_upper(),
             prog_id: &config.provider.prog_id,
+            log_env: &identity::log_env(config),
+            log_file: &identity::log_file(config),
             implement_list: &implement_list,
             inputs: inputs.description,
         },

@@ -30,6 +30,15 @@ pub struct RuntimeModule {
     pub dependencies: &'static [(&'static str, &'static str)],
 }
 
+/// The call log every project carries: each vtable call through the `log` facade, to
+/// OutputDebugString and a file when a switch turns it on.
+pub const TRACE_RUNTIME: RuntimeModule = RuntimeModule {
+    name: "trace",
+    text: include_str!("../../../templates/runtime/trace.rs"),
+    summary: "the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.",
+    dependencies: &[("log", "0.4")],
+};
+
 /// The provider's error type: OSC_E_* kinds, `?` from any error, the message logged.
 pub const ERROR_RUNTIME: RuntimeModule = RuntimeModule {
     name: "error",
@@ -187,6 +196,7 @@ pub fn generated_mod(extra: &[RuntimeModule]) -> String {
         pub mod probe;
         pub mod registry;
         pub mod server;
+        pub mod trace;
         #(pub mod #extra_idents;)*
     };
     let summaries: Vec<String> = extra.iter().map(|m| format!("- `{}`: {}", m.name, m.summary)).collect();
@@ -203,6 +213,7 @@ pub fn generated_mod(extra: &[RuntimeModule]) -> String {
         "- `probe`: the slot probe (feature `oscgen-probe`): what each stub answers, by interface and slot.",
         "- `registry`: DllRegisterServer and DllUnregisterServer.",
         "- `server`: the class factory and DllGetClassObject / DllCanUnloadNow.",
+        "- `trace`: the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.",
     ];
     docs.extend(summaries.iter().map(String::as_str));
     docs.extend([

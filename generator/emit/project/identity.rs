@@ -9,6 +9,7 @@ use crate::emit::project::{Class, OWNED_HEADER};
 use crate::emit::registry::{RegKey, Registration};
 use crate::model::guid::Guid;
 use crate::project::config::Config;
+use crate::project::template::Template;
 
 pub fn guid_tokens(g: Guid) -> TokenStream {
     let lit = guid_literal(g.0);
@@ -17,6 +18,7 @@ pub fn guid_tokens(g: Guid) -> TokenStream {
 
 pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registration, extra: TokenStream) -> String {
     let prog_id = &config.provider.prog_id;
+    let logging = logging(config);
     let class_consts = classes.iter().map(|c| {
         let name = format_ident!("{}", c.const_name);
         let guid = guid_tokens(c.clsid);
@@ -79,6 +81,8 @@ pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registrati
         pub const PROG_ID: &str = #prog_id;
         #extra
 
+        #logging
+
         /// The classes DllGetClassObject serves.
         pub const CLASSES: &[Class] = &[#(#class_entries),*];
 
@@ -106,6 +110,47 @@ pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registrati
     };
     format::rust_file(&[OWNED_HEADER, "", "This server's identity, from oscgen.toml."], tokens)
         .expect("identity tokens parse")
+}
+
+/// The environment variable that turns the call log on: `<CRATE>_LOG`.
+pub fn log_env(config: &Config) -> String {
+    format!("{}_LOG", config.project.name.replace('-', "_").to_ascii_uppercase())
+}
+
+/// The call log's file under `%LOCALAPPDATA%`: `<ProgID>\<crate>.log`.
+pub fn log_file(config: &Config) -> String {
+    format!(
+        "{}\\{}.log",
+        config.provider.prog_id,
+        config.project.name.replace('-', "_")
+    )
+}
+
+/// What turns the call log (`trace`) on, and where it goes: named after the crate and the
+/// ProgID, which are the author's and unique to the project.
+fn logging(config: &Config) -> TokenStream {
+    let name = &config.project.name;
+    let env = log_env(config);
+    let own_key = format!("Software\\{}", config.provider.prog_id);
+    let file = log_file(config);
+    let mut switches = vec![quote!((#own_key, "Logging"))];
+    if config.project.template == Template::OscProvider {
+        // Outlook's own debugging switch: an author who turns it on wants the provider's side too.
+        switches.push(quote!((
+            "Software\\Microsoft\\Office\\Outlook\\SocialConnector",
+            "DebugProviders"
+        )));
+    }
+    quote! {
+        /// What turns the call log on (`trace`): the environment variable, or a nonzero DWORD
+        /// among these registry values under HKEY_CURRENT_USER; the file is under %LOCALAPPDATA%.
+        pub const LOGGING: super::trace::Switches = super::trace::Switches {
+            name: #name,
+            env: #env,
+            registry: &[#(#switches),*],
+            file: #file,
+        };
+    }
 }
 
 /// `RegValue { key, name, value }` for every value of the keys.

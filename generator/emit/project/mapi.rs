@@ -4,7 +4,7 @@
 use askama::Template;
 
 use crate::emit::project::plan::{Ownership, Plan};
-use crate::emit::project::{Error, Inputs, ObjectSpec, Project, render};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, identity, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::project::config::Config;
@@ -31,6 +31,9 @@ struct ReadmeMd<'a> {
     oscgen_version: &'a str,
     clsid_braced: &'a str,
     prog_id: &'a str,
+    /// The call log's environment variable and file (`trace`).
+    log_env: &'a str,
+    log_file: &'a str,
 }
 
 pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
@@ -52,6 +55,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
             oscgen_version: p.version,
             clsid_braced: &config.clsid().braced_upper(),
             prog_id: &config.provider.prog_id,
+            log_env: &identity::log_env(config),
+            log_file: &identity::log_file(config),
         },
     )?;
     p.plan.add("README.md", readme, Ownership::User);

@@ -337,7 +337,7 @@ impl<'a> Project<'a> {
             self.plan
                 .add(&format!("src/generated/{name}"), *text, Ownership::Generated);
         }
-        for module in runtime {
+        for module in std::iter::once(&files::TRACE_RUNTIME).chain(runtime) {
             self.plan.add(
                 &format!("src/generated/{}.rs", module.name),
                 module.text,

@@ -4,7 +4,7 @@ use askama::Template;
 use quote::quote;
 
 use crate::emit::format;
-use crate::emit::project::identity::guid_tokens;
+use crate::emit::project::identity::{self, guid_tokens};
 use crate::emit::project::plan::Ownership;
 use crate::emit::project::{Error, Inputs, ObjectSpec, Project, files, render};
 use crate::emit::registry::Registration;
@@ -124,6 +124,9 @@ struct ReadmeMd<'a> {
     oscgen_version: &'a str,
     clsid_braced: &'a str,
     prog_id: &'a str,
+    /// The call log's environment variable and file (`trace`).
+    log_env: &'a str,
+    log_file: &'a str,
 }
 
 pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::plan::Plan, Error> {
@@ -175,6 +178,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
             oscgen_version: p.version,
             clsid_braced: &config.clsid().braced_upper(),
             prog_id,
+            log_env: &identity::log_env(config),
+            log_file: &identity::log_file(config),
         },
     )?;
     p.plan.add("README.md", readme, Ownership::User);

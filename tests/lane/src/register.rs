@@ -189,13 +189,31 @@ fn run_template_client(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: 
             let xml_dir = logs.join("xml");
             let _ = std::fs::create_dir_all(&xml_dir);
             let xml_win = winpath(&xml_dir);
-            c.wine.run_client(
+            // The provider's call log, switched on as an author would: Outlook's DebugProviders.
+            let switched = c
+                .wine
+                .set_dword(SOCIAL_CONNECTOR, "DebugProviders", 1, &logs.join("debug-providers.log"));
+            let host_log = logs.join("host.log");
+            c.wine.run_client_env(
                 r,
                 &format!("{label}: host"),
-                &logs.join("host.log"),
+                &host_log,
                 exe,
                 &["--prog-id", social, "--xml-dir", &xml_win],
+                &[("WINEDEBUG", ODS_CHANNELS)],
             );
+            c.wine.delete_value(
+                SOCIAL_CONNECTOR,
+                "DebugProviders",
+                &logs.join("debug-providers-off.log"),
+            );
+            if switched {
+                check_call_log(r, label, &host_log);
+            } else {
+                r.fail(format!(
+                    "{label}: call log: reg add {SOCIAL_CONNECTOR} DebugProviders failed"
+                ));
+            }
             check_schema(r, c, label, logs, &xml_dir);
             true
         }
@@ -222,6 +240,76 @@ fn run_template_client(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: 
             false
         }
     }
+}
+
+const SOCIAL_CONNECTOR: &str = r"HKCU\Software\Microsoft\Office\Outlook\SocialConnector";
+
+/// The call a provider logs for GetCapabilities, which the host always makes.
+const CAPABILITIES_CALL: &str = "ISocialProvider::GetCapabilities -> 0x00000000 in ";
+
+/// The Wine debug channels that print OutputDebugString's text: `debugstr` for the ANSI
+/// function; Wine 8 prints the wide one's, which the provider calls, as a warning of `seh`.
+const ODS_CHANNELS: &str = "-all,+debugstr,warn+seh";
+
+/// With DebugProviders=1 the provider logs every call to OutputDebugString (in the host's
+/// log: `0024:warn:seh:OutputDebugStringA "..."`) and to its file under %LOCALAPPDATA%,
+/// which the first line names: `... com: log on, pid N, file C:\users\...\<crate>.log`.
+fn check_call_log(r: &mut Report, label: &str, host_log: &Path) {
+    let text = String::from_utf8_lossy(&std::fs::read(host_log).unwrap_or_default()).into_owned();
+    // Wine escapes the text as a C string: `\\` for each backslash.
+    let debug: Vec<String> = text
+        .lines()
+        .filter(|l| crate::wine::is_wine_debug(l) && l.contains(":OutputDebugString"))
+        .map(|l| l.replace("\\\\", "\\"))
+        .collect();
+    let call = debug.iter().any(|l| l.contains(CAPABILITIES_CALL));
+    r.check(
+        call,
+        format!("{label}: call log: OutputDebugString has {CAPABILITIES_CALL}... (DebugProviders=1)"),
+        format!(
+            "{label}: call log: no OutputDebugString line with {CAPABILITIES_CALL}... ({} OutputDebugString lines; log: {})",
+            debug.len(),
+            host_log.display()
+        ),
+    );
+    let Some(on) = debug.iter().find_map(|l| Some(&l[l.find("log on, pid ")?..])) else {
+        r.fail(format!(
+            "{label}: call log: no `log on` line on OutputDebugString (log: {})",
+            host_log.display()
+        ));
+        return;
+    };
+    let on = on.trim_end().trim_end_matches('"').trim_end_matches("\\n");
+    let Some(file) = on.split_once(", file ").map(|(_, f)| f) else {
+        r.fail(format!("{label}: call log: `{on}` names no file"));
+        return;
+    };
+    let Some(unix) = unix_path(file) else {
+        r.fail(format!("{label}: call log: `{on}`: the file is not on a drive"));
+        return;
+    };
+    let written = std::fs::read_to_string(&unix).unwrap_or_default();
+    // The file collects every run: this run's lines follow its own `log on` line.
+    let ours = written.find(on).map(|at| &written[at..]).unwrap_or_default();
+    r.check(
+        ours.contains(CAPABILITIES_CALL),
+        format!("{label}: call log: {file} has {CAPABILITIES_CALL}..."),
+        format!(
+            "{label}: call log: {} has no line with {CAPABILITIES_CALL}... after `{on}`",
+            unix.display()
+        ),
+    );
+}
+
+/// `C:\users\x\f.log` as the Linux path Wine keeps it at: the prefix's dosdevices link.
+fn unix_path(windows: &str) -> Option<PathBuf> {
+    let prefix = std::env::var_os("WINEPREFIX")?;
+    let (drive, rest) = windows.split_once(':')?;
+    let drive = drive.to_ascii_lowercase();
+    (drive.len() == 1).then_some(())?;
+    let mut path = Path::new(&prefix).join("dosdevices").join(format!("{drive}:"));
+    path.extend(rest.split('\\').filter(|p| !p.is_empty()));
+    Some(path)
 }
 
 /// Every XML document the host received, against the OSC 2013 schema (xmllint).

@@ -22,6 +22,11 @@ pub fn winpath(p: &Path) -> String {
 
 /// Runs `program args..` with its output (both streams) to `log`, no input; the exit code.
 pub fn run_logged(program: &Path, args: &[&str], log: &Path) -> i32 {
+    run_logged_env(program, args, &[], log)
+}
+
+/// [`run_logged`] with variables added to the environment.
+pub fn run_logged_env(program: &Path, args: &[&str], env: &[(&str, &str)], log: &Path) -> i32 {
     let out = match File::create(log) {
         Ok(f) => f,
         Err(e) => {
@@ -32,6 +37,7 @@ pub fn run_logged(program: &Path, args: &[&str], log: &Path) -> i32 {
     let err = out.try_clone().expect("duplicating a file handle");
     match Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err)
@@ -130,6 +136,17 @@ impl Wine {
             .collect()
     }
 
+    /// Sets a DWORD value, as `reg add` does; whether it worked.
+    pub fn set_dword(&self, key: &str, name: &str, value: u32, log: &Path) -> bool {
+        let value = value.to_string();
+        let args = ["reg", "add", key, "/v", name, "/t", "REG_DWORD", "/d", &value, "/f"];
+        run_logged(&self.wine64, &args, log) == 0
+    }
+
+    pub fn delete_value(&self, key: &str, name: &str, log: &Path) {
+        run_logged(&self.wine64, &["reg", "delete", key, "/v", name, "/f"], log);
+    }
+
     /// The default value (REG_SZ) of a key, by `wine reg query KEY /ve`.
     pub fn default_value(&self, key: &str, log: &Path) -> Option<String> {
         let mut args = vec!["reg", "query", key, "/ve"];
@@ -146,10 +163,24 @@ impl Wine {
     /// PASS/FAIL lines into checks. Its closing line `<name>: N checks, M failures` must be
     /// there: a client that dies early, or a loader that starts nothing and exits 0, fails.
     pub fn run_client(&self, r: &mut Report, label: &str, log: &Path, exe: &Path, args: &[&str]) {
+        self.run_client_env(r, label, log, exe, args, &[]);
+    }
+
+    /// [`Wine::run_client`] with variables added to the environment. Wine's debug channel
+    /// lines (`WINEDEBUG`) stay in the log, unprinted.
+    pub fn run_client_env(
+        &self,
+        r: &mut Report,
+        label: &str,
+        log: &Path,
+        exe: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) {
         let exe_arg = exe.to_string_lossy().into_owned();
         let mut all = vec![exe_arg.as_str()];
         all.extend_from_slice(args);
-        let rc = self.run(&all, log);
+        let rc = run_logged_env(&self.loader, &all, env, log);
         let text = String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned();
         let exe_name = exe
             .file_stem()
@@ -163,7 +194,7 @@ impl Wine {
             } else if let Some(rest) = line.strip_prefix("FAIL ") {
                 r.fail(format!("{label}: {rest}"));
                 fails += 1;
-            } else if !line.is_empty() {
+            } else if !line.is_empty() && !is_wine_debug(line) {
                 println!("    {line}");
             }
             summary |= is_summary(line, &exe_name);
@@ -182,6 +213,16 @@ impl Wine {
             r.fail(format!("{label}: {exe_name}.exe reported failures but exited with 0"));
         }
     }
+}
+
+/// `0024:warn:debugstr:OutputDebugStringA "..."`: a line of Wine's debug channels.
+pub fn is_wine_debug(line: &str) -> bool {
+    let mut parts = line.splitn(4, ':');
+    let thread = parts.next().unwrap_or_default();
+    let class = parts.next().unwrap_or_default();
+    !thread.is_empty()
+        && thread.bytes().all(|b| b.is_ascii_hexdigit())
+        && matches!(class, "trace" | "warn" | "fixme" | "err")
 }
 
 /// `<name>: N checks, M failures`.

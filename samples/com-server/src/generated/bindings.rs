@@ -104,20 +104,17 @@ impl ICalculator_Vtbl {
                 sum.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ICalculator_Impl::Add(
-                            this,
-                            a,
-                            b,
-                        ) {
-                            Ok(ok__) => {
-                                sum.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ICalculator",
+                    "Add",
+                    || match ICalculator_Impl::Add(this, a, b) {
+                        Ok(ok__) => {
+                            sum.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Divide<
@@ -136,20 +133,17 @@ impl ICalculator_Vtbl {
                 quotient.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ICalculator_Impl::Divide(
-                            this,
-                            dividend,
-                            divisor,
-                        ) {
-                            Ok(ok__) => {
-                                quotient.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ICalculator",
+                    "Divide",
+                    || match ICalculator_Impl::Divide(this, dividend, divisor) {
+                        Ok(ok__) => {
+                            quotient.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn get_Precision<
@@ -163,18 +157,17 @@ impl ICalculator_Vtbl {
                 digits.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ICalculator_Impl::get_Precision(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                digits.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ICalculator",
+                    "get_Precision",
+                    || match ICalculator_Impl::get_Precision(this) {
+                        Ok(ok__) => {
+                            digits.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn put_Precision<
@@ -184,12 +177,11 @@ impl ICalculator_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            ICalculator_Impl::put_Precision(this, digits).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ICalculator",
+                    "put_Precision",
+                    || ICalculator_Impl::put_Precision(this, digits).into(),
+                )
             }
         }
         Self {
@@ -278,20 +270,17 @@ impl IScientific_Vtbl {
                 result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IScientific_Impl::Power(
-                            this,
-                            base,
-                            exponent,
-                        ) {
-                            Ok(ok__) => {
-                                result.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IScientific",
+                    "Power",
+                    || match IScientific_Impl::Power(this, base, exponent) {
+                        Ok(ok__) => {
+                            result.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Describe<
@@ -309,22 +298,23 @@ impl IScientific_Vtbl {
                 description.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IScientific_Impl::Describe(
-                            this,
-                            core::mem::transmute::<
-                                &*mut core::ffi::c_void,
-                                &BSTR,
-                            >(&expression),
-                        ) {
-                            Ok(ok__) => {
-                                description.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IScientific",
+                    "Describe",
+                    || match IScientific_Impl::Describe(
+                        this,
+                        core::mem::transmute::<
+                            &*mut core::ffi::c_void,
+                            &BSTR,
+                        >(&expression),
+                    ) {
+                        Ok(ok__) => {
+                            description.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {
@@ -436,18 +426,17 @@ impl IHistory_Vtbl {
                 entries.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IHistory_Impl::Entries(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                entries.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IHistory",
+                    "Entries",
+                    || match IHistory_Impl::Entries(this) {
+                        Ok(ok__) => {
+                            entries.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Clear<Identity: IHistory_Impl, const OFFSET: isize>(
@@ -456,12 +445,11 @@ impl IHistory_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IHistory_Impl::Clear(this).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IHistory",
+                    "Clear",
+                    || IHistory_Impl::Clear(this).into(),
+                )
             }
         }
         unsafe extern "system" fn Calculator<
@@ -478,18 +466,17 @@ impl IHistory_Vtbl {
                 calculator.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IHistory_Impl::Calculator(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                calculator.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IHistory",
+                    "Calculator",
+                    || match IHistory_Impl::Calculator(this) {
+                        Ok(ok__) => {
+                            calculator.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Replay<Identity: IHistory_Impl, const OFFSET: isize>(
@@ -500,17 +487,18 @@ impl IHistory_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IHistory_Impl::Replay(
-                                    this,
-                                    core::mem::transmute_copy(&target),
-                                    verbose,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IHistory",
+                    "Replay",
+                    || {
+                        IHistory_Impl::Replay(
+                                this,
+                                core::mem::transmute_copy(&target),
+                                verbose,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         Self {

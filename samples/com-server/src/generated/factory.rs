@@ -84,18 +84,19 @@ impl IClassFactory_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IClassFactory_Impl::CreateInstance(
-                                    this,
-                                    core::mem::transmute_copy(&p_unk_outer),
-                                    riid,
-                                    ppv_object,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IClassFactory",
+                    "CreateInstance",
+                    || {
+                        IClassFactory_Impl::CreateInstance(
+                                this,
+                                core::mem::transmute_copy(&p_unk_outer),
+                                riid,
+                                ppv_object,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn LockServer<
@@ -105,12 +106,11 @@ impl IClassFactory_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IClassFactory_Impl::LockServer(this, f_lock).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IClassFactory",
+                    "LockServer",
+                    || IClassFactory_Impl::LockServer(this, f_lock).into(),
+                )
             }
         }
         Self {

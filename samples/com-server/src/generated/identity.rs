@@ -9,6 +9,14 @@ pub const CLSID_COM_SERVER: windows_core::GUID = windows_core::GUID::from_u128(
     0x98bb9534_0fcc_48d8_ab77_a481d908b929,
 );
 pub const PROG_ID: &str = "ComServer.Server";
+/// What turns the call log on (`trace`): the environment variable, or a nonzero DWORD
+/// among these registry values under HKEY_CURRENT_USER; the file is under %LOCALAPPDATA%.
+pub const LOGGING: super::trace::Switches = super::trace::Switches {
+    name: "com-server",
+    env: "COM_SERVER_LOG",
+    registry: &[("Software\\ComServer.Server", "Logging")],
+    file: "ComServer.Server\\com_server.log",
+};
 /// The classes DllGetClassObject serves.
 pub const CLASSES: &[Class] = &[
     Class {

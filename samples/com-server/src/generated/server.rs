@@ -22,6 +22,9 @@ pub struct ModuleRef(());
 
 impl Default for ModuleRef {
     fn default() -> Self {
+        // Every object and class factory of the DLL holds one, so the call log is set up
+        // before the first call reaches a vtable, by COM or by a test.
+        super::trace::install(&super::identity::LOGGING, super::registry::dword);
         OBJECTS.fetch_add(1, Ordering::SeqCst);
         ModuleRef(())
     }

@@ -58,14 +58,12 @@ impl IMAPIAdviseSink_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| IMAPIAdviseSink_Impl::OnNotify(
-                            this,
-                            c_notif,
-                            lp_notifications,
-                        )),
-                    )
-                    .unwrap_or_else(|_| core::mem::zeroed())
+                super::trace::call_raw(
+                    "IMAPIAdviseSink",
+                    "OnNotify",
+                    || IMAPIAdviseSink_Impl::OnNotify(this, c_notif, lp_notifications),
+                    || core::mem::zeroed(),
+                )
             }
         }
         Self {
@@ -201,18 +199,14 @@ impl IMAPIProgress_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIProgress_Impl::Progress(
-                                    this,
-                                    ul_value,
-                                    ul_count,
-                                    ul_total,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProgress",
+                    "Progress",
+                    || {
+                        IMAPIProgress_Impl::Progress(this, ul_value, ul_count, ul_total)
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetFlags<
@@ -229,18 +223,17 @@ impl IMAPIProgress_Vtbl {
                 lpul_flags.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProgress_Impl::GetFlags(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_flags.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProgress",
+                    "GetFlags",
+                    || match IMAPIProgress_Impl::GetFlags(this) {
+                        Ok(ok__) => {
+                            lpul_flags.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetMax<
@@ -254,18 +247,17 @@ impl IMAPIProgress_Vtbl {
                 lpul_max.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProgress_Impl::GetMax(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_max.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProgress",
+                    "GetMax",
+                    || match IMAPIProgress_Impl::GetMax(this) {
+                        Ok(ok__) => {
+                            lpul_max.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetMin<
@@ -279,18 +271,17 @@ impl IMAPIProgress_Vtbl {
                 lpul_min.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProgress_Impl::GetMin(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_min.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProgress",
+                    "GetMin",
+                    || match IMAPIProgress_Impl::GetMin(this) {
+                        Ok(ok__) => {
+                            lpul_min.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetLimits<
@@ -305,18 +296,19 @@ impl IMAPIProgress_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIProgress_Impl::SetLimits(
-                                    this,
-                                    lpul_min,
-                                    lpul_max,
-                                    lpul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProgress",
+                    "SetLimits",
+                    || {
+                        IMAPIProgress_Impl::SetLimits(
+                                this,
+                                lpul_min,
+                                lpul_max,
+                                lpul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         Self {
@@ -722,20 +714,17 @@ impl IMAPIProp_Vtbl {
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::GetLastError(
-                            this,
-                            h_result,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_mapi_error.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "GetLastError",
+                    || match IMAPIProp_Impl::GetLastError(this, h_result, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_mapi_error.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SaveChanges<
@@ -745,12 +734,11 @@ impl IMAPIProp_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIProp_Impl::SaveChanges(this, ul_flags).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "SaveChanges",
+                    || IMAPIProp_Impl::SaveChanges(this, ul_flags).into(),
+                )
             }
         }
         unsafe extern "system" fn GetProps<
@@ -770,21 +758,22 @@ impl IMAPIProp_Vtbl {
                 lpp_prop_array.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::GetProps(
-                            this,
-                            lp_prop_tag_array,
-                            ul_flags,
-                            lpc_values,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_prop_array.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "GetProps",
+                    || match IMAPIProp_Impl::GetProps(
+                        this,
+                        lp_prop_tag_array,
+                        ul_flags,
+                        lpc_values,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_prop_array.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetPropList<
@@ -802,19 +791,17 @@ impl IMAPIProp_Vtbl {
                 lpp_prop_tag_array.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::GetPropList(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_prop_tag_array.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "GetPropList",
+                    || match IMAPIProp_Impl::GetPropList(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_prop_tag_array.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenProperty<
@@ -835,22 +822,23 @@ impl IMAPIProp_Vtbl {
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::OpenProperty(
-                            this,
-                            ul_prop_tag,
-                            lpiid,
-                            ul_interface_options,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_unk.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "OpenProperty",
+                    || match IMAPIProp_Impl::OpenProperty(
+                        this,
+                        ul_prop_tag,
+                        lpiid,
+                        ul_interface_options,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_unk.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetProps<
@@ -869,20 +857,17 @@ impl IMAPIProp_Vtbl {
                 lpp_problems.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::SetProps(
-                            this,
-                            c_values,
-                            lp_prop_array,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_problems.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "SetProps",
+                    || match IMAPIProp_Impl::SetProps(this, c_values, lp_prop_array) {
+                        Ok(ok__) => {
+                            lpp_problems.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn DeleteProps<
@@ -900,19 +885,17 @@ impl IMAPIProp_Vtbl {
                 lpp_problems.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::DeleteProps(
-                            this,
-                            lp_prop_tag_array,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_problems.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "DeleteProps",
+                    || match IMAPIProp_Impl::DeleteProps(this, lp_prop_tag_array) {
+                        Ok(ok__) => {
+                            lpp_problems.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CopyTo<Identity: IMAPIProp_Impl, const OFFSET: isize>(
@@ -934,26 +917,27 @@ impl IMAPIProp_Vtbl {
                 lpp_problems.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::CopyTo(
-                            this,
-                            ciid_exclude,
-                            rgiid_exclude,
-                            lp_exclude_props,
-                            ul_ui_param,
-                            core::mem::transmute_copy(&lp_progress),
-                            lp_interface,
-                            lp_dest_obj,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_problems.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "CopyTo",
+                    || match IMAPIProp_Impl::CopyTo(
+                        this,
+                        ciid_exclude,
+                        rgiid_exclude,
+                        lp_exclude_props,
+                        ul_ui_param,
+                        core::mem::transmute_copy(&lp_progress),
+                        lp_interface,
+                        lp_dest_obj,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_problems.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CopyProps<
@@ -976,24 +960,25 @@ impl IMAPIProp_Vtbl {
                 lpp_problems.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::CopyProps(
-                            this,
-                            lp_include_props,
-                            ul_ui_param,
-                            core::mem::transmute_copy(&lp_progress),
-                            lp_interface,
-                            lp_dest_obj,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_problems.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "CopyProps",
+                    || match IMAPIProp_Impl::CopyProps(
+                        this,
+                        lp_include_props,
+                        ul_ui_param,
+                        core::mem::transmute_copy(&lp_progress),
+                        lp_interface,
+                        lp_dest_obj,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_problems.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetNamesFromIDs<
@@ -1014,22 +999,23 @@ impl IMAPIProp_Vtbl {
                 lppp_prop_names.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::GetNamesFromIDs(
-                            this,
-                            lpp_prop_tags,
-                            lp_prop_set_guid,
-                            ul_flags,
-                            lpc_prop_names,
-                        ) {
-                            Ok(ok__) => {
-                                lppp_prop_names.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "GetNamesFromIDs",
+                    || match IMAPIProp_Impl::GetNamesFromIDs(
+                        this,
+                        lpp_prop_tags,
+                        lp_prop_set_guid,
+                        ul_flags,
+                        lpc_prop_names,
+                    ) {
+                        Ok(ok__) => {
+                            lppp_prop_names.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetIDsFromNames<
@@ -1049,21 +1035,22 @@ impl IMAPIProp_Vtbl {
                 lpp_prop_tags.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIProp_Impl::GetIDsFromNames(
-                            this,
-                            c_prop_names,
-                            lpp_prop_names,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_prop_tags.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIProp",
+                    "GetIDsFromNames",
+                    || match IMAPIProp_Impl::GetIDsFromNames(
+                        this,
+                        c_prop_names,
+                        lpp_prop_names,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_prop_tags.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {
@@ -1681,20 +1668,17 @@ impl IMAPITable_Vtbl {
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::GetLastError(
-                            this,
-                            h_result,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_mapi_error.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "GetLastError",
+                    || match IMAPITable_Impl::GetLastError(this, h_result, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_mapi_error.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Advise<Identity: IMAPITable_Impl, const OFFSET: isize>(
@@ -1710,20 +1694,21 @@ impl IMAPITable_Vtbl {
                 lpul_connection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::Advise(
-                            this,
-                            ul_event_mask,
-                            core::mem::transmute_copy(&lp_advise_sink),
-                        ) {
-                            Ok(ok__) => {
-                                lpul_connection.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "Advise",
+                    || match IMAPITable_Impl::Advise(
+                        this,
+                        ul_event_mask,
+                        core::mem::transmute_copy(&lp_advise_sink),
+                    ) {
+                        Ok(ok__) => {
+                            lpul_connection.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Unadvise<
@@ -1736,12 +1721,11 @@ impl IMAPITable_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPITable_Impl::Unadvise(this, ul_connection).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "Unadvise",
+                    || IMAPITable_Impl::Unadvise(this, ul_connection).into(),
+                )
             }
         }
         unsafe extern "system" fn GetStatus<
@@ -1759,19 +1743,17 @@ impl IMAPITable_Vtbl {
                 lpul_table_type.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::GetStatus(
-                            this,
-                            lpul_table_status,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_table_type.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "GetStatus",
+                    || match IMAPITable_Impl::GetStatus(this, lpul_table_status) {
+                        Ok(ok__) => {
+                            lpul_table_type.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetColumns<
@@ -1785,17 +1767,14 @@ impl IMAPITable_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPITable_Impl::SetColumns(
-                                    this,
-                                    lp_prop_tag_array,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "SetColumns",
+                    || {
+                        IMAPITable_Impl::SetColumns(this, lp_prop_tag_array, ul_flags)
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn QueryColumns<
@@ -1813,19 +1792,17 @@ impl IMAPITable_Vtbl {
                 lp_prop_tag_array.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::QueryColumns(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lp_prop_tag_array.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "QueryColumns",
+                    || match IMAPITable_Impl::QueryColumns(this, ul_flags) {
+                        Ok(ok__) => {
+                            lp_prop_tag_array.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetRowCount<
@@ -1843,19 +1820,17 @@ impl IMAPITable_Vtbl {
                 lpul_count.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::GetRowCount(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_count.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "GetRowCount",
+                    || match IMAPITable_Impl::GetRowCount(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpul_count.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SeekRow<
@@ -1874,20 +1849,17 @@ impl IMAPITable_Vtbl {
                 lpl_rows_sought.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::SeekRow(
-                            this,
-                            bk_origin,
-                            l_row_count,
-                        ) {
-                            Ok(ok__) => {
-                                lpl_rows_sought.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "SeekRow",
+                    || match IMAPITable_Impl::SeekRow(this, bk_origin, l_row_count) {
+                        Ok(ok__) => {
+                            lpl_rows_sought.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SeekRowApprox<
@@ -1901,17 +1873,18 @@ impl IMAPITable_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPITable_Impl::SeekRowApprox(
-                                    this,
-                                    ul_numerator,
-                                    ul_denominator,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "SeekRowApprox",
+                    || {
+                        IMAPITable_Impl::SeekRowApprox(
+                                this,
+                                ul_numerator,
+                                ul_denominator,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn QueryPosition<
@@ -1930,20 +1903,21 @@ impl IMAPITable_Vtbl {
                 lpul_denominator.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::QueryPosition(
-                            this,
-                            lpul_row,
-                            lpul_numerator,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_denominator.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "QueryPosition",
+                    || match IMAPITable_Impl::QueryPosition(
+                        this,
+                        lpul_row,
+                        lpul_numerator,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_denominator.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn FindRow<
@@ -1958,18 +1932,19 @@ impl IMAPITable_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPITable_Impl::FindRow(
-                                    this,
-                                    lp_restriction,
-                                    bk_origin,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "FindRow",
+                    || {
+                        IMAPITable_Impl::FindRow(
+                                this,
+                                lp_restriction,
+                                bk_origin,
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn Restrict<
@@ -1983,13 +1958,11 @@ impl IMAPITable_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPITable_Impl::Restrict(this, lp_restriction, ul_flags)
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "Restrict",
+                    || IMAPITable_Impl::Restrict(this, lp_restriction, ul_flags).into(),
+                )
             }
         }
         unsafe extern "system" fn CreateBookmark<
@@ -2006,18 +1979,17 @@ impl IMAPITable_Vtbl {
                 lpbk_position.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::CreateBookmark(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                lpbk_position.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "CreateBookmark",
+                    || match IMAPITable_Impl::CreateBookmark(this) {
+                        Ok(ok__) => {
+                            lpbk_position.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn FreeBookmark<
@@ -2027,12 +1999,11 @@ impl IMAPITable_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPITable_Impl::FreeBookmark(this, bk_position).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "FreeBookmark",
+                    || IMAPITable_Impl::FreeBookmark(this, bk_position).into(),
+                )
             }
         }
         unsafe extern "system" fn SortTable<
@@ -2046,13 +2017,14 @@ impl IMAPITable_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPITable_Impl::SortTable(this, lp_sort_criteria, ul_flags)
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "SortTable",
+                    || {
+                        IMAPITable_Impl::SortTable(this, lp_sort_criteria, ul_flags)
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn QuerySortOrder<
@@ -2069,18 +2041,17 @@ impl IMAPITable_Vtbl {
                 lpp_sort_criteria.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::QuerySortOrder(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_sort_criteria.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "QuerySortOrder",
+                    || match IMAPITable_Impl::QuerySortOrder(this) {
+                        Ok(ok__) => {
+                            lpp_sort_criteria.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn QueryRows<
@@ -2099,20 +2070,17 @@ impl IMAPITable_Vtbl {
                 lpp_rows.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::QueryRows(
-                            this,
-                            l_row_count,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_rows.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "QueryRows",
+                    || match IMAPITable_Impl::QueryRows(this, l_row_count, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_rows.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Abort<Identity: IMAPITable_Impl, const OFFSET: isize>(
@@ -2121,12 +2089,11 @@ impl IMAPITable_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPITable_Impl::Abort(this).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "Abort",
+                    || IMAPITable_Impl::Abort(this).into(),
+                )
             }
         }
         unsafe extern "system" fn ExpandRow<
@@ -2148,23 +2115,24 @@ impl IMAPITable_Vtbl {
                 lpul_more_rows.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::ExpandRow(
-                            this,
-                            cb_instance_key,
-                            pb_instance_key,
-                            ul_row_count,
-                            ul_flags,
-                            lpp_rows,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_more_rows.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "ExpandRow",
+                    || match IMAPITable_Impl::ExpandRow(
+                        this,
+                        cb_instance_key,
+                        pb_instance_key,
+                        ul_row_count,
+                        ul_flags,
+                        lpp_rows,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_more_rows.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CollapseRow<
@@ -2184,21 +2152,22 @@ impl IMAPITable_Vtbl {
                 lpul_row_count.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::CollapseRow(
-                            this,
-                            cb_instance_key,
-                            pb_instance_key,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_row_count.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "CollapseRow",
+                    || match IMAPITable_Impl::CollapseRow(
+                        this,
+                        cb_instance_key,
+                        pb_instance_key,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_row_count.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn WaitForCompletion<
@@ -2217,20 +2186,21 @@ impl IMAPITable_Vtbl {
                 lpul_table_status.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::WaitForCompletion(
-                            this,
-                            ul_flags,
-                            ul_timeout,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_table_status.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "WaitForCompletion",
+                    || match IMAPITable_Impl::WaitForCompletion(
+                        this,
+                        ul_flags,
+                        ul_timeout,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_table_status.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetCollapseState<
@@ -2251,22 +2221,23 @@ impl IMAPITable_Vtbl {
                 lppb_collapse_state.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::GetCollapseState(
-                            this,
-                            ul_flags,
-                            cb_instance_key,
-                            lpb_instance_key,
-                            lpcb_collapse_state,
-                        ) {
-                            Ok(ok__) => {
-                                lppb_collapse_state.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "GetCollapseState",
+                    || match IMAPITable_Impl::GetCollapseState(
+                        this,
+                        ul_flags,
+                        cb_instance_key,
+                        lpb_instance_key,
+                        lpcb_collapse_state,
+                    ) {
+                        Ok(ok__) => {
+                            lppb_collapse_state.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetCollapseState<
@@ -2286,21 +2257,22 @@ impl IMAPITable_Vtbl {
                 lpbk_location.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPITable_Impl::SetCollapseState(
-                            this,
-                            ul_flags,
-                            cb_collapse_state,
-                            pb_collapse_state,
-                        ) {
-                            Ok(ok__) => {
-                                lpbk_location.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPITable",
+                    "SetCollapseState",
+                    || match IMAPITable_Impl::SetCollapseState(
+                        this,
+                        ul_flags,
+                        cb_collapse_state,
+                        pb_collapse_state,
+                    ) {
+                        Ok(ok__) => {
+                            lpbk_location.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {
@@ -2561,19 +2533,17 @@ impl IMAPIContainer_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIContainer_Impl::GetContentsTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIContainer",
+                    "GetContentsTable",
+                    || match IMAPIContainer_Impl::GetContentsTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetHierarchyTable<
@@ -2591,19 +2561,17 @@ impl IMAPIContainer_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIContainer_Impl::GetHierarchyTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIContainer",
+                    "GetHierarchyTable",
+                    || match IMAPIContainer_Impl::GetHierarchyTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenEntry<
@@ -2625,23 +2593,24 @@ impl IMAPIContainer_Vtbl {
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIContainer_Impl::OpenEntry(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            lp_interface,
-                            ul_flags,
-                            lpul_obj_type,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_unk.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIContainer",
+                    "OpenEntry",
+                    || match IMAPIContainer_Impl::OpenEntry(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        lp_interface,
+                        ul_flags,
+                        lpul_obj_type,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_unk.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetSearchCriteria<
@@ -2656,18 +2625,19 @@ impl IMAPIContainer_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIContainer_Impl::SetSearchCriteria(
-                                    this,
-                                    lp_restriction,
-                                    lp_container_list,
-                                    ul_search_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIContainer",
+                    "SetSearchCriteria",
+                    || {
+                        IMAPIContainer_Impl::SetSearchCriteria(
+                                this,
+                                lp_restriction,
+                                lp_container_list,
+                                ul_search_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetSearchCriteria<
@@ -2687,21 +2657,22 @@ impl IMAPIContainer_Vtbl {
                 lpul_search_state.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIContainer_Impl::GetSearchCriteria(
-                            this,
-                            ul_flags,
-                            lpp_restriction,
-                            lpp_container_list,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_search_state.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIContainer",
+                    "GetSearchCriteria",
+                    || match IMAPIContainer_Impl::GetSearchCriteria(
+                        this,
+                        ul_flags,
+                        lpp_restriction,
+                        lpp_container_list,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_search_state.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {
@@ -3176,20 +3147,21 @@ impl IMAPIFolder_Vtbl {
                 lpp_message.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIFolder_Impl::CreateMessage(
-                            this,
-                            lp_interface,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_message.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "CreateMessage",
+                    || match IMAPIFolder_Impl::CreateMessage(
+                        this,
+                        lp_interface,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_message.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CopyMessages<
@@ -3207,21 +3179,22 @@ impl IMAPIFolder_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIFolder_Impl::CopyMessages(
-                                    this,
-                                    lp_msg_list,
-                                    lp_interface,
-                                    lp_dest_folder,
-                                    ul_ui_param,
-                                    core::mem::transmute_copy(&lp_progress),
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "CopyMessages",
+                    || {
+                        IMAPIFolder_Impl::CopyMessages(
+                                this,
+                                lp_msg_list,
+                                lp_interface,
+                                lp_dest_folder,
+                                ul_ui_param,
+                                core::mem::transmute_copy(&lp_progress),
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn DeleteMessages<
@@ -3237,19 +3210,20 @@ impl IMAPIFolder_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIFolder_Impl::DeleteMessages(
-                                    this,
-                                    lp_msg_list,
-                                    ul_ui_param,
-                                    core::mem::transmute_copy(&lp_progress),
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "DeleteMessages",
+                    || {
+                        IMAPIFolder_Impl::DeleteMessages(
+                                this,
+                                lp_msg_list,
+                                ul_ui_param,
+                                core::mem::transmute_copy(&lp_progress),
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn CreateFolder<
@@ -3271,23 +3245,24 @@ impl IMAPIFolder_Vtbl {
                 lpp_folder.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIFolder_Impl::CreateFolder(
-                            this,
-                            ul_folder_type,
-                            lpsz_folder_name,
-                            lpsz_folder_comment,
-                            lp_interface,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_folder.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "CreateFolder",
+                    || match IMAPIFolder_Impl::CreateFolder(
+                        this,
+                        ul_folder_type,
+                        lpsz_folder_name,
+                        lpsz_folder_comment,
+                        lp_interface,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_folder.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CopyFolder<
@@ -3307,23 +3282,24 @@ impl IMAPIFolder_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIFolder_Impl::CopyFolder(
-                                    this,
-                                    cb_entry_id,
-                                    lp_entry_id,
-                                    lp_interface,
-                                    lp_dest_folder,
-                                    lpsz_new_folder_name,
-                                    ul_ui_param,
-                                    core::mem::transmute_copy(&lp_progress),
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "CopyFolder",
+                    || {
+                        IMAPIFolder_Impl::CopyFolder(
+                                this,
+                                cb_entry_id,
+                                lp_entry_id,
+                                lp_interface,
+                                lp_dest_folder,
+                                lpsz_new_folder_name,
+                                ul_ui_param,
+                                core::mem::transmute_copy(&lp_progress),
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn DeleteFolder<
@@ -3340,20 +3316,21 @@ impl IMAPIFolder_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIFolder_Impl::DeleteFolder(
-                                    this,
-                                    cb_entry_id,
-                                    lp_entry_id,
-                                    ul_ui_param,
-                                    core::mem::transmute_copy(&lp_progress),
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "DeleteFolder",
+                    || {
+                        IMAPIFolder_Impl::DeleteFolder(
+                                this,
+                                cb_entry_id,
+                                lp_entry_id,
+                                ul_ui_param,
+                                core::mem::transmute_copy(&lp_progress),
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetReadFlags<
@@ -3369,19 +3346,20 @@ impl IMAPIFolder_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIFolder_Impl::SetReadFlags(
-                                    this,
-                                    lp_msg_list,
-                                    ul_ui_param,
-                                    core::mem::transmute_copy(&lp_progress),
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "SetReadFlags",
+                    || {
+                        IMAPIFolder_Impl::SetReadFlags(
+                                this,
+                                lp_msg_list,
+                                ul_ui_param,
+                                core::mem::transmute_copy(&lp_progress),
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetMessageStatus<
@@ -3401,21 +3379,22 @@ impl IMAPIFolder_Vtbl {
                 lpul_message_status.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIFolder_Impl::GetMessageStatus(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_message_status.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "GetMessageStatus",
+                    || match IMAPIFolder_Impl::GetMessageStatus(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_message_status.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetMessageStatus<
@@ -3436,22 +3415,23 @@ impl IMAPIFolder_Vtbl {
                 lpul_old_status.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPIFolder_Impl::SetMessageStatus(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            ul_new_status,
-                            ul_new_status_mask,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_old_status.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "SetMessageStatus",
+                    || match IMAPIFolder_Impl::SetMessageStatus(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        ul_new_status,
+                        ul_new_status_mask,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_old_status.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SaveContentsSort<
@@ -3465,17 +3445,18 @@ impl IMAPIFolder_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIFolder_Impl::SaveContentsSort(
-                                    this,
-                                    lp_sort_criteria,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "SaveContentsSort",
+                    || {
+                        IMAPIFolder_Impl::SaveContentsSort(
+                                this,
+                                lp_sort_criteria,
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn EmptyFolder<
@@ -3490,18 +3471,19 @@ impl IMAPIFolder_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPIFolder_Impl::EmptyFolder(
-                                    this,
-                                    ul_ui_param,
-                                    core::mem::transmute_copy(&lp_progress),
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPIFolder",
+                    "EmptyFolder",
+                    || {
+                        IMAPIFolder_Impl::EmptyFolder(
+                                this,
+                                ul_ui_param,
+                                core::mem::transmute_copy(&lp_progress),
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         Self {
@@ -3939,22 +3921,23 @@ impl IMsgStore_Vtbl {
                 lpul_connection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgStore_Impl::Advise(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            ul_event_mask,
-                            core::mem::transmute_copy(&lp_advise_sink),
-                        ) {
-                            Ok(ok__) => {
-                                lpul_connection.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "Advise",
+                    || match IMsgStore_Impl::Advise(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        ul_event_mask,
+                        core::mem::transmute_copy(&lp_advise_sink),
+                    ) {
+                        Ok(ok__) => {
+                            lpul_connection.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Unadvise<
@@ -3967,12 +3950,11 @@ impl IMsgStore_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgStore_Impl::Unadvise(this, ul_connection).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "Unadvise",
+                    || IMsgStore_Impl::Unadvise(this, ul_connection).into(),
+                )
             }
         }
         unsafe extern "system" fn CompareEntryIDs<
@@ -3994,23 +3976,24 @@ impl IMsgStore_Vtbl {
                 lpul_result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgStore_Impl::CompareEntryIDs(
-                            this,
-                            cb_entry_id1,
-                            lp_entry_id1,
-                            cb_entry_id2,
-                            lp_entry_id2,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_result.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "CompareEntryIDs",
+                    || match IMsgStore_Impl::CompareEntryIDs(
+                        this,
+                        cb_entry_id1,
+                        lp_entry_id1,
+                        cb_entry_id2,
+                        lp_entry_id2,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_result.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenEntry<
@@ -4032,23 +4015,24 @@ impl IMsgStore_Vtbl {
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgStore_Impl::OpenEntry(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            lp_interface,
-                            ul_flags,
-                            lpul_obj_type,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_unk.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "OpenEntry",
+                    || match IMsgStore_Impl::OpenEntry(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        lp_interface,
+                        ul_flags,
+                        lpul_obj_type,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_unk.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetReceiveFolder<
@@ -4064,19 +4048,20 @@ impl IMsgStore_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgStore_Impl::SetReceiveFolder(
-                                    this,
-                                    lpsz_message_class,
-                                    ul_flags,
-                                    cb_entry_id,
-                                    lp_entry_id,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "SetReceiveFolder",
+                    || {
+                        IMsgStore_Impl::SetReceiveFolder(
+                                this,
+                                lpsz_message_class,
+                                ul_flags,
+                                cb_entry_id,
+                                lp_entry_id,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetReceiveFolder<
@@ -4097,22 +4082,23 @@ impl IMsgStore_Vtbl {
                 lppsz_explicit_class.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgStore_Impl::GetReceiveFolder(
-                            this,
-                            lpsz_message_class,
-                            ul_flags,
-                            lpcb_entry_id,
-                            lpp_entry_id,
-                        ) {
-                            Ok(ok__) => {
-                                lppsz_explicit_class.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "GetReceiveFolder",
+                    || match IMsgStore_Impl::GetReceiveFolder(
+                        this,
+                        lpsz_message_class,
+                        ul_flags,
+                        lpcb_entry_id,
+                        lpp_entry_id,
+                    ) {
+                        Ok(ok__) => {
+                            lppsz_explicit_class.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetReceiveFolderTable<
@@ -4130,19 +4116,17 @@ impl IMsgStore_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgStore_Impl::GetReceiveFolderTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "GetReceiveFolderTable",
+                    || match IMsgStore_Impl::GetReceiveFolderTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn StoreLogoff<
@@ -4155,12 +4139,11 @@ impl IMsgStore_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgStore_Impl::StoreLogoff(this, lpul_flags).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "StoreLogoff",
+                    || IMsgStore_Impl::StoreLogoff(this, lpul_flags).into(),
+                )
             }
         }
         unsafe extern "system" fn AbortSubmit<
@@ -4175,18 +4158,19 @@ impl IMsgStore_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgStore_Impl::AbortSubmit(
-                                    this,
-                                    cb_entry_id,
-                                    lp_entry_id,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "AbortSubmit",
+                    || {
+                        IMsgStore_Impl::AbortSubmit(
+                                this,
+                                cb_entry_id,
+                                lp_entry_id,
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetOutgoingQueue<
@@ -4204,19 +4188,17 @@ impl IMsgStore_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgStore_Impl::GetOutgoingQueue(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "GetOutgoingQueue",
+                    || match IMsgStore_Impl::GetOutgoingQueue(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetLockState<
@@ -4230,17 +4212,18 @@ impl IMsgStore_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgStore_Impl::SetLockState(
-                                    this,
-                                    core::mem::transmute_copy(&lp_message),
-                                    ul_lock_state,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "SetLockState",
+                    || {
+                        IMsgStore_Impl::SetLockState(
+                                this,
+                                core::mem::transmute_copy(&lp_message),
+                                ul_lock_state,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn FinishedMsg<
@@ -4255,18 +4238,19 @@ impl IMsgStore_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgStore_Impl::FinishedMsg(
-                                    this,
-                                    ul_flags,
-                                    cb_entry_id,
-                                    lp_entry_id,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "FinishedMsg",
+                    || {
+                        IMsgStore_Impl::FinishedMsg(
+                                this,
+                                ul_flags,
+                                cb_entry_id,
+                                lp_entry_id,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn NotifyNewMail<
@@ -4279,12 +4263,11 @@ impl IMsgStore_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgStore_Impl::NotifyNewMail(this, lp_notification).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgStore",
+                    "NotifyNewMail",
+                    || IMsgStore_Impl::NotifyNewMail(this, lp_notification).into(),
+                )
             }
         }
         Self {
@@ -4589,19 +4572,17 @@ impl IMessage_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMessage_Impl::GetAttachmentTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMessage",
+                    "GetAttachmentTable",
+                    || match IMessage_Impl::GetAttachmentTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenAttach<
@@ -4621,21 +4602,22 @@ impl IMessage_Vtbl {
                 lpp_attach.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMessage_Impl::OpenAttach(
-                            this,
-                            ul_attachment_num,
-                            lp_interface,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_attach.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMessage",
+                    "OpenAttach",
+                    || match IMessage_Impl::OpenAttach(
+                        this,
+                        ul_attachment_num,
+                        lp_interface,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_attach.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CreateAttach<
@@ -4655,21 +4637,22 @@ impl IMessage_Vtbl {
                 lpp_attach.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMessage_Impl::CreateAttach(
-                            this,
-                            lp_interface,
-                            ul_flags,
-                            lpul_attachment_num,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_attach.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMessage",
+                    "CreateAttach",
+                    || match IMessage_Impl::CreateAttach(
+                        this,
+                        lp_interface,
+                        ul_flags,
+                        lpul_attachment_num,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_attach.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn DeleteAttach<
@@ -4685,19 +4668,20 @@ impl IMessage_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMessage_Impl::DeleteAttach(
-                                    this,
-                                    ul_attachment_num,
-                                    ul_ui_param,
-                                    core::mem::transmute_copy(&lp_progress),
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMessage",
+                    "DeleteAttach",
+                    || {
+                        IMessage_Impl::DeleteAttach(
+                                this,
+                                ul_attachment_num,
+                                ul_ui_param,
+                                core::mem::transmute_copy(&lp_progress),
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetRecipientTable<
@@ -4715,19 +4699,17 @@ impl IMessage_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMessage_Impl::GetRecipientTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMessage",
+                    "GetRecipientTable",
+                    || match IMessage_Impl::GetRecipientTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn ModifyRecipients<
@@ -4741,13 +4723,11 @@ impl IMessage_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMessage_Impl::ModifyRecipients(this, ul_flags, lp_mods)
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMessage",
+                    "ModifyRecipients",
+                    || IMessage_Impl::ModifyRecipients(this, ul_flags, lp_mods).into(),
+                )
             }
         }
         unsafe extern "system" fn SubmitMessage<
@@ -4757,12 +4737,11 @@ impl IMessage_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMessage_Impl::SubmitMessage(this, ul_flags).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMessage",
+                    "SubmitMessage",
+                    || IMessage_Impl::SubmitMessage(this, ul_flags).into(),
+                )
             }
         }
         unsafe extern "system" fn SetReadFlag<
@@ -4772,12 +4751,11 @@ impl IMessage_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMessage_Impl::SetReadFlag(this, ul_flags).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMessage",
+                    "SetReadFlag",
+                    || IMessage_Impl::SetReadFlag(this, ul_flags).into(),
+                )
             }
         }
         Self {
@@ -5405,23 +5383,24 @@ impl IAddrBook_Vtbl {
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::OpenEntry(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            lp_interface,
-                            ul_flags,
-                            lpul_obj_type,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_unk.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "OpenEntry",
+                    || match IAddrBook_Impl::OpenEntry(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        lp_interface,
+                        ul_flags,
+                        lpul_obj_type,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_unk.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CompareEntryIDs<
@@ -5443,23 +5422,24 @@ impl IAddrBook_Vtbl {
                 lpul_result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::CompareEntryIDs(
-                            this,
-                            cb_entry_id1,
-                            lp_entry_id1,
-                            cb_entry_id2,
-                            lp_entry_id2,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_result.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "CompareEntryIDs",
+                    || match IAddrBook_Impl::CompareEntryIDs(
+                        this,
+                        cb_entry_id1,
+                        lp_entry_id1,
+                        cb_entry_id2,
+                        lp_entry_id2,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_result.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Advise<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5477,22 +5457,23 @@ impl IAddrBook_Vtbl {
                 lpul_connection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::Advise(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            ul_event_mask,
-                            core::mem::transmute_copy(&lp_advise_sink),
-                        ) {
-                            Ok(ok__) => {
-                                lpul_connection.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "Advise",
+                    || match IAddrBook_Impl::Advise(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        ul_event_mask,
+                        core::mem::transmute_copy(&lp_advise_sink),
+                    ) {
+                        Ok(ok__) => {
+                            lpul_connection.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Unadvise<
@@ -5505,12 +5486,11 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::Unadvise(this, ul_connection).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "Unadvise",
+                    || IAddrBook_Impl::Unadvise(this, ul_connection).into(),
+                )
             }
         }
         unsafe extern "system" fn CreateOneOff<
@@ -5532,23 +5512,24 @@ impl IAddrBook_Vtbl {
                 lpp_entry_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::CreateOneOff(
-                            this,
-                            lpsz_name,
-                            lpsz_adr_type,
-                            lpsz_address,
-                            ul_flags,
-                            lpcb_entry_id,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_entry_id.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "CreateOneOff",
+                    || match IAddrBook_Impl::CreateOneOff(
+                        this,
+                        lpsz_name,
+                        lpsz_adr_type,
+                        lpsz_address,
+                        ul_flags,
+                        lpcb_entry_id,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_entry_id.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn NewEntry<
@@ -5572,25 +5553,26 @@ impl IAddrBook_Vtbl {
                 lpp_eid_new_entry.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::NewEntry(
-                            this,
-                            ul_ui_param,
-                            ul_flags,
-                            cb_eid_container,
-                            lp_eid_container,
-                            cb_eid_new_entry_tpl,
-                            lp_eid_new_entry_tpl,
-                            lpcb_eid_new_entry,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_eid_new_entry.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "NewEntry",
+                    || match IAddrBook_Impl::NewEntry(
+                        this,
+                        ul_ui_param,
+                        ul_flags,
+                        cb_eid_container,
+                        lp_eid_container,
+                        cb_eid_new_entry_tpl,
+                        lp_eid_new_entry_tpl,
+                        lpcb_eid_new_entry,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_eid_new_entry.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn ResolveName<
@@ -5606,19 +5588,20 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::ResolveName(
-                                    this,
-                                    ul_ui_param,
-                                    ul_flags,
-                                    lpsz_new_entry_title,
-                                    lp_adr_list,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "ResolveName",
+                    || {
+                        IAddrBook_Impl::ResolveName(
+                                this,
+                                ul_ui_param,
+                                ul_flags,
+                                lpsz_new_entry_title,
+                                lp_adr_list,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn Address<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5630,18 +5613,19 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::Address(
-                                    this,
-                                    lpul_ui_param,
-                                    lp_adr_parms,
-                                    lpp_adr_list,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "Address",
+                    || {
+                        IAddrBook_Impl::Address(
+                                this,
+                                lpul_ui_param,
+                                lp_adr_parms,
+                                lpp_adr_list,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn Details<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5659,24 +5643,25 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::Details(
-                                    this,
-                                    lpul_ui_param,
-                                    lpfn_dismiss,
-                                    lpv_dismiss_context,
-                                    cb_entry_id,
-                                    lp_entry_id,
-                                    lpf_button_callback,
-                                    lpv_button_context,
-                                    lpsz_button_text,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "Details",
+                    || {
+                        IAddrBook_Impl::Details(
+                                this,
+                                lpul_ui_param,
+                                lpfn_dismiss,
+                                lpv_dismiss_context,
+                                cb_entry_id,
+                                lp_entry_id,
+                                lpf_button_callback,
+                                lpv_button_context,
+                                lpsz_button_text,
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn RecipOptions<
@@ -5691,18 +5676,19 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::RecipOptions(
-                                    this,
-                                    ul_ui_param,
-                                    ul_flags,
-                                    lp_recip,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "RecipOptions",
+                    || {
+                        IAddrBook_Impl::RecipOptions(
+                                this,
+                                ul_ui_param,
+                                ul_flags,
+                                lp_recip,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn QueryDefaultRecipOpt<
@@ -5722,21 +5708,22 @@ impl IAddrBook_Vtbl {
                 lpp_options.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::QueryDefaultRecipOpt(
-                            this,
-                            lpsz_adr_type,
-                            ul_flags,
-                            lpc_values,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_options.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "QueryDefaultRecipOpt",
+                    || match IAddrBook_Impl::QueryDefaultRecipOpt(
+                        this,
+                        lpsz_adr_type,
+                        ul_flags,
+                        lpc_values,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_options.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetPAB<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5751,19 +5738,17 @@ impl IAddrBook_Vtbl {
                 lpp_entry_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::GetPAB(
-                            this,
-                            lpcb_entry_id,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_entry_id.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "GetPAB",
+                    || match IAddrBook_Impl::GetPAB(this, lpcb_entry_id) {
+                        Ok(ok__) => {
+                            lpp_entry_id.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetPAB<Identity: IAddrBook_Impl, const OFFSET: isize>(
@@ -5774,12 +5759,11 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::SetPAB(this, cb_entry_id, lp_entry_id).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "SetPAB",
+                    || IAddrBook_Impl::SetPAB(this, cb_entry_id, lp_entry_id).into(),
+                )
             }
         }
         unsafe extern "system" fn GetDefaultDir<
@@ -5797,19 +5781,17 @@ impl IAddrBook_Vtbl {
                 lpp_entry_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::GetDefaultDir(
-                            this,
-                            lpcb_entry_id,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_entry_id.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "GetDefaultDir",
+                    || match IAddrBook_Impl::GetDefaultDir(this, lpcb_entry_id) {
+                        Ok(ok__) => {
+                            lpp_entry_id.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetDefaultDir<
@@ -5823,13 +5805,14 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::SetDefaultDir(this, cb_entry_id, lp_entry_id)
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "SetDefaultDir",
+                    || {
+                        IAddrBook_Impl::SetDefaultDir(this, cb_entry_id, lp_entry_id)
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetSearchPath<
@@ -5847,19 +5830,17 @@ impl IAddrBook_Vtbl {
                 lpp_search_path.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IAddrBook_Impl::GetSearchPath(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_search_path.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "GetSearchPath",
+                    || match IAddrBook_Impl::GetSearchPath(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_search_path.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetSearchPath<
@@ -5873,13 +5854,14 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::SetSearchPath(this, ul_flags, lp_search_path)
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "SetSearchPath",
+                    || {
+                        IAddrBook_Impl::SetSearchPath(this, ul_flags, lp_search_path)
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn PrepareRecips<
@@ -5894,18 +5876,19 @@ impl IAddrBook_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IAddrBook_Impl::PrepareRecips(
-                                    this,
-                                    ul_flags,
-                                    lp_prop_tag_array,
-                                    lp_recip_list,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IAddrBook",
+                    "PrepareRecips",
+                    || {
+                        IAddrBook_Impl::PrepareRecips(
+                                this,
+                                ul_flags,
+                                lp_prop_tag_array,
+                                lp_recip_list,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         Self {
@@ -6111,20 +6094,21 @@ impl IProviderAdmin_Vtbl {
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IProviderAdmin_Impl::GetLastError(
-                            this,
-                            h_result,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_mapi_error.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IProviderAdmin",
+                    "GetLastError",
+                    || match IProviderAdmin_Impl::GetLastError(
+                        this,
+                        h_result,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_mapi_error.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetProviderTable<
@@ -6142,19 +6126,17 @@ impl IProviderAdmin_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IProviderAdmin_Impl::GetProviderTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IProviderAdmin",
+                    "GetProviderTable",
+                    || match IProviderAdmin_Impl::GetProviderTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CreateProvider<
@@ -6176,23 +6158,24 @@ impl IProviderAdmin_Vtbl {
                 lp_uid.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IProviderAdmin_Impl::CreateProvider(
-                            this,
-                            lpsz_provider,
-                            c_values,
-                            lp_props,
-                            ul_ui_param,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lp_uid.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IProviderAdmin",
+                    "CreateProvider",
+                    || match IProviderAdmin_Impl::CreateProvider(
+                        this,
+                        lpsz_provider,
+                        c_values,
+                        lp_props,
+                        ul_ui_param,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lp_uid.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn DeleteProvider<
@@ -6202,12 +6185,11 @@ impl IProviderAdmin_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IProviderAdmin_Impl::DeleteProvider(this, lp_uid).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IProviderAdmin",
+                    "DeleteProvider",
+                    || IProviderAdmin_Impl::DeleteProvider(this, lp_uid).into(),
+                )
             }
         }
         unsafe extern "system" fn OpenProfileSection<
@@ -6227,21 +6209,22 @@ impl IProviderAdmin_Vtbl {
                 lpp_prof_sect.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IProviderAdmin_Impl::OpenProfileSection(
-                            this,
-                            lp_uid,
-                            lp_interface,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_prof_sect.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IProviderAdmin",
+                    "OpenProfileSection",
+                    || match IProviderAdmin_Impl::OpenProfileSection(
+                        this,
+                        lp_uid,
+                        lp_interface,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_prof_sect.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {
@@ -6659,20 +6642,21 @@ impl IMsgServiceAdmin_Vtbl {
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgServiceAdmin_Impl::GetLastError(
-                            this,
-                            h_result,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_mapi_error.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "GetLastError",
+                    || match IMsgServiceAdmin_Impl::GetLastError(
+                        this,
+                        h_result,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_mapi_error.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetMsgServiceTable<
@@ -6690,19 +6674,17 @@ impl IMsgServiceAdmin_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgServiceAdmin_Impl::GetMsgServiceTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "GetMsgServiceTable",
+                    || match IMsgServiceAdmin_Impl::GetMsgServiceTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CreateMsgService<
@@ -6718,19 +6700,20 @@ impl IMsgServiceAdmin_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgServiceAdmin_Impl::CreateMsgService(
-                                    this,
-                                    lpsz_service,
-                                    lpsz_display_name,
-                                    ul_ui_param,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "CreateMsgService",
+                    || {
+                        IMsgServiceAdmin_Impl::CreateMsgService(
+                                this,
+                                lpsz_service,
+                                lpsz_display_name,
+                                ul_ui_param,
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn DeleteMsgService<
@@ -6740,12 +6723,11 @@ impl IMsgServiceAdmin_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgServiceAdmin_Impl::DeleteMsgService(this, lp_uid).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "DeleteMsgService",
+                    || IMsgServiceAdmin_Impl::DeleteMsgService(this, lp_uid).into(),
+                )
             }
         }
         unsafe extern "system" fn CopyMsgService<
@@ -6764,22 +6746,23 @@ impl IMsgServiceAdmin_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgServiceAdmin_Impl::CopyMsgService(
-                                    this,
-                                    lp_uid,
-                                    lpsz_display_name,
-                                    lp_interface_to_copy,
-                                    lp_interface_dst,
-                                    lp_object_dst,
-                                    ul_ui_param,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "CopyMsgService",
+                    || {
+                        IMsgServiceAdmin_Impl::CopyMsgService(
+                                this,
+                                lp_uid,
+                                lpsz_display_name,
+                                lp_interface_to_copy,
+                                lp_interface_dst,
+                                lp_object_dst,
+                                ul_ui_param,
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn RenameMsgService<
@@ -6794,18 +6777,19 @@ impl IMsgServiceAdmin_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgServiceAdmin_Impl::RenameMsgService(
-                                    this,
-                                    lp_uid,
-                                    ul_flags,
-                                    lpsz_display_name,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "RenameMsgService",
+                    || {
+                        IMsgServiceAdmin_Impl::RenameMsgService(
+                                this,
+                                lp_uid,
+                                ul_flags,
+                                lpsz_display_name,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn ConfigureMsgService<
@@ -6822,20 +6806,21 @@ impl IMsgServiceAdmin_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgServiceAdmin_Impl::ConfigureMsgService(
-                                    this,
-                                    lp_uid,
-                                    ul_ui_param,
-                                    ul_flags,
-                                    c_values,
-                                    lp_props,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "ConfigureMsgService",
+                    || {
+                        IMsgServiceAdmin_Impl::ConfigureMsgService(
+                                this,
+                                lp_uid,
+                                ul_ui_param,
+                                ul_flags,
+                                c_values,
+                                lp_props,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenProfileSection<
@@ -6855,21 +6840,22 @@ impl IMsgServiceAdmin_Vtbl {
                 lpp_prof_sect.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgServiceAdmin_Impl::OpenProfileSection(
-                            this,
-                            lp_uid,
-                            lp_interface,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_prof_sect.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "OpenProfileSection",
+                    || match IMsgServiceAdmin_Impl::OpenProfileSection(
+                        this,
+                        lp_uid,
+                        lp_interface,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_prof_sect.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn MsgServiceTransportOrder<
@@ -6884,18 +6870,19 @@ impl IMsgServiceAdmin_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgServiceAdmin_Impl::MsgServiceTransportOrder(
-                                    this,
-                                    c_uid,
-                                    lp_uid_list,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "MsgServiceTransportOrder",
+                    || {
+                        IMsgServiceAdmin_Impl::MsgServiceTransportOrder(
+                                this,
+                                c_uid,
+                                lp_uid_list,
+                                ul_flags,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn AdminProviders<
@@ -6914,20 +6901,21 @@ impl IMsgServiceAdmin_Vtbl {
                 lpp_provider_admin.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgServiceAdmin_Impl::AdminProviders(
-                            this,
-                            lp_uid,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_provider_admin.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "AdminProviders",
+                    || match IMsgServiceAdmin_Impl::AdminProviders(
+                        this,
+                        lp_uid,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_provider_admin.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetPrimaryIdentity<
@@ -6941,17 +6929,14 @@ impl IMsgServiceAdmin_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMsgServiceAdmin_Impl::SetPrimaryIdentity(
-                                    this,
-                                    lp_uid,
-                                    ul_flags,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "SetPrimaryIdentity",
+                    || {
+                        IMsgServiceAdmin_Impl::SetPrimaryIdentity(this, lp_uid, ul_flags)
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetProviderTable<
@@ -6969,19 +6954,17 @@ impl IMsgServiceAdmin_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMsgServiceAdmin_Impl::GetProviderTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMsgServiceAdmin",
+                    "GetProviderTable",
+                    || match IMsgServiceAdmin_Impl::GetProviderTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {
@@ -7692,20 +7675,17 @@ impl IMAPISession_Vtbl {
                 lpp_mapi_error.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::GetLastError(
-                            this,
-                            h_result,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_mapi_error.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "GetLastError",
+                    || match IMAPISession_Impl::GetLastError(this, h_result, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_mapi_error.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetMsgStoresTable<
@@ -7723,19 +7703,17 @@ impl IMAPISession_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::GetMsgStoresTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "GetMsgStoresTable",
+                    || match IMAPISession_Impl::GetMsgStoresTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenMsgStore<
@@ -7757,23 +7735,24 @@ impl IMAPISession_Vtbl {
                 lpp_mdb.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::OpenMsgStore(
-                            this,
-                            ul_ui_param,
-                            cb_entry_id,
-                            lp_entry_id,
-                            lp_interface,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_mdb.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "OpenMsgStore",
+                    || match IMAPISession_Impl::OpenMsgStore(
+                        this,
+                        ul_ui_param,
+                        cb_entry_id,
+                        lp_entry_id,
+                        lp_interface,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_mdb.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenAddressBook<
@@ -7793,21 +7772,22 @@ impl IMAPISession_Vtbl {
                 lpp_adr_book.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::OpenAddressBook(
-                            this,
-                            ul_ui_param,
-                            lp_interface,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_adr_book.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "OpenAddressBook",
+                    || match IMAPISession_Impl::OpenAddressBook(
+                        this,
+                        ul_ui_param,
+                        lp_interface,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_adr_book.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenProfileSection<
@@ -7827,21 +7807,22 @@ impl IMAPISession_Vtbl {
                 lpp_prof_sect.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::OpenProfileSection(
-                            this,
-                            lp_uid,
-                            lp_interface,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_prof_sect.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "OpenProfileSection",
+                    || match IMAPISession_Impl::OpenProfileSection(
+                        this,
+                        lp_uid,
+                        lp_interface,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_prof_sect.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetStatusTable<
@@ -7859,19 +7840,17 @@ impl IMAPISession_Vtbl {
                 lpp_table.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::GetStatusTable(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_table.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "GetStatusTable",
+                    || match IMAPISession_Impl::GetStatusTable(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_table.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn OpenEntry<
@@ -7893,23 +7872,24 @@ impl IMAPISession_Vtbl {
                 lpp_unk.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::OpenEntry(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            lp_interface,
-                            ul_flags,
-                            lpul_obj_type,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_unk.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "OpenEntry",
+                    || match IMAPISession_Impl::OpenEntry(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        lp_interface,
+                        ul_flags,
+                        lpul_obj_type,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_unk.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn CompareEntryIDs<
@@ -7931,23 +7911,24 @@ impl IMAPISession_Vtbl {
                 lpul_result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::CompareEntryIDs(
-                            this,
-                            cb_entry_id1,
-                            lp_entry_id1,
-                            cb_entry_id2,
-                            lp_entry_id2,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpul_result.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "CompareEntryIDs",
+                    || match IMAPISession_Impl::CompareEntryIDs(
+                        this,
+                        cb_entry_id1,
+                        lp_entry_id1,
+                        cb_entry_id2,
+                        lp_entry_id2,
+                        ul_flags,
+                    ) {
+                        Ok(ok__) => {
+                            lpul_result.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Advise<
@@ -7968,22 +7949,23 @@ impl IMAPISession_Vtbl {
                 lpul_connection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::Advise(
-                            this,
-                            cb_entry_id,
-                            lp_entry_id,
-                            ul_event_mask,
-                            core::mem::transmute_copy(&lp_advise_sink),
-                        ) {
-                            Ok(ok__) => {
-                                lpul_connection.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "Advise",
+                    || match IMAPISession_Impl::Advise(
+                        this,
+                        cb_entry_id,
+                        lp_entry_id,
+                        ul_event_mask,
+                        core::mem::transmute_copy(&lp_advise_sink),
+                    ) {
+                        Ok(ok__) => {
+                            lpul_connection.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Unadvise<
@@ -7996,12 +7978,11 @@ impl IMAPISession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPISession_Impl::Unadvise(this, ul_connection).into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "Unadvise",
+                    || IMAPISession_Impl::Unadvise(this, ul_connection).into(),
+                )
             }
         }
         unsafe extern "system" fn MessageOptions<
@@ -8017,19 +7998,20 @@ impl IMAPISession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPISession_Impl::MessageOptions(
-                                    this,
-                                    ul_ui_param,
-                                    ul_flags,
-                                    lpsz_adr_type,
-                                    core::mem::transmute_copy(&lp_message),
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "MessageOptions",
+                    || {
+                        IMAPISession_Impl::MessageOptions(
+                                this,
+                                ul_ui_param,
+                                ul_flags,
+                                lpsz_adr_type,
+                                core::mem::transmute_copy(&lp_message),
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn QueryDefaultMessageOpt<
@@ -8049,21 +8031,22 @@ impl IMAPISession_Vtbl {
                 lpp_options.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::QueryDefaultMessageOpt(
-                            this,
-                            lpsz_adr_type,
-                            ul_flags,
-                            lpc_values,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_options.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "QueryDefaultMessageOpt",
+                    || match IMAPISession_Impl::QueryDefaultMessageOpt(
+                        this,
+                        lpsz_adr_type,
+                        ul_flags,
+                        lpc_values,
+                    ) {
+                        Ok(ok__) => {
+                            lpp_options.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn EnumAdrTypes<
@@ -8082,20 +8065,21 @@ impl IMAPISession_Vtbl {
                 lpppsz_adr_types.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::EnumAdrTypes(
-                            this,
-                            ul_flags,
-                            lpc_adr_types,
-                        ) {
-                            Ok(ok__) => {
-                                lpppsz_adr_types.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "EnumAdrTypes",
+                    || match IMAPISession_Impl::EnumAdrTypes(
+                        this,
+                        ul_flags,
+                        lpc_adr_types,
+                    ) {
+                        Ok(ok__) => {
+                            lpppsz_adr_types.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn QueryIdentity<
@@ -8113,19 +8097,17 @@ impl IMAPISession_Vtbl {
                 lpp_entry_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::QueryIdentity(
-                            this,
-                            lpcb_entry_id,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_entry_id.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "QueryIdentity",
+                    || match IMAPISession_Impl::QueryIdentity(this, lpcb_entry_id) {
+                        Ok(ok__) => {
+                            lpp_entry_id.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Logoff<
@@ -8140,18 +8122,19 @@ impl IMAPISession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPISession_Impl::Logoff(
-                                    this,
-                                    ul_ui_param,
-                                    ul_flags,
-                                    ul_reserved,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "Logoff",
+                    || {
+                        IMAPISession_Impl::Logoff(
+                                this,
+                                ul_ui_param,
+                                ul_flags,
+                                ul_reserved,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetDefaultStore<
@@ -8166,18 +8149,19 @@ impl IMAPISession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPISession_Impl::SetDefaultStore(
-                                    this,
-                                    ul_flags,
-                                    cb_entry_id,
-                                    lp_entry_id,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "SetDefaultStore",
+                    || {
+                        IMAPISession_Impl::SetDefaultStore(
+                                this,
+                                ul_flags,
+                                cb_entry_id,
+                                lp_entry_id,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn AdminServices<
@@ -8195,19 +8179,17 @@ impl IMAPISession_Vtbl {
                 lpp_service_admin.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::AdminServices(
-                            this,
-                            ul_flags,
-                        ) {
-                            Ok(ok__) => {
-                                lpp_service_admin.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "AdminServices",
+                    || match IMAPISession_Impl::AdminServices(this, ul_flags) {
+                        Ok(ok__) => {
+                            lpp_service_admin.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn ShowForm<
@@ -8230,26 +8212,27 @@ impl IMAPISession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            IMAPISession_Impl::ShowForm(
-                                    this,
-                                    ul_ui_param,
-                                    core::mem::transmute_copy(&lp_msg_store),
-                                    core::mem::transmute_copy(&lp_parent_folder),
-                                    lp_interface,
-                                    ul_message_token,
-                                    core::mem::transmute_copy(&lp_message_sent),
-                                    ul_flags,
-                                    ul_message_status,
-                                    ul_message_flags,
-                                    ul_access,
-                                    lpsz_message_class,
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "ShowForm",
+                    || {
+                        IMAPISession_Impl::ShowForm(
+                                this,
+                                ul_ui_param,
+                                core::mem::transmute_copy(&lp_msg_store),
+                                core::mem::transmute_copy(&lp_parent_folder),
+                                lp_interface,
+                                ul_message_token,
+                                core::mem::transmute_copy(&lp_message_sent),
+                                ul_flags,
+                                ul_message_status,
+                                ul_message_flags,
+                                ul_access,
+                                lpsz_message_class,
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn PrepareForm<
@@ -8268,20 +8251,21 @@ impl IMAPISession_Vtbl {
                 lpul_message_token.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match IMAPISession_Impl::PrepareForm(
-                            this,
-                            lp_interface,
-                            core::mem::transmute_copy(&lp_message),
-                        ) {
-                            Ok(ok__) => {
-                                lpul_message_token.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "IMAPISession",
+                    "PrepareForm",
+                    || match IMAPISession_Impl::PrepareForm(
+                        this,
+                        lp_interface,
+                        core::mem::transmute_copy(&lp_message),
+                    ) {
+                        Ok(ok__) => {
+                            lpul_message_token.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {

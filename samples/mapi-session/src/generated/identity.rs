@@ -9,6 +9,14 @@ pub const CLSID_SESSION: windows_core::GUID = windows_core::GUID::from_u128(
     0x1679ef6c_144a_464e_9054_645a08ebec6a,
 );
 pub const PROG_ID: &str = "MapiSession.Server";
+/// What turns the call log on (`trace`): the environment variable, or a nonzero DWORD
+/// among these registry values under HKEY_CURRENT_USER; the file is under %LOCALAPPDATA%.
+pub const LOGGING: super::trace::Switches = super::trace::Switches {
+    name: "mapi-session",
+    env: "MAPI_SESSION_LOG",
+    registry: &[("Software\\MapiSession.Server", "Logging")],
+    file: "MapiSession.Server\\mapi_session.log",
+};
 /// The classes DllGetClassObject serves.
 pub const CLASSES: &[Class] = &[
     Class {

@@ -10,6 +10,7 @@
 //! - `probe`: the slot probe (feature `oscgen-probe`): what each stub answers, by interface and slot.
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
+//! - `trace`: the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.
 //!
 //! rustfmt and clippy leave these files alone (the attributes below and at the top of
 //! each file), so `cargo fmt` and the lints you choose never make `oscgen generate
@@ -27,3 +28,4 @@ pub mod prelude;
 pub mod probe;
 pub mod registry;
 pub mod server;
+pub mod trace;

@@ -230,18 +230,17 @@ impl ISocialProvider_Vtbl {
                 capabilities.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::GetCapabilities(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                capabilities.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "GetCapabilities",
+                    || match ISocialProvider_Impl::GetCapabilities(this) {
+                        Ok(ok__) => {
+                            capabilities.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn get_Version<
@@ -258,18 +257,17 @@ impl ISocialProvider_Vtbl {
                 version.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::get_Version(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                version.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "get_Version",
+                    || match ISocialProvider_Impl::get_Version(this) {
+                        Ok(ok__) => {
+                            version.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetSession<
@@ -286,18 +284,17 @@ impl ISocialProvider_Vtbl {
                 session.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::GetSession(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                session.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "GetSession",
+                    || match ISocialProvider_Impl::GetSession(this) {
+                        Ok(ok__) => {
+                            session.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetAutoConfiguredSession<
@@ -314,18 +311,17 @@ impl ISocialProvider_Vtbl {
                 session.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::GetAutoConfiguredSession(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                session.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "GetAutoConfiguredSession",
+                    || match ISocialProvider_Impl::GetAutoConfiguredSession(this) {
+                        Ok(ok__) => {
+                            session.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn get_DefaultSiteUrls<
@@ -342,18 +338,17 @@ impl ISocialProvider_Vtbl {
                 site_urls.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::get_DefaultSiteUrls(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                site_urls.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "get_DefaultSiteUrls",
+                    || match ISocialProvider_Impl::get_DefaultSiteUrls(this) {
+                        Ok(ok__) => {
+                            site_urls.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn get_SocialNetworkIcon<
@@ -370,18 +365,17 @@ impl ISocialProvider_Vtbl {
                 network_icon.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::get_SocialNetworkIcon(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                network_icon.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "get_SocialNetworkIcon",
+                    || match ISocialProvider_Impl::get_SocialNetworkIcon(this) {
+                        Ok(ok__) => {
+                            network_icon.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn get_SocialNetworkName<
@@ -398,18 +392,17 @@ impl ISocialProvider_Vtbl {
                 network_name.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::get_SocialNetworkName(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                network_name.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "get_SocialNetworkName",
+                    || match ISocialProvider_Impl::get_SocialNetworkName(this) {
+                        Ok(ok__) => {
+                            network_name.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn get_SocialNetworkGuid<
@@ -426,18 +419,17 @@ impl ISocialProvider_Vtbl {
                 guid.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::get_SocialNetworkGuid(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                guid.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "get_SocialNetworkGuid",
+                    || match ISocialProvider_Impl::get_SocialNetworkGuid(this) {
+                        Ok(ok__) => {
+                            guid.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetStatusSettings<
@@ -455,19 +447,20 @@ impl ISocialProvider_Vtbl {
                 max_status_length.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProvider_Impl::GetStatusSettings(
-                            this,
-                            status_default,
-                        ) {
-                            Ok(ok__) => {
-                                max_status_length.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "GetStatusSettings",
+                    || match ISocialProvider_Impl::GetStatusSettings(
+                        this,
+                        status_default,
+                    ) {
+                        Ok(ok__) => {
+                            max_status_length.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn Load<
@@ -481,23 +474,24 @@ impl ISocialProvider_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            ISocialProvider_Impl::Load(
-                                    this,
-                                    core::mem::transmute::<
-                                        &*mut core::ffi::c_void,
-                                        &BSTR,
-                                    >(&social_provider_interface_version),
-                                    core::mem::transmute::<
-                                        &*mut core::ffi::c_void,
-                                        &BSTR,
-                                    >(&language_tag),
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProvider",
+                    "Load",
+                    || {
+                        ISocialProvider_Impl::Load(
+                                this,
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&social_provider_interface_version),
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&language_tag),
+                            )
+                            .into()
+                    },
+                )
             }
         }
         Self {
@@ -789,23 +783,24 @@ impl ISocialSession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            ISocialSession_Impl::Logon(
-                                    this,
-                                    core::mem::transmute::<
-                                        &*mut core::ffi::c_void,
-                                        &BSTR,
-                                    >(&user_name),
-                                    core::mem::transmute::<
-                                        &*mut core::ffi::c_void,
-                                        &BSTR,
-                                    >(&password),
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "Logon",
+                    || {
+                        ISocialSession_Impl::Logon(
+                                this,
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&user_name),
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&password),
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn put_SiteUrl<
@@ -818,16 +813,17 @@ impl ISocialSession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            ISocialSession_Impl::put_SiteUrl(
-                                    this,
-                                    core::mem::transmute::<&*mut core::ffi::c_void, &BSTR>(&url),
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "put_SiteUrl",
+                    || {
+                        ISocialSession_Impl::put_SiteUrl(
+                                this,
+                                core::mem::transmute::<&*mut core::ffi::c_void, &BSTR>(&url),
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn LogonWeb<
@@ -845,22 +841,23 @@ impl ISocialSession_Vtbl {
                 connect_out.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::LogonWeb(
-                            this,
-                            core::mem::transmute::<
-                                &*mut core::ffi::c_void,
-                                &BSTR,
-                            >(&connect_in),
-                        ) {
-                            Ok(ok__) => {
-                                connect_out.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "LogonWeb",
+                    || match ISocialSession_Impl::LogonWeb(
+                        this,
+                        core::mem::transmute::<
+                            &*mut core::ffi::c_void,
+                            &BSTR,
+                        >(&connect_in),
+                    ) {
+                        Ok(ok__) => {
+                            connect_out.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetLogonUrl<
@@ -877,18 +874,17 @@ impl ISocialSession_Vtbl {
                 url.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::GetLogonUrl(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                url.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "GetLogonUrl",
+                    || match ISocialSession_Impl::GetLogonUrl(this) {
+                        Ok(ok__) => {
+                            url.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetNetworkIdentifier<
@@ -905,18 +901,17 @@ impl ISocialSession_Vtbl {
                 network_identifier.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::GetNetworkIdentifier(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                network_identifier.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "GetNetworkIdentifier",
+                    || match ISocialSession_Impl::GetNetworkIdentifier(this) {
+                        Ok(ok__) => {
+                            network_identifier.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetLoggedOnUser<
@@ -933,18 +928,17 @@ impl ISocialSession_Vtbl {
                 user.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::GetLoggedOnUser(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                user.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "GetLoggedOnUser",
+                    || match ISocialSession_Impl::GetLoggedOnUser(this) {
+                        Ok(ok__) => {
+                            user.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn get_LoggedOnUserID<
@@ -961,18 +955,17 @@ impl ISocialSession_Vtbl {
                 user_id.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::get_LoggedOnUserID(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                user_id.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "get_LoggedOnUserID",
+                    || match ISocialSession_Impl::get_LoggedOnUserID(this) {
+                        Ok(ok__) => {
+                            user_id.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn get_LoggedOnUserName<
@@ -989,18 +982,17 @@ impl ISocialSession_Vtbl {
                 user_name.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::get_LoggedOnUserName(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                user_name.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "get_LoggedOnUserName",
+                    || match ISocialSession_Impl::get_LoggedOnUserName(this) {
+                        Ok(ok__) => {
+                            user_name.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetPerson<
@@ -1018,22 +1010,20 @@ impl ISocialSession_Vtbl {
                 person.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::GetPerson(
-                            this,
-                            core::mem::transmute::<
-                                &*mut core::ffi::c_void,
-                                &BSTR,
-                            >(&user_id),
-                        ) {
-                            Ok(ok__) => {
-                                person.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "GetPerson",
+                    || match ISocialSession_Impl::GetPerson(
+                        this,
+                        core::mem::transmute::<&*mut core::ffi::c_void, &BSTR>(&user_id),
+                    ) {
+                        Ok(ok__) => {
+                            person.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn FindPerson<
@@ -1051,22 +1041,20 @@ impl ISocialSession_Vtbl {
                 result.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::FindPerson(
-                            this,
-                            core::mem::transmute::<
-                                &*mut core::ffi::c_void,
-                                &BSTR,
-                            >(&user_id),
-                        ) {
-                            Ok(ok__) => {
-                                result.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "FindPerson",
+                    || match ISocialSession_Impl::FindPerson(
+                        this,
+                        core::mem::transmute::<&*mut core::ffi::c_void, &BSTR>(&user_id),
+                    ) {
+                        Ok(ok__) => {
+                            result.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetActivities<
@@ -1085,20 +1073,21 @@ impl ISocialSession_Vtbl {
                 activities.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession_Impl::GetActivities(
-                            this,
-                            email_addresses,
-                            start_time,
-                        ) {
-                            Ok(ok__) => {
-                                activities.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "GetActivities",
+                    || match ISocialSession_Impl::GetActivities(
+                        this,
+                        email_addresses,
+                        start_time,
+                    ) {
+                        Ok(ok__) => {
+                            activities.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn FollowPerson<
@@ -1111,19 +1100,20 @@ impl ISocialSession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            ISocialSession_Impl::FollowPerson(
-                                    this,
-                                    core::mem::transmute::<
-                                        &*mut core::ffi::c_void,
-                                        &BSTR,
-                                    >(&email_address),
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "FollowPerson",
+                    || {
+                        ISocialSession_Impl::FollowPerson(
+                                this,
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&email_address),
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn UnFollowPerson<
@@ -1136,19 +1126,20 @@ impl ISocialSession_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            ISocialSession_Impl::UnFollowPerson(
-                                    this,
-                                    core::mem::transmute::<
-                                        &*mut core::ffi::c_void,
-                                        &BSTR,
-                                    >(&user_id),
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession",
+                    "UnFollowPerson",
+                    || {
+                        ISocialSession_Impl::UnFollowPerson(
+                                this,
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&user_id),
+                            )
+                            .into()
+                    },
+                )
             }
         }
         Self {
@@ -1308,22 +1299,23 @@ impl ISocialSession2_Vtbl {
                 persons_collection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession2_Impl::GetPeopleDetails(
-                            this,
-                            core::mem::transmute::<
-                                &*mut core::ffi::c_void,
-                                &BSTR,
-                            >(&persons_addresses),
-                        ) {
-                            Ok(ok__) => {
-                                persons_collection.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession2",
+                    "GetPeopleDetails",
+                    || match ISocialSession2_Impl::GetPeopleDetails(
+                        this,
+                        core::mem::transmute::<
+                            &*mut core::ffi::c_void,
+                            &BSTR,
+                        >(&persons_addresses),
+                    ) {
+                        Ok(ok__) => {
+                            persons_collection.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetActivitiesEx<
@@ -1342,20 +1334,21 @@ impl ISocialSession2_Vtbl {
                 activities.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession2_Impl::GetActivitiesEx(
-                            this,
-                            hashed_addresses,
-                            start_time,
-                        ) {
-                            Ok(ok__) => {
-                                activities.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession2",
+                    "GetActivitiesEx",
+                    || match ISocialSession2_Impl::GetActivitiesEx(
+                        this,
+                        hashed_addresses,
+                        start_time,
+                    ) {
+                        Ok(ok__) => {
+                            activities.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn FollowPersonEx<
@@ -1369,20 +1362,21 @@ impl ISocialSession2_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            ISocialSession2_Impl::FollowPersonEx(
-                                    this,
-                                    email_addresses,
-                                    core::mem::transmute::<
-                                        &*mut core::ffi::c_void,
-                                        &BSTR,
-                                    >(&display_name),
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession2",
+                    "FollowPersonEx",
+                    || {
+                        ISocialSession2_Impl::FollowPersonEx(
+                                this,
+                                email_addresses,
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&display_name),
+                            )
+                            .into()
+                    },
+                )
             }
         }
         unsafe extern "system" fn LogonCached<
@@ -1402,30 +1396,28 @@ impl ISocialSession2_Vtbl {
                 connect_out.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialSession2_Impl::LogonCached(
-                            this,
-                            core::mem::transmute::<
-                                &*mut core::ffi::c_void,
-                                &BSTR,
-                            >(&connect_in),
-                            core::mem::transmute::<
-                                &*mut core::ffi::c_void,
-                                &BSTR,
-                            >(&user_name),
-                            core::mem::transmute::<
-                                &*mut core::ffi::c_void,
-                                &BSTR,
-                            >(&password),
-                        ) {
-                            Ok(ok__) => {
-                                connect_out.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialSession2",
+                    "LogonCached",
+                    || match ISocialSession2_Impl::LogonCached(
+                        this,
+                        core::mem::transmute::<
+                            &*mut core::ffi::c_void,
+                            &BSTR,
+                        >(&connect_in),
+                        core::mem::transmute::<
+                            &*mut core::ffi::c_void,
+                            &BSTR,
+                        >(&user_name),
+                        core::mem::transmute::<&*mut core::ffi::c_void, &BSTR>(&password),
+                    ) {
+                        Ok(ok__) => {
+                            connect_out.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {
@@ -1561,19 +1553,17 @@ impl ISocialPerson_Vtbl {
                 activities.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialPerson_Impl::GetActivities(
-                            this,
-                            start_time,
-                        ) {
-                            Ok(ok__) => {
-                                activities.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialPerson",
+                    "GetActivities",
+                    || match ISocialPerson_Impl::GetActivities(this, start_time) {
+                        Ok(ok__) => {
+                            activities.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetFriendsAndColleagues<
@@ -1590,18 +1580,17 @@ impl ISocialPerson_Vtbl {
                 persons_collection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialPerson_Impl::GetFriendsAndColleagues(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                persons_collection.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialPerson",
+                    "GetFriendsAndColleagues",
+                    || match ISocialPerson_Impl::GetFriendsAndColleagues(this) {
+                        Ok(ok__) => {
+                            persons_collection.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetFriendsAndColleaguesIDs<
@@ -1618,18 +1607,17 @@ impl ISocialPerson_Vtbl {
                 friends_ids.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialPerson_Impl::GetFriendsAndColleaguesIDs(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                friends_ids.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialPerson",
+                    "GetFriendsAndColleaguesIDs",
+                    || match ISocialPerson_Impl::GetFriendsAndColleaguesIDs(this) {
+                        Ok(ok__) => {
+                            friends_ids.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetPicture<
@@ -1646,18 +1634,17 @@ impl ISocialPerson_Vtbl {
                 picture.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialPerson_Impl::GetPicture(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                picture.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialPerson",
+                    "GetPicture",
+                    || match ISocialPerson_Impl::GetPicture(this) {
+                        Ok(ok__) => {
+                            picture.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetStatus<
@@ -1674,18 +1661,17 @@ impl ISocialPerson_Vtbl {
                 status.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialPerson_Impl::GetStatus(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                status.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialPerson",
+                    "GetStatus",
+                    || match ISocialPerson_Impl::GetStatus(this) {
+                        Ok(ok__) => {
+                            status.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetDetails<
@@ -1702,18 +1688,17 @@ impl ISocialPerson_Vtbl {
                 details.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialPerson_Impl::GetDetails(
-                            this,
-                        ) {
-                            Ok(ok__) => {
-                                details.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialPerson",
+                    "GetDetails",
+                    || match ISocialPerson_Impl::GetDetails(this) {
+                        Ok(ok__) => {
+                            details.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         Self {
@@ -1831,19 +1816,20 @@ impl ISocialProfile_Vtbl {
                 results.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProfile_Impl::AreFriendsOrColleagues(
-                            this,
-                            user_ids,
-                        ) {
-                            Ok(ok__) => {
-                                results.write(ok__);
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProfile",
+                    "AreFriendsOrColleagues",
+                    || match ISocialProfile_Impl::AreFriendsOrColleagues(
+                        this,
+                        user_ids,
+                    ) {
+                        Ok(ok__) => {
+                            results.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn GetActivitiesOfFriendsAndColleagues<
@@ -1861,19 +1847,20 @@ impl ISocialProfile_Vtbl {
                 activities_collection.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| match ISocialProfile_Impl::GetActivitiesOfFriendsAndColleagues(
-                            this,
-                            start_time,
-                        ) {
-                            Ok(ok__) => {
-                                activities_collection.write(core::mem::transmute(ok__));
-                                windows_core::HRESULT(0)
-                            }
-                            Err(err) => err.into(),
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProfile",
+                    "GetActivitiesOfFriendsAndColleagues",
+                    || match ISocialProfile_Impl::GetActivitiesOfFriendsAndColleagues(
+                        this,
+                        start_time,
+                    ) {
+                        Ok(ok__) => {
+                            activities_collection.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
             }
         }
         unsafe extern "system" fn SetStatus<
@@ -1886,19 +1873,20 @@ impl ISocialProfile_Vtbl {
             unsafe {
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
-                std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            ISocialProfile_Impl::SetStatus(
-                                    this,
-                                    core::mem::transmute::<
-                                        &*mut core::ffi::c_void,
-                                        &BSTR,
-                                    >(&status),
-                                )
-                                .into()
-                        }),
-                    )
-                    .unwrap_or_else(|_| super::hresult::E_UNEXPECTED)
+                super::trace::call(
+                    "ISocialProfile",
+                    "SetStatus",
+                    || {
+                        ISocialProfile_Impl::SetStatus(
+                                this,
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&status),
+                            )
+                            .into()
+                    },
+                )
             }
         }
         Self {

@@ -16,6 +16,17 @@ pub const SOCIAL_NETWORK_GUID: windows_core::GUID = windows_core::GUID::from_u12
 pub const NETWORK_NAME: &str = "Contoso";
 pub const SITE_URL: &str = "https://www.contoso.com/";
 pub const PROVIDER_VERSION: &str = "1.0";
+/// What turns the call log on (`trace`): the environment variable, or a nonzero DWORD
+/// among these registry values under HKEY_CURRENT_USER; the file is under %LOCALAPPDATA%.
+pub const LOGGING: super::trace::Switches = super::trace::Switches {
+    name: "osc-provider",
+    env: "OSC_PROVIDER_LOG",
+    registry: &[
+        ("Software\\OscProvider.Provider", "Logging"),
+        ("Software\\Microsoft\\Office\\Outlook\\SocialConnector", "DebugProviders"),
+    ],
+    file: "OscProvider.Provider\\osc_provider.log",
+};
 /// The classes DllGetClassObject serves.
 pub const CLASSES: &[Class] = &[
     Class {

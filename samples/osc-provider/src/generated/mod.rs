@@ -10,6 +10,7 @@
 //! - `probe`: the slot probe (feature `oscgen-probe`): what each stub answers, by interface and slot.
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
+//! - `trace`: the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.
 //! - `error`: ProviderError: an OSC_E_* kind and a message; `?` converts any error to it and it to an HRESULT.
 //! - `xml`: an XML writer, the hashedAddresses reader, HashFunction and the address hashes.
 //! - `document`: the Document trait (to_xml, from_xml) and what the typed OSC documents are made of.
@@ -33,6 +34,7 @@ pub mod prelude;
 pub mod probe;
 pub mod registry;
 pub mod server;
+pub mod trace;
 pub mod error;
 pub mod xml;
 pub mod document;

@@ -33,6 +33,12 @@ pub fn unregister(trees: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// A DWORD value under HKEY_CURRENT_USER, if the key and value exist (the call log's
+/// switches). The stand-in registry of other hosts holds it as its decimal text.
+pub fn dword(key: &str, name: &str) -> Option<u32> {
+    backend::dword(key, name)
+}
+
 /// The full path of this DLL (the module that contains this code).
 pub fn dll_path() -> Result<String> {
     backend::dll_path()
@@ -53,6 +59,10 @@ mod backend {
 
     pub fn set(key: &str, name: &str, value: &str) -> Result<()> {
         windows_registry::CURRENT_USER.create(key)?.set_string(name, value)
+    }
+
+    pub fn dword(key: &str, name: &str) -> Option<u32> {
+        windows_registry::CURRENT_USER.open(key).ok()?.get_u32(name).ok()
     }
 
     pub fn remove_tree(key: &str) -> Result<()> {
@@ -104,6 +114,13 @@ mod backend {
     pub fn set(key: &str, name: &str, value: &str) -> Result<()> {
         lock().insert((key.to_ascii_lowercase(), name.to_ascii_lowercase()), value.to_string());
         Ok(())
+    }
+
+    pub fn dword(key: &str, name: &str) -> Option<u32> {
+        lock()
+            .get(&(key.to_ascii_lowercase(), name.to_ascii_lowercase()))?
+            .parse()
+            .ok()
     }
 
     pub fn remove_tree(key: &str) -> Result<()> {
