@@ -517,3 +517,35 @@ fn the_osc_runtime_and_its_crates_only_in_osc_providers() {
     fs::remove_dir_all(&osc).unwrap();
     fs::remove_dir_all(&com).unwrap();
 }
+
+/// The HTTP client is an optional crate behind a feature of the module's name, off by
+/// default; a Cargo.toml that lacks the crate or the feature is told the line to add.
+#[test]
+fn the_http_client_is_behind_an_optional_feature() {
+    let osc = scratch("runtime-http");
+    assert!(oscgen(&["new", osc.to_str().unwrap()], None).status.success());
+    let cargo = fs::read_to_string(osc.join("Cargo.toml")).unwrap();
+    let dependency = "ureq = { version = \"3\", optional = true }";
+    let feature = "http = [\"dep:ureq\"]";
+    assert!(cargo.lines().any(|l| l == dependency), "{cargo}");
+    assert!(cargo.lines().any(|l| l == feature), "{cargo}");
+    assert!(
+        !cargo.lines().any(|l| l.starts_with("default")),
+        "off by default: {cargo}"
+    );
+    let module = fs::read_to_string(osc.join("src/generated/mod.rs")).unwrap();
+    assert!(module.contains("#[cfg(feature = \"http\")]\npub mod http;"), "{module}");
+    assert!(module.contains("\npub mod cache;"), "{module}");
+
+    let stripped: Vec<&str> = cargo.lines().filter(|l| *l != dependency && *l != feature).collect();
+    let at = |header: &str| stripped.iter().position(|l| *l == header).unwrap() + 1;
+    let (dependencies, features) = (at("[dependencies]"), at("[features]"));
+    fs::write(osc.join("Cargo.toml"), stripped.join("\n")).unwrap();
+    let out = oscgen(&["generate", osc.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let expected = format!("Cargo.toml:{dependencies}: add `{dependency}` under [dependencies]");
+    assert!(text(&out).contains(&expected), "{}", text(&out));
+    let expected = format!("Cargo.toml:{features}: add `{feature}` under [features]");
+    assert!(text(&out).contains(&expected), "{}", text(&out));
+    fs::remove_dir_all(&osc).unwrap();
+}

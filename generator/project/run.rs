@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::emit::probe::client::{self, HeaderSource};
 use crate::emit::probe::{StubScan, scan_stubs};
-use crate::emit::project::plan::Plan;
+use crate::emit::project::plan::{Dependency, Plan};
 use crate::emit::project::{self, CI_WORKFLOW, camel_case};
 use crate::model::Model;
 use crate::project::config::{self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, fresh_guid};
@@ -377,8 +377,10 @@ fn title_case(name: &str) -> String {
 }
 
 /// Cargo.toml is the user's: when `src/generated/` needs a crate it does not list (a newer
-/// oscgen's runtime, or a line the user deleted), say which line to add and where.
-fn missing_dependencies(dir: &Path, needed: &[(String, String)]) -> Vec<Notice> {
+/// oscgen's runtime, or a line the user deleted), say which line to add and where; likewise
+/// the feature that turns on an optional crate, whose absence would leave the module's
+/// `#[cfg(feature = ...)]` naming an unknown feature.
+fn missing_dependencies(dir: &Path, needed: &[Dependency]) -> Vec<Notice> {
     let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
         return Vec::new();
     };
@@ -386,19 +388,47 @@ fn missing_dependencies(dir: &Path, needed: &[(String, String)]) -> Vec<Notice> 
     let Ok(manifest) = text.parse::<toml::Table>() else {
         return Vec::new();
     };
-    let listed = manifest.get("dependencies").and_then(|d| d.as_table());
-    let line = text
-        .lines()
-        .position(|l| l.trim() == "[dependencies]")
-        .map_or(1, |i| i + 1);
-    needed
+    let section_line = |header: &str| text.lines().position(|l| l.trim() == header).map_or(1, |i| i + 1);
+    let listed = |section: &str, key: &str| {
+        manifest
+            .get(section)
+            .and_then(|t| t.as_table())
+            .is_some_and(|t| t.contains_key(key))
+    };
+    let mut notices: Vec<Notice> = needed
         .iter()
-        .filter(|(name, _)| !listed.is_some_and(|t| t.contains_key(name.as_str())))
-        .map(|(name, version)| Notice {
+        .filter(|d| !listed("dependencies", &d.name))
+        .map(|d| Notice {
             path: "Cargo.toml".to_string(),
-            line,
-            message: format!("add `{name} = \"{version}\"` under [dependencies]: src/generated/ uses it"),
+            line: section_line("[dependencies]"),
+            message: match &d.feature {
+                None => format!("add `{}` under [dependencies]: src/generated/ uses it", d.line()),
+                Some(feature) => format!(
+                    "add `{}` under [dependencies]: src/generated/ uses it with feature `{feature}`",
+                    d.line()
+                ),
+            },
             removed: None,
         })
-        .collect()
+        .collect();
+    let mut features: Vec<&str> = needed.iter().filter_map(|d| d.feature.as_deref()).collect();
+    features.sort_unstable();
+    features.dedup();
+    for feature in features.into_iter().filter(|f| !listed("features", f)) {
+        let enables: Vec<String> = needed
+            .iter()
+            .filter(|d| d.feature.as_deref() == Some(feature))
+            .map(|d| format!("\"dep:{}\"", d.name))
+            .collect();
+        notices.push(Notice {
+            path: "Cargo.toml".to_string(),
+            line: section_line("[features]"),
+            message: format!(
+                "add `{feature} = [{}]` under [features]: src/generated/{feature}.rs is compiled with it",
+                enables.join(", ")
+            ),
+            removed: None,
+        });
+    }
+    notices
 }

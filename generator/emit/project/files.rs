@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::bindings::ident;
 use crate::emit::format;
+use crate::emit::project::plan::Dependency;
 use crate::emit::project::{Error, OWNED_HEADER, render};
 use crate::emit::registry::{RegKey, Registration};
 use crate::model::Model;
@@ -22,6 +23,9 @@ pub const RUNTIME: &[(&str, &str)] = &[
 /// A module of `src/generated/` that only some templates carry, copied verbatim, with the
 /// crates it uses (added to the project's Cargo.toml).
 pub struct RuntimeModule {
+    /// Compiled only with the cargo feature of the module's name, off by default: its
+    /// crates are optional dependencies that the feature turns on.
+    pub optional: bool,
     pub name: &'static str,
     pub text: &'static str,
     /// One line for the module list in `src/generated/mod.rs`.
@@ -33,6 +37,7 @@ pub struct RuntimeModule {
 /// The call log every project carries: each vtable call through the `log` facade, to
 /// OutputDebugString and a file when a switch turns it on.
 pub const TRACE_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
     name: "trace",
     text: include_str!("../../../templates/runtime/trace.rs"),
     summary: "the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.",
@@ -41,6 +46,7 @@ pub const TRACE_RUNTIME: RuntimeModule = RuntimeModule {
 
 /// The provider's error type: OSC_E_* kinds, `?` from any error, the message logged.
 pub const ERROR_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
     name: "error",
     text: include_str!("../../../templates/runtime/error.rs"),
     summary: "ProviderError: an OSC_E_* kind and a message; `?` converts any error to it and it to an HRESULT.",
@@ -49,6 +55,7 @@ pub const ERROR_RUNTIME: RuntimeModule = RuntimeModule {
 
 /// OSC documents: quick-xml for the XML, RustCrypto and crc32fast for the address hashes.
 pub const XML_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
     name: "xml",
     text: include_str!("../../../templates/runtime/xml.rs"),
     summary: "an XML writer, the hashedAddresses reader, HashFunction and the address hashes.",
@@ -62,6 +69,7 @@ pub const XML_RUNTIME: RuntimeModule = RuntimeModule {
 
 /// What the typed OSC documents are made of: one list of elements per struct, in schema order.
 pub const DOCUMENT_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
     name: "document",
     text: include_str!("../../../templates/runtime/document.rs"),
     summary: "the Document trait (to_xml, from_xml) and what the typed OSC documents are made of.",
@@ -70,6 +78,7 @@ pub const DOCUMENT_RUNTIME: RuntimeModule = RuntimeModule {
 
 /// OLE `DATE` and `xs:dateTime` / `xs:date`.
 pub const DATE_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
     name: "date",
     text: include_str!("../../../templates/runtime/date.rs"),
     summary: "DateTime and Date: OLE DATE and xs:dateTime / xs:date conversions.",
@@ -78,6 +87,7 @@ pub const DATE_RUNTIME: RuntimeModule = RuntimeModule {
 
 /// The capabilities, person and friends documents.
 pub const OSC_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
     name: "osc",
     text: include_str!("../../../templates/runtime/osc.rs"),
     summary: "the capabilities, person and friends documents, typed after the OSC schema.",
@@ -86,10 +96,30 @@ pub const OSC_RUNTIME: RuntimeModule = RuntimeModule {
 
 /// The activityFeed document.
 pub const ACTIVITY_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
     name: "activity",
     text: include_str!("../../../templates/runtime/activity.rs"),
     summary: "the activityFeed document, typed after the OSC schema.",
     dependencies: &[],
+};
+
+/// A time-bounded cache, for people and pictures the network was already asked for.
+pub const CACHE_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
+    name: "cache",
+    text: include_str!("../../../templates/runtime/cache.rs"),
+    summary: "Cache: a small, thread-safe cache whose entries expire, for people and pictures.",
+    dependencies: &[],
+};
+
+/// The blocking HTTP client, behind the `http` feature: not every provider talks HTTP, and
+/// ureq and its TLS stack would weigh on the DLL of one that does not.
+pub const HTTP_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: true,
+    name: "http",
+    text: include_str!("../../../templates/runtime/http.rs"),
+    summary: "HttpClient: GETs with timeouts and a User-Agent, failures as OSC_E_* kinds.",
+    dependencies: &[("ureq", "3")],
 };
 
 pub const GITIGNORE: &str = include_str!("../../../templates/common/gitignore");
@@ -108,7 +138,10 @@ struct LibRs<'a> {
 struct CargoToml<'a> {
     crate_name: &'a str,
     description: &'a str,
-    dependencies: &'a [(&'a str, &'a str)],
+    /// Lines under `[dependencies]`.
+    dependencies: &'a [String],
+    /// (feature, its list), off by default.
+    features: &'a [(String, String)],
 }
 
 #[derive(Template)]
@@ -143,14 +176,25 @@ pub fn lib_rs(title: &str, dll_name: &str, modules: &[&str], registers: &str) ->
     )
 }
 
-/// `dependencies`: the crates the template's runtime modules use, besides windows-core.
-pub fn cargo_toml(crate_name: &str, description: &str, dependencies: &[(&str, &str)]) -> Result<String, Error> {
+/// `dependencies`: the crates the template's runtime modules use, besides windows-core; an
+/// optional one gets a feature of its own.
+pub fn cargo_toml(crate_name: &str, description: &str, dependencies: &[Dependency]) -> Result<String, Error> {
+    let mut features: Vec<(String, String)> = Vec::new();
+    for dependency in dependencies {
+        let Some(feature) = &dependency.feature else { continue };
+        let enables = format!("\"dep:{}\"", dependency.name);
+        match features.iter_mut().find(|(name, _)| name == feature) {
+            Some((_, list)) => *list = format!("{list}, {enables}"),
+            None => features.push((feature.clone(), enables)),
+        }
+    }
     render(
         "Cargo.toml",
         &CargoToml {
             crate_name,
             description: &description.replace('"', "'"),
-            dependencies,
+            dependencies: &dependencies.iter().map(Dependency::line).collect::<Vec<_>>(),
+            features: &features,
         },
     )
 }
@@ -181,7 +225,15 @@ pub fn generated_mod(extra: &[RuntimeModule]) -> String {
     // The user's clippy settings (pedantic, nursery, a newer toolchain's lints) are not
     // this directory's to meet. oscgen's own checks build it with `--cfg oscgen_lint`, so
     // it still meets clippy's default lints.
-    let extra_idents = extra.iter().map(|m| format_ident!("{}", m.name));
+    let extra_modules = extra.iter().map(|m| {
+        let name = format_ident!("{}", m.name);
+        let feature = m.name;
+        if m.optional {
+            quote!(#[cfg(feature = #feature)] pub mod #name;)
+        } else {
+            quote!(pub mod #name;)
+        }
+    });
     let tokens = quote! {
         #![cfg_attr(not(oscgen_lint), allow(clippy::all, clippy::pedantic, clippy::nursery))]
 
@@ -197,9 +249,15 @@ pub fn generated_mod(extra: &[RuntimeModule]) -> String {
         pub mod registry;
         pub mod server;
         pub mod trace;
-        #(pub mod #extra_idents;)*
+        #(#extra_modules)*
     };
-    let summaries: Vec<String> = extra.iter().map(|m| format!("- `{}`: {}", m.name, m.summary)).collect();
+    let summaries: Vec<String> = extra
+        .iter()
+        .map(|m| match m.optional {
+            true => format!("- `{0}` (feature `{0}`, off by default): {1}", m.name, m.summary),
+            false => format!("- `{}`: {}", m.name, m.summary),
+        })
+        .collect();
     let mut docs = vec![
         "Generated by oscgen and owned by it: `oscgen generate` rewrites this directory, do not edit.",
         "",

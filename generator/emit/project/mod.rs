@@ -15,7 +15,7 @@ use crate::emit::bindings::{self, Selection, ServerSide, reach};
 use crate::emit::format;
 use crate::emit::probe;
 use crate::emit::project::files::RuntimeModule;
-use crate::emit::project::plan::{ObjectDecl, Ownership, Plan, StubImpl};
+use crate::emit::project::plan::{Dependency, ObjectDecl, Ownership, Plan, StubImpl};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::{KnowledgeBase, StubWriter};
 use crate::model::Model;
@@ -343,15 +343,18 @@ impl<'a> Project<'a> {
                 module.text,
                 Ownership::Generated,
             );
-            self.plan.dependencies.extend(
-                module
-                    .dependencies
-                    .iter()
-                    .map(|(name, version)| (name.to_string(), version.to_string())),
-            );
+            let feature = module.optional.then(|| module.name.to_string());
+            self.plan
+                .dependencies
+                .extend(module.dependencies.iter().map(|(name, version)| Dependency {
+                    name: name.to_string(),
+                    version: version.to_string(),
+                    feature: feature.clone(),
+                }));
         }
+        // A crate always used is listed once, as required (sorted first: `None` < `Some`).
         self.plan.dependencies.sort();
-        self.plan.dependencies.dedup();
+        self.plan.dependencies.dedup_by(|a, b| a.name == b.name);
         // Earlier versions gave every template the OSC runtime.
         if !runtime.iter().any(|m| m.name == files::XML_RUNTIME.name) {
             self.plan.retired.push("src/generated/xml.rs".into());
@@ -376,13 +379,7 @@ impl<'a> Project<'a> {
     /// The user files every template has: oscgen.toml, Cargo.toml, .gitignore, CI workflow.
     pub fn common_user_files(&mut self, description: &str) -> Result<(), Error> {
         self.plan.add("oscgen.toml", self.config.to_toml(), Ownership::User);
-        let dependencies: Vec<(&str, &str)> = self
-            .plan
-            .dependencies
-            .iter()
-            .map(|(name, version)| (name.as_str(), version.as_str()))
-            .collect();
-        let cargo = files::cargo_toml(self.crate_name, description, &dependencies)?;
+        let cargo = files::cargo_toml(self.crate_name, description, &self.plan.dependencies)?;
         self.plan.add("Cargo.toml", cargo, Ownership::User);
         self.plan.add(".gitignore", files::GITIGNORE, Ownership::User);
         let ci = files::ci_yml(self.oscgen)?;

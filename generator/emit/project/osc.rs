@@ -44,6 +44,7 @@ const PRELUDE: &[(&str, &[&str])] = &[
         ],
     ),
     ("document", &["Document"]),
+    ("cache", &["Cache"]),
     ("date", &["Date", "DateTime"]),
     (
         "osc",
@@ -166,6 +167,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
             files::DATE_RUNTIME,
             files::OSC_RUNTIME,
             files::ACTIVITY_RUNTIME,
+            files::CACHE_RUNTIME,
+            files::HTTP_RUNTIME,
         ],
     )?;
 

@@ -62,11 +62,33 @@ pub struct Plan {
     /// Files earlier versions of oscgen owned and this one does not write: removed when
     /// they still start with `OWNED_MARK`, left alone (as the user's) otherwise.
     pub retired: Vec<PathBuf>,
-    /// Crates `src/generated/` uses besides windows-core: (name, version requirement). The
-    /// project's Cargo.toml is the user's, so a later oscgen that needs one more says so.
-    pub dependencies: Vec<(String, String)>,
+    /// Crates `src/generated/` uses besides windows-core. The project's Cargo.toml is the
+    /// user's, so a later oscgen that needs one more says so.
+    pub dependencies: Vec<Dependency>,
     /// What the slot probe's C client needs to know of the project.
     pub probe: crate::emit::probe::ProbeInfo,
+}
+
+/// A crate `src/generated/` uses.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dependency {
+    pub name: String,
+    /// The version requirement, as Cargo.toml spells it.
+    pub version: String,
+    /// The cargo feature that turns the crate on, for a module only that feature compiles;
+    /// `None` for a crate always used.
+    pub feature: Option<String>,
+}
+
+impl Dependency {
+    /// Its line under `[dependencies]`.
+    pub fn line(&self) -> String {
+        let Dependency { name, version, .. } = self;
+        match self.feature {
+            None => format!("{name} = \"{version}\""),
+            Some(_) => format!("{name} = {{ version = \"{version}\", optional = true }}"),
+        }
+    }
 }
 
 /// How every file oscgen owns starts; a retired file without it has become the user's.

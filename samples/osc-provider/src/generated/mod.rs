@@ -17,6 +17,8 @@
 //! - `date`: DateTime and Date: OLE DATE and xs:dateTime / xs:date conversions.
 //! - `osc`: the capabilities, person and friends documents, typed after the OSC schema.
 //! - `activity`: the activityFeed document, typed after the OSC schema.
+//! - `cache`: Cache: a small, thread-safe cache whose entries expire, for people and pictures.
+//! - `http` (feature `http`, off by default): HttpClient: GETs with timeouts and a User-Agent, failures as OSC_E_* kinds.
 //!
 //! rustfmt and clippy leave these files alone (the attributes below and at the top of
 //! each file), so `cargo fmt` and the lints you choose never make `oscgen generate
@@ -41,3 +43,6 @@ pub mod document;
 pub mod date;
 pub mod osc;
 pub mod activity;
+pub mod cache;
+#[cfg(feature = "http")]
+pub mod http;

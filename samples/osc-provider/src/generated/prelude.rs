@@ -26,6 +26,7 @@ pub use super::xml::{
     HashFunction, HashedAddresses, PersonAddresses, XmlWriter, parse_hashed_addresses,
 };
 pub use super::document::Document;
+pub use super::cache::Cache;
 pub use super::date::{Date, DateTime};
 pub use super::osc::{Capabilities, FriendStatus, Friends, Gender, PersonDetails};
 pub use super::activity::{
