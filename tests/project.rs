@@ -458,10 +458,10 @@ fn overloaded_methods_have_the_same_rust_names_in_bindings_stubs_and_tests() {
     let object = squash(read("src/object.rs"));
     assert!(object.contains("fnSet(&self,a:i32)"), "stubs: Set");
     assert!(object.contains("fnSet2(&self,a:i32,b:i32)"), "stubs: Set2");
-    let tests = squash(read("tests/server.rs"));
+    let tests = squash(read("src/tests.rs"));
     assert!(
         tests.contains("object.Set(") && tests.contains("object.Set2("),
-        "tests/server.rs"
+        "src/tests.rs"
     );
     let out = oscgen(&["generate", "--check", project.to_str().unwrap()], None);
     assert!(out.status.success(), "{}", text(&out));

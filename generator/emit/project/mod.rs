@@ -81,6 +81,10 @@ pub fn scope(config: &Config) -> Scope {
 
 /// A template's text, ending with one newline as rustfmt and editors leave files (askama
 /// drops the template file's last one).
+/// The project's tests: unit tests of the DLL crate, since a library that is also an rlib
+/// (which `tests/` would need) gets no LTO from cargo.
+pub(crate) const TESTS_RS: &str = "src/tests.rs";
+
 pub(crate) fn render<T: askama::Template>(name: &'static str, t: &T) -> Result<String, Error> {
     let mut text = t.render().map_err(|e| Error::Template(name, e))?;
     if !text.ends_with('\n') {
@@ -142,7 +146,6 @@ pub(crate) struct Project<'a> {
     implementable: Vec<String>,
     /// Constants the template's own code uses, bound whether the input is the user's or not.
     pub crate_name: &'a str,
-    pub crate_ident: String,
     pub dll_name: String,
     pub version: &'static str,
     /// The classes of `generated_files`: (CLSID, the type `DllGetClassObject` creates).
@@ -214,7 +217,6 @@ impl<'a> Project<'a> {
             config,
             plan: Plan::default(),
             dll_name: format!("{crate_ident}.dll"),
-            crate_ident,
             crate_name,
             bound,
             implementable,
@@ -388,6 +390,13 @@ impl<'a> Project<'a> {
         let ci = files::ci_yml(self.oscgen)?;
         self.plan.add(CI_WORKFLOW, ci, Ownership::User);
         Ok(())
+    }
+
+    /// `src/tests.rs`, the user's; `earlier` is where projects generated before it moved
+    /// there keep the same file.
+    pub fn tests_rs(&mut self, contents: String, earlier: &str) {
+        self.plan.add(TESTS_RS, contents, Ownership::User);
+        self.plan.earlier_tests = Some(earlier.into());
     }
 
     /// `src/lib.rs`, the user's: `title` heads it, `modules` are the stub files' modules.

@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::emit::project::identity::guid_tokens;
 use crate::emit::project::plan::Ownership;
-use crate::emit::project::{Error, Inputs, ObjectSpec, Project, files, render};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, TESTS_RS, files, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::project::config::Config;
@@ -73,10 +73,8 @@ stub_template!(PersonRs, "osc-provider/src/person.rs");
 stub_template!(ProfileRs, "osc-provider/src/profile.rs");
 
 #[derive(Template)]
-#[template(path = "osc-provider/tests/provider.rs", escape = "none")]
-struct TestsRs<'a> {
-    crate_ident: &'a str,
-}
+#[template(path = "osc-provider/src/tests.rs", escape = "none")]
+struct TestsRs;
 
 #[derive(Template)]
 #[template(path = "osc-provider/README.md", escape = "none")]
@@ -138,18 +136,9 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         &["person", "profile", "provider", "session"],
         "the COM class and the Social Connector provider",
     )?;
-    let tests = render(
-        "tests/provider.rs",
-        &TestsRs {
-            crate_ident: &p.crate_ident,
-        },
-    )?;
-    p.plan.add("tests/provider.rs", tests, Ownership::User);
-    p.test_object_stubs(
-        "tests/provider.rs",
-        "OSC_E_NOT_IMPLEMENTED",
-        &[("ISocialPerson", "Panicking")],
-    )?;
+    let tests = render("src/tests.rs", &TestsRs)?;
+    p.tests_rs(tests, "tests/provider.rs");
+    p.test_object_stubs(TESTS_RS, "OSC_E_NOT_IMPLEMENTED", &[("ISocialPerson", "Panicking")])?;
     for (name, text) in XML_SAMPLES {
         p.plan.add(&format!("src/xml/{name}"), *text, Ownership::User);
     }

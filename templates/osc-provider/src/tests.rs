@@ -5,8 +5,9 @@
 //! `OSCGEN_XML_DIR=dir cargo test` also writes every XML document the stubs return to
 //! `dir`, so they can be checked against the OSC schema with xmllint.
 
-// This project's crate, by a name these tests spell the same whatever the project is called.
-use {{ crate_ident }} as dll;
+// The crate under the name a client of the DLL would give it: the tests call the exports
+// and vtables as Outlook does, not the Rust items behind them.
+use crate as dll;
 
 use core::ffi::c_void;
 
