@@ -102,6 +102,10 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
         file_name(&dll)
     ));
 
+    // --- machine, exports and imports, read from the DLL as built: on i686 the check needs
+    // its symbols (objcopy --strip-all below leaves the export table as it is)
+    pe::check_dll(r, &label, &dll, c.target);
+
     // --- the DLL as it ships, debug info moved out: every check below uses it
     let Some((dll, debug)) = split_debuginfo(r, &label, &dll, c.target, &logs.join("ship")) else {
         return;
@@ -112,9 +116,6 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
         let _ = std::fs::copy(&dll, bench.join(file_name(&dll)));
         let _ = std::fs::copy(&debug, bench.join(file_name(&debug)));
     }
-
-    // --- machine, exports and imports
-    pe::check_dll(r, &label, &dll, c.target);
 
     // --- the client, built for this target against this project's own bindings
     let client = match p.template.as_str() {
