@@ -517,3 +517,57 @@ fn the_osc_runtime_and_its_crates_only_in_osc_providers() {
     fs::remove_dir_all(&osc).unwrap();
     fs::remove_dir_all(&com).unwrap();
 }
+
+/// The MSI of each bitness writes exactly the keys of the .reg file (DllRegisterServer's),
+/// the 32-bit-only ones in the x86 MSI alone; the scripts write the same under HKLM.
+#[test]
+fn the_installer_writes_the_keys_dllregisterserver_writes() {
+    for sample in ["osc-provider", "com-server", "mapi-session"] {
+        let dir = repo().join("samples").join(sample);
+        let reg_file = if sample == "osc-provider" {
+            "provider.reg"
+        } else {
+            "server.reg"
+        };
+        let reg = fs::read_to_string(dir.join(reg_file)).unwrap();
+        let keys = |commented: bool| -> Vec<String> {
+            reg.lines()
+                .filter_map(|l| {
+                    let l = if commented { l.strip_prefix(';')? } else { l };
+                    l.strip_prefix("[HKEY_CURRENT_USER\\")?
+                        .strip_suffix(']')
+                        .map(str::to_string)
+                })
+                .collect()
+        };
+        let (keys, keys_32) = (keys(false), keys(true));
+        for (bitness, with_32) in [("x64", false), ("x86", true)] {
+            let wxs = fs::read_to_string(dir.join(format!("installer/{bitness}.wxs"))).unwrap();
+            let mut written: Vec<String> = wxs
+                .split("Key=\"")
+                .skip(1)
+                .map(|s| s[..s.find('"').unwrap()].to_string())
+                .collect();
+            written.dedup();
+            let mut wanted = keys.clone();
+            if with_32 {
+                wanted.extend(keys_32.iter().cloned());
+            }
+            assert_eq!(written, wanted, "{sample} {bitness}.wxs");
+            assert_eq!(wxs.matches("Value=\"[#Dll]\"").count(), 1, "{sample} {bitness}.wxs");
+        }
+        let install = fs::read_to_string(dir.join("installer/install.cmd")).unwrap();
+        assert!(install.contains("\r\n"), "{sample}: install.cmd has CRLF line ends");
+        for key in &keys {
+            assert!(
+                install.contains(&format!("reg add \"%ROOT%\\{key}\"")),
+                "{sample}: install.cmd /allusers writes {key}"
+            );
+        }
+        assert_eq!(
+            dir.join("installer/EnableDebugging.reg").is_file(),
+            sample == "osc-provider",
+            "{sample}: EnableDebugging.reg for an OSC provider only"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 mod com;
 mod files;
 mod identity;
+mod installer;
 mod mapi;
 mod osc;
 pub mod plan;
@@ -360,6 +361,24 @@ impl<'a> Project<'a> {
         }
         let reg = files::reg_file(&self.dll_name, registration)?;
         self.plan.add(spec.reg_file, reg, Ownership::Generated);
+        let what = format!("{} ({})", self.dll_name, self.config.provider.prog_id);
+        // The class's description, as the CLSID key's default value has it.
+        let product = registration
+            .keys
+            .first()
+            .and_then(|k| k.entries.iter().find(|(name, _)| name.is_empty()))
+            .map_or(self.crate_name, |(_, value)| value.as_str());
+        let installer = installer::Installer {
+            crate_name: self.crate_name,
+            dll_name: &self.dll_name,
+            product,
+            what: &what,
+            clsid: self.config.clsid(),
+            registration,
+        };
+        for (path, contents) in installer::files(&installer, spec.social_network)? {
+            self.plan.add(&path, contents, Ownership::Generated);
+        }
         let layout = files::layout_test(&[
             (self.model, &self.bound, "bindings"),
             (self.plumbing, &[FACTORY_INTERFACE.to_string()], "factory"),

@@ -165,6 +165,7 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
         return;
     }
     if !c.run {
+        crate::installer::check(r, c, p, &label, &logs, None);
         not_run(r, c, p, &label, &logs, &dll, client.map(|(b, _)| b));
         return;
     }
