@@ -57,7 +57,7 @@ for t in x86_64-pc-windows-gnu i686-pc-windows-gnu; do
         && "$mingw-objcopy" --strip-all --add-gnu-debuglink=osc_provider.dll.debug osc_provider.dll)
     size=$(stat -c %s "$out/osc_provider.dll")
     awk -v t="$t" -v s="$size" -v d="$(stat -c %s "$out/osc_provider.dll.debug")" -v b="${before[$t]}" \
-        'BEGIN {printf "%s: %d bytes (%.0f KB) stripped, %.0f KB of debug info in osc_provider.dll.debug; before the release profile: %.0f KB\n", t, s, s/1024, d/1024, b/1024}'
+        'BEGIN {printf "%s: %d bytes (%.0f KiB) stripped, %.0f KiB of debug info in osc_provider.dll.debug; before the release profile: %.0f KiB\n", t, s, s/1024, d/1024, b/1024}'
 done
 deps=$(cd "$work/gen1" && cargo tree --edges normal --prefix none --target all 2>/dev/null | sed 's/ (\*)//' | sort -u | wc -l)
 echo "crates in the generated project's dependency tree (itself included): $deps"
