@@ -138,7 +138,7 @@ fi
 ########################################################################################
 # 1. Debian packages (installed only when missing)
 ########################################################################################
-PKGS=(rustc-web cargo-web rust-web-src wine64 libxml2-utils mingw-w64-tools)
+PKGS=(rustc-web cargo-web rust-web-src wine64 libxml2-utils mingw-w64-tools wixl)
 has_target x86_64-pc-windows-gnu && PKGS+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64)
 has_target i686-pc-windows-gnu && PKGS+=(gcc-mingw-w64-i686 g++-mingw-w64-i686)
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }

@@ -15,6 +15,8 @@ use std::process::Command;
 const PROBE_TEST: &str = r#"
 use core::ffi::c_void;
 
+use crate as probe_calc;
+
 use windows_core::{HRESULT, IUnknown, Interface};
 
 use probe_calc::DllGetClassObject;
@@ -142,8 +144,7 @@ fn a_probe_build_answers_the_table_codes_through_the_vtable() {
     assert!(text.contains(stub), "the stub of Add calls the probe's macro:\n{text}");
     std::fs::write(&object, text.replace(stub, "Ok(a + b)")).unwrap();
     // Its generated tests expect Add to be a stub; this test replaces them.
-    std::fs::remove_file(project.join("tests/server.rs")).unwrap();
-    std::fs::write(project.join("tests/probe.rs"), PROBE_TEST).unwrap();
+    std::fs::write(project.join("src/tests.rs"), PROBE_TEST).unwrap();
     let target = repo.join("target/samples");
     run("cargo test", &mut cargo(&project, &target, &["test", "--quiet"]));
     run(

@@ -458,10 +458,10 @@ fn overloaded_methods_have_the_same_rust_names_in_bindings_stubs_and_tests() {
     let object = squash(read("src/object.rs"));
     assert!(object.contains("fnSet(&self,a:i32)"), "stubs: Set");
     assert!(object.contains("fnSet2(&self,a:i32,b:i32)"), "stubs: Set2");
-    let tests = squash(read("tests/server.rs"));
+    let tests = squash(read("src/tests.rs"));
     assert!(
         tests.contains("object.Set(") && tests.contains("object.Set2("),
-        "tests/server.rs"
+        "src/tests.rs"
     );
     let out = oscgen(&["generate", "--check", project.to_str().unwrap()], None);
     assert!(out.status.success(), "{}", text(&out));
@@ -548,4 +548,58 @@ fn the_http_client_is_behind_an_optional_feature() {
     let expected = format!("Cargo.toml:{features}: add `{feature}` under [features]");
     assert!(text(&out).contains(&expected), "{}", text(&out));
     fs::remove_dir_all(&osc).unwrap();
+}
+
+/// The MSI of each bitness writes exactly the keys of the .reg file (DllRegisterServer's),
+/// the 32-bit-only ones in the x86 MSI alone; the scripts write the same under HKLM.
+#[test]
+fn the_installer_writes_the_keys_dllregisterserver_writes() {
+    for sample in ["osc-provider", "com-server", "mapi-session"] {
+        let dir = repo().join("samples").join(sample);
+        let reg_file = if sample == "osc-provider" {
+            "provider.reg"
+        } else {
+            "server.reg"
+        };
+        let reg = fs::read_to_string(dir.join(reg_file)).unwrap();
+        let keys = |commented: bool| -> Vec<String> {
+            reg.lines()
+                .filter_map(|l| {
+                    let l = if commented { l.strip_prefix(';')? } else { l };
+                    l.strip_prefix("[HKEY_CURRENT_USER\\")?
+                        .strip_suffix(']')
+                        .map(str::to_string)
+                })
+                .collect()
+        };
+        let (keys, keys_32) = (keys(false), keys(true));
+        for (bitness, with_32) in [("x64", false), ("x86", true)] {
+            let wxs = fs::read_to_string(dir.join(format!("installer/{bitness}.wxs"))).unwrap();
+            let mut written: Vec<String> = wxs
+                .split("Key=\"")
+                .skip(1)
+                .map(|s| s[..s.find('"').unwrap()].to_string())
+                .collect();
+            written.dedup();
+            let mut wanted = keys.clone();
+            if with_32 {
+                wanted.extend(keys_32.iter().cloned());
+            }
+            assert_eq!(written, wanted, "{sample} {bitness}.wxs");
+            assert_eq!(wxs.matches("Value=\"[#Dll]\"").count(), 1, "{sample} {bitness}.wxs");
+        }
+        let install = fs::read_to_string(dir.join("installer/install.cmd")).unwrap();
+        assert!(install.contains("\r\n"), "{sample}: install.cmd has CRLF line ends");
+        for key in &keys {
+            assert!(
+                install.contains(&format!("reg add \"%ROOT%\\{key}\"")),
+                "{sample}: install.cmd /allusers writes {key}"
+            );
+        }
+        assert_eq!(
+            dir.join("installer/EnableDebugging.reg").is_file(),
+            sample == "osc-provider",
+            "{sample}: EnableDebugging.reg for an OSC provider only"
+        );
+    }
 }

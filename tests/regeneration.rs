@@ -289,7 +289,7 @@ fn every_change_to_the_interfaces_has_a_defined_outcome() {
     c.builds_and_passes("method added");
 
     // Methods reordered: nothing in the user's files moves; the vtable follows the IDL.
-    let user_files = ["src/object.rs", "src/lib.rs", "tests/server.rs"];
+    let user_files = ["src/object.rs", "src/lib.rs", "src/tests.rs"];
     let before: Vec<String> = user_files.iter().map(|f| c.read(f)).collect();
     c.edit_idl(
         "    HRESULT Power([in] double base, [in] double exponent, [out, retval] double *result);\n    HRESULT Describe([in] BSTR expression, [out, retval] BSTR *description);",
@@ -352,19 +352,19 @@ fn every_change_to_the_interfaces_has_a_defined_outcome() {
     let (first, last) = lines_to_delete(&out, "src/object.rs");
     // From the stub's doc comment to its closing brace.
     assert_eq!(first + 1, c.line_of("src/object.rs", "fn Clear("), "{out}");
-    let call = c.line_of("tests/server.rs", "object.Clear()");
+    let call = c.line_of("src/tests.rs", "object.Clear()");
     assert!(
         out.contains(&format!(
-            "tests/server.rs:{call}: calls `Clear`, which IHistory no longer has"
+            "src/tests.rs:{call}: calls `Clear`, which IHistory no longer has"
         )),
         "{out}"
     );
     assert!(!c.cargo(&["build", "--quiet"]).status.success());
     c.delete_lines("src/object.rs", first, last);
     // The call and the assertion after it, however many lines rustfmt gave that.
-    let tests = c.read("tests/server.rs");
+    let tests = c.read("src/tests.rs");
     let assertion_end = call + 1 + tests.lines().skip(call).position(|l| l.ends_with(");")).unwrap();
-    c.delete_lines("tests/server.rs", call, assertion_end);
+    c.delete_lines("src/tests.rs", call, assertion_end);
     c.builds_and_passes("method removed, its impl and call deleted");
 
     // An interface added to `implement`: its impl block and its place in #[implement(...)].
@@ -403,17 +403,17 @@ fn every_change_to_the_interfaces_has_a_defined_outcome() {
         )),
         "{out}"
     );
-    assert!(out.contains("tests/server.rs:"), "{out}");
+    assert!(out.contains("src/tests.rs:"), "{out}");
     c.delete_lines("src/object.rs", first, last);
     c.edit(&c.project.join("src/object.rs"), "IHistory, ", "");
     // The tests: the reported lines name IHistory; its test function goes as a whole.
-    let tests = c.read("tests/server.rs");
-    let start = c.line_of("tests/server.rs", "fn ihistory_methods_answer_through_the_vtable");
+    let tests = c.read("src/tests.rs");
+    let start = c.line_of("src/tests.rs", "fn ihistory_methods_answer_through_the_vtable");
     let end = start + tests.lines().skip(start).position(|l| l == "}").unwrap() + 1;
-    c.delete_lines("tests/server.rs", start - 1, end);
-    c.edit(&c.project.join("tests/server.rs"), ", IHistory", "");
+    c.delete_lines("src/tests.rs", start - 1, end);
+    c.edit(&c.project.join("src/tests.rs"), ", IHistory", "");
     c.edit(
-        &c.project.join("tests/server.rs"),
+        &c.project.join("src/tests.rs"),
         "    let other: IHistory = unknown.cast().expect(\"QueryInterface\");\n    let back: IUnknown = other.cast().expect(\"IUnknown\");\n    assert_eq!(back.as_raw(), unknown.as_raw(), \"COM identity\");\n",
         "",
     );
@@ -435,4 +435,71 @@ fn every_change_to_the_interfaces_has_a_defined_outcome() {
     assert_eq!(user_before, user_after);
     c.builds_and_passes("after an upgrade");
     fs::remove_dir_all(&c.dir).unwrap();
+}
+
+/// A project generated before the tests moved into src/tests.rs (its Cargo.toml builds an
+/// rlib too, for tests/ to link): `generate` keeps its tests file where it is and adds the
+/// test object's new stubs there, and says how to get the LTO'd DLL.
+#[test]
+fn a_project_of_the_earlier_layout_keeps_its_tests_and_hears_of_the_release_profile() {
+    let dir = scratch("earlier-layout");
+    let idl = dir.join("osc.idl");
+    fs::copy(repo().join("metadata/osc.idl"), &idl).unwrap();
+    let project = dir.join("proj");
+    ok(
+        "oscgen new",
+        &run(&mut oscgen(&[
+            "new",
+            project.to_str().unwrap(),
+            "--quiet",
+            "--input",
+            idl.to_str().unwrap(),
+        ])),
+    );
+    fs::copy(
+        repo().join("samples/osc-provider/Cargo.lock"),
+        project.join("Cargo.lock"),
+    )
+    .unwrap();
+    // The layout of the earlier oscgen, as its `new` wrote it.
+    let manifest = fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    let profile = manifest.find("[profile.release]").unwrap();
+    let workspace = manifest.find("# Stand-alone").unwrap();
+    let manifest = format!("{}{}", &manifest[..profile], &manifest[workspace..])
+        .replace("crate-type = [\"cdylib\"]", "crate-type = [\"cdylib\", \"rlib\"]");
+    fs::write(project.join("Cargo.toml"), manifest).unwrap();
+    let lib = fs::read_to_string(project.join("src/lib.rs")).unwrap();
+    let declaration = "\n// In the crate rather than in tests/: the crate is a cdylib only (see Cargo.toml).\n#[cfg(test)]\nmod tests;\n";
+    assert!(lib.contains(declaration), "{lib}");
+    fs::write(project.join("src/lib.rs"), lib.replace(declaration, "")).unwrap();
+    let tests = fs::read_to_string(project.join("src/tests.rs"))
+        .unwrap()
+        .replace("use crate as dll;", "use proj as dll;")
+        // The runtime's test lock exists for the crate's own tests only.
+        .replace(
+            "dll::generated::server::test_lock()",
+            "static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());\n    SERIAL.lock().unwrap_or_else(|p| p.into_inner())",
+        );
+    fs::create_dir_all(project.join("tests")).unwrap();
+    fs::write(project.join("tests/provider.rs"), tests).unwrap();
+    fs::remove_file(project.join("src/tests.rs")).unwrap();
+
+    let grown = fs::read_to_string(&idl).unwrap().replace(
+        "    HRESULT GetDetails([out, retval] BSTR *details);",
+        "    HRESULT GetDetails([out, retval] BSTR *details);\n    HRESULT GetSession([out, retval] ISocialSession **s);",
+    );
+    fs::write(&idl, grown).unwrap();
+    let out = ok(
+        "oscgen generate",
+        &run(&mut oscgen(&["generate", project.to_str().unwrap()])),
+    );
+    assert!(out.contains("added 1 method stub(s) to tests/provider.rs"), "{out}");
+    assert!(!project.join("src/tests.rs").exists(), "{out}");
+    assert!(
+        out.contains("cargo does not apply LTO to a library that is also an rlib"),
+        "{out}"
+    );
+    assert!(out.contains("no [profile.release]"), "{out}");
+    ok("cargo test", &run(&mut cargo(&project, &["test", "--quiet"])));
+    fs::remove_dir_all(&dir).unwrap();
 }

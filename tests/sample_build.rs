@@ -81,7 +81,7 @@ fn the_sample_logs_its_calls_to_the_file_its_variable_names() {
     let _ = std::fs::remove_dir_all(&dir);
     let log = dir.join("calls.log");
     let out = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "provider"])
+        .args(["test", "--quiet", "--lib", "tests::"])
         .current_dir(repo.join("samples/osc-provider"))
         .env("CARGO_TARGET_DIR", repo.join("target/samples"))
         .env("OSC_PROVIDER_LOG", &log)
@@ -99,7 +99,7 @@ fn the_sample_logs_its_calls_to_the_file_its_variable_names() {
         " INFO  com: IClassFactory::CreateInstance -> 0x00000000 in ",
         " INFO  com: ISocialProvider::GetCapabilities -> 0x00000000 in ",
         " INFO  com: ISocialSession2::GetPeopleDetails -> 0x00000000 in ",
-        " ERROR com: ISocialPerson::GetStatus panicked at tests/provider.rs:",
+        " ERROR com: ISocialPerson::GetStatus panicked at src/tests.rs:",
         ": a bug in a stub -> 0x8000FFFF in ",
     ] {
         assert!(text.contains(needle), "no {needle:?} in {}:\n{text}", log.display());

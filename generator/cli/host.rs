@@ -1,5 +1,5 @@
-//! `oscgen host`: runs a provider project's host simulator (`tests/host/`, written by
-//! oscgen) with the account and people of oscgen.toml's `[host]` section.
+//! `oscgen host`: runs a provider project's host simulator (`src/generated/host/`, a test
+//! module oscgen writes) with the account and people of oscgen.toml's `[host]` section.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -37,18 +37,18 @@ pub fn run(args: HostArgs) -> Result<ExitCode, Failure> {
             config.project.template
         )));
     }
-    if !args.dir.join("tests/host/main.rs").is_file() {
+    if !args.dir.join("src/generated/host/mod.rs").is_file() {
         return Err(Failure::usage(format!(
-            "{} has no tests/host/main.rs: run `oscgen generate` in it first",
+            "{} has no src/generated/host/mod.rs: run `oscgen generate` in it first",
             args.dir.display()
         )));
     }
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo
         .current_dir(&args.dir)
-        .args(["test", "--test", "host"])
+        .args(["test", "--lib"])
         .args(&args.cargo_args)
-        .args(["--", "--nocapture", "--exact", "outlook_host"]);
+        .args(["--", "--nocapture", "--exact", "generated::host::outlook_host"]);
     for (name, value) in environment(config.host.as_ref().unwrap_or(&HostSection::default())) {
         cargo.env(name, value);
     }
@@ -68,7 +68,7 @@ pub fn run(args: HostArgs) -> Result<ExitCode, Failure> {
     })
 }
 
-/// The host's settings as tests/host/main.rs reads them. The password is not one of them:
+/// The host's settings as src/generated/host/mod.rs reads them. The password is not one of them:
 /// it comes from OSCGEN_HOST_PASSWORD in oscgen's own environment, which cargo inherits.
 fn environment(host: &HostSection) -> Vec<(&'static str, String)> {
     let mut vars = Vec::new();

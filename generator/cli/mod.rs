@@ -115,7 +115,7 @@ enum Command {
     Generate(project::GenerateArgs),
     /// Run Outlook's call sequence against a provider project, printing each call and HRESULT
     ///
-    /// Builds and runs the project's host simulator (tests/host/, written by oscgen): the
+    /// Builds and runs the project's host simulator (src/generated/host/, a test oscgen writes): the
     /// class factory, Load, GetCapabilities, the logon the capabilities declare, the logged-on
     /// user, friends, GetPeopleDetails with addresses hashed by the declared hashFunction,
     /// activities and follow, each document parsed and checked. On Linux it calls the

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::emit::probe::client::{self, HeaderSource};
 use crate::emit::probe::{StubScan, scan_stubs};
 use crate::emit::project::plan::{Dependency, Plan};
-use crate::emit::project::{self, CI_WORKFLOW, camel_case};
+use crate::emit::project::{self, CI_WORKFLOW, TESTS_RS, camel_case};
 use crate::model::Model;
 use crate::project::config::{self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, fresh_guid};
 use crate::project::inputs;
@@ -236,7 +236,8 @@ impl client::Stubs for Scanned {
 
 fn apply(sources: &mut SourceMap, dir: &Path, config: Config, mode: Mode) -> Result<Outcome, Error> {
     let origin = Origin::detect();
-    let (_, plan, warnings) = plan(sources, dir, &config, &origin)?;
+    let (_, mut plan, warnings) = plan(sources, dir, &config, &origin)?;
+    keep_earlier_tests(dir, &config, &mut plan);
     let applied = write::apply(dir, &plan, mode)?;
     let mut notices = applied.notices;
     let workflow = Path::new(CI_WORKFLOW);
@@ -265,6 +266,7 @@ fn apply(sources: &mut SourceMap, dir: &Path, config: Config, mode: Mode) -> Res
         });
     }
     notices.extend(missing_dependencies(dir, &plan.dependencies));
+    notices.extend(release_profile(dir));
     Ok(Outcome {
         config,
         changes: applied.changes,
@@ -374,6 +376,83 @@ fn title_case(name: &str) -> String {
         .map(camel_case)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The project's Cargo.toml, parsed; `None` when it is missing or does not parse (cargo's
+/// to report).
+fn manifest(dir: &Path) -> Option<(String, toml::Table)> {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let table = text.parse::<toml::Table>().ok()?;
+    Some((text, table))
+}
+
+/// Whether the library is built as an rlib, as projects generated before the tests moved
+/// into `src/tests.rs` build it (beside the cdylib) for their `tests/` to link.
+fn builds_rlib(manifest: &toml::Table) -> bool {
+    let Some(lib) = manifest.get("lib").and_then(|l| l.as_table()) else {
+        return false;
+    };
+    lib.get("crate-type")
+        .and_then(|t| t.as_array())
+        .is_none_or(|types| types.iter().any(|t| matches!(t.as_str(), Some("rlib" | "lib"))))
+}
+
+/// A project generated before the tests moved into `src/tests.rs` keeps them where they
+/// are, as an integration test of the rlib its Cargo.toml still builds: new test-object
+/// stubs go there, and a deleted tests file comes back there.
+fn keep_earlier_tests(dir: &Path, config: &Config, plan: &mut Plan) {
+    let Some(earlier) = plan.earlier_tests.clone() else {
+        return;
+    };
+    if dir.join(TESTS_RS).exists() || !manifest(dir).is_some_and(|(_, m)| builds_rlib(&m)) {
+        return;
+    }
+    if let Some(file) = plan.files.iter_mut().find(|f| f.path == Path::new(TESTS_RS)) {
+        let crate_ident = config.project.name.replace('-', "_");
+        file.contents = String::from_utf8_lossy(&file.contents)
+            .replace("use crate as dll;", &format!("use {crate_ident} as dll;"))
+            .into_bytes();
+        file.path = earlier;
+    }
+}
+
+/// Cargo.toml is the user's: a project generated before the release profile existed gets
+/// no LTO (its library is also an rlib) and is told how to get the small DLL.
+fn release_profile(dir: &Path) -> Vec<Notice> {
+    let Some((text, manifest)) = manifest(dir) else {
+        return Vec::new();
+    };
+    let line_of = |wanted: &dyn Fn(&str) -> bool| text.lines().position(|l| wanted(l.trim())).map_or(1, |i| i + 1);
+    let mut notices = Vec::new();
+    if builds_rlib(&manifest) {
+        notices.push(Notice {
+            path: "Cargo.toml".to_string(),
+            line: line_of(&|l| l.starts_with("crate-type")),
+            message: format!(
+                "cargo does not apply LTO to a library that is also an rlib: for a DLL about a third \
+                 the size, set `crate-type = [\"cdylib\"]` and move the tests into {TESTS_RS} \
+                 (`#[cfg(test)] mod tests;` in src/lib.rs, `use crate as dll;` in the tests), as a \
+                 new project has them"
+            ),
+            removed: None,
+        });
+    }
+    let profile = manifest
+        .get("profile")
+        .and_then(|p| p.as_table())
+        .and_then(|p| p.get("release"));
+    if profile.is_none() {
+        notices.push(Notice {
+            path: "Cargo.toml".to_string(),
+            line: line_of(&|l| l == "[workspace]"),
+            message: "no [profile.release]: add the one a new project has (`lto = \"fat\"`, \
+                      `codegen-units = 1`, `opt-level = \"z\"`, `debug = true`, `strip = \"none\"`, \
+                      `panic = \"unwind\"`; README, \"Release build\") for a DLL about a third the size"
+                .to_string(),
+            removed: None,
+        });
+    }
+    notices
 }
 
 /// Cargo.toml is the user's: when `src/generated/` needs a crate it does not list (a newer

@@ -71,8 +71,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         "the COM class",
     )?;
     let objects = p.object_specs();
-    let tests = server_test(model, &p.bound, &p.crate_ident, &class.const_name, &objects[0]);
-    p.plan.add("tests/server.rs", tests, Ownership::User);
+    let tests = server_test(model, &p.bound, &class.const_name, &objects[0]);
+    p.tests_rs(tests, "tests/server.rs");
     let knowledge = KnowledgeBase::empty("$crate::generated::hresult::E_NOTIMPL");
     let render_object = |o: &ObjectSpec, impls: &str| -> Result<String, Error> {
         render(
@@ -88,11 +88,11 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     Ok(p.plan)
 }
 
-/// `tests/server.rs`: the object through the class factory; every interface it implements
+/// `src/tests.rs`: the object through the class factory; every interface it implements
 /// (bases included) by QueryInterface; every method through the vtable, answering E_NOTIMPL
 /// (its probe code under the feature) while it is a stub. The user's file: written as text
 /// laid out the way rustfmt's defaults lay it out, so `cargo fmt` leaves it as it is.
-fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &str, object: &ObjectSpec) -> String {
+fn server_test(model: &Model, bound: &[String], const_name: &str, object: &ObjectSpec) -> String {
     let mut mapper = TypeMapper::new(model, bound.iter().cloned());
     let interfaces = object.impl_interfaces(model);
     let names: Vec<String> = interfaces.iter().map(|n| ident(n).to_string()).collect();
@@ -152,8 +152,9 @@ fn server_test(model: &Model, bound: &[String], crate_ident: &str, const_name: &
 //! E_NOTIMPL (with `--features oscgen-probe`, its interface and slot's code from
 //! `generated::probe`); replace the expectation when you implement it.
 
-// This project's crate, by a name these tests spell the same whatever the project is called.
-use {crate_ident} as dll;
+// The crate under the name a client of the DLL would give it: the tests call the exports
+// and vtables as a COM client does, not the Rust items behind them.
+use crate as dll;
 
 {core_uses}
 use windows_core::{{HRESULT, IUnknown, Interface}};

@@ -18,10 +18,8 @@ struct SessionRs<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "mapi-session/tests/session.rs", escape = "none")]
-struct TestsRs<'a> {
-    crate_ident: &'a str,
-}
+#[template(path = "mapi-session/src/tests.rs", escape = "none")]
+struct TestsRs;
 
 #[derive(Template)]
 #[template(path = "mapi-session/README.md", escape = "none")]
@@ -65,13 +63,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         &["session"],
         "the fake session's COM class",
     )?;
-    let tests = render(
-        "tests/session.rs",
-        &TestsRs {
-            crate_ident: &p.crate_ident,
-        },
-    )?;
-    p.plan.add("tests/session.rs", tests, Ownership::User);
+    let tests = render("src/tests.rs", &TestsRs)?;
+    p.tests_rs(tests, "tests/session.rs");
     let knowledge = KnowledgeBase::parse(STUBS, "$crate::generated::bindings::MAPI_E_NO_SUPPORT")
         .expect("templates/mapi-session/stubs.toml is valid");
     let objects = p.object_specs();

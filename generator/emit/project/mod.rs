@@ -7,6 +7,7 @@
 mod com;
 mod files;
 mod identity;
+mod installer;
 mod mapi;
 mod osc;
 pub mod plan;
@@ -81,6 +82,10 @@ pub fn scope(config: &Config) -> Scope {
 
 /// A template's text, ending with one newline as rustfmt and editors leave files (askama
 /// drops the template file's last one).
+/// The project's tests: unit tests of the DLL crate, since a library that is also an rlib
+/// (which `tests/` would need) gets no LTO from cargo.
+pub(crate) const TESTS_RS: &str = "src/tests.rs";
+
 pub(crate) fn render<T: askama::Template>(name: &'static str, t: &T) -> Result<String, Error> {
     let mut text = t.render().map_err(|e| Error::Template(name, e))?;
     if !text.ends_with('\n') {
@@ -142,11 +147,13 @@ pub(crate) struct Project<'a> {
     implementable: Vec<String>,
     /// Constants the template's own code uses, bound whether the input is the user's or not.
     pub crate_name: &'a str,
-    pub crate_ident: String,
     pub dll_name: String,
     pub version: &'static str,
     /// The classes of `generated_files`: (CLSID, the type `DllGetClassObject` creates).
     classes: Vec<(Guid, String)>,
+    /// Modules of `src/generated/` compiled for tests only, written by the template:
+    /// (name, one line for the module list).
+    pub test_modules: Vec<(&'static str, &'static str)>,
 }
 
 /// The interface the plumbing serves, from [`Inputs::plumbing`].
@@ -214,12 +221,12 @@ impl<'a> Project<'a> {
             config,
             plan: Plan::default(),
             dll_name: format!("{crate_ident}.dll"),
-            crate_ident,
             crate_name,
             bound,
             implementable,
             version: env!("CARGO_PKG_VERSION"),
             classes: Vec::new(),
+            test_modules: Vec::new(),
         })
     }
 
@@ -304,7 +311,7 @@ impl<'a> Project<'a> {
         )?;
         self.plan.add(
             "src/generated/mod.rs",
-            files::generated_mod(runtime),
+            files::generated_mod(runtime, &self.test_modules),
             Ownership::Generated,
         );
         self.plan.add(
@@ -361,6 +368,24 @@ impl<'a> Project<'a> {
         }
         let reg = files::reg_file(&self.dll_name, registration)?;
         self.plan.add(spec.reg_file, reg, Ownership::Generated);
+        let what = format!("{} ({})", self.dll_name, self.config.provider.prog_id);
+        // The class's description, as the CLSID key's default value has it.
+        let product = registration
+            .keys
+            .first()
+            .and_then(|k| k.entries.iter().find(|(name, _)| name.is_empty()))
+            .map_or(self.crate_name, |(_, value)| value.as_str());
+        let installer = installer::Installer {
+            crate_name: self.crate_name,
+            dll_name: &self.dll_name,
+            product,
+            what: &what,
+            clsid: self.config.clsid(),
+            registration,
+        };
+        for (path, contents) in installer::files(&installer, spec.social_network)? {
+            self.plan.add(&path, contents, Ownership::Generated);
+        }
         let layout = files::layout_test(&[
             (self.model, &self.bound, "bindings"),
             (self.plumbing, &[FACTORY_INTERFACE.to_string()], "factory"),
@@ -385,6 +410,13 @@ impl<'a> Project<'a> {
         let ci = files::ci_yml(self.oscgen)?;
         self.plan.add(CI_WORKFLOW, ci, Ownership::User);
         Ok(())
+    }
+
+    /// `src/tests.rs`, the user's; `earlier` is where projects generated before it moved
+    /// there keep the same file.
+    pub fn tests_rs(&mut self, contents: String, earlier: &str) {
+        self.plan.add(TESTS_RS, contents, Ownership::User);
+        self.plan.earlier_tests = Some(earlier.into());
     }
 
     /// `src/lib.rs`, the user's: `title` heads it, `modules` are the stub files' modules.

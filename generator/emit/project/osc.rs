@@ -6,7 +6,7 @@ use quote::quote;
 use crate::emit::format;
 use crate::emit::project::identity::{self, guid_tokens};
 use crate::emit::project::plan::Ownership;
-use crate::emit::project::{Error, Inputs, ObjectSpec, Project, files, render};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, TESTS_RS, files, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::project::config::Config;
@@ -85,35 +85,29 @@ stub_template!(PersonRs, "osc-provider/src/person.rs");
 stub_template!(ProfileRs, "osc-provider/src/profile.rs");
 
 #[derive(Template)]
-#[template(path = "osc-provider/tests/provider.rs", escape = "none")]
-struct TestsRs<'a> {
-    crate_ident: &'a str,
-}
+#[template(path = "osc-provider/src/tests.rs", escape = "none")]
+struct TestsRs;
 
-/// The host simulator's modules besides main.rs, copied verbatim into `tests/host/`.
+/// The host simulator's modules besides mod.rs, copied verbatim into `src/generated/host/`.
 const HOST_MODULES: &[(&str, &str)] = &[
     (
         "report.rs",
-        include_str!("../../../templates/osc-provider/tests/host/report.rs"),
+        include_str!("../../../templates/osc-provider/host/report.rs"),
     ),
     (
         "sequence.rs",
-        include_str!("../../../templates/osc-provider/tests/host/sequence.rs"),
+        include_str!("../../../templates/osc-provider/host/sequence.rs"),
     ),
     (
         "session.rs",
-        include_str!("../../../templates/osc-provider/tests/host/session.rs"),
+        include_str!("../../../templates/osc-provider/host/session.rs"),
     ),
-    (
-        "xml.rs",
-        include_str!("../../../templates/osc-provider/tests/host/xml.rs"),
-    ),
+    ("xml.rs", include_str!("../../../templates/osc-provider/host/xml.rs")),
 ];
 
 #[derive(Template)]
-#[template(path = "osc-provider/tests/host/main.rs", escape = "none")]
+#[template(path = "osc-provider/host/mod.rs", escape = "none")]
 struct HostRs<'a> {
-    crate_ident: &'a str,
     dll_name: &'a str,
 }
 
@@ -156,6 +150,10 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         pub const SITE_URL: &str = #url;
         pub const PROVIDER_VERSION: &str = #version;
     };
+    p.test_modules.push((
+        "host",
+        "Outlook's call sequence against this provider, the host simulator `oscgen host` runs.",
+    ));
     p.generated_files(
         &registration,
         extra,
@@ -191,34 +189,26 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         &["context", "person", "profile", "provider", "session"],
         "the COM class and the Social Connector provider",
     )?;
-    let tests = render(
-        "tests/provider.rs",
-        &TestsRs {
-            crate_ident: &p.crate_ident,
-        },
-    )?;
-    p.plan.add("tests/provider.rs", tests, Ownership::User);
-    p.test_object_stubs(
-        "tests/provider.rs",
-        "OSC_E_NOT_IMPLEMENTED",
-        &[("ISocialPerson", "Panicking")],
-    )?;
-    let host = render(
-        "tests/host/main.rs",
-        &HostRs {
-            crate_ident: &p.crate_ident,
-            dll_name: &p.dll_name,
-        },
-    )?;
-    // Owned by oscgen, so out of rustfmt's reach like src/generated/.
-    p.plan
-        .add("tests/host/main.rs", format::skip_rustfmt(&host), Ownership::Generated);
+    let tests = render("src/tests.rs", &TestsRs)?;
+    p.tests_rs(tests, "tests/provider.rs");
+    p.test_object_stubs(TESTS_RS, "OSC_E_NOT_IMPLEMENTED", &[("ISocialPerson", "Panicking")])?;
+    let host = render("host/mod.rs", &HostRs { dll_name: &p.dll_name })?;
+    // Owned by oscgen, so out of rustfmt's reach like the rest of src/generated/.
+    p.plan.add(
+        "src/generated/host/mod.rs",
+        format::skip_rustfmt(&host),
+        Ownership::Generated,
+    );
     for (name, text) in HOST_MODULES {
         p.plan.add(
-            &format!("tests/host/{name}"),
+            &format!("src/generated/host/{name}"),
             format::skip_rustfmt(text),
             Ownership::Generated,
         );
+    }
+    // Earlier versions kept the host in tests/, as an integration test of the rlib.
+    for name in ["main.rs", "report.rs", "sequence.rs", "session.rs", "xml.rs"] {
+        p.plan.retired.push(format!("tests/host/{name}").into());
     }
     p.plan.add("src/xml/icon.png", ICON, Ownership::User);
     p.plan.add("src/context.rs", CONTEXT, Ownership::User);

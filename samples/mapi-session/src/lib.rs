@@ -15,6 +15,10 @@ use windows_core::{GUID, HRESULT};
 pub mod generated;
 pub mod session;
 
+// In the crate rather than in tests/: the crate is a cdylib only (see Cargo.toml).
+#[cfg(test)]
+mod tests;
+
 /// COM asks for the class factory of a CLSID this DLL serves.
 ///
 /// # Safety

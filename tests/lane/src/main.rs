@@ -12,6 +12,7 @@
 //! `PASS`/`FAIL` line per check, a summary per architecture, then `N passed, N failed`; exit
 //! code 1 on any failure.
 mod cargo;
+mod installer;
 mod kinds;
 mod pe;
 mod probe;

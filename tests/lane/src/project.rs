@@ -7,6 +7,8 @@ pub struct Project {
     /// The label of its checks: the directory's name.
     pub name: String,
     pub template: String,
+    /// `[project] name` of oscgen.toml: the crate's name, the DLL's with `_` for `-`.
+    pub crate_name: String,
     pub reg_file: PathBuf,
     /// `HKCU\...` keys of the .reg file: what registration writes.
     pub keys: Vec<String>,
@@ -42,6 +44,12 @@ impl Project {
                 ));
             }
         };
+        let crate_name = table
+            .get("project")
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str())
+            .ok_or_else(|| format!("{}: no [project] name", toml_path.display()))?
+            .to_string();
         let reg_file = ["provider.reg", "server.reg"]
             .iter()
             .map(|f| dir.join(f))
@@ -81,6 +89,7 @@ impl Project {
             dir: dir.to_path_buf(),
             name,
             template,
+            crate_name,
             reg_file,
             keys,
             keys32,
@@ -88,6 +97,10 @@ impl Project {
             social,
             group: String::new(),
         })
+    }
+
+    pub fn dll_name(&self) -> String {
+        format!("{}.dll", self.crate_name.replace('-', "_"))
     }
 
     pub fn reg_name(&self) -> String {

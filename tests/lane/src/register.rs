@@ -123,6 +123,9 @@ pub fn registered_checks(
         r.pass(format!("{label}: the Wine workaround's HKLM copy of the class is gone"));
     }
 
+    // --- installer/: the MSI, then install.cmd and uninstall.cmd
+    crate::installer::check(r, c, p, label, logs, client.as_deref());
+
     // --- the slot probe: the DLL built with --features oscgen-probe, registered, and called
     // slot by slot by a C client compiled against widl's and mingw-w64's headers
     let Some(probe) = probe::build(r, c, label, logs, p) else {
@@ -175,7 +178,7 @@ pub fn registered_checks(
 }
 
 /// Runs the client of the project's template, if it has one; whether it has one.
-fn run_template_client(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path, exe: Option<&Path>) -> bool {
+pub fn run_template_client(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path, exe: Option<&Path>) -> bool {
     let reg_name = p.reg_name();
     match p.template.as_str() {
         "osc-provider" => {

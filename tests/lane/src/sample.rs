@@ -98,17 +98,24 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
     };
     let size = std::fs::metadata(&dll).map(|m| m.len()).unwrap_or(0);
     r.pass(format!(
-        "{label}: cargo build --release --target {triple} -> {} ({size} bytes)",
+        "{label}: cargo build --release --target {triple} -> {} ({size} bytes, debug info included)",
         file_name(&dll)
     ));
+
+    // --- machine, exports and imports, read from the DLL as built: on i686 the check needs
+    // its symbols (objcopy --strip-all below leaves the export table as it is)
+    pe::check_dll(r, &label, &dll, c.target);
+
+    // --- the DLL as it ships, debug info moved out: every check below uses it
+    let Some((dll, debug)) = split_debuginfo(r, &label, &dll, c.target, &logs.join("ship")) else {
+        return;
+    };
     // scripts/bench.sh reports the size of the last lane's DLL from here.
     let bench = c.lane.repo.join("target/windows-lane").join(triple).join("release");
     if std::fs::create_dir_all(&bench).is_ok() {
         let _ = std::fs::copy(&dll, bench.join(file_name(&dll)));
+        let _ = std::fs::copy(&debug, bench.join(file_name(&debug)));
     }
-
-    // --- machine, exports and imports
-    pe::check_dll(r, &label, &dll, c.target);
 
     // --- the client, built for this target against this project's own bindings
     let client = match p.template.as_str() {
@@ -158,12 +165,73 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
         return;
     }
     if !c.run {
+        crate::installer::check(r, c, p, &label, &logs, None);
         not_run(r, c, p, &label, &logs, &dll, client.map(|(b, _)| b));
         return;
     }
     let client_exe = client.map(|(bin, _)| c.client_tdir().join(triple).join("release").join(format!("{bin}.exe")));
     crate::register::registered_checks(r, c, p, &label, &logs, &dll, client_ok.then_some(client_exe).flatten());
     own_tests(r, c, p, &label, &logs);
+}
+
+/// The mingw linker keeps the release profile's debug info inside the DLL (cargo's
+/// `split-debuginfo` has no effect on windows-gnu), so objcopy moves it into `<dll>.debug`
+/// and leaves a debug link in the stripped DLL, as the project's README tells its author
+/// to. Returns the stripped DLL and the debug file, both in `dir`.
+fn split_debuginfo(
+    r: &mut Report,
+    label: &str,
+    built: &Path,
+    target: Target,
+    dir: &Path,
+) -> Option<(PathBuf, PathBuf)> {
+    let name = file_name(built);
+    let debug_name = format!("{name}.debug");
+    let objcopy = format!("{}-objcopy", target.mingw());
+    let _ = std::fs::remove_dir_all(dir);
+    let copied = std::fs::create_dir_all(dir).and_then(|()| std::fs::copy(built, dir.join(&name)));
+    if let Err(e) = copied {
+        r.fail(format!(
+            "{label}: copying {} into {}: {e}",
+            built.display(),
+            dir.display()
+        ));
+        return None;
+    }
+    // Run in `dir`: the debug link records the file name as given.
+    let steps: [&[&str]; 2] = [
+        &["--only-keep-debug", &name, &debug_name],
+        &["--strip-all", &format!("--add-gnu-debuglink={debug_name}"), &name],
+    ];
+    for args in steps {
+        match std::process::Command::new(&objcopy)
+            .args(args)
+            .current_dir(dir)
+            .output()
+        {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => {
+                r.fail(format!(
+                    "{label}: {objcopy} {}: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ));
+                return None;
+            }
+            Err(e) => {
+                r.fail(format!("{label}: running {objcopy}: {e}"));
+                return None;
+            }
+        }
+    }
+    let (dll, debug) = (dir.join(&name), dir.join(&debug_name));
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    r.pass(format!(
+        "{label}: {name} as shipped, debug info moved out by {objcopy}: {} bytes, {debug_name} {} bytes",
+        size(&dll),
+        size(&debug)
+    ));
+    Some((dll, debug))
 }
 
 /// No Wine for this target: the tests are compiled (the vtable layout checks are evaluated

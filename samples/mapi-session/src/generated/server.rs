@@ -131,6 +131,16 @@ pub fn can_unload_now() -> HRESULT {
     }
 }
 
+/// Held by every test of this crate that creates objects or counts them: the tests share
+/// one process and one object count, so a test that expects `DllCanUnloadNow` to answer
+/// S_OK must not run beside one that has objects alive.
+#[cfg(test)]
+pub fn test_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A failed test poisons the lock; the next one still runs.
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Live objects and server locks, for tests.
 pub fn live_objects() -> (usize, usize) {
     (OBJECTS.load(Ordering::SeqCst), LOCKS.load(Ordering::SeqCst))

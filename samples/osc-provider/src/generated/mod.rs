@@ -19,6 +19,7 @@
 //! - `activity`: the activityFeed document, typed after the OSC schema.
 //! - `cache`: Cache: a small, thread-safe cache whose entries expire, for people and pictures.
 //! - `http` (feature `http`, off by default): HttpClient: GETs with timeouts and a User-Agent, failures as OSC_E_* kinds.
+//! - `host` (tests only): Outlook's call sequence against this provider, the host simulator `oscgen host` runs.
 //!
 //! rustfmt and clippy leave these files alone (the attributes below and at the top of
 //! each file), so `cargo fmt` and the lints you choose never make `oscgen generate
@@ -46,3 +47,5 @@ pub mod activity;
 pub mod cache;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(test)]
+pub mod host;

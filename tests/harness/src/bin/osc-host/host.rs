@@ -1,6 +1,6 @@
 //! The Outlook side that only a DLL loaded through COM has: registry discovery and
 //! CoCreateInstance. The call sequences are the generated project's host simulator
-//! (templates/osc-provider/tests/host), the same code `oscgen host` runs in-process.
+//! (templates/osc-provider/host), the same code `oscgen host` runs in-process.
 use std::path::PathBuf;
 
 use windows_core::GUID;

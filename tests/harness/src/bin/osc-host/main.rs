@@ -14,7 +14,7 @@
 //!
 //! The interfaces are the provider's own generated bindings (see build.rs); the DLL is
 //! reached through COM only, never linked. The call sequences, the report and the XML reader
-//! are the generated project's host simulator (templates/osc-provider/tests/host), so the
+//! are the generated project's host simulator (templates/osc-provider/host), so the
 //! lane runs against the registered DLL what `oscgen host` runs in-process; the address
 //! hashes are this crate's own (hash.rs), not the provider runtime's.
 
@@ -24,19 +24,19 @@ mod hash;
 mod host;
 #[cfg(windows)]
 #[rustfmt::skip]
-#[path = "../../../../../templates/osc-provider/tests/host/report.rs"]
+#[path = "../../../../../templates/osc-provider/host/report.rs"]
 mod report;
 #[cfg(windows)]
 #[rustfmt::skip]
-#[path = "../../../../../templates/osc-provider/tests/host/sequence.rs"]
+#[path = "../../../../../templates/osc-provider/host/sequence.rs"]
 mod sequence;
 #[cfg(windows)]
 #[rustfmt::skip]
-#[path = "../../../../../templates/osc-provider/tests/host/session.rs"]
+#[path = "../../../../../templates/osc-provider/host/session.rs"]
 mod session;
 #[cfg(windows)]
 #[rustfmt::skip]
-#[path = "../../../../../templates/osc-provider/tests/host/xml.rs"]
+#[path = "../../../../../templates/osc-provider/host/xml.rs"]
 mod xml;
 #[cfg(windows)]
 use harness::{com, registry};

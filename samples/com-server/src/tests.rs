@@ -3,8 +3,9 @@
 //! E_NOTIMPL (with `--features oscgen-probe`, its interface and slot's code from
 //! `generated::probe`); replace the expectation when you implement it.
 
-// This project's crate, by a name these tests spell the same whatever the project is called.
-use com_server as dll;
+// The crate under the name a client of the DLL would give it: the tests call the exports
+// and vtables as a COM client does, not the Rust items behind them.
+use crate as dll;
 
 use core::ffi::c_void;
 use core::mem::zeroed;

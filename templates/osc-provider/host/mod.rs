@@ -6,22 +6,21 @@
 //! GetPeopleDetails with addresses hashed by the declared hashFunction, activities, follow)
 //! through the vtables, printing each call with its HRESULT and checking every document.
 //!
-//! `oscgen host` runs it with the `[host]` settings of oscgen.toml; `cargo test --test host --
-//! --nocapture` runs it with the defaults below. On Linux it calls the provider linked into
-//! this test; on Windows (or Wine) `OSCGEN_HOST_DLL=path\to\osc_provider.dll.dll` makes it load the
-//! built DLL instead, as Outlook does.
+//! `oscgen host` runs it with the `[host]` settings of oscgen.toml; `cargo test --lib
+//! generated::host -- --nocapture` runs it with the defaults below. It calls the provider
+//! compiled into the test; on Windows (or Wine) `OSCGEN_HOST_DLL=path\to\{{ dll_name }}`
+//! makes it load the built DLL instead, as Outlook does.
 //!
 //! Settings (environment variables, all optional): `OSCGEN_HOST_USER`,
 //! `OSCGEN_HOST_PASSWORD`, `OSCGEN_HOST_LANGUAGE`, `OSCGEN_HOST_PEOPLE` (people separated by
 //! `;`, each person's addresses by `,`), `OSCGEN_HOST_FOLLOW` (`address,Display Name`),
 //! `OSCGEN_HOST_XML_DIR` (every document received is written there, for xmllint).
-#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use core::ffi::c_void;
 
 use windows_core::{GUID, HRESULT, Interface};
 
-use osc_provider as dll;
+use crate as dll;
 
 use dll::generated::bindings::ISocialProvider;
 use dll::generated::factory::IClassFactory;
@@ -180,6 +179,8 @@ fn create_provider(r: &mut Report, get: GetClassObject) -> Option<ISocialProvide
 
 #[test]
 fn outlook_host() {
+    // The other tests of the crate count live objects: none runs beside the host.
+    let _serial = dll::generated::server::test_lock();
     let settings = settings();
     let xml_dir = std::env::var_os("OSCGEN_HOST_XML_DIR").map(std::path::PathBuf::from);
     if let Some(dir) = &xml_dir {

@@ -5,8 +5,9 @@
 //!
 //! Written once by `oscgen new`; this file is yours.
 
-// This project's crate, by a name these tests spell the same whatever the project is called.
-use {{ crate_ident }} as dll;
+// The crate under the name a client of the DLL would give it: the tests call the exports
+// and vtables as Outlook does, not the Rust items behind them.
+use crate as dll;
 
 use core::ffi::c_void;
 

@@ -5,8 +5,9 @@
 //! `OSCGEN_XML_DIR=dir cargo test` also writes every XML document the stubs return to
 //! `dir`, so they can be checked against the OSC schema with xmllint.
 
-// This project's crate, by a name these tests spell the same whatever the project is called.
-use {{ crate_ident }} as dll;
+// The crate under the name a client of the DLL would give it: the tests call the exports
+// and vtables as Outlook does, not the Rust items behind them.
+use crate as dll;
 
 use core::ffi::c_void;
 
@@ -30,10 +31,9 @@ const S_FALSE: HRESULT = HRESULT(1);
 const CLASS_E_CLASSNOTAVAILABLE: HRESULT = HRESULT(0x80040111_u32 as i32);
 
 /// Tests share the DLL's object count, so the ones that count run one at a time.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
+/// The host simulator (`generated::host`) holds the same lock.
 fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+    dll::generated::server::test_lock()
 }
 
 /// The reference count, read by an AddRef/Release pair through the raw vtable.
