@@ -62,22 +62,33 @@ pub struct Sinks {
 }
 
 /// A vtable entry that returns an HRESULT: the method's own, or E_UNEXPECTED if it panicked.
+///
+/// Inlined into every vtable entry, so it holds only what must be generic: the clock and
+/// the log line live in [`finished`], once for the whole DLL.
 #[inline]
 pub fn call(interface: &'static str, method: &'static str, body: impl FnOnce() -> HRESULT) -> HRESULT {
     // Off, this is one relaxed load of `log`'s maximum level: no clock is read.
-    if !log::log_enabled!(target: TARGET, log::Level::Info) {
-        return catch_unwind(AssertUnwindSafe(body)).unwrap_or(E_UNEXPECTED);
-    }
-    let start = Instant::now();
+    let start = log::log_enabled!(target: TARGET, log::Level::Info).then(Instant::now);
     let outcome = catch_unwind(AssertUnwindSafe(body));
-    let elapsed = start.elapsed();
+    match (outcome, start) {
+        (Ok(hr), None) => hr,
+        (outcome, start) => finished(interface, method, start, outcome),
+    }
+}
+
+/// The log line of a call [`call`] made, or of its panic.
+#[inline(never)]
+fn finished(interface: &str, method: &str, start: Option<Instant>, outcome: std::thread::Result<HRESULT>) -> HRESULT {
+    let elapsed = start.map(|s| s.elapsed()).unwrap_or_default();
     match outcome {
         Ok(hr) => {
             log::info!(target: TARGET, "{interface}::{method} -> {} in {elapsed:?}", Hex(hr));
             hr
         }
         Err(payload) => {
-            panicked(interface, method, &*payload, Some(E_UNEXPECTED), elapsed);
+            if start.is_some() {
+                panicked(interface, method, &*payload, Some(E_UNEXPECTED), elapsed);
+            }
             E_UNEXPECTED
         }
     }
@@ -91,22 +102,27 @@ pub fn call_raw<R>(
     body: impl FnOnce() -> R,
     on_panic: impl FnOnce() -> R,
 ) -> R {
-    if !log::log_enabled!(target: TARGET, log::Level::Info) {
-        return catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| on_panic());
-    }
-    let start = Instant::now();
-    let outcome = catch_unwind(AssertUnwindSafe(body));
-    let elapsed = start.elapsed();
-    match outcome {
+    let start = log::log_enabled!(target: TARGET, log::Level::Info).then(Instant::now);
+    match catch_unwind(AssertUnwindSafe(body)) {
         Ok(value) => {
-            log::info!(target: TARGET, "{interface}::{method} returned in {elapsed:?}");
+            if let Some(start) = start {
+                returned(interface, method, start);
+            }
             value
         }
         Err(payload) => {
-            panicked(interface, method, &*payload, None, elapsed);
+            if let Some(start) = start {
+                panicked(interface, method, &*payload, None, start.elapsed());
+            }
             on_panic()
         }
     }
+}
+
+#[inline(never)]
+fn returned(interface: &str, method: &str, start: Instant) {
+    let elapsed = start.elapsed();
+    log::info!(target: TARGET, "{interface}::{method} returned in {elapsed:?}");
 }
 
 struct Hex(HRESULT);
