@@ -12,10 +12,10 @@ use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{AttrArg, Attribute, Attrs, ExprKind, Ident, Item, TypeExpr, TypeKind, WinRtKind};
 use crate::idl::eval::Env;
 use crate::model::guid::Guid;
-use crate::model::interface::{Direction, Interface, Method, MethodKind, Origin, Param};
+use crate::model::interface::{Direction, DispProperty, Dispatch, Interface, Method, MethodKind, Origin, Param};
 use crate::model::param::ParamAttr;
 use crate::model::types::{Name, TypeDef, TypeDefKind};
-use crate::model::{Coclass, ConstValue, Constant, Library, ModelParts};
+use crate::model::{Coclass, CoclassInterface, ConstValue, Constant, Library, ModelParts};
 use crate::source::{SourceMap, Span};
 
 /// One parsed file, in the order the loader read it (imports before importers).
@@ -247,6 +247,7 @@ fn async_interface(iface: &Interface, iid: Option<Guid>, twins: &NameMap<String,
                 ret: m.ret.clone(),
                 call_as: None,
                 local: m.local,
+                dispid: None,
                 span: m.span,
             });
         }
@@ -257,6 +258,8 @@ fn async_interface(iface: &Interface, iid: Option<Guid>, twins: &NameMap<String,
         base,
         methods,
         local: iface.local,
+        oleautomation: false,
+        dispatch: None,
         origin: iface.origin.clone(),
         span: iface.span,
         base_span: iface.base_span,
@@ -288,6 +291,7 @@ impl Lowerer<'_> {
                         kind: TypeDefKind::Interface,
                         span: Some(name.span),
                         pack: None,
+                        layout: None,
                     });
                 }
                 Item::Dispinterface(d) => {
@@ -296,12 +300,15 @@ impl Lowerer<'_> {
                     }
                     // Called through IDispatch::Invoke: its vtable is IDispatch's, as in
                     // the header widl writes; the dispatch members own no slot.
+                    let dispatch = self.dispatch(d);
                     let iface = Interface {
                         name: qualify(&self.st.scope, &d.name.name),
                         iid: self.uuid(&d.attrs),
                         base: Some("IDispatch".into()),
                         methods: Vec::new(),
                         local: false,
+                        oleautomation: true,
+                        dispatch: Some(dispatch),
                         origin: self.origin(d.name.span),
                         span: Some(d.name.span),
                         base_span: None,
@@ -325,6 +332,8 @@ impl Lowerer<'_> {
                         base: Some("IUnknown".into()),
                         methods: vec![method],
                         local: false,
+                        oleautomation: false,
+                        dispatch: None,
                         origin: self.origin(d.name.span),
                         span: Some(d.name.span),
                         base_span: None,
@@ -339,6 +348,7 @@ impl Lowerer<'_> {
                     kind: TypeDefKind::Opaque,
                     span: Some(name.span),
                     pack: None,
+                    layout: None,
                 }),
                 Item::Coclass(c) => {
                     self.st.parts.types.push(TypeDef {
@@ -346,11 +356,20 @@ impl Lowerer<'_> {
                         kind: TypeDefKind::Opaque,
                         span: Some(c.name.span),
                         pack: None,
+                        layout: None,
                     });
                     let coclass = Coclass {
                         name: c.name.name.to_string(),
                         clsid: self.uuid(&c.attrs),
-                        interfaces: c.members.iter().map(|m| m.name.name.to_string()).collect(),
+                        interfaces: c
+                            .members
+                            .iter()
+                            .map(|m| CoclassInterface {
+                                name: m.name.name.to_string(),
+                                default: m.attrs.has("default"),
+                                source: m.attrs.has("source"),
+                            })
+                            .collect(),
                     };
                     if let Some(lib) = library.as_deref_mut() {
                         lib.coclasses.push(coclass);
@@ -493,6 +512,7 @@ impl Lowerer<'_> {
                 kind: TypeDefKind::Opaque,
                 span: Some(iface.name.span),
                 pack: None,
+                layout: None,
             });
             return;
         }
@@ -525,6 +545,11 @@ impl Lowerer<'_> {
             base,
             methods,
             local: iface.attrs.has("local"),
+            oleautomation: iface.attrs.has("oleautomation") || iface.attrs.has("dual"),
+            dispatch: iface.attrs.has("dual").then(|| Dispatch {
+                dual: true,
+                ..Dispatch::default()
+            }),
             origin,
             span: Some(iface.name.span),
             base_span: iface.base.as_ref().map(|b| b.span),
@@ -624,7 +649,48 @@ impl Lowerer<'_> {
             ret: self.lower_type(ret),
             call_as,
             local: attrs.has("local"),
+            dispid: self.dispid(attrs),
             span: Some(name.span.to(span)),
+        }
+    }
+
+    /// `[id(n)]`, folded; DISPIDs above `i32::MAX` (`0x80010000`) are negative, as in C.
+    fn dispid(&self, attrs: &[Attribute]) -> Option<i32> {
+        let attr = attrs.attr("id")?;
+        let Some(AttrArg::Expr(e)) = attr.args.first() else {
+            return None;
+        };
+        let v = self.st.env.eval(e)?;
+        i32::try_from(v)
+            .ok()
+            .or_else(|| u32::try_from(v).ok().map(|u| u as i32))
+    }
+
+    /// A dispinterface's members: its properties and methods, by DISPID.
+    fn dispatch(&mut self, d: &crate::idl::ast::Dispinterface) -> Dispatch {
+        let properties = d
+            .properties
+            .iter()
+            .filter_map(|f| {
+                let name = f.name.as_ref()?;
+                Some(DispProperty {
+                    name: name.name.to_string(),
+                    dispid: self.dispid(&f.attrs),
+                    ty: self.lower_type(&f.ty),
+                    readonly: f.attrs.has("readonly"),
+                })
+            })
+            .collect();
+        let methods = d
+            .methods
+            .iter()
+            .map(|m| self.method(&m.attrs, &m.name, &m.ret, &m.params, m.span))
+            .collect();
+        Dispatch {
+            dual: false,
+            properties,
+            methods,
+            interface: d.interface.as_ref().map(|i| self.resolve(&i.name)),
         }
     }
 }

@@ -68,6 +68,44 @@ fn dispinterfaces_have_idispatchs_vtable() {
 }
 
 #[test]
+fn dispatch_members_keep_their_dispids() {
+    let m = model(
+        "[uuid(11111111-0000-0000-0000-000000000001)] dispinterface DEvents {
+             properties: [id(1), readonly] long Count;
+             methods: [id(0x80010000)] void Fired([in] long n); [id(-4)] IUnknown *NewEnum();
+         }
+         [object, dual, uuid(11111111-0000-0000-0000-000000000002)] interface IDual : IDispatch {
+             [id(7), propget] HRESULT Name([out, retval] BSTR *p); HRESULT M();
+         }
+         [uuid(11111111-0000-0000-0000-000000000003)] dispinterface DDual { interface IDual; }
+         [uuid(11111111-0000-0000-0000-000000000005), version(1.0)] library L {
+             [uuid(11111111-0000-0000-0000-000000000004)] coclass C {
+                 [default] interface IDual; [default, source] dispinterface DEvents;
+             }
+         }",
+    );
+    let events = m.interface("DEvents").unwrap().dispatch.as_ref().unwrap();
+    assert!(!events.dual);
+    assert_eq!(events.properties[0].name, "Count");
+    assert_eq!(events.properties[0].dispid, Some(1));
+    assert!(events.properties[0].readonly);
+    let ids: Vec<(&str, Option<i32>)> = events.methods.iter().map(|m| (&*m.name, m.dispid)).collect();
+    assert_eq!(ids, [("Fired", Some(0x8001_0000_u32 as i32)), ("NewEnum", Some(-4))]);
+    let dual = m.interface("IDual").unwrap();
+    assert!(dual.dispatch.as_ref().unwrap().dual && dual.oleautomation);
+    assert_eq!((&*dual.methods[0].name, dual.methods[0].dispid), ("get_Name", Some(7)));
+    assert_eq!(dual.methods[1].dispid, None);
+    let view = m.interface("DDual").unwrap().dispatch.as_ref().unwrap();
+    assert_eq!(view.interface.as_deref(), Some("IDual"));
+    let members: Vec<(&str, bool, bool)> = m.libraries[0].coclasses[0]
+        .interfaces
+        .iter()
+        .map(|i| (i.name.as_str(), i.default, i.source))
+        .collect();
+    assert_eq!(members, [("IDual", true, false), ("DEvents", true, true)]);
+}
+
+#[test]
 fn the_local_method_owns_the_slot_of_a_call_as_pair() {
     let m = model(
         "[object, uuid(11111111-0000-0000-0000-000000000004)] interface IEnumX : IUnknown {

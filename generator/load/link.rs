@@ -106,6 +106,7 @@ pub fn link(
         kind: TypeDefKind::Opaque,
         span: None,
         pack: None,
+        layout: None,
     }));
     Ok(parts)
 }

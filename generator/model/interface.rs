@@ -63,6 +63,8 @@ pub struct Method {
     /// `[call_as(m)]`: the remotable twin of a `[local]` method. It has no vtable slot.
     pub call_as: Option<String>,
     pub local: bool,
+    /// `[id(n)]`: the DISPID clients pass to `IDispatch::Invoke`.
+    pub dispid: Option<i32>,
     pub span: Option<Span>,
 }
 
@@ -91,6 +93,10 @@ pub struct Interface {
     pub methods: Vec<Method>,
     /// `[local]` on the interface: never marshalled.
     pub local: bool,
+    /// `[oleautomation]` (or `[dual]`): the universal marshaler can carry it.
+    pub oleautomation: bool,
+    /// A dual interface or a dispinterface: what `IDispatch::Invoke` reaches.
+    pub dispatch: Option<Dispatch>,
     /// Where it was declared.
     pub origin: Origin,
     pub span: Option<Span>,
@@ -120,4 +126,28 @@ impl Origin {
             stand_in: false,
         }
     }
+}
+
+/// What clients reach through `IDispatch::Invoke`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dispatch {
+    /// `[dual]`: the interface's own vtable methods, by their DISPIDs. Otherwise a
+    /// dispinterface, whose members below own no vtable slot (its vtable is IDispatch's).
+    pub dual: bool,
+    /// A dispinterface's `properties:` section.
+    pub properties: Vec<DispProperty>,
+    /// A dispinterface's `methods:` section, with their DISPIDs.
+    pub methods: Vec<Method>,
+    /// `dispinterface D { interface I; }`: the dispatch view of the interface I.
+    pub interface: Option<String>,
+}
+
+/// A property of a dispinterface, reached by `DISPATCH_PROPERTYGET`/`PUT`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DispProperty {
+    pub name: String,
+    pub dispid: Option<i32>,
+    pub ty: Type,
+    /// `[readonly]`: no `DISPATCH_PROPERTYPUT`.
+    pub readonly: bool,
 }

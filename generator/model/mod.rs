@@ -41,7 +41,18 @@ pub struct Constant {
 pub struct Coclass {
     pub name: String,
     pub clsid: Option<Guid>,
-    pub interfaces: Vec<String>,
+    pub interfaces: Vec<CoclassInterface>,
+}
+
+/// An interface a coclass lists, with the attributes that say how clients use it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoclassInterface {
+    pub name: String,
+    /// `[default]`: what a client gets when it asks for the class's default interface
+    /// (one incoming, one `[source]`).
+    pub default: bool,
+    /// `[source]`: an outgoing (event) interface the class calls, not one it implements.
+    pub source: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -119,6 +130,7 @@ impl Model {
                 kind: TypeDefKind::Interface,
                 span: iface.span,
                 pack: None,
+                layout: None,
             });
         }
         let model = Model {

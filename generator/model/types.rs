@@ -171,6 +171,16 @@ pub struct TypeDef {
     /// A struct's packing when it is not the natural one (WinMD's ClassLayout `#pragma
     /// pack`): its fields sit at other offsets than `repr(C)` gives.
     pub pack: Option<u16>,
+    /// The size and alignment the input states (a type library records them for its
+    /// structs, unions and enums); `None` where the layout follows from the fields.
+    pub layout: Option<Layout>,
+}
+
+/// A type's size and alignment in bytes, as an input states them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub size: u32,
+    pub align: u32,
 }
 
 #[cfg(test)]

@@ -215,6 +215,7 @@ mod tests {
             ret: Type::Named("HRESULT".into()),
             call_as: None,
             local: false,
+            dispid: None,
             span: None,
         }
     }
@@ -226,6 +227,8 @@ mod tests {
             base: Some(base.into()),
             methods: methods.iter().map(|m| method(m)).collect(),
             local: false,
+            oleautomation: false,
+            dispatch: None,
             origin: Default::default(),
             span: None,
             base_span: None,

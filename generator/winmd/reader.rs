@@ -294,6 +294,8 @@ impl<'a> Reader<'a> {
             base,
             methods,
             local: false,
+            oleautomation: false,
+            dispatch: None,
             origin: Origin::file(self.names.get(t.to_row().file).cloned().unwrap_or_default()),
             span: None,
             base_span: None,
@@ -384,6 +386,7 @@ impl<'a> Reader<'a> {
             ret,
             call_as: None,
             local: false,
+            dispid: None,
             span: None,
         })
     }
@@ -452,6 +455,7 @@ impl<'a> Reader<'a> {
                 kind,
                 span: None,
                 pack,
+                layout: None,
             });
         }
     }

@@ -61,6 +61,7 @@ impl Lowerer<'_> {
                 kind: TypeDefKind::Alias(lowered),
                 span: Some(name.span),
                 pack: None,
+                layout: None,
             });
         }
     }
@@ -86,6 +87,7 @@ impl Lowerer<'_> {
                         kind: TypeDefKind::Interface,
                         span: Some(ty.span),
                         pack: None,
+                        layout: None,
                     });
                 }
                 Type::Named(name.into())
@@ -133,6 +135,7 @@ impl Lowerer<'_> {
                         kind: TypeDefKind::Opaque,
                         span: Some(ty.span),
                         pack: None,
+                        layout: None,
                     });
                 }
                 Type::Named(name.into())
@@ -212,6 +215,7 @@ impl Lowerer<'_> {
                 kind: TypeDefKind::Alias(Type::Named(name.as_str().into())),
                 span: Some(ty.span),
                 pack: None,
+                layout: None,
             });
         }
         // Packing moves fields only in structs and unions; 8 or more changes nothing a COM
@@ -225,6 +229,7 @@ impl Lowerer<'_> {
             kind,
             span: Some(ty.span),
             pack,
+            layout: None,
         });
     }
 
