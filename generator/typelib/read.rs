@@ -155,6 +155,9 @@ pub fn read(bytes: &[u8]) -> Result<TypeLib> {
         }
         return Err(FormatError::NotMsft);
     }
+    if bytes.len() < header::SIZE {
+        return Err(FormatError::Truncated("the header".into()));
+    }
     let h = |at: usize| u32_at(bytes, at).ok_or_else(|| FormatError::Truncated("the header".into()));
     let varflags = h(header::VARFLAGS)?;
     let count = h(header::NRTYPEINFOS)? as usize;
@@ -166,9 +169,7 @@ pub fn read(bytes: &[u8]) -> Result<TypeLib> {
     // Each typeinfo needs at least its 4-byte offset and its record: a count the file
     // cannot hold is corruption, caught before anything is sized by it.
     if count > bytes.len() / (format::TYPEINFO_OFFSET_SIZE + typeinfo::SIZE) {
-        return Err(FormatError::Corrupt(format!(
-            "{count} typeinfos do not fit in the file"
-        )));
+        return Err(FormatError::Truncated(format!("the table of {count} typeinfos")));
     }
     let segdir_at = offsets_at + count * format::TYPEINFO_OFFSET_SIZE;
     if segdir_at + segdir::SIZE > bytes.len() {
