@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::{Serialize, Serializer};
 
 use crate::model::Model;
-use crate::model::interface::{Interface, Method, Param};
+use crate::model::interface::{Dispatch, Interface, Method, Param};
 use crate::model::vtable::Vtable;
 
 /// Version of the JSON document; bumped on any incompatible change.
@@ -194,6 +194,44 @@ pub fn write_table(out: &mut impl Write, model: &Model, interfaces: &[&Interface
             write_signature(out, s.method)?;
             out.write_all(b"\n")?;
         }
+        if let Some(d) = &iface.dispatch {
+            write_dispatch(out, iface, d)?;
+        }
+    }
+    Ok(())
+}
+
+/// What `IDispatch::Invoke` reaches, by DISPID: a dual interface's own methods, or a
+/// dispinterface's properties and methods (which own no slot).
+fn write_dispatch(out: &mut impl Write, iface: &Interface, d: &Dispatch) -> io::Result<()> {
+    let id = |dispid: Option<i32>| dispid.map_or_else(|| "?".to_string(), |d| d.to_string());
+    let methods = if d.dual { &iface.methods } else { &d.methods };
+    if let Some(wrapped) = &d.interface {
+        writeln!(out, "  dispatch: the methods of {wrapped}")?;
+    }
+    if methods.is_empty() && d.properties.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "  dispatch ({})\n  {:>11}  member",
+        if d.dual { "dual" } else { "dispinterface" },
+        "dispid"
+    )?;
+    for p in &d.properties {
+        writeln!(
+            out,
+            "  {:>11}  property {} {}{}",
+            id(p.dispid),
+            p.ty,
+            p.name,
+            if p.readonly { " [readonly]" } else { "" }
+        )?;
+    }
+    for m in methods {
+        write!(out, "  {:>11}  ", id(m.dispid))?;
+        write_signature(out, m)?;
+        out.write_all(b"\n")?;
     }
     Ok(())
 }
