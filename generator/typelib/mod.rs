@@ -145,14 +145,32 @@ pub fn read_all(paths: &[&Path], search: &[PathBuf]) -> Result<Extract, LoadErro
         let lowered = resolver.lower_with_imports(&lib, &path.display().to_string(), true);
         for name in &lowered.unresolved {
             out.warnings.push(format!(
-                "{}: imported type `{name}` is in a library not found on the search path (-I); it is opaque",
+                "{}: imported type `{name}` is not resolved (its library is not on the search path (-I), or the reference names no type in it); it is opaque",
                 path.display()
             ));
         }
         merge(&mut out.parts, lowered.parts);
     }
     merge(&mut out.parts, resolver.take_imported());
-    let unresolved: Vec<String> = resolver.unresolved().to_vec();
+    let mut unresolved: Vec<String> = resolver.unresolved().to_vec();
+    // An interface whose base is in a library not found has no known vtable: it is left
+    // out (opaque, as its pointers need a name), never given a guessed one.
+    while let Some(at) = out
+        .parts
+        .interfaces
+        .iter()
+        .position(|i| i.base.as_ref().is_some_and(|b| unresolved.contains(b)))
+    {
+        let iface = out.parts.interfaces.remove(at);
+        out.warnings.push(format!(
+            "{}: interface `{}` is left out: its base `{}` is an unresolved imported type",
+            iface.origin.file,
+            iface.name,
+            iface.base.as_deref().unwrap_or_default()
+        ));
+        out.parts.roots.retain(|r| *r != iface.name);
+        unresolved.push(iface.name);
+    }
     let declared: BTreeSet<&str> = out
         .parts
         .interfaces

@@ -453,8 +453,8 @@ impl<'a> Reader<'a> {
             flags: u(typeinfo::FLAGS),
             align: (kind_word >> typeinfo::ALIGN_SHIFT) & typeinfo::ALIGN_MASK,
             size: u(typeinfo::SIZE_FIELD),
-            // Wine and MIDL count cbSizeVft in 4-byte units whatever the target.
-            vtable_slots: cb_vft / 4,
+            // cbSizeVft is in bytes: 8 per slot in a 64-bit library, 4 in a 32-bit one.
+            vtable_slots: cb_vft / self.slot_size,
             base: None,
             alias: None,
             implemented: Vec::new(),

@@ -37,10 +37,16 @@ pub fn model(path: &Path, include_dirs: &[PathBuf], defines: &[String]) -> Resul
 pub fn facts(model: &Model, interfaces: &[String], coclasses: &[String]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for name in interfaces {
-        let Some(iface) = model.interface(name) else {
+        // Names are case-insensitive in a type library: msado15's interface `Parameters`
+        // is spelled as the parameter `parameters` met first.
+        let found = model
+            .interface(name)
+            .or_else(|| model.interfaces().iter().find(|i| i.name.eq_ignore_ascii_case(name)));
+        let Some(iface) = found else {
             out.insert(format!("{name}: missing"));
             continue;
         };
+        let name = &iface.name;
         out.insert(format!(
             "{name}: iid {}",
             iface.iid.map_or_else(|| "none".into(), |g| g.to_string())
@@ -49,16 +55,36 @@ pub fn facts(model: &Model, interfaces: &[String], coclasses: &[String]) -> BTre
         // Each interface's own slots: an inherited one is its base's fact (a type library
         // may declare IDispatch itself, as stdole2 does, slightly unlike oaidl.idl).
         if let Some(vt) = model.vtable(name) {
-            for s in vt.slots.iter().filter(|s| s.declared_in.name == *name) {
-                let dirs: Vec<&str> = s.method.params.iter().map(|p| p.dir.as_str()).collect();
-                let retval = s.method.params.iter().any(|p| p.retval);
-                out.insert(format!(
-                    "{name}: slot {} {} ({}){}",
-                    s.index,
-                    s.method.name,
-                    dirs.join(" "),
-                    if retval { " retval" } else { "" }
-                ));
+            // The slots as a type library holds them: a `[local]` method is in it only
+            // through its `[call_as]` twin, which takes its slot; one without a twin is
+            // not in it at all (widl writes only what can be called remotely, and
+            // numbers the slots without them). A no-op for a model read from a library.
+            let mut index = 0;
+            for s in &vt.slots {
+                let method = if s.method.local {
+                    match s
+                        .declared_in
+                        .methods
+                        .iter()
+                        .find(|m| m.call_as.as_deref() == Some(s.method.idl_name.as_str()))
+                    {
+                        Some(twin) => twin,
+                        None => continue,
+                    }
+                } else {
+                    s.method
+                };
+                if s.declared_in.name == *name {
+                    let dirs: Vec<&str> = method.params.iter().map(|p| p.dir.as_str()).collect();
+                    let retval = method.params.iter().any(|p| p.retval);
+                    out.insert(format!(
+                        "{name}: slot {index} {} ({}){}",
+                        method.name,
+                        dirs.join(" "),
+                        if retval { " retval" } else { "" }
+                    ));
+                }
+                index += 1;
             }
         }
         if let Some(d) = &iface.dispatch {
