@@ -151,3 +151,42 @@ fn every_corpus_library_reads_back_as_its_idl() {
     );
     assert!(f.report.is_empty(), "{}", f.report.join("\n"));
 }
+
+/// The OSC interfaces' own library: widl's type library of metadata/osc.idl, read back
+/// with no `-I` (stdole2's IUnknown and IDispatch then come from oscgen's stand-ins),
+/// is osc.idl's model.
+#[test]
+fn the_osc_type_library_reads_back_as_osc_idl() {
+    let Some(widl) = common::widl_or_skip() else { return };
+    if !wine_dir().join("stdole2.tlb").is_file() {
+        common::skip(&format!("{} not found (apt-get install wine64)", wine_dir().display()));
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let idl_path = repo.join("metadata/osc.idl");
+    let scratch = common::scratch_dir("typelib-osc");
+    let out = scratch.join("osc.tlb");
+    let status = Command::new(&widl)
+        .current_dir(&scratch)
+        .arg("-t")
+        .arg("-o")
+        .arg(&out)
+        .arg("-L")
+        .arg(wine_dir())
+        .arg("-I")
+        .arg(repo.join("metadata/std"))
+        .arg(&idl_path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "widl -t metadata/osc.idl");
+    let tlb = model(&out, &[], &[]).unwrap();
+    let idl = model(&idl_path, &[], &[]).unwrap();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let (interfaces, coclasses) = library_members(&tlb);
+    assert!(interfaces.len() >= 5, "{interfaces:?}");
+    let found = differences(
+        &facts(&tlb, &interfaces, &coclasses),
+        &facts(&idl, &interfaces, &coclasses),
+    );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -2,6 +2,11 @@
 //! version in the search directories (the file name the library records first, then
 //! every `.tlb`, `.olb`, `.dll`, `.ocx` and `.exe` there), read once each and lowered
 //! as imports (nothing in them is a root).
+//!
+//! Nearly every library imports stdole2 (or stdole32) for IUnknown and IDispatch. When
+//! neither is on the search path, the types it is referenced for are named by their GUID
+//! from [`STDOLE`]: the loader then takes them from oscgen's stand-ins for the SDK, as
+//! IDL's `importlib("stdole2.tlb")` does.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -148,10 +153,51 @@ impl Resolver {
     }
 }
 
-/// The name of the type `imp` refers to, in the imported library, if it was found.
+/// The LIBID of stdole2 (version 2.0) and stdole32 (version 1.0): they share it.
+const STDOLE_LIBID: u128 = 0x00020430_0000_0000_c000_000000000046;
+
+/// The stdole types a library refers to by GUID that oscgen's stand-ins declare
+/// (metadata/std: unknwn.idl, oaidl.idl, ocidl.idl, stdole2.idl), by GUID.
+const STDOLE: &[(u128, &str)] = &[
+    (0x00000000_0000_0000_c000_000000000046, "IUnknown"),
+    (0x00020400_0000_0000_c000_000000000046, "IDispatch"),
+    (0x00020404_0000_0000_c000_000000000046, "IEnumVARIANT"),
+    (0xbef6e002_a874_101a_8bba_00aa00300cab, "IFont"),
+    (0xbef6e003_a874_101a_8bba_00aa00300cab, "IFontDisp"),
+    (0x7bf80980_bf32_101a_8bbb_00aa00300cab, "IPicture"),
+    (0x7bf80981_bf32_101a_8bbb_00aa00300cab, "IPictureDisp"),
+    (0x66504301_be0f_101a_8bbb_00aa00300cab, "OLE_COLOR"),
+    (0x66504302_be0f_101a_8bbb_00aa00300cab, "OLE_XPOS_PIXELS"),
+    (0x66504303_be0f_101a_8bbb_00aa00300cab, "OLE_YPOS_PIXELS"),
+    (0x66504304_be0f_101a_8bbb_00aa00300cab, "OLE_XSIZE_PIXELS"),
+    (0x66504305_be0f_101a_8bbb_00aa00300cab, "OLE_YSIZE_PIXELS"),
+    (0xbf030640_9069_101b_ae2d_08002b2ec713, "OLE_XPOS_CONTAINER"),
+    (0xbf030641_9069_101b_ae2d_08002b2ec713, "OLE_YPOS_CONTAINER"),
+    (0xbf030642_9069_101b_ae2d_08002b2ec713, "OLE_XSIZE_CONTAINER"),
+    (0xbf030643_9069_101b_ae2d_08002b2ec713, "OLE_YSIZE_CONTAINER"),
+    (0x6650430b_be0f_101a_8bbb_00aa00300cab, "OLE_OPTEXCLUSIVE"),
+    (0xbf030644_9069_101b_ae2d_08002b2ec713, "OLE_CANCELBOOL"),
+    (0xbf030645_9069_101b_ae2d_08002b2ec713, "OLE_ENABLEDEFAULTBOOL"),
+    (0x6650430a_be0f_101a_8bbb_00aa00300cab, "OLE_TRISTATE"),
+    (0x6650430d_be0f_101a_8bbb_00aa00300cab, "FONTNAME"),
+    (0x6650430e_be0f_101a_8bbb_00aa00300cab, "FONTSIZE"),
+    (0x6650430f_be0f_101a_8bbb_00aa00300cab, "FONTBOLD"),
+    (0x66504310_be0f_101a_8bbb_00aa00300cab, "FONTITALIC"),
+    (0x66504311_be0f_101a_8bbb_00aa00300cab, "FONTUNDERSCORE"),
+    (0x66504312_be0f_101a_8bbb_00aa00300cab, "FONTSTRIKETHROUGH"),
+];
+
+/// The name of the type `imp` refers to, in the imported library if it was found, else
+/// from [`STDOLE`] for a stdole type.
 fn name_in(loaded: &BTreeMap<(Guid, u16), TypeLib>, lib: &TypeLib, imp: &Import) -> Option<String> {
     let file = lib.imports.get(imp.file)?;
-    let other = loaded.get(&(file.guid?, file.major))?;
+    let Some(other) = loaded.get(&(file.guid?, file.major)) else {
+        let guid = imp.guid?;
+        if file.guid?.0 != STDOLE_LIBID {
+            return None;
+        }
+        return STDOLE.iter().find(|(g, _)| *g == guid.0).map(|(_, n)| n.to_string());
+    };
     let ti = match (imp.guid, imp.index) {
         (Some(g), _) => other.typeinfos.iter().find(|t| t.guid == Some(g))?,
         (None, Some(i)) => other.typeinfos.get(i as usize)?,
