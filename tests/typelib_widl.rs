@@ -12,7 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tlb::{differences, facts, library_members, model, wine_dir};
+use common::tlb::{differences, facts, facts_with, library_members, model, wine_dir};
 use common::{Corpus, CorpusFile};
 
 /// A sample across the corpus's folders: automation libraries with dual interfaces,

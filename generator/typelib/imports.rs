@@ -187,16 +187,23 @@ const STDOLE: &[(u128, &str)] = &[
     (0x66504312_be0f_101a_8bbb_00aa00300cab, "FONTSTRIKETHROUGH"),
 ];
 
+/// stdole's records have no GUID, so a library refers to them by index: stdole2 and
+/// stdole32 (Microsoft's and Wine's alike) begin with these three.
+const STDOLE_BY_INDEX: &[&str] = &["GUID", "DISPPARAMS", "EXCEPINFO"];
+
 /// The name of the type `imp` refers to, in the imported library if it was found, else
 /// from [`STDOLE`] for a stdole type.
 fn name_in(loaded: &BTreeMap<(Guid, u16), TypeLib>, lib: &TypeLib, imp: &Import) -> Option<String> {
     let file = lib.imports.get(imp.file)?;
     let Some(other) = loaded.get(&(file.guid?, file.major)) else {
-        let guid = imp.guid?;
         if file.guid?.0 != STDOLE_LIBID {
             return None;
         }
-        return STDOLE.iter().find(|(g, _)| *g == guid.0).map(|(_, n)| n.to_string());
+        return match (imp.guid, imp.index) {
+            (Some(guid), _) => STDOLE.iter().find(|(g, _)| *g == guid.0).map(|(_, n)| n.to_string()),
+            (None, Some(i)) => STDOLE_BY_INDEX.get(i as usize).map(|n| n.to_string()),
+            (None, None) => None,
+        };
     };
     let ti = match (imp.guid, imp.index) {
         (Some(g), _) => other.typeinfos.iter().find(|t| t.guid == Some(g))?,

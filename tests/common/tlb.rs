@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use oscgen::idl::{Input, LoadOptions};
 use oscgen::load;
 use oscgen::model::Model;
+use oscgen::model::types::{Scalar, Type, TypeDefKind};
 use oscgen::source::SourceMap;
 
 /// Wine's PE directory (Debian's wine64 package), where its type libraries are;
@@ -35,6 +36,11 @@ pub fn model(path: &Path, include_dirs: &[PathBuf], defines: &[String]) -> Resul
 /// One line per fact the two models must agree on, for the interfaces and coclasses of
 /// `lib`'s library (the type library's).
 pub fn facts(model: &Model, interfaces: &[String], coclasses: &[String]) -> BTreeSet<String> {
+    facts_with(model, interfaces, coclasses, false)
+}
+
+/// [`facts`], with each slot's types in their [`vt_form`] when `types` is set.
+pub fn facts_with(model: &Model, interfaces: &[String], coclasses: &[String], types: bool) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for name in interfaces {
         // Names are case-insensitive in a type library: msado15's interface `Parameters`
@@ -83,6 +89,14 @@ pub fn facts(model: &Model, interfaces: &[String], coclasses: &[String]) -> BTre
                         dirs.join(" "),
                         if retval { " retval" } else { "" }
                     ));
+                    if types {
+                        let params: Vec<String> = method.params.iter().map(|p| vt_form(model, &p.ty)).collect();
+                        out.insert(format!(
+                            "{name}: slot {index} types {} ({})",
+                            vt_form(model, &method.ret),
+                            params.join(", ")
+                        ));
+                    }
                 }
                 index += 1;
             }
@@ -149,6 +163,48 @@ pub fn facts(model: &Model, interfaces: &[String], coclasses: &[String]) -> BTre
         }
     }
     out
+}
+
+/// The names a type library gives VARTYPEs: an alias of one of them is kept by name.
+const VT_NAMES: &[&str] = &[
+    "BSTR",
+    "VARIANT",
+    "VARIANT_BOOL",
+    "HRESULT",
+    "DATE",
+    "CY",
+    "DECIMAL",
+    "SCODE",
+    "LPSTR",
+    "LPWSTR",
+    "IUnknown",
+    "IDispatch",
+];
+
+/// A type as a type library can say it: aliases resolved (a library records `LONG` as
+/// VT_I4), except the names VARTYPEs stand for, a `const` dropped, wide characters as
+/// VT_I2.
+pub fn vt_form(model: &Model, ty: &Type) -> String {
+    resolve(model, ty, 0).to_string()
+}
+
+fn resolve(model: &Model, ty: &Type, depth: u32) -> Type {
+    let again = |t: &Type| Box::new(resolve(model, t, depth + 1));
+    match ty {
+        Type::Named(n) if depth < 16 && !VT_NAMES.contains(&&**n) => match model.type_def(n).map(|t| &t.kind) {
+            Some(TypeDefKind::Alias(inner)) => resolve(model, inner, depth + 1),
+            _ => ty.clone(),
+        },
+        // A type library has no wchar_t: widl writes VT_I2 for it, and VT_LPWSTR for a
+        // `[string] wchar_t*`.
+        Type::Scalar(Scalar::WChar) => Type::Scalar(Scalar::I16),
+        Type::Named(n) if &**n == "LPWSTR" => Type::pointer(Type::Scalar(Scalar::I16)),
+        Type::Pointer(t) => Type::Pointer(again(t)),
+        Type::Const(t) => resolve(model, t, depth + 1),
+        Type::Array(t, n) => Type::Array(again(t), *n),
+        Type::SafeArray(t) => Type::SafeArray(again(t)),
+        _ => ty.clone(),
+    }
 }
 
 fn id(dispid: Option<i32>) -> String {
