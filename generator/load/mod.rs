@@ -98,11 +98,14 @@ pub fn load_model_within(
     options: &LoadOptions,
     scope: &Scope,
 ) -> Result<(Model, Vec<Diagnostic>), Error> {
+    // Told once per input: telling a PE file's kind reads it.
+    let kinds: Vec<Kind> = inputs.iter().map(kind).collect();
     let files_of = |wanted: Kind| -> Vec<&std::path::Path> {
         inputs
             .iter()
-            .filter_map(|i| match i {
-                Input::File(p) if kind(i) == wanted => Some(p.as_path()),
+            .zip(&kinds)
+            .filter_map(|(i, k)| match i {
+                Input::File(p) if *k == wanted => Some(p.as_path()),
                 _ => None,
             })
             .collect()
@@ -114,8 +117,13 @@ pub fn load_model_within(
         let (parts, warnings) = idl_parts(sources, inputs, options)?;
         return Ok((Model::new(parts)?, warnings));
     }
-    let idl_inputs: Vec<Input> = inputs.iter().filter(|i| kind(i) == Kind::Idl).cloned().collect();
-    let idl_first = inputs.first().is_some_and(|i| kind(i) == Kind::Idl);
+    let idl_inputs: Vec<Input> = inputs
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == Kind::Idl)
+        .map(|(i, _)| i.clone())
+        .collect();
+    let idl_first = kinds.first() == Some(&Kind::Idl);
     let scope = if idl_inputs.is_empty() {
         scope
     } else {

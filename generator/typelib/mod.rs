@@ -74,13 +74,19 @@ pub fn split_index(path: &Path) -> (PathBuf, Option<u16>) {
 /// A `.tlb` or `.olb` too damaged to tell is one too, so it gets a type library error.
 pub fn is_typelib_file(path: &Path) -> bool {
     let (file, index) = split_index(path);
-    let Ok(bytes) = std::fs::read(&file) else {
+    // The first bytes tell all but a PE file, which is read whole only then.
+    let mut head = [0u8; 4];
+    let Ok(n) = std::fs::File::open(&file).and_then(|mut f| std::io::Read::read(&mut f, &mut head)) else {
         return false;
     };
-    if format::is_msft(&bytes) || format::is_sltg(&bytes) {
+    let head = &head[..n];
+    if format::is_msft(head) || format::is_sltg(head) {
         return true;
     }
-    if bytes.starts_with(b"MZ") {
+    if head.starts_with(b"MZ") {
+        let Ok(bytes) = std::fs::read(&file) else {
+            return false;
+        };
         return match pe::scan(&bytes) {
             Ok(libs) => !libs.cli && (!libs.typelibs.is_empty() || index.is_some()),
             Err(_) => index.is_some() || has_typelib_extension(&file),
