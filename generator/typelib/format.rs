@@ -467,3 +467,26 @@ pub fn is_msft(bytes: &[u8]) -> bool {
 pub fn is_sltg(bytes: &[u8]) -> bool {
     u32_at(bytes, 0) == Some(SLTG_MAGIC)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_read_within_bounds_only() {
+        let bytes = [0x4d, 0x53, 0x46, 0x54, 0xff, 0xff];
+        assert_eq!(u32_at(&bytes, 0), Some(MSFT_MAGIC));
+        assert_eq!(u16_at(&bytes, 4), Some(0xffff));
+        assert_eq!(u32_at(&bytes, 4), None);
+        assert_eq!(u32_at(&bytes, usize::MAX - 1), None);
+        assert_eq!(offset(-1), None);
+        assert_eq!(offset(0x64), Some(0x64));
+        assert!(is_msft(&bytes) && !is_sltg(&bytes));
+    }
+
+    #[test]
+    fn hreftypes_tell_local_from_imported() {
+        assert!(href_is_local(2 * typeinfo::SIZE as u32));
+        assert!(!href_is_local(0x19));
+    }
+}

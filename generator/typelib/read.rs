@@ -591,3 +591,39 @@ impl<'a> Reader<'a> {
 fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn foreign_and_short_inputs_are_errors() {
+        assert_eq!(read(b"SLTG\x01\x00"), Err(FormatError::Sltg));
+        assert_eq!(read(b"hello"), Err(FormatError::NotMsft));
+        assert!(matches!(read(b"MSFT\x02\x00\x01\x00"), Err(FormatError::Truncated(_))));
+    }
+
+    /// A header that claims more typeinfos than the file could hold is refused before
+    /// anything is sized by the count.
+    #[test]
+    fn an_impossible_count_is_refused() {
+        let mut bytes = vec![0u8; header::SIZE + segdir::SIZE];
+        bytes[..4].copy_from_slice(b"MSFT");
+        bytes[header::NRTYPEINFOS..header::NRTYPEINFOS + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(read(&bytes), Err(FormatError::Truncated(_))));
+    }
+
+    #[test]
+    fn inline_values_keep_their_sign_at_their_width() {
+        let r = Reader {
+            bytes: &[],
+            segs: [(0, 0); segdir::COUNT],
+            slot_size: 8,
+        };
+        let inline = |kind: u16, v: u32| (value::INLINE_FLAG | ((kind as u32) << value::INLINE_VT_SHIFT) | v) as i32;
+        assert_eq!(r.value(inline(vt::BOOL, 0xffff)), Ok(Value::Int(-1)));
+        assert_eq!(r.value(inline(vt::I4, 0x03ff_ffff)), Ok(Value::Int(-1)));
+        assert_eq!(r.value(inline(vt::UI4, 7)), Ok(Value::Int(7)));
+        assert!(matches!(r.value(0x10), Err(FormatError::Truncated(_))));
+    }
+}
