@@ -10,7 +10,7 @@ shared="${OSCGEN_SHARED_CORPUS:-../../shared/corpus}"
 count="${OSCGEN_SHARED_SEEDS:-50}"
 corpus="${OSCGEN_FUZZ_CORPUS:-corpus}"
 
-for target in idl winmd config; do
+for target in idl winmd typelib config; do
     mkdir -p "$corpus/$target"
     cp -f seeds/"$target"/* "$corpus/$target/"
 done
@@ -39,6 +39,6 @@ if [ -d "$shared" ]; then
 else
     echo "seed.sh: $shared not found; $corpus/idl has only the repository's IDL" >&2
 fi
-for target in idl winmd config; do
+for target in idl winmd typelib config; do
     echo "seed.sh: $corpus/$target: $(find "$corpus/$target" -type f | wc -l) files"
 done

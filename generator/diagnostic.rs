@@ -51,6 +51,14 @@ impl Diagnostic {
         Diagnostic::error(message).with_label(span, "")
     }
 
+    /// A warning about input with no source text (a type library).
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
     /// A warning at `span`: rendered `warning:`, and the command goes on.
     pub fn warning_at(span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {

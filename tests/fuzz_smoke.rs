@@ -252,6 +252,18 @@ fn winmd_mutants_load_or_fail_cleanly() {
 }
 
 #[test]
+fn typelib_mutants_load_or_fail_cleanly() {
+    let path = scratch("typelib").join("fuzz.tlb");
+    smoke("typelib", 4, 3, |data| {
+        fs::write(&path, data).unwrap();
+        let mut sources = SourceMap::new();
+        oscgen::load::load_model(&mut sources, &[Input::File(path.clone())], &LoadOptions::default())
+            .err()
+            .map(|e| e.to_string())
+    });
+}
+
+#[test]
 fn config_mutants_parse_or_fail_cleanly() {
     smoke("config", 3, 4, |data| {
         let text = String::from_utf8_lossy(data);

@@ -136,6 +136,36 @@ fn builtin_metadata_output_follows_the_documented_schema() {
     }
 }
 
+/// A type library's dual interfaces and dispinterfaces: DISPIDs on slots, and the
+/// dispatch members, in the documented shape.
+#[test]
+fn dispatch_members_follow_the_documented_schema() {
+    let wine = std::env::var_os("OSCGEN_WINE_DIR").map_or_else(
+        || std::path::PathBuf::from("/usr/lib/x86_64-linux-gnu/wine/x86_64-windows"),
+        std::path::PathBuf::from,
+    );
+    let msxml3 = wine.join("msxml3.dll");
+    if !msxml3.is_file() {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI is set, refusing to skip: {} not found", msxml3.display());
+        }
+        println!("SKIPPED: {} not found (apt-get install wine64)", msxml3.display());
+        return;
+    }
+    let doc = inspect(&[msxml3.to_str().unwrap()]);
+    let mut errors = Vec::new();
+    validate(&doc, &schema(), "$", &mut errors);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let interfaces = doc["interfaces"].as_array().unwrap();
+    let events = interfaces.iter().find(|i| i["name"] == "XMLDOMDocumentEvents").unwrap();
+    assert_eq!(events["dispatch"]["dual"], false);
+    assert_eq!(events["dispatch"]["methods"][1]["name"], "onreadystatechange");
+    assert_eq!(events["dispatch"]["methods"][1]["dispid"], -609);
+    let dual = interfaces.iter().find(|i| i["name"] == "IXMLDOMNode").unwrap();
+    assert_eq!(dual["dispatch"]["dual"], true);
+    assert!(dual["slots"][7]["dispid"].is_i64());
+}
+
 #[test]
 fn the_validator_catches_violations() {
     let schema = schema();

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::{Serialize, Serializer};
 
 use crate::model::Model;
-use crate::model::interface::{Interface, Method, Param};
+use crate::model::interface::{Dispatch, Interface, Method, Param};
 use crate::model::vtable::Vtable;
 
 /// Version of the JSON document; bumped on any incompatible change.
@@ -37,6 +37,40 @@ struct JsonInterface<'a> {
     base: Option<&'a str>,
     file: &'a str,
     slots: Vec<JsonSlot<'a>>,
+    /// A dual interface or a dispinterface: what `IDispatch::Invoke` reaches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dispatch: Option<JsonDispatch<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDispatch<'a> {
+    dual: bool,
+    /// `dispinterface D { interface I; }`: the interface whose methods it dispatches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interface: Option<&'a str>,
+    properties: Vec<JsonProperty<'a>>,
+    /// A dispinterface's methods (a dual interface's are its slots, with their DISPIDs).
+    methods: Vec<JsonMember<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonProperty<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dispid: Option<i32>,
+    #[serde(rename = "type")]
+    ty: String,
+    readonly: bool,
+}
+
+#[derive(Serialize)]
+struct JsonMember<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dispid: Option<i32>,
+    #[serde(rename = "return")]
+    ret: String,
+    params: Vec<JsonParam<'a>>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +81,9 @@ struct JsonSlot<'a> {
     #[serde(rename = "return")]
     ret: String,
     params: Vec<JsonParam<'a>>,
+    /// `[id(n)]`: the DISPID of a dual interface's or an automation interface's method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dispid: Option<i32>,
 }
 
 #[derive(Serialize)]
@@ -86,21 +123,48 @@ fn json_interface<'a>(model: &'a Model, iface: &'a Interface) -> JsonInterface<'
                 name: &s.method.name,
                 declared_in: &s.declared_in.name,
                 ret: s.method.ret.to_string(),
-                params: s
-                    .method
-                    .params
-                    .iter()
-                    .map(|p| JsonParam {
-                        name: &p.name,
-                        ty: &p.written,
-                        dir: p.dir.as_str(),
-                        retval: p.retval,
-                        attributes: p.attrs.iter().map(ToString::to_string).collect(),
-                    })
-                    .collect(),
+                params: json_params(s.method),
+                dispid: s.method.dispid,
             })
             .collect(),
+        dispatch: iface.dispatch.as_ref().map(|d| JsonDispatch {
+            dual: d.dual,
+            interface: d.interface.as_deref(),
+            properties: d
+                .properties
+                .iter()
+                .map(|p| JsonProperty {
+                    name: &p.name,
+                    dispid: p.dispid,
+                    ty: p.ty.to_string(),
+                    readonly: p.readonly,
+                })
+                .collect(),
+            methods: d
+                .methods
+                .iter()
+                .map(|m| JsonMember {
+                    name: &m.name,
+                    dispid: m.dispid,
+                    ret: m.ret.to_string(),
+                    params: json_params(m),
+                })
+                .collect(),
+        }),
     }
+}
+
+fn json_params(m: &Method) -> Vec<JsonParam<'_>> {
+    m.params
+        .iter()
+        .map(|p| JsonParam {
+            name: &p.name,
+            ty: &p.written,
+            dir: p.dir.as_str(),
+            retval: p.retval,
+            attributes: p.attrs.iter().map(ToString::to_string).collect(),
+        })
+        .collect()
 }
 
 /// `[in] BSTR userName`, `[out, retval] BSTR* capabilities`.
@@ -194,6 +258,44 @@ pub fn write_table(out: &mut impl Write, model: &Model, interfaces: &[&Interface
             write_signature(out, s.method)?;
             out.write_all(b"\n")?;
         }
+        if let Some(d) = &iface.dispatch {
+            write_dispatch(out, iface, d)?;
+        }
+    }
+    Ok(())
+}
+
+/// What `IDispatch::Invoke` reaches, by DISPID: a dual interface's own methods, or a
+/// dispinterface's properties and methods (which own no slot).
+fn write_dispatch(out: &mut impl Write, iface: &Interface, d: &Dispatch) -> io::Result<()> {
+    let id = |dispid: Option<i32>| dispid.map_or_else(|| "?".to_string(), |d| d.to_string());
+    let methods = if d.dual { &iface.methods } else { &d.methods };
+    if let Some(wrapped) = &d.interface {
+        writeln!(out, "  dispatch: the methods of {wrapped}")?;
+    }
+    if methods.is_empty() && d.properties.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "  dispatch ({})\n  {:>11}  member",
+        if d.dual { "dual" } else { "dispinterface" },
+        "dispid"
+    )?;
+    for p in &d.properties {
+        writeln!(
+            out,
+            "  {:>11}  property {} {}{}",
+            id(p.dispid),
+            p.ty,
+            p.name,
+            if p.readonly { " [readonly]" } else { "" }
+        )?;
+    }
+    for m in methods {
+        write!(out, "  {:>11}  ", id(m.dispid))?;
+        write_signature(out, m)?;
+        out.write_all(b"\n")?;
     }
     Ok(())
 }

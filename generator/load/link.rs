@@ -12,6 +12,7 @@ use crate::idl;
 use crate::model::ModelParts;
 use crate::model::interface::Interface;
 use crate::model::types::{TypeDef, TypeDefKind};
+use crate::typelib;
 use crate::winmd::input::joined;
 use crate::winmd::reader::Extract;
 
@@ -37,6 +38,7 @@ pub enum LinkError {
 /// `stand_ins` is called only when the metadata needs a name nothing else declares.
 pub fn link(
     extract: Extract,
+    libs: Option<typelib::Extract>,
     idl: Option<ModelParts>,
     idl_first: bool,
     paths: &[PathBuf],
@@ -51,6 +53,15 @@ pub fn link(
         libraries: Vec::new(),
         roots: Vec::new(),
     }];
+    // Type libraries' interfaces are COM interfaces by construction; they come after
+    // the metadata's, before the IDL's.
+    let mut missing = extract.missing;
+    let mut lib_roots = Vec::new();
+    if let Some(libs) = libs {
+        missing.extend(libs.missing);
+        lib_roots = libs.parts.roots.clone();
+        layers.push(libs.parts);
+    }
     let idl_roots = idl.as_ref().map(|p| p.roots.clone()).unwrap_or_default();
     layers.extend(idl);
     let declared = |layers: &[ModelParts], name: &str| {
@@ -58,7 +69,7 @@ pub fn link(
             .iter()
             .any(|l| l.interfaces.iter().any(|i| i.name == name) || l.types.iter().any(|t| t.name == name))
     };
-    let needs_stand_ins = extract.missing.iter().any(|m| !declared(&layers, m));
+    let needs_stand_ins = missing.iter().any(|m| !declared(&layers, m));
     if needs_stand_ins {
         layers.push(stand_ins()?);
     }
@@ -86,10 +97,11 @@ pub fn link(
         .into_iter()
         .filter(|r| kept.contains(r.as_str()))
         .collect();
+    let metadata_roots = metadata_roots.into_iter().chain(lib_roots);
     parts.roots = if idl_first {
         idl_roots.into_iter().chain(metadata_roots).collect()
     } else {
-        metadata_roots.into_iter().chain(idl_roots).collect()
+        metadata_roots.chain(idl_roots).collect()
     };
     // What no layer declares (and the interfaces that are not COM) is opaque: a slot that
     // uses it keeps its place and its pointer.

@@ -1,5 +1,5 @@
 //! The one loader between the front ends and the model: it recognizes each input by its
-//! content, hands it to its front end (IDL, WinMD), links the parts they return
+//! content, hands it to its front end (IDL, WinMD, type library), links the parts they return
 //! ([`link`]) and builds the validated model. Front ends never call each other; this is
 //! the only place that combines them.
 
@@ -12,6 +12,7 @@ use crate::idl::{self, Input, LoadOptions};
 use crate::model::scope::Scope;
 use crate::model::{Model, ModelError, ModelParts};
 use crate::source::SourceMap;
+use crate::typelib;
 use crate::winmd;
 
 pub use link::LinkError;
@@ -22,6 +23,8 @@ pub enum Error {
     Idl(#[from] idl::Error),
     #[error("{}", display_metadata(.0))]
     Metadata(#[from] winmd::LoadError),
+    #[error("{}", display_typelib(.0))]
+    TypeLib(#[from] typelib::LoadError),
     #[error(transparent)]
     Link(#[from] LinkError),
     #[error(transparent)]
@@ -31,6 +34,11 @@ pub enum Error {
 fn display_metadata(e: &winmd::LoadError) -> String {
     let (path, message) = e.path_and_message();
     format!("{} {message}", path.display())
+}
+
+fn display_typelib(e: &typelib::LoadError) -> String {
+    let (path, message) = e.path_and_message();
+    format!("{}: {message}", path.display())
 }
 
 impl Error {
@@ -50,10 +58,15 @@ pub enum Kind {
     Idl,
     /// ECMA-335 metadata: a .winmd file or a .NET assembly (a PE file).
     Metadata,
+    /// An MSFT type library: a .tlb or .olb file, or the TYPELIB resource of a native PE file.
+    TypeLib,
 }
 
 pub fn kind(input: &Input) -> Kind {
     match input {
+        // A native DLL with a TYPELIB resource is a type library; a PE file with a CLI
+        // header (an assembly, a .winmd) is metadata.
+        Input::File(path) if typelib::is_typelib_file(path) => Kind::TypeLib,
         Input::File(path) if winmd::is_metadata_file(path) => Kind::Metadata,
         _ => Kind::Idl,
     }
@@ -85,32 +98,55 @@ pub fn load_model_within(
     options: &LoadOptions,
     scope: &Scope,
 ) -> Result<(Model, Vec<Diagnostic>), Error> {
-    let metadata: Vec<&std::path::Path> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::File(p) if kind(i) == Kind::Metadata => Some(p.as_path()),
-            _ => None,
-        })
-        .collect();
-    if metadata.is_empty() {
+    // Told once per input: telling a PE file's kind reads it.
+    let kinds: Vec<Kind> = inputs.iter().map(kind).collect();
+    let files_of = |wanted: Kind| -> Vec<&std::path::Path> {
+        inputs
+            .iter()
+            .zip(&kinds)
+            .filter_map(|(i, k)| match i {
+                Input::File(p) if *k == wanted => Some(p.as_path()),
+                _ => None,
+            })
+            .collect()
+    };
+    let metadata = files_of(Kind::Metadata);
+    let typelibs = files_of(Kind::TypeLib);
+    if metadata.is_empty() && typelibs.is_empty() {
         // IDL alone: every name must be declared, so nothing is linked in.
         let (parts, warnings) = idl_parts(sources, inputs, options)?;
         return Ok((Model::new(parts)?, warnings));
     }
-    let idl_inputs: Vec<Input> = inputs.iter().filter(|i| kind(i) == Kind::Idl).cloned().collect();
-    let idl_first = inputs.first().is_some_and(|i| kind(i) == Kind::Idl);
+    let idl_inputs: Vec<Input> = inputs
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == Kind::Idl)
+        .map(|(i, _)| i.clone())
+        .collect();
+    let idl_first = kinds.first() == Some(&Kind::Idl);
     let scope = if idl_inputs.is_empty() {
         scope
     } else {
         &Scope::Everything
     };
-    let extract = winmd::read(&metadata, scope)?;
+    let extract = if metadata.is_empty() {
+        winmd::reader::Extract::default()
+    } else {
+        winmd::read(&metadata, scope)?
+    };
     let mut warnings = Vec::new();
+    let libs = if typelibs.is_empty() {
+        None
+    } else {
+        let libs = typelib::read_all(&typelibs, &options.include_dirs)?;
+        warnings.extend(libs.warnings.iter().map(Diagnostic::warning));
+        Some(libs)
+    };
     let idl = if idl_inputs.is_empty() {
         None
     } else {
         let (mut parts, idl_warnings) = idl_parts(sources, &idl_inputs, options)?;
-        warnings = idl_warnings;
+        warnings.extend(idl_warnings);
         // A built-in given with metadata (the class factory's unknwn.idl) is a supplement, as
         // when an IDL input imports it: its interfaces are not the inputs' own.
         let builtin: std::collections::BTreeSet<String> = parts
@@ -123,7 +159,7 @@ pub fn load_model_within(
         Some(parts)
     };
     let paths: Vec<PathBuf> = metadata.iter().map(|p| p.to_path_buf()).collect();
-    let parts = link::link(extract, idl, idl_first, &paths, || stand_ins(sources))?;
+    let parts = link::link(extract, libs, idl, idl_first, &paths, || stand_ins(sources))?;
     Ok((Model::new(parts)?, warnings))
 }
 

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 pub mod kinds;
+pub mod tlb;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
