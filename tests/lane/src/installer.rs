@@ -216,11 +216,20 @@ fn script_checks(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path,
         .map(|k| c2r_key(k.trim_start_matches("HKCU\\"), bitness == "x86"))
         .collect();
     let all: Vec<String> = machine.iter().chain(&c2r).cloned().collect();
+    // What Outlook reads: the HKLM keys in the view of a process of Outlook's bitness, for
+    // x86 a 32-bit one (CLSID under Classes\Wow6432Node, the ProgID shared, as install.cmd's
+    // `reg add /reg:32` wrote them); Click-to-Run's keys in the 64-bit view, where its
+    // `ClickToRun\REGISTRY` is for an x86 Office too (install.cmd's `/reg:64`).
+    let query = |name: &str| -> Vec<String> {
+        let mut found = c.wine.present_as_dll(&logs.join(format!("{name}.cmd")), &machine);
+        found.extend(c.wine.present_64(&logs.join(format!("{name}-c2r.cmd")), &c2r));
+        found
+    };
     let rc = c.wine.run(
         &["cmd", "/c", &install, "/allusers", "/c2r"],
         &logs.join("install-cmd-allusers.log"),
     );
-    let present = c.wine.present(&logs.join("cmd-allusers.cmd"), &all).len();
+    let present = query("cmd-allusers").len();
     r.check(
         rc == 0 && present == all.len(),
         format!(
@@ -237,7 +246,7 @@ fn script_checks(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path,
         &["cmd", "/c", &uninstall, "/allusers", "/c2r"],
         &logs.join("uninstall-cmd-allusers.log"),
     );
-    let left = c.wine.present(&logs.join("cmd-allusers-gone.cmd"), &all);
+    let left = query("cmd-allusers-gone");
     r.check(
         rc == 0 && left.is_empty(),
         format!("{label}: uninstall.cmd /allusers /c2r removed every key"),
@@ -246,9 +255,10 @@ fn script_checks(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path,
             left.join(" ")
         ),
     );
-    let mut cleanup = trees(&machine);
-    cleanup.extend(trees(&c2r));
-    c.wine.delete(&logs.join("cmd-allusers-cleanup.cmd"), &cleanup);
+    c.wine
+        .delete_as_dll(&logs.join("cmd-allusers-cleanup.cmd"), &trees(&machine));
+    c.wine
+        .delete_64(&logs.join("cmd-allusers-cleanup-c2r.cmd"), &trees(&c2r));
     clear("cmd-clear2.cmd");
 }
 

@@ -91,9 +91,23 @@ impl Wine {
     }
 
     /// Queries or deletes many registry keys in one Wine process (a batch file): each Wine
-    /// process costs 50-300 ms. A query gives, per key, whether it exists.
+    /// process costs 50-300 ms. A query gives, per key, whether it exists. `wine cmd` and
+    /// `reg` of the 64-bit loader, in the DLL's registry view ([`Wine::regview`]).
     pub fn reg_batch(&self, file: &Path, op: RegOp, keys: &[String]) -> Vec<(bool, String)> {
-        let view = self.regview.unwrap_or("");
+        self.reg_batch_as(file, op, keys, &self.wine64, self.regview)
+    }
+
+    /// [`Wine::reg_batch`] run by `loader`'s `cmd` and `reg`, with `view` (`/reg:32`,
+    /// `/reg:64` or none) on each `reg` command.
+    pub fn reg_batch_as(
+        &self,
+        file: &Path,
+        op: RegOp,
+        keys: &[String],
+        loader: &Path,
+        view: Option<&str>,
+    ) -> Vec<(bool, String)> {
+        let view = view.unwrap_or("");
         let mut script = String::from("@echo off\r\n");
         for k in keys {
             match op {
@@ -109,7 +123,7 @@ impl Wine {
         }
         let out_file = file.with_extension("out");
         let batch = winpath(file);
-        run_logged(&self.wine64, &["cmd", "/c", &batch], &out_file);
+        run_logged(loader, &["cmd", "/c", &batch], &out_file);
         let out = std::fs::read(&out_file).unwrap_or_default();
         String::from_utf8_lossy(&out)
             .lines()
@@ -130,21 +144,51 @@ impl Wine {
 
     /// The keys of `keys` that exist.
     pub fn present(&self, file: &Path, keys: &[String]) -> Vec<String> {
-        self.reg_batch(file, RegOp::Query, keys)
-            .into_iter()
-            .filter_map(|(there, k)| there.then_some(k))
-            .collect()
+        existing(self.reg_batch(file, RegOp::Query, keys))
     }
 
-    /// Sets a DWORD value, as `reg add` does; whether it worked.
+    /// The keys of `keys` that exist, as a process of the DLL's bitness (the target's
+    /// loader: Outlook's bitness) sees them, in its own registry view. Under Wine 8 that is
+    /// not always what the 64-bit `reg /reg:32` sees: for a 64-bit process
+    /// KEY_WOW64_32KEY sends all of HKLM\Software\Classes to Classes\Wow6432Node, while
+    /// a 32-bit process, as on Windows 7 and later, has only CLSID (and Interface, TypeLib,
+    /// ...) redirected there and shares the ProgIDs with 64-bit processes.
+    pub fn present_as_dll(&self, file: &Path, keys: &[String]) -> Vec<String> {
+        existing(self.reg_batch_as(file, RegOp::Query, keys, &self.loader, self.regview))
+    }
+
+    /// The keys of `keys` that exist in the 64-bit view (`/reg:64`), whatever the DLL's
+    /// bitness: Click-to-Run's `HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY`
+    /// lives there for a 32-bit Office too (its own Wow6432Node keys are inside it).
+    pub fn present_64(&self, file: &Path, keys: &[String]) -> Vec<String> {
+        existing(self.reg_batch_as(file, RegOp::Query, keys, &self.wine64, Some("/reg:64")))
+    }
+
+    /// Deletes the keys as [`Wine::present_as_dll`] sees them.
+    pub fn delete_as_dll(&self, file: &Path, keys: &[String]) {
+        self.reg_batch_as(file, RegOp::Delete, keys, &self.loader, self.regview);
+    }
+
+    /// Deletes the keys as [`Wine::present_64`] sees them.
+    pub fn delete_64(&self, file: &Path, keys: &[String]) {
+        self.reg_batch_as(file, RegOp::Delete, keys, &self.wine64, Some("/reg:64"));
+    }
+
+    /// Sets a DWORD value under HKEY_CURRENT_USER, as `reg add` does, from a process of the
+    /// DLL's bitness; whether it worked. On Windows HKCU\Software is not redirected, so a
+    /// 32-bit and a 64-bit process write the same key; Wine 8 sends a 32-bit process's
+    /// HKCU\Software into HKCU\Software\Wow6432Node (which the lane creates, see
+    /// scripts/windows-lane.sh), so a value the 64-bit `reg` wrote there is not what a
+    /// 32-bit DLL reads. Written by the target's loader, it is, under Wine as on Windows.
     pub fn set_dword(&self, key: &str, name: &str, value: u32, log: &Path) -> bool {
         let value = value.to_string();
         let args = ["reg", "add", key, "/v", name, "/t", "REG_DWORD", "/d", &value, "/f"];
-        run_logged(&self.wine64, &args, log) == 0
+        run_logged(&self.loader, &args, log) == 0
     }
 
+    /// Deletes a value [`Wine::set_dword`] set, from the same process bitness.
     pub fn delete_value(&self, key: &str, name: &str, log: &Path) {
-        run_logged(&self.wine64, &["reg", "delete", key, "/v", name, "/f"], log);
+        run_logged(&self.loader, &["reg", "delete", key, "/v", name, "/f"], log);
     }
 
     /// The default value (REG_SZ) of a key, by `wine reg query KEY /ve`.
@@ -213,6 +257,11 @@ impl Wine {
             r.fail(format!("{label}: {exe_name}.exe reported failures but exited with 0"));
         }
     }
+}
+
+/// The keys a query found.
+fn existing(batch: Vec<(bool, String)>) -> Vec<String> {
+    batch.into_iter().filter_map(|(there, k)| there.then_some(k)).collect()
 }
 
 /// `0024:warn:debugstr:OutputDebugStringA "..."`: a line of Wine's debug channels.
