@@ -53,7 +53,7 @@ pub fn run(args: HostArgs) -> Result<ExitCode, Failure> {
         cargo.env(name, value);
     }
     if let Some(dll) = &args.dll {
-        cargo.env("OSCGEN_HOST_DLL", absolute(dll)?);
+        cargo.env("OSCGEN_HOST_DLL", dll_for_test(&absolute(dll)?, &args.cargo_args));
     }
     if let Some(dir) = &args.xml_dir {
         cargo.env("OSCGEN_HOST_XML_DIR", absolute(dir)?);
@@ -93,9 +93,55 @@ fn absolute(path: &Path) -> Result<PathBuf, Failure> {
     std::path::absolute(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
 }
 
+/// The DLL's path as the test process opens it. A test built for a Windows target on
+/// another system runs under Wine (cargo's target runner), where LoadLibrary takes a
+/// Unix path for one on the current drive: Wine's `Z:` drive is the Unix root.
+fn dll_for_test(path: &Path, cargo_args: &[String]) -> String {
+    let shown = path.display().to_string();
+    if cfg!(windows) || !targets_windows(cargo_args) {
+        return shown;
+    }
+    format!("Z:{}", shown.replace('/', "\\"))
+}
+
+/// Whether `cargo test` is asked for a Windows target (`--target T` or `--target=T`).
+fn targets_windows(cargo_args: &[String]) -> bool {
+    let mut args = cargo_args.iter();
+    while let Some(arg) = args.next() {
+        let target = match arg.strip_prefix("--target=") {
+            Some(t) => Some(t),
+            None if arg == "--target" => args.next().map(String::as_str),
+            None => None,
+        };
+        if target.is_some_and(|t| t.contains("-windows")) {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_windows_targets_dll_is_named_as_wine_sees_it() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let dll = Path::new("/work/p/target/x86_64-pc-windows-gnu/release/p.dll");
+        let wine = args(&["--release", "--target", "x86_64-pc-windows-gnu"]);
+        if cfg!(windows) {
+            assert_eq!(dll_for_test(dll, &wine), dll.display().to_string());
+        } else {
+            assert_eq!(
+                dll_for_test(dll, &wine),
+                r"Z:\work\p\target\x86_64-pc-windows-gnu\release\p.dll"
+            );
+            assert!(dll_for_test(dll, &args(&["--target=i686-pc-windows-gnu"])).starts_with(r"Z:\"));
+        }
+        assert_eq!(dll_for_test(dll, &args(&["--release"])), dll.display().to_string());
+        assert!(!targets_windows(&args(&["--target", "x86_64-unknown-linux-gnu"])));
+        assert!(!targets_windows(&args(&["--target"])));
+    }
 
     #[test]
     fn people_and_follow_become_the_variables_the_host_reads() {

@@ -172,6 +172,53 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
     let client_exe = client.map(|(bin, _)| c.client_tdir().join(triple).join("release").join(format!("{bin}.exe")));
     crate::register::registered_checks(r, c, p, &label, &logs, &dll, client_ok.then_some(client_exe).flatten());
     own_tests(r, c, p, &label, &logs);
+    host_with_dll(r, c, p, &label, &logs, &dll);
+}
+
+/// `oscgen host --dll`, as a provider's author runs it: Outlook's call sequence from the
+/// project's host test, which cargo runs under Wine, against the DLL as built, loaded with
+/// LoadLibrary rather than linked into the test.
+fn host_with_dll(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path, dll: &Path) {
+    if !p.dir.join("src/generated/host/mod.rs").is_file() {
+        return;
+    }
+    let triple = c.target.triple();
+    let tdir = c.tdir(p).display().to_string();
+    let log = logs.join("oscgen-host-dll.log");
+    let mut cmd = std::process::Command::new(&c.lane.oscgen);
+    cmd.args(["host", "--dll"])
+        .arg(dll)
+        .arg(&p.dir)
+        .args(["--", "--target", triple, "--target-dir", &tdir])
+        .env("CARGO", cargo::cargo());
+    if c.target == Target::X86 {
+        // As for the project's own tests: Wine 8's 32-bit dbghelp and a backtrace.
+        cmd.env("RUST_BACKTRACE", "0");
+    }
+    let ok = std::fs::File::create(&log)
+        .and_then(|out| {
+            let err = out.try_clone()?;
+            cmd.stdin(std::process::Stdio::null()).stdout(out).stderr(err).status()
+        })
+        .is_ok_and(|s| s.success());
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let loaded = text.lines().any(|l| l.starts_with("PASS LoadLibrary("));
+    let failed = text.lines().filter(|l| l.starts_with("FAIL ")).count();
+    if ok && loaded && failed == 0 {
+        let passed = text.lines().filter(|l| l.starts_with("PASS ")).count();
+        r.pass(format!(
+            "{label}: oscgen host --dll {}: Outlook's call sequence against the built DLL under Wine ({passed} checks)",
+            file_name(dll)
+        ));
+    } else {
+        show_log(&log, 40);
+        r.fail(format!(
+            "{label}: oscgen host --dll: {}, DLL {}, {failed} failed checks (log: {})",
+            if ok { "exit code 0" } else { "failed" },
+            if loaded { "loaded" } else { "not loaded" },
+            log.display()
+        ));
+    }
 }
 
 /// The mingw linker keeps the release profile's debug info inside the DLL (cargo's
