@@ -15,4 +15,5 @@ pub mod load;
 pub mod model;
 pub mod project;
 pub mod source;
+pub mod typelib;
 pub mod winmd;

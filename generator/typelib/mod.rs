@@ -1,0 +1,3 @@
+//! Type libraries (MSFT format, what MIDL and widl write).
+
+pub mod writer;
