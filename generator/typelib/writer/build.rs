@@ -245,10 +245,10 @@ impl<'m> Builder<'m> {
             ti.datatype1 = datatype1;
             ti.c_impl_types += 1;
         }
-        let inherited: i32 = chain
-            .iter()
-            .map(|a| a.methods.iter().filter(|m| !m.local).count() as i32)
-            .sum();
+        let inherited = match iface.base.as_deref().and_then(|b| self.model.vtable(b)) {
+            Some(vtable) => vtable.slots.len() as i32,
+            None => 0,
+        };
         let ti = &mut self.infos[info];
         ti.datatype2 = (inherited << 16) | chain.len() as i32;
         ti.cb_size_vft = inherited * ptr;

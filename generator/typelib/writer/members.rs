@@ -68,9 +68,11 @@ impl Builder<'_> {
         }
     }
 
-    /// `add_func_desc`. `[local]` methods are not written, as in widl.
+    /// `add_func_desc`, for a method that owns a vtable slot. widl skips `[local]`
+    /// methods and writes their `[call_as]` twins; the model gives the slot to the
+    /// `[local]` one, as the headers do, and the library follows the model's vtable.
     pub fn add_func(&mut self, info: usize, m: &Method, index: i32) -> Result<bool, Error> {
-        if m.local {
+        if !m.has_slot() {
             return Ok(false);
         }
         let kind = self.infos[info].kind;
@@ -90,9 +92,7 @@ impl Builder<'_> {
         let num_optional = m
             .params
             .iter()
-            .filter(|p| {
-                has(p, |a| matches!(a, ParamAttr::Optional)) && !has(p, |a| matches!(a, ParamAttr::DefaultValue(_)))
-            })
+            .filter(|p| has(p, |a| matches!(a, ParamAttr::Optional)))
             .count() as i32;
         let name_offset = self.t.alloc_name(checked_name(&m.idl_name)?);
         let invkind = match m.kind {

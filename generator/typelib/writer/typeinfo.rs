@@ -113,7 +113,7 @@ impl TypeInfo {
             0,  // helpstringcontext
             0,  // helpcontext
             -1, // oCustData
-            (self.cb_size_vft & 0xffff) | (self.c_impl_types << 16),
+            (self.c_impl_types & 0xffff) | (self.cb_size_vft << 16),
             self.size,
             self.datatype1,
             self.datatype2,
