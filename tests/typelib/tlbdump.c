@@ -1,7 +1,7 @@
 /* Prints what oleaut32 reports for a type library, one fact per line, in a canonical
  * text form: the oracle tests/typelib_write.rs compares libraries with. Build with
  *   x86_64-w64-mingw32-gcc -o tlbdump.exe tlbdump.c -loleaut32 -lole32 -luuid
- * and run under Wine: tlbdump.exe FILE.tlb */
+ * and run under Wine: tlbdump.exe FILE.tlb... */
 #define COBJMACROS
 #include <windows.h>
 #include <oleauto.h>
@@ -159,15 +159,13 @@ static void dump_typeinfo(ITypeInfo *ti, const char *what)
     SysFreeString(name);
 }
 
-int wmain(int argc, WCHAR **argv)
+static int dump_library(const WCHAR *path)
 {
     ITypeLib *tl;
     TLIBATTR *la;
     BSTR name = NULL;
     UINT i, count;
-    HRESULT hr;
-    if (argc != 2) { fprintf(stderr, "usage: tlbdump FILE.tlb\n"); return 2; }
-    hr = LoadTypeLibEx(argv[1], REGKIND_NONE, &tl);
+    HRESULT hr = LoadTypeLibEx(path, REGKIND_NONE, &tl);
     if (FAILED(hr)) { printf("error: LoadTypeLibEx failed: 0x%08lx\n", (unsigned long)hr); return 1; }
     ITypeLib_GetDocumentation(tl, -1, &name, NULL, NULL, NULL);
     ITypeLib_GetLibAttr(tl, &la);
@@ -185,4 +183,17 @@ int wmain(int argc, WCHAR **argv)
     }
     ITypeLib_Release(tl);
     return 0;
+}
+
+/* Several libraries per run: Wine starts once. Each dump follows a line "=== FILE". */
+int wmain(int argc, WCHAR **argv)
+{
+    int i, failed = 0;
+    if (argc < 2) { fprintf(stderr, "usage: tlbdump FILE.tlb...\n"); return 2; }
+    for (i = 1; i < argc; i++) {
+        printf("=== %ls\n", argv[i]);
+        failed |= dump_library(argv[i]);
+        fflush(stdout);
+    }
+    return failed;
 }

@@ -12,10 +12,10 @@ use crate::model::types::TypeDefKind;
 use crate::typelib::writer::Error;
 use crate::typelib::writer::encode::typeinfo_name;
 use crate::typelib::writer::format::{
-    IID_IDISPATCH, IID_IUNKNOWN, IMPLTYPEFLAG_FDEFAULT, IMPLTYPEFLAG_FSOURCE, MSFT_IMPINFO_OFFSET_IS_GUID,
-    MSFT_SEG_GUID, MSFT_TYPEINFO_SIZE, STDOLE2_FILE, STDOLE2_LIBID, TKIND_COCLASS, TKIND_DISPATCH, TKIND_ENUM,
-    TKIND_INTERFACE, TKIND_RECORD, TKIND_UNION, TYPEFLAG_FCANCREATE, TYPEFLAG_FDISPATCHABLE, TYPEFLAG_FDUAL,
-    TYPEFLAG_FOLEAUTOMATION, VARFLAG_FREADONLY,
+    IID_IDISPATCH, IID_IENUMVARIANT, IID_IUNKNOWN, IMPLTYPEFLAG_FDEFAULT, IMPLTYPEFLAG_FSOURCE,
+    MSFT_IMPINFO_OFFSET_IS_GUID, MSFT_SEG_GUID, MSFT_TYPEINFO_SIZE, STDOLE2_FILE, STDOLE2_LIBID, TKIND_COCLASS,
+    TKIND_DISPATCH, TKIND_ENUM, TKIND_INTERFACE, TKIND_RECORD, TKIND_UNION, TYPEFLAG_FCANCREATE,
+    TYPEFLAG_FDISPATCHABLE, TYPEFLAG_FDUAL, TYPEFLAG_FOLEAUTOMATION, VARFLAG_FREADONLY,
 };
 use crate::typelib::writer::members::{Var, checked_name};
 use crate::typelib::writer::tables::Tables;
@@ -34,13 +34,26 @@ pub struct Builder<'m> {
     pub dispatchpos: i32,
 }
 
-/// The interfaces every library takes from stdole2.tlb rather than describing them.
-fn stdole_iid(name: &str) -> Option<(&'static str, u128)> {
-    match name {
-        "IUnknown" => Some(("IUnknown", IID_IUNKNOWN)),
-        "IDispatch" => Some(("IDispatch", IID_IDISPATCH)),
-        _ => None,
-    }
+/// How a type of stdole2.tlb is referenced: interfaces by IID, records (which have no
+/// GUID there) by their index in it.
+#[derive(Clone, Copy)]
+enum StdoleRef {
+    Iid(u128),
+    Index(i32),
+}
+
+/// The types every library takes from stdole2.tlb rather than describing them, as widl
+/// does once the IDL says `importlib("stdole2.tlb")`: their TYPEKIND and reference.
+fn stdole_type(name: &str) -> Option<(&'static str, i32, StdoleRef)> {
+    Some(match name {
+        "GUID" => ("GUID", TKIND_RECORD, StdoleRef::Index(0)),
+        "DISPPARAMS" => ("DISPPARAMS", TKIND_RECORD, StdoleRef::Index(1)),
+        "EXCEPINFO" => ("EXCEPINFO", TKIND_RECORD, StdoleRef::Index(2)),
+        "IUnknown" => ("IUnknown", TKIND_INTERFACE, StdoleRef::Iid(IID_IUNKNOWN)),
+        "IDispatch" => ("IDispatch", TKIND_INTERFACE, StdoleRef::Iid(IID_IDISPATCH)),
+        "IEnumVARIANT" => ("IEnumVARIANT", TKIND_INTERFACE, StdoleRef::Iid(IID_IENUMVARIANT)),
+        _ => return None,
+    })
 }
 
 impl<'m> Builder<'m> {
@@ -62,9 +75,9 @@ impl<'m> Builder<'m> {
         self.t.import_file(guid, 2, 0, STDOLE2_FILE)
     }
 
-    /// `alloc_importinfo`: a reference to an interface of stdole2.tlb, by IID; its
-    /// hreftype is the returned offset + 1.
-    fn import(&mut self, name: &'static str, iid: u128) -> usize {
+    /// `alloc_importinfo`: a reference to a type of stdole2.tlb; its hreftype is the
+    /// returned offset + 1.
+    fn import(&mut self, (name, kind, reference): (&'static str, i32, StdoleRef)) -> usize {
         if !self.stdole_file {
             self.stdole_file = true;
             self.stdole_import_file();
@@ -72,12 +85,16 @@ impl<'m> Builder<'m> {
         if let Some(&at) = self.imports.get(name) {
             return at;
         }
-        let guid = self.t.alloc_guid(Guid(iid), 0);
-        let at = self
-            .t
-            .import_info((TKIND_INTERFACE << 24) | MSFT_IMPINFO_OFFSET_IS_GUID, 0, guid);
-        // widl stores the hreftype in the GUID entry's first byte only.
-        self.t.segments[MSFT_SEG_GUID][guid + 16] = (at + 1) as u8;
+        let at = match reference {
+            StdoleRef::Iid(iid) => {
+                let guid = self.t.alloc_guid(Guid(iid), 0);
+                let at = self.t.import_info((kind << 24) | MSFT_IMPINFO_OFFSET_IS_GUID, 0, guid);
+                // widl stores the hreftype in the GUID entry's first byte only.
+                self.t.segments[MSFT_SEG_GUID][guid + 16] = (at + 1) as u8;
+                at
+            }
+            StdoleRef::Index(index) => self.t.import_info(kind << 24, 0, index as usize),
+        };
         if name == "IDispatch" {
             self.dispatchpos = at as i32 + 1;
         }
@@ -128,8 +145,8 @@ impl<'m> Builder<'m> {
         if let Some(h) = self.hreftype(name) {
             return Ok(h);
         }
-        if let Some((n, iid)) = stdole_iid(name) {
-            return Ok(self.import(n, iid) as i32 | 1);
+        if let Some(imported) = stdole_type(name) {
+            return Ok(self.import(imported) as i32 | 1);
         }
         let model = self.model;
         let def = model.type_def(name).ok_or_else(|| Error::Type(name.to_string()))?;
@@ -205,7 +222,7 @@ impl<'m> Builder<'m> {
             return self.add_dispinterface(iface);
         }
         let base = iface.base.as_deref().and_then(|b| self.model.interface(b));
-        let imported = iface.base.as_deref().and_then(stdole_iid);
+        let imported = iface.base.as_deref().and_then(stdole_type);
         if let Some(base) = base
             && imported.is_none()
             && base.base.is_some()
@@ -234,7 +251,7 @@ impl<'m> Builder<'m> {
         }
         if let Some(base_name) = iface.base.as_deref() {
             let datatype1 = match imported {
-                Some((n, iid)) => self.import(n, iid) as i32 + 1,
+                Some(imported) => self.import(imported) as i32 + 1,
                 None => {
                     let base = base.ok_or_else(|| Error::Type(base_name.to_string()))?;
                     self.add_interface(base)?;

@@ -76,7 +76,21 @@ fn parse_version(text: &str) -> Result<i32, Error> {
 
 /// Writes the library the inputs declare (or, with none, one of their own interfaces).
 pub fn write(model: &Model, options: &Options) -> Result<Written, Error> {
-    let declared = match (&options.name, model.libraries.as_slice()) {
+    // Imports declare libraries too (msxml's, for a file importing msxml2.idl): the
+    // inputs' own are those holding an interface the inputs declare.
+    let roots: std::collections::HashSet<&str> = model.root_interfaces().map(|i| i.name.as_str()).collect();
+    let own: Vec<crate::model::Library> = model
+        .libraries
+        .iter()
+        .filter(|l| l.interfaces.iter().any(|i| roots.contains(i.as_str())))
+        .cloned()
+        .collect();
+    let candidates = if own.is_empty() || options.name.is_some() {
+        &model.libraries
+    } else {
+        &own
+    };
+    let declared = match (&options.name, candidates.as_slice()) {
         (_, []) => None,
         (None, [one]) => Some(one),
         (None, many) => return Err(Error::ManyLibraries(many.iter().map(|l| l.name.clone()).collect())),
