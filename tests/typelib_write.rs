@@ -483,10 +483,97 @@ fn wine_loads_what_oscgen_writes_as_widl_writes_it() {
             }
         }
     }
+    // Where widl adds the typeinfos in oscgen's order, the name table (names with their
+    // LHashValOfNameSysA hashes) and its hash buckets are widl's byte for byte.
+    for seg in [MSFT_SEG_NAMEHASH, MSFT_SEG_NAME] {
+        let ours = segment(&work.join("oscgen-test_simple.tlb"), seg);
+        let theirs = segment(&work.join("widl-test_simple.tlb"), seg);
+        if ours != theirs {
+            problems.push(format!("test_simple: segment {seg} differs from widl's"));
+        }
+    }
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+const MSFT_SEG_NAMEHASH: usize = 6;
+const MSFT_SEG_NAME: usize = 7;
+
+/// One segment of an MSFT file, found through the segment directory after the header
+/// (0x54 bytes, no help string DLL) and the typeinfo offsets.
+fn segment(path: &Path, index: usize) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap();
+    let word = |at: usize| i32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    let directory = 0x54 + word(0x20) as usize * 4;
+    let (offset, length) = (word(directory + index * 16), word(directory + index * 16 + 4));
+    if offset < 0 {
+        return Vec::new();
+    }
+    bytes[offset as usize..(offset + length) as usize].to_vec()
+}
+
+fn oscgen_tlb(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_oscgen"))
+        .arg("tlb")
+        .args(args)
+        .output()
+        .expect("run oscgen")
+}
+
+#[test]
+fn inputs_without_a_library_need_a_name_and_a_libid() {
+    let dir = common::scratch_dir("tlb-nolib");
+    let idl = dir.join("plain.idl");
+    std::fs::write(
+        &idl,
+        "import \"unknwn.idl\";\n[object, uuid(6a1b2c3d-0000-4000-8000-0000000000a1)]\ninterface IPlain : IUnknown { HRESULT Ping([in] long n); };\n",
+    )
+    .unwrap();
+    let out_path = dir.join("plain.tlb");
+    let out = oscgen_tlb(&[idl.as_os_str(), "-o".as_ref(), out_path.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write a type library: the inputs declare no `library`"),
+        "{stderr}"
+    );
+    assert!(!out_path.exists(), "nothing is written on failure");
+
+    let args = [
+        idl.as_os_str(),
+        "-o".as_ref(),
+        out_path.as_os_str(),
+        "--name".as_ref(),
+        "Plain".as_ref(),
+        "--libid".as_ref(),
+        "6a1b2c3d-0000-4000-8000-0000000000a0".as_ref(),
+        "--lib-version".as_ref(),
+        "2.5".as_ref(),
+    ];
+    let out = oscgen_tlb(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = std::fs::read(&out_path).unwrap();
+    assert_eq!(&first[..4], b"MSFT");
+    assert_eq!(
+        i32::from_le_bytes(first[0x18..0x1c].try_into().unwrap()),
+        2 | (5 << 16),
+        "version 2.5"
+    );
+    assert_eq!(oscgen_tlb(&args).status.code(), Some(0));
+    assert_eq!(std::fs::read(&out_path).unwrap(), first, "same input, same bytes");
+
+    let bad = oscgen_tlb(&[
+        idl.as_os_str(),
+        "-o".as_ref(),
+        out_path.as_os_str(),
+        "--libid".as_ref(),
+        "nope".as_ref(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("error:"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
