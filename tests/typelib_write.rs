@@ -19,9 +19,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use oscgen::idl::{Input, LoadOptions};
-use oscgen::model::Model;
 use oscgen::model::interface::{Direction, Interface, MethodKind};
 use oscgen::model::param::ParamAttr;
+use oscgen::model::{Coclass, Model};
 use oscgen::source::SourceMap;
 
 /// Debian's wine64 loader and the directory holding Wine's stdole2.tlb (for widl's
@@ -167,8 +167,12 @@ fn compare_with_widl(
 
 /// The lines oleaut32 must report for the model's library: each expected line must
 /// appear, in order, in the typeinfo's block.
-fn expected_from_model(model: &Model, library: &str, ptr: usize) -> BTreeMap<String, Vec<String>> {
-    let lib = model.libraries.iter().find(|l| l.name == library).expect("the library");
+fn expected_from_model(
+    model: &Model,
+    interfaces: &[String],
+    coclasses: &[Coclass],
+    ptr: usize,
+) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     let guid = |g: Option<oscgen::model::guid::Guid>| {
         format!(
@@ -176,7 +180,7 @@ fn expected_from_model(model: &Model, library: &str, ptr: usize) -> BTreeMap<Str
             g.map_or_else(|| "00000000-0000-0000-0000-000000000000".into(), |g| g.to_string())
         )
     };
-    for name in &lib.interfaces {
+    for name in interfaces {
         let Some(iface) = model.interface(name) else { continue };
         let mut lines = vec![format!("typeinfo {name}"), guid(iface.iid)];
         match &iface.dispatch {
@@ -227,7 +231,7 @@ fn expected_from_model(model: &Model, library: &str, ptr: usize) -> BTreeMap<Str
         }
         out.insert(name.clone(), lines);
     }
-    for class in &lib.coclasses {
+    for class in coclasses {
         let mut lines = vec![
             format!("typeinfo {}", class.name),
             guid(class.clsid),
@@ -451,6 +455,23 @@ fn wine_loads_what_oscgen_writes_as_widl_writes_it() {
         files.push(theirs);
     }
 
+    // A WinMD input, which has no library: named on the command line. metadata/osc.winmd
+    // is osc.idl written by `oscgen winmd`.
+    let from_winmd = work.join("oscgen-osc-winmd.tlb");
+    run(Command::new(oscgen)
+        .args(["-q", "tlb"])
+        .arg(root.join("metadata/osc.winmd"))
+        .arg("-o")
+        .arg(&from_winmd)
+        .args([
+            "--name",
+            "OutlookSocialProvider",
+            "--libid",
+            "1f8e79ba-9268-4889-adf3-6d2aabb3c32c",
+        ])
+        .args(["--lib-version", "1.1"]));
+    files.push(from_winmd);
+
     let prefix = work.join("wineprefix");
     let out = run(Command::new(&wine)
         .env("WINEPREFIX", &prefix)
@@ -472,17 +493,42 @@ fn wine_loads_what_oscgen_writes_as_widl_writes_it() {
         };
         let model = oscgen::load::load_model(&mut sources, &[Input::File(case.idl.clone())], &options)
             .unwrap_or_else(|e| panic!("{}: {e}", case.label));
-        let library = ours.0[0].strip_prefix("library ").unwrap().to_string();
+        let library = ours.0[0].strip_prefix("library ").unwrap();
+        let lib = model.libraries.iter().find(|l| l.name == library).expect("the library");
         // oleaut32 reports vtable offsets in the loading process's pointers: a SYS_WIN32
         // library's 4-byte slots read as 8-byte ones in the 64-bit dump program (the
         // stored offsets are checked by the comparison with widl --win32).
-        for (name, expected) in expected_from_model(&model, &library, 8) {
+        for (name, expected) in expected_from_model(&model, &lib.interfaces, &lib.coclasses, 8) {
             match ours.1.get(&name) {
                 None => problems.push(format!("{}: oleaut32 reports no typeinfo {name}", case.label)),
                 Some(block) => problems.extend(check_expected(case.label, &name, &expected, block)),
             }
         }
     }
+    // From the .winmd, the library is osc.idl's as widl writes it, but for
+    // [oleautomation], which a .winmd does not carry.
+    let winmd_model = oscgen::load::load_model(
+        &mut SourceMap::new(),
+        &[Input::File(root.join("metadata/osc.winmd"))],
+        &LoadOptions::default(),
+    )
+    .expect("osc.winmd");
+    let ours = &dumps["oscgen-osc-winmd.tlb"];
+    let mut theirs = dumps["widl-osc.tlb"].clone();
+    for block in theirs.1.values_mut() {
+        for line in block.iter_mut().filter(|l| l.starts_with("  kind 3 flags ")) {
+            *line = "  kind 3 flags 0x0".to_string();
+        }
+    }
+    problems.extend(compare_with_widl("osc.winmd", ours, &theirs));
+    let roots: Vec<String> = winmd_model.root_interfaces().map(|i| i.name.clone()).collect();
+    for (name, expected) in expected_from_model(&winmd_model, &roots, &[], 8) {
+        match ours.1.get(&name) {
+            None => problems.push(format!("osc.winmd: oleaut32 reports no typeinfo {name}")),
+            Some(block) => problems.extend(check_expected("osc.winmd", &name, &expected, block)),
+        }
+    }
+
     // Where widl adds the typeinfos in oscgen's order, the name table (names with their
     // LHashValOfNameSysA hashes) and its hash buckets are widl's byte for byte.
     for seg in [MSFT_SEG_NAMEHASH, MSFT_SEG_NAME] {
