@@ -267,7 +267,10 @@ impl Builder<'_> {
         };
         let ti = &mut self.infos[info];
         let mut rec = [0x14 | (index << 16), encoded, var.flags, 36 << 16, 0];
-        ti.datawidth = (ti.datawidth + align - 1) & !(align - 1);
+        // A union's members all start at 0: only its width grows.
+        if kind != TKIND_UNION {
+            ti.datawidth = (ti.datawidth + align - 1) & !(align - 1);
+        }
         let varkind = match kind {
             TKIND_ENUM => {
                 rec[4] = value.unwrap_or(0);
@@ -281,7 +284,7 @@ impl Builder<'_> {
                 VAR_PERINSTANCE
             }
             TKIND_UNION => {
-                rec[4] = ti.datawidth;
+                rec[4] = 0;
                 ti.datawidth = ti.datawidth.max(width);
                 VAR_PERINSTANCE
             }
