@@ -156,9 +156,22 @@ impl<'m> Builder<'m> {
                 let iface = model.interface(name).ok_or_else(|| Error::Type(name.to_string()))?;
                 self.add_interface(iface)?;
             }
+            TypeDefKind::Opaque if self.coclass(name).is_some() => {
+                let class = self.coclass(name).ok_or_else(|| Error::Type(name.to_string()))?;
+                self.add_coclass(class)?;
+            }
             _ => return Err(Error::Type(name.to_string())),
         }
         self.hreftype(name).ok_or_else(|| Error::Type(name.to_string()))
+    }
+
+    /// A coclass of any library the inputs declare, used as a type (`ApplicationObject2 **`).
+    pub fn coclass(&self, name: &str) -> Option<&'m Coclass> {
+        self.model
+            .libraries
+            .iter()
+            .flat_map(|l| &l.coclasses)
+            .find(|c| c.name == name)
     }
 
     /// An enum, record or union, with its members.
@@ -317,7 +330,7 @@ impl<'m> Builder<'m> {
 
     /// `add_coclass_typeinfo`: the interfaces as `MSFT_RefRecord`s; with no `[default]`,
     /// the first incoming and the first outgoing interface are the defaults.
-    pub fn add_coclass(&mut self, class: &Coclass) -> Result<(), Error> {
+    pub fn add_coclass(&mut self, class: &'m Coclass) -> Result<(), Error> {
         if self.index.contains_key(&class.name) {
             return Ok(());
         }

@@ -88,6 +88,7 @@ impl Builder<'_> {
                 None => match self.model.type_def(n).map(|t| &t.kind) {
                     Some(TypeDefKind::Struct(_) | TypeDefKind::Union(_) | TypeDefKind::Enum(..)) => VT_USERDEFINED,
                     Some(TypeDefKind::Interface) if self.model.interface(n).is_some() => VT_USERDEFINED,
+                    Some(TypeDefKind::Opaque) if self.coclass(n).is_some() => VT_USERDEFINED,
                     _ => return Err(Error::Type(n.to_string())),
                 },
             },

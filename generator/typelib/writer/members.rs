@@ -140,9 +140,13 @@ impl Builder<'_> {
             let mut flags = 0;
             for a in &p.attrs {
                 match a {
+                    // A value the format cannot hold inline (a 64-bit integer, a
+                    // VARIANT) is left out, and so is PARAMFLAG_FHASDEFAULT: widl keeps
+                    // the flag without a value, and oleaut32's GetFuncDesc then fails.
                     ParamAttr::DefaultValue(text) => {
-                        flags |= PARAMFLAG_FHASDEFAULT | PARAMFLAG_FOPT;
+                        flags |= PARAMFLAG_FOPT;
                         if let Some(v) = self.default_value(&p.ty, text)? {
+                            flags |= PARAMFLAG_FHASDEFAULT;
                             rec[6 + i] = v;
                         }
                     }
@@ -203,7 +207,10 @@ impl Builder<'_> {
             if unnamed_last && i + 1 == m.params.len() {
                 continue;
             }
-            rec[param_base + i * 3 + 1] = self.t.alloc_name(checked_name(&p.name)?) as i32;
+            // An unnamed parameter (`HRESULT f(long)`) keeps no name.
+            if !p.name.is_empty() {
+                rec[param_base + i * 3 + 1] = self.t.alloc_name(checked_name(&p.name)?) as i32;
+            }
         }
         self.infos[info].funcs.data.extend(rec);
         Ok(true)
@@ -211,7 +218,22 @@ impl Builder<'_> {
 
     /// `write_default_value`: `None` for a value the format cannot hold inline.
     fn default_value(&mut self, ty: &Type, text: &str) -> Result<Option<i32>, Error> {
-        let Some(value) = parse_default(text) else {
+        // An enumerator or a constant stands for its value; NULL for a null pointer.
+        let named = match self.model.constant(text.trim()) {
+            Some(c) => match &c.value {
+                crate::model::ConstValue::Int(v) => Some(Default::Int(*v as i32)),
+                crate::model::ConstValue::Str(s) => Some(Default::Str(s.clone())),
+                crate::model::ConstValue::Expr(_) => None,
+            },
+            // Macros of windows.h, which the model does not keep.
+            None => match text.trim() {
+                "NULL" | "FALSE" | "VARIANT_FALSE" => Some(Default::Int(0)),
+                "TRUE" => Some(Default::Int(1)),
+                "VARIANT_TRUE" => Some(Default::Int(-1)),
+                _ => None,
+            },
+        };
+        let Some(value) = parse_default(text).or(named) else {
             return Err(Error::Default(text.to_string()));
         };
         let resolved = self.resolve(ty).clone();
@@ -315,6 +337,11 @@ impl Builder<'_> {
         ti.vars.ids.push(id);
         ti.vars.offsets.push(offset);
         ti.vars.data.extend(rec);
+        // An anonymous member (a union inside a struct) keeps no name.
+        if var.name.is_empty() {
+            self.infos[info].vars.names.push(-1);
+            return Ok(());
+        }
         let name_offset = self.t.alloc_name(checked_name(var.name)?);
         self.claim_name(name_offset, info, kind != TKIND_DISPATCH, kind == TKIND_ENUM);
         self.infos[info].vars.names.push(name_offset as i32);

@@ -77,12 +77,16 @@ fn parse_version(text: &str) -> Result<i32, Error> {
 /// Writes the library the inputs declare (or, with none, one of their own interfaces).
 pub fn write(model: &Model, options: &Options) -> Result<Written, Error> {
     // Imports declare libraries too (msxml's, for a file importing msxml2.idl): the
-    // inputs' own are those holding an interface the inputs declare.
+    // inputs' own are those holding, or whose coclasses name, an interface the inputs
+    // declare.
     let roots: std::collections::HashSet<&str> = model.root_interfaces().map(|i| i.name.as_str()).collect();
     let own: Vec<crate::model::Library> = model
         .libraries
         .iter()
-        .filter(|l| l.interfaces.iter().any(|i| roots.contains(i.as_str())))
+        .filter(|l| {
+            let members = l.coclasses.iter().flat_map(|c| c.interfaces.iter().map(|m| &m.name));
+            l.interfaces.iter().chain(members).any(|i| roots.contains(i.as_str()))
+        })
         .cloned()
         .collect();
     let candidates = if own.is_empty() || options.name.is_some() {
