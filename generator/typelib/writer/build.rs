@@ -27,6 +27,9 @@ pub struct Builder<'m> {
     pub infos: Vec<TypeInfo>,
     /// Model name to typeinfo index.
     index: HashMap<String, usize>,
+    /// An aggregate's tag (`tagDOMNodeType` for `typedef enum tagDOMNodeType {...}
+    /// DOMNodeType`): widl names the typeinfo by it, the model the type by the typedef.
+    tags: HashMap<String, String>,
     /// Imported interface name to its `MSFT_ImpInfo` offset.
     imports: HashMap<&'static str, usize>,
     stdole_file: bool,
@@ -63,6 +66,17 @@ impl<'m> Builder<'m> {
             t: Tables::new(),
             infos: Vec::new(),
             index: HashMap::new(),
+            tags: model
+                .types()
+                .filter_map(|t| match &t.kind {
+                    TypeDefKind::Alias(crate::model::types::Type::Named(target))
+                        if typeinfo_name(&t.name) != t.name =>
+                    {
+                        Some((target.to_string(), typeinfo_name(&t.name).to_string()))
+                    }
+                    _ => None,
+                })
+                .collect(),
             imports: HashMap::new(),
             stdole_file: false,
             ptr,
@@ -117,7 +131,11 @@ impl<'m> Builder<'m> {
 
     /// `create_msft_typeinfo`.
     fn create(&mut self, kind: i32, name: &str, guid: Option<Guid>) -> Result<usize, Error> {
-        let name_offset = self.t.alloc_name(checked_name(typeinfo_name(name))?);
+        let shown = match self.tags.get(name) {
+            Some(tag) if matches!(kind, TKIND_ENUM | TKIND_RECORD | TKIND_UNION) => tag.as_str(),
+            _ => typeinfo_name(name),
+        };
+        let name_offset = self.t.alloc_name(checked_name(shown)?);
         let index = self.infos.len();
         let hreftype = (index * MSFT_TYPEINFO_SIZE) as i32;
         let mut ti = TypeInfo::new(index, name_offset);

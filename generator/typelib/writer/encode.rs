@@ -21,8 +21,10 @@ fn builtin_vt(name: &str) -> Option<i32> {
         "DATE" => VT_DATE,
         "DECIMAL" => VT_DECIMAL,
         "HRESULT" => VT_HRESULT,
-        "LPSTR" => VT_LPSTR,
-        "LPWSTR" => VT_LPWSTR,
+        // `[string]` typedefs of char and wchar_t pointers, which widl knows by that
+        // attribute and the model by name.
+        "LPSTR" | "LPCSTR" => VT_LPSTR,
+        "LPWSTR" | "LPCWSTR" | "LPOLESTR" | "LPCOLESTR" => VT_LPWSTR,
         "SCODE" => VT_ERROR,
         "VARIANT" => VT_VARIANT,
         "VARIANT_BOOL" => VT_BOOL,
