@@ -38,6 +38,19 @@ pub fn lhash_val_of_name(name: &[u8]) -> u32 {
 mod tests {
     use super::lhash_val_of_name;
 
+    /// The low words widl -t stored for these names (tests/fixtures/typelib/automation.idl).
+    #[test]
+    fn hashes_as_widl_does() {
+        for (name, low) in [
+            ("OscgenAutomation", 0x3f71),
+            ("Shade", 0xc0c3),
+            ("x", 0x106f),
+            ("corners", 0x12fd),
+        ] {
+            assert_eq!(lhash_val_of_name(name.as_bytes()) & 0xffff, low, "{name}");
+        }
+    }
+
     #[test]
     fn folds_case_as_oleaut32_does() {
         assert_eq!(lhash_val_of_name(b"IUnknown"), lhash_val_of_name(b"IUNKNOWN"));

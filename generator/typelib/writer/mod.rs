@@ -217,3 +217,16 @@ fn serialize(b: &mut Builder<'_>, header: &[i32]) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_version;
+
+    #[test]
+    fn versions_are_major_then_minor() {
+        assert_eq!(parse_version("1.2").unwrap(), 1 | (2 << 16));
+        assert_eq!(parse_version("3").unwrap(), 3);
+        assert!(parse_version("1.x").is_err());
+        assert!(parse_version("70000.0").is_err());
+    }
+}

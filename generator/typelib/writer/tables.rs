@@ -284,3 +284,28 @@ impl Tables {
         at
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Tables, encode_string};
+    use crate::model::guid::Guid;
+
+    #[test]
+    fn strings_are_padded_as_widl_pads_them() {
+        assert_eq!(encode_string(b"ab"), [2, 0, b'a', b'b', 0x57, 0x57, 0x57, 0x57]);
+        assert_eq!(encode_string(b"stdole2.tlb").len(), 16);
+    }
+
+    #[test]
+    fn names_and_guids_are_stored_once() {
+        let mut t = Tables::new();
+        let a = t.alloc_name("Count");
+        assert_eq!(t.alloc_name("count"), a, "names are shared without regard to case");
+        assert_ne!(t.alloc_name("Counts"), a);
+        assert_eq!(t.name_count, 2);
+        let g = Guid(0x00020400_0000_0000_c000_000000000046);
+        let at = t.alloc_guid(g, 1);
+        assert_eq!(t.alloc_guid(g, 7), at);
+        assert_eq!(t.find_guid(Guid(1)), None);
+    }
+}
