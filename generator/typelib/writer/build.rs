@@ -8,7 +8,8 @@ use crate::model::Coclass;
 use crate::model::Model;
 use crate::model::guid::Guid;
 use crate::model::interface::Interface;
-use crate::model::types::TypeDefKind;
+use crate::model::types::{Scalar, Type, TypeDefKind};
+use crate::model::vtable::Vtable;
 use crate::typelib::writer::Error;
 use crate::typelib::writer::encode::typeinfo_name;
 use crate::typelib::writer::format::{
@@ -69,9 +70,7 @@ impl<'m> Builder<'m> {
             tags: model
                 .types()
                 .filter_map(|t| match &t.kind {
-                    TypeDefKind::Alias(crate::model::types::Type::Named(target))
-                        if typeinfo_name(&t.name) != t.name =>
-                    {
+                    TypeDefKind::Alias(Type::Named(target)) if typeinfo_name(&t.name) != t.name => {
                         Some((target.to_string(), typeinfo_name(&t.name).to_string()))
                     }
                     _ => None,
@@ -202,7 +201,7 @@ impl<'m> Builder<'m> {
         match &def.kind {
             TypeDefKind::Enum(_, values) => {
                 let info = self.create(TKIND_ENUM, name, None)?;
-                let int = crate::model::types::Type::Scalar(crate::model::types::Scalar::I32);
+                let int = Type::Scalar(Scalar::I32);
                 for (i, (n, v)) in values.iter().enumerate() {
                     let var = Var {
                         name: n,
@@ -239,7 +238,7 @@ impl<'m> Builder<'m> {
 
     /// The interface's ancestors, nearest first.
     fn chain(&self, iface: &'m Interface) -> Vec<&'m Interface> {
-        crate::model::vtable::Vtable::ancestors(self.model, iface)
+        Vtable::ancestors(self.model, iface)
     }
 
     /// `add_interface_typeinfo`: a vtable interface (TKIND_INTERFACE) or a dual one

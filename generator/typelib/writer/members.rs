@@ -1,9 +1,10 @@
 //! Function and variable records (FUNCDESC and VARDESC as stored), as widl's
 //! add_func_desc and add_var_desc write them.
 
-use crate::model::interface::{Direction, Method, MethodKind};
+use crate::model::ConstValue;
+use crate::model::interface::{Direction, Method, MethodKind, Param};
 use crate::model::param::ParamAttr;
-use crate::model::types::Type;
+use crate::model::types::{Type, TypeDefKind};
 use crate::typelib::writer::Error;
 use crate::typelib::writer::build::Builder;
 use crate::typelib::writer::format::{
@@ -83,7 +84,7 @@ impl Builder<'_> {
         };
         let mut id = ((0x6000 | (self.infos[info].datatype2 & 0xffff)) << 16) | index;
         let num_params = m.params.len() as i32;
-        let has = |p: &crate::model::interface::Param, f: fn(&ParamAttr) -> bool| p.attrs.iter().any(f);
+        let has = |p: &Param, f: fn(&ParamAttr) -> bool| p.attrs.iter().any(f);
         let num_defaults = m
             .params
             .iter()
@@ -221,9 +222,9 @@ impl Builder<'_> {
         // An enumerator or a constant stands for its value; NULL for a null pointer.
         let named = match self.model.constant(text.trim()) {
             Some(c) => match &c.value {
-                crate::model::ConstValue::Int(v) => Some(Default::Int(*v as i32)),
-                crate::model::ConstValue::Str(s) => Some(Default::Str(s.clone())),
-                crate::model::ConstValue::Expr(_) => None,
+                ConstValue::Int(v) => Some(Default::Int(*v as i32)),
+                ConstValue::Str(s) => Some(Default::Str(s.clone())),
+                ConstValue::Expr(_) => None,
             },
             // Macros of windows.h, which the model does not keep.
             None => match text.trim() {
@@ -243,10 +244,7 @@ impl Builder<'_> {
             Default::Int(v) => {
                 let vt = match &resolved {
                     Type::Named(n)
-                        if matches!(
-                            self.model.type_def(n).map(|t| &t.kind),
-                            Some(crate::model::types::TypeDefKind::Enum(..))
-                        ) =>
+                        if matches!(self.model.type_def(n).map(|t| &t.kind), Some(TypeDefKind::Enum(..))) =>
                     {
                         VT_I4
                     }

@@ -14,12 +14,12 @@ mod members;
 mod tables;
 mod typeinfo;
 
-use crate::model::Model;
 use crate::model::guid::Guid;
+use crate::model::{Library, Model};
 use crate::typelib::writer::build::Builder;
 use crate::typelib::writer::format::{
-    FILE_ORDER, LCID_EN_US, MSFT_HEADER_SIZE, MSFT_SEG_MAX, MSFT_SIGNATURE, MSFT_VERSION, SYS_WIN32, SYS_WIN64,
-    VARFLAGS_BASE,
+    FILE_ORDER, LCID_EN_US, MSFT_HEADER_SIZE, MSFT_SEG_MAX, MSFT_SEG_TYPEINFO, MSFT_SIGNATURE, MSFT_TYPEINFO_SIZE,
+    MSFT_VERSION, SYS_WIN32, SYS_WIN64, VARFLAGS_BASE,
 };
 
 /// What the library is and which platform it describes.
@@ -80,7 +80,7 @@ pub fn write(model: &Model, options: &Options) -> Result<Written, Error> {
     // inputs' own are those holding, or whose coclasses name, an interface the inputs
     // declare.
     let roots: std::collections::HashSet<&str> = model.root_interfaces().map(|i| i.name.as_str()).collect();
-    let own: Vec<crate::model::Library> = model
+    let own: Vec<Library> = model
         .libraries
         .iter()
         .filter(|l| {
@@ -178,7 +178,6 @@ pub fn write(model: &Model, options: &Options) -> Result<Written, Error> {
 
 /// `save_all_changes`: header, typeinfo offsets, segment directory, segments, records.
 fn serialize(b: &mut Builder<'_>, header: &[i32]) -> Vec<u8> {
-    use crate::typelib::writer::format::{MSFT_SEG_TYPEINFO, MSFT_TYPEINFO_SIZE};
     let n = b.infos.len();
     b.t.segments[MSFT_SEG_TYPEINFO] = vec![0; n * MSFT_TYPEINFO_SIZE];
     let mut pos = MSFT_HEADER_SIZE + MSFT_SEG_MAX * 16 + n * 4;
