@@ -744,3 +744,24 @@ fn inputs_without_a_library_need_a_name_and_a_libid() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("error:"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_record_holding_itself_is_an_error_not_a_crash() {
+    let dir = common::scratch_dir("tlb-self");
+    let idl = dir.join("self.idl");
+    std::fs::write(
+        &idl,
+        "import \"unknwn.idl\";\n[uuid(6a1b2c3d-0000-4000-8000-0000000000d1)]\nlibrary Selfish\n{\n    struct Loop { long n; struct Loop inner; };\n    [object, uuid(6a1b2c3d-0000-4000-8000-0000000000d2)]\n    interface ISelf : IUnknown { HRESULT Take([in] struct Loop *l); };\n}\n",
+    )
+    .unwrap();
+    let out_path = dir.join("self.tlb");
+    let out = oscgen_tlb(&[idl.as_os_str(), "-o".as_ref(), out_path.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "error: cannot write a type library: `struct Loop` holds itself by value, so it has no size"
+    );
+    assert!(!out_path.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -217,6 +217,12 @@ impl Builder<'_> {
 
     /// `type_memsize_and_alignment`: the ABI size and alignment of the target platform.
     pub fn layout(&self, ty: &Type) -> Result<(i32, i32), Error> {
+        self.layout_within(ty, 0)
+    }
+
+    /// [`Builder::layout`], refusing a type that holds itself by value (no real type
+    /// nests deeper than a few levels).
+    fn layout_within(&self, ty: &Type, depth: usize) -> Result<(i32, i32), Error> {
         let ty = self.resolve(ty);
         let ptr = self.ptr;
         Ok(match ty {
@@ -233,7 +239,7 @@ impl Builder<'_> {
             }
             Type::Pointer(_) | Type::Array(_, None) | Type::SafeArray(_) => (ptr, ptr),
             Type::Array(inner, Some(n)) => {
-                let (size, align) = self.layout(inner)?;
+                let (size, align) = self.layout_within(inner, depth + 1)?;
                 (size * *n as i32, align)
             }
             Type::Named(n) => match builtin_vt(n) {
@@ -244,6 +250,9 @@ impl Builder<'_> {
                 Some(VT_BOOL) => (2, 2),
                 Some(_) => (4, 4),
                 None => {
+                    if depth > 64 {
+                        return Err(Error::HoldsItself(n.to_string()));
+                    }
                     let def = self.model.type_def(n).ok_or_else(|| Error::Type(n.to_string()))?;
                     if let Some(l) = def.layout {
                         return Ok((l.size as i32, l.align as i32));
@@ -254,7 +263,7 @@ impl Builder<'_> {
                         TypeDefKind::Struct(fields) => {
                             let (mut size, mut align) = (0, 1);
                             for f in fields {
-                                let (s, a) = self.layout(&f.ty)?;
+                                let (s, a) = self.layout_within(&f.ty, depth + 1)?;
                                 let a = a.min(pack);
                                 size = align_up(size, a) + s;
                                 align = align.max(a);
@@ -264,7 +273,7 @@ impl Builder<'_> {
                         TypeDefKind::Union(fields) => {
                             let (mut size, mut align) = (0, 1);
                             for f in fields {
-                                let (s, a) = self.layout(&f.ty)?;
+                                let (s, a) = self.layout_within(&f.ty, depth + 1)?;
                                 size = size.max(s);
                                 align = align.max(a.min(pack));
                             }

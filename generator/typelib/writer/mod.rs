@@ -50,6 +50,8 @@ pub enum Error {
     Version(String),
     #[error("`{0}` cannot be described in a type library (an unknown, opaque or function type)")]
     Type(String),
+    #[error("`{0}` holds itself by value, so it has no size")]
+    HoldsItself(String),
     #[error("defaultvalue({0}) is not an integer or string constant")]
     Default(String),
     #[error("the name `{0}` cannot be stored in a type library (empty, or longer than 255 bytes)")]
