@@ -125,11 +125,13 @@ fn normalize(line: &str) -> String {
 }
 
 /// Typeinfos widl writes that oscgen's model cannot: enums, records and aliases
-/// declared in the library but used by no signature, and `[public]` aliases.
+/// declared in the library but used by no signature, `[public]` aliases, and modules.
 fn model_cannot_have(block: &[String]) -> bool {
-    block
-        .iter()
-        .any(|l| l.starts_with("  kind 0 ") || l.starts_with("  kind 1 ") || l.starts_with("  kind 6 "))
+    block.iter().any(|l| {
+        ["  kind 0 ", "  kind 1 ", "  kind 2 ", "  kind 6 "]
+            .iter()
+            .any(|k| l.starts_with(k))
+    })
 }
 
 fn compare_with_widl(
@@ -210,16 +212,19 @@ fn expected_from_model(
                 let dual = dispatch.is_some();
                 let vtable = model.vtable(name).unwrap();
                 let parents = oscgen::model::vtable::Vtable::ancestors(model, iface).len() as i32;
+                // TYPEFLAG_FDISPATCHABLE when IDispatch is in the chain (a [dual]
+                // interface may derive from IUnknown alone, as Wine's tests do).
+                let dispatchable = oscgen::model::vtable::Vtable::ancestors(model, iface)
+                    .iter()
+                    .any(|a| a.name == "IDispatch");
+                let dispatchable = if dispatchable { 0x1000 } else { 0 };
                 if dual {
-                    lines.push("  kind 4 flags 0x1040".to_string());
+                    lines.push(format!("  kind 4 flags 0x{:x}", 0x40 | dispatchable));
                     lines.push(format!("vtable {name}"));
                     lines.push(guid(iface.iid));
-                    lines.push("  kind 3 flags 0x1140".to_string());
+                    lines.push(format!("  kind 3 flags 0x{:x}", 0x140 | dispatchable));
                 } else {
-                    let dispatchable = oscgen::model::vtable::Vtable::ancestors(model, iface)
-                        .iter()
-                        .any(|a| a.name == "IDispatch");
-                    let flags = if iface.oleautomation { 0x100 } else { 0 } | if dispatchable { 0x1000 } else { 0 };
+                    let flags = if iface.oleautomation { 0x100 } else { 0 } | dispatchable;
                     lines.push(format!("  kind 3 flags 0x{flags:x}"));
                 }
                 let mut memids = Vec::new();
@@ -415,6 +420,12 @@ fn wine_loads_what_oscgen_writes_as_widl_writes_it() {
         Case {
             label: "hhctrl",
             idl: dll("dlls__hhctrl.ocx__hhctrl_tlb.idl"),
+            includes: sdk.clone(),
+            win32: false,
+        },
+        Case {
+            label: "test_reg",
+            idl: dll("dlls__oleaut32__tests__test_reg.idl"),
             includes: sdk.clone(),
             win32: false,
         },

@@ -314,9 +314,24 @@ impl<'m> Builder<'m> {
         let Some(dispatch) = iface.dispatch.as_ref() else {
             return Ok(());
         };
-        if let Some(of) = &dispatch.interface {
-            return Err(Error::DispatchView(iface.name.clone(), of.clone()));
-        }
+        // `dispinterface D { interface I; }`: D is I's dispatch view, implementing I.
+        let view = match &dispatch.interface {
+            Some(of) => {
+                let of = self
+                    .model
+                    .interface(of)
+                    .ok_or_else(|| Error::DispatchView(iface.name.clone(), of.clone()))?;
+                let imported = stdole_type(&of.name);
+                if imported.is_none() && of.base.is_some() {
+                    self.add_interface(of)?;
+                }
+                if self.index.contains_key(&iface.name) {
+                    return Ok(());
+                }
+                Some((of, imported))
+            }
+            None => None,
+        };
         let info = self.create(TKIND_DISPATCH, &iface.name, iface.iid)?;
         let ptr = self.ptr;
         let ti = &mut self.infos[info];
@@ -324,6 +339,22 @@ impl<'m> Builder<'m> {
         ti.typekind |= (ptr << 11) | (ptr << 6);
         ti.flags |= TYPEFLAG_FDISPATCHABLE;
         self.add_dispatch();
+        if let Some((of, imported)) = view {
+            let datatype1 = match imported {
+                Some(imported) => self.import(imported) as i32 + 1,
+                None => {
+                    self.add_interface(of)?;
+                    self.hreftype(&of.name).unwrap_or(-1)
+                }
+            };
+            let slots = self.model.vtable(&of.name).map_or(0, |v| v.slots.len() as i32);
+            let parents = Vtable::ancestors(self.model, of).len() as i32 + 1;
+            let ti = &mut self.infos[info];
+            ti.datatype1 = datatype1;
+            ti.typekind |= 0x10;
+            ti.datatype2 = (slots << 16) | parents;
+            ti.cb_size_vft = slots * ptr;
+        }
         self.infos[info].c_impl_types = 1;
         let first = dispatch.methods.len() as i32;
         for (index, p) in (first..).zip(&dispatch.properties) {

@@ -56,7 +56,7 @@ pub enum Error {
     Default(String),
     #[error("the name `{0}` cannot be stored in a type library (empty, or longer than 255 bytes)")]
     Name(String),
-    #[error("dispinterface `{0}` is the dispatch view of `{1}` (`interface {1};`), which the writer does not support")]
+    #[error("dispinterface `{0}` is the dispatch view of `{1}` (`interface {1};`), which is not declared")]
     DispatchView(String, String),
 }
 
