@@ -203,7 +203,7 @@ pub fn read(bytes: &[u8]) -> Result<TypeLib> {
         let off = i32_at(bytes, offsets_at + i * 4).unwrap_or(-1);
         let off =
             format::offset(off).ok_or_else(|| FormatError::Corrupt(format!("typeinfo {i} has a negative offset")))?;
-        typeinfos.push(r.typeinfo(i, off, count, imports.len())?);
+        typeinfos.push(r.typeinfo(i, off, count)?);
     }
     Ok(TypeLib {
         name,
@@ -429,7 +429,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn typeinfo(&self, index: usize, off: usize, count: usize, _imports: usize) -> Result<TypeInfo> {
+    fn typeinfo(&self, index: usize, off: usize, count: usize) -> Result<TypeInfo> {
         let seg = self.seg(Segment::TypeInfo);
         if off + typeinfo::SIZE > seg.len() {
             return Err(FormatError::Truncated(format!("typeinfo {index}")));
@@ -443,7 +443,6 @@ impl<'a> Reader<'a> {
         let celement = u(typeinfo::CELEMENT);
         let cfuncs = (celement & 0xffff) as usize;
         let cvars = (celement >> 16) as usize;
-        let cimpl = u16_at(seg, off + typeinfo::CIMPLTYPES).unwrap_or(0) as usize;
         let cb_vft = u16_at(seg, off + typeinfo::CBSIZEVFT).unwrap_or(0) as u32;
         let datatype1 = i(typeinfo::DATATYPE1);
         let mut info = TypeInfo {
@@ -467,7 +466,7 @@ impl<'a> Reader<'a> {
                 // The list cannot be longer than the table holds entries, nor than it says.
                 let limit = self.seg(Segment::RefTab).len() / reftab::SIZE;
                 while let Some(o) = format::offset(at) {
-                    if info.implemented.len() >= limit.min(cimpl.max(1) * 4) {
+                    if info.implemented.len() >= limit {
                         return Err(FormatError::Corrupt(format!("{}'s interface list loops", info.name)));
                     }
                     let href = self.seg_i32(Segment::RefTab, o + reftab::REFTYPE, "an implemented interface")?;
