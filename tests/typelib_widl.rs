@@ -12,7 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tlb::{differences, facts, facts_with, library_members, model, wine_dir};
+use common::tlb::{differences, enum_facts, facts, facts_with, library_enumerators, library_members, model, wine_dir};
 use common::{Corpus, CorpusFile};
 
 /// A sample across the corpus's folders: automation libraries with dual interfaces,
@@ -69,12 +69,14 @@ fn check(widl: &Path, file: &CorpusFile, scratch: &Path) -> Outcome {
         Ok(m) => m,
         Err(e) => return Outcome::Compared(0, vec![format!("oscgen cannot load the IDL: {e}")]),
     };
+    let enums = library_enumerators(&out);
     let _ = std::fs::remove_file(&out);
     let (interfaces, coclasses) = library_members(&tlb);
-    let found = differences(
-        &facts(&tlb, &interfaces, &coclasses),
-        &facts(&idl, &interfaces, &coclasses),
-    );
+    let mut tlb_facts = facts(&tlb, &interfaces, &coclasses);
+    tlb_facts.extend(enum_facts(&tlb, &enums));
+    let mut idl_facts = facts(&idl, &interfaces, &coclasses);
+    idl_facts.extend(enum_facts(&idl, &enums));
+    let found = differences(&tlb_facts, &idl_facts);
     Outcome::Compared(interfaces.len() + coclasses.len(), found)
 }
 

@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::Corpus;
-use common::tlb::{differences, facts, library_members, model, wine_dir};
+use common::tlb::{differences, enum_facts, facts, library_enumerators, library_members, model, wine_dir};
 
 /// Each library, the corpus IDL it is built from, and the differences expected.
 const LIBRARIES: &[(&str, &str)] = &[
@@ -165,10 +165,18 @@ fn wine_type_libraries_equal_their_idl() {
         let idl = model(&file.path, &include_dirs, &file.defines).unwrap_or_else(|e| panic!("{label}: {e}"));
         let (interfaces, coclasses) = library_members(&tlb);
         compared += interfaces.len() + coclasses.len();
-        let found = differences(
-            &facts(&tlb, &interfaces, &coclasses),
-            &facts(&idl, &interfaces, &coclasses),
-        );
+        let lib = oscgen::typelib::read_file(&dir.join(binary)).unwrap();
+        compared += lib
+            .typeinfos
+            .iter()
+            .filter(|t| t.kind == oscgen::typelib::format::tkind::ENUM)
+            .count();
+        let enums = library_enumerators(&dir.join(binary));
+        let mut tlb_facts = facts(&tlb, &interfaces, &coclasses);
+        tlb_facts.extend(enum_facts(&tlb, &enums));
+        let mut idl_facts = facts(&idl, &interfaces, &coclasses);
+        idl_facts.extend(enum_facts(&idl, &enums));
+        let found = differences(&tlb_facts, &idl_facts);
         let wanted: Vec<String> = expected
             .get(binary)
             .map(|v| v.iter().map(|s| s.to_string()).collect())

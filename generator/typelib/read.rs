@@ -384,11 +384,12 @@ impl<'a> Reader<'a> {
             let kind = ((r >> value::INLINE_VT_SHIFT) & value::INLINE_VT_MASK) as u16;
             let v = r & value::INLINE_VALUE_MASK;
             // The 26-bit value is sign-extended for the signed types.
-            // Signed types keep their sign at their own width (VARIANT_TRUE is a 16-bit -1).
+            // The 26 bits are the value as oleaut32 reads it (a negative 32-bit value is
+            // never inline); a 16- or 8-bit type reads its own low bits, so VARIANT_TRUE
+            // (0xffff) is -1.
             let v = match kind {
                 vt::I1 => v as u8 as i8 as i64,
                 vt::I2 | vt::BOOL => v as u16 as i16 as i64,
-                vt::I4 | vt::INT | vt::ERROR | vt::I8 => ((v << 6) as i32 >> 6) as i64,
                 _ => v as i64,
             };
             return Ok(Value::Int(v));
@@ -621,7 +622,7 @@ mod tests {
         };
         let inline = |kind: u16, v: u32| (value::INLINE_FLAG | ((kind as u32) << value::INLINE_VT_SHIFT) | v) as i32;
         assert_eq!(r.value(inline(vt::BOOL, 0xffff)), Ok(Value::Int(-1)));
-        assert_eq!(r.value(inline(vt::I4, 0x03ff_ffff)), Ok(Value::Int(-1)));
+        assert_eq!(r.value(inline(vt::I4, 0x0200_0000)), Ok(Value::Int(0x0200_0000)));
         assert_eq!(r.value(inline(vt::UI4, 7)), Ok(Value::Int(7)));
         assert!(matches!(r.value(0x10), Err(FormatError::Truncated(_))));
     }

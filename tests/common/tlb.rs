@@ -211,6 +211,37 @@ fn id(dispid: Option<i32>) -> String {
     dispid.map_or_else(|| "id=?".into(), |d| format!("id={d}"))
 }
 
+/// One fact per enumerator of every enum of `model` whose name is in `members` (the
+/// enumerators of a library's own enums): the model of its IDL must give each the same
+/// value. By enumerator, not by enum: a library names an enum by its tag or by a name
+/// widl makes up (`__widl_..._generated_name_N`) where the IDL names the typedef.
+pub fn enum_facts(model: &Model, members: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for t in model.types() {
+        if let TypeDefKind::Enum(_, values) = &t.kind {
+            for (member, value) in values.iter().filter(|(m, _)| members.contains(m)) {
+                // As the 32 bits of a MIDL enum: the IDL's `0x80000000` is the library's
+                // -2147483648.
+                out.insert(format!("enumerator {member} = {:#x}", *value as u32));
+            }
+        }
+    }
+    out
+}
+
+/// The enumerators of the enums a type library file declares itself.
+pub fn library_enumerators(path: &Path) -> BTreeSet<String> {
+    oscgen::typelib::read_file(path)
+        .map(|lib| {
+            lib.typeinfos
+                .iter()
+                .filter(|t| t.kind == oscgen::typelib::format::tkind::ENUM)
+                .flat_map(|t| t.vars.iter().map(|v| v.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The interfaces and coclasses a type library's model declares as its own.
 pub fn library_members(model: &Model) -> (Vec<String>, Vec<String>) {
     let interfaces = model.root_interfaces().map(|i| i.name.clone()).collect();
