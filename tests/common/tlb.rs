@@ -229,6 +229,46 @@ pub fn enum_facts(model: &Model, members: &BTreeSet<String>) -> BTreeSet<String>
     out
 }
 
+/// One fact per record or union of `model` whose field names, in order, are one of
+/// `layouts` (a library's own records): a record the library has and its IDL's model has
+/// not shows as a difference. By fields, not by name, for the reason [`enum_facts`] gives.
+pub fn record_facts(model: &Model, layouts: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for t in model.types() {
+        let (kind, fields) = match &t.kind {
+            TypeDefKind::Struct(f) => ("struct", f),
+            TypeDefKind::Union(f) => ("union", f),
+            _ => continue,
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let fact = format!("{kind} {{ {} }}", names.join("; ")).to_ascii_lowercase();
+        if layouts.contains(&fact) {
+            out.insert(fact);
+        }
+    }
+    out
+}
+
+/// The field lists of the records and unions a type library file declares itself, as
+/// [`record_facts`] writes them (in lower case: a library's names are case-insensitive).
+pub fn library_records(path: &Path) -> BTreeSet<String> {
+    let Ok(lib) = oscgen::typelib::read_file(path) else {
+        return BTreeSet::new();
+    };
+    lib.typeinfos
+        .iter()
+        .filter_map(|t| {
+            let kind = match t.kind {
+                oscgen::typelib::format::tkind::RECORD => "struct",
+                oscgen::typelib::format::tkind::UNION => "union",
+                _ => return None,
+            };
+            let names: Vec<&str> = t.vars.iter().map(|v| v.name.as_str()).collect();
+            Some(format!("{kind} {{ {} }}", names.join("; ")).to_ascii_lowercase())
+        })
+        .collect()
+}
+
 /// The enumerators of the enums a type library file declares itself.
 pub fn library_enumerators(path: &Path) -> BTreeSet<String> {
     oscgen::typelib::read_file(path)
