@@ -1,7 +1,7 @@
 //! Oracle: Wine's `winedump` (Debian package wine64-tools) dumps the same type libraries
-//! oscgen reads; every typeinfo's kind, name and GUID agree. winedump dumps the raw
-//! records (TypeInfoBase, GuidEntry, Name) of a standalone MSFT file, so each library is
-//! first taken out of its PE file the way oscgen finds it. winedump also reports what
+//! oscgen reads; every typeinfo's kind, name, GUID and numbers of functions and variables
+//! agree. winedump dumps the raw records (TypeInfoBase, GuidEntry, Name) of a standalone
+//! MSFT file, so each library is first taken out of its PE file the way oscgen finds it. winedump also reports what
 //! oscgen does not model (help strings and contexts, custom data, the hash tables):
 //! those belong to documentation and lookup, not to vtables or dispatch.
 
@@ -34,12 +34,13 @@ fn winedump() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Per typeinfo: (kind, name, GUID) as winedump prints them.
-fn dumped(text: &str) -> Vec<(String, String, String)> {
+/// Per typeinfo: kind, name, GUID, and function and variable counts, as winedump prints
+/// them.
+fn dumped(text: &str) -> Vec<(String, String, String, i64)> {
     let mut guids = Vec::new();
     let mut names = BTreeMap::new();
     let mut offset = 0usize;
-    let mut infos: Vec<(String, i64, i64)> = Vec::new();
+    let mut infos: Vec<(String, i64, i64, i64)> = Vec::new();
     let mut block = "";
     let mut namelen = 0usize;
     for line in text.lines() {
@@ -47,7 +48,7 @@ fn dumped(text: &str) -> Vec<(String, String, String)> {
         if line.ends_with('{') {
             block = line.split_whitespace().next().unwrap_or("");
             if block == "TypeInfoBase" {
-                infos.push((String::new(), -1, -1));
+                infos.push((String::new(), -1, -1, 0));
             }
             continue;
         }
@@ -60,6 +61,7 @@ fn dumped(text: &str) -> Vec<(String, String, String)> {
             }
             ("TypeInfoBase", "posguid") => infos.last_mut().unwrap().1 = hex(value),
             ("TypeInfoBase", "NameOffset") => infos.last_mut().unwrap().2 = hex(value),
+            ("TypeInfoBase", "cElement") => infos.last_mut().unwrap().3 = hex(value),
             ("GuidEntry", "guid") => guids.push(value.trim_matches(['{', '}']).to_ascii_lowercase()),
             ("Name", "namelen") => namelen = (hex(value) & 0xff) as usize,
             ("Name", "name") => {
@@ -72,13 +74,13 @@ fn dumped(text: &str) -> Vec<(String, String, String)> {
     }
     infos
         .into_iter()
-        .map(|(kind, guid, name)| {
+        .map(|(kind, guid, name, elements)| {
             let guid = if guid < 0 {
                 "none".to_string()
             } else {
                 guids[guid as usize / format::guid_entry::SIZE].clone()
             };
-            (kind, names.get(&name).cloned().unwrap_or_default(), guid)
+            (kind, names.get(&name).cloned().unwrap_or_default(), guid, elements)
         })
         .collect()
 }
@@ -108,7 +110,7 @@ fn winedump_agrees_on_every_typeinfo() {
         assert!(out.status.success(), "winedump {name}");
         let theirs = dumped(&String::from_utf8_lossy(&out.stdout));
         let lib = read::read(&bytes).unwrap();
-        let ours: Vec<(String, String, String)> = lib
+        let ours: Vec<(String, String, String, i64)> = lib
             .typeinfos
             .iter()
             .map(|t| {
@@ -116,6 +118,8 @@ fn winedump_agrees_on_every_typeinfo() {
                     format!("TKIND_{}", format::tkind::name(t.kind).to_ascii_uppercase()),
                     t.name.clone(),
                     t.guid.map_or_else(|| "none".to_string(), |g| g.to_string()),
+                    // cElement: variables in the high word, functions in the low.
+                    ((t.vars.len() as i64) << 16) | t.funcs.len() as i64,
                 )
             })
             .collect();

@@ -1,7 +1,8 @@
 //! `importlib` references: the libraries a library imports from, found by LIBID and major
 //! version in the search directories (the file name the library records first, then
-//! every `.tlb`, `.olb`, `.dll`, `.ocx` and `.exe` there), read once each and lowered
-//! as imports (nothing in them is a root).
+//! every `.tlb` and `.olb` there), read once each and lowered as imports (nothing in them
+//! is a root). PE files are looked in only under the recorded name: a directory of DLLs
+//! (Wine's holds 900, 670 MB) is not read whole to find one library.
 //!
 //! Nearly every library imports stdole2 (or stdole32) for IUnknown and IDispatch. When
 //! neither is on the search path, the types it is referenced for are named by their GUID
@@ -103,7 +104,13 @@ impl Resolver {
         let id = imp.guid?;
         let wanted = (id, imp.major);
         // The recorded file name, in each directory; then everything there.
-        let recorded = Path::new(&imp.file_name).file_name().map(PathBuf::from);
+        // MIDL records a Windows path (`C:\Windows\System32\stdole2.tlb`) or a bare name.
+        let recorded = imp
+            .file_name
+            .rsplit(['/', '\\'])
+            .next()
+            .filter(|n| !n.is_empty())
+            .map(PathBuf::from);
         for dir in self.dirs.clone() {
             if let Some(name) = &recorded
                 && let Some(found) = self.try_file(&dir.join(name), wanted)
@@ -116,11 +123,8 @@ impl Resolver {
             let mut files: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    p.extension().is_some_and(|e| {
-                        ["tlb", "olb", "dll", "ocx", "exe"]
-                            .iter()
-                            .any(|x| e.eq_ignore_ascii_case(x))
-                    })
+                    p.extension()
+                        .is_some_and(|e| ["tlb", "olb"].iter().any(|x| e.eq_ignore_ascii_case(x)))
                 })
                 .collect();
             files.sort();

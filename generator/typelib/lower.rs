@@ -140,6 +140,8 @@ pub fn lower(lib: &TypeLib, file: &str, root: bool, imported: &ImportNames) -> L
 fn interface(ti: &TypeInfo, origin: &Origin, name_of: &mut dyn FnMut(&Href) -> String) -> Interface {
     let dual = ti.flags & typeflag::DUAL != 0;
     let base = ti.base.as_ref().map(&mut *name_of);
+    // A dual interface's base is IDispatch when the library leaves it unsaid.
+    let base = base.or_else(|| dual.then(|| "IDispatch".to_string()));
     let mut iface = Interface {
         name: ti.name.clone(),
         iid: ti.guid,
@@ -184,8 +186,14 @@ fn interface(ti: &TypeInfo, origin: &Origin, name_of: &mut dyn FnMut(&Href) -> S
         });
         return iface;
     }
-    // The interface's own slots, in vtable order.
-    let mut funcs: Vec<&FuncRec> = ti.funcs.iter().filter(|f| f.funckind != funckind::DISPATCH).collect();
+    // The interface's own slots, in vtable order. A dual interface's functions are all
+    // slots, whatever kind they are recorded as (MIDL keeps a dual interface as
+    // TKIND_DISPATCH, where widl writes TKIND_INTERFACE).
+    let mut funcs: Vec<&FuncRec> = ti
+        .funcs
+        .iter()
+        .filter(|f| dual || f.funckind != funckind::DISPATCH)
+        .collect();
     funcs.sort_by_key(|f| f.slot);
     iface.methods = funcs.into_iter().map(|f| method(f, dual, name_of)).collect();
     if dual {

@@ -203,7 +203,7 @@ pub fn read(bytes: &[u8]) -> Result<TypeLib> {
         let off = i32_at(bytes, offsets_at + i * 4).unwrap_or(-1);
         let off =
             format::offset(off).ok_or_else(|| FormatError::Corrupt(format!("typeinfo {i} has a negative offset")))?;
-        typeinfos.push(r.typeinfo(i, off, count, imports.len())?);
+        typeinfos.push(r.typeinfo(i, off, count)?);
     }
     Ok(TypeLib {
         name,
@@ -384,11 +384,12 @@ impl<'a> Reader<'a> {
             let kind = ((r >> value::INLINE_VT_SHIFT) & value::INLINE_VT_MASK) as u16;
             let v = r & value::INLINE_VALUE_MASK;
             // The 26-bit value is sign-extended for the signed types.
-            // Signed types keep their sign at their own width (VARIANT_TRUE is a 16-bit -1).
+            // The 26 bits are the value as oleaut32 reads it (a negative 32-bit value is
+            // never inline); a 16- or 8-bit type reads its own low bits, so VARIANT_TRUE
+            // (0xffff) is -1.
             let v = match kind {
                 vt::I1 => v as u8 as i8 as i64,
                 vt::I2 | vt::BOOL => v as u16 as i16 as i64,
-                vt::I4 | vt::INT | vt::ERROR | vt::I8 => ((v << 6) as i32 >> 6) as i64,
                 _ => v as i64,
             };
             return Ok(Value::Int(v));
@@ -429,7 +430,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn typeinfo(&self, index: usize, off: usize, count: usize, _imports: usize) -> Result<TypeInfo> {
+    fn typeinfo(&self, index: usize, off: usize, count: usize) -> Result<TypeInfo> {
         let seg = self.seg(Segment::TypeInfo);
         if off + typeinfo::SIZE > seg.len() {
             return Err(FormatError::Truncated(format!("typeinfo {index}")));
@@ -443,7 +444,6 @@ impl<'a> Reader<'a> {
         let celement = u(typeinfo::CELEMENT);
         let cfuncs = (celement & 0xffff) as usize;
         let cvars = (celement >> 16) as usize;
-        let cimpl = u16_at(seg, off + typeinfo::CIMPLTYPES).unwrap_or(0) as usize;
         let cb_vft = u16_at(seg, off + typeinfo::CBSIZEVFT).unwrap_or(0) as u32;
         let datatype1 = i(typeinfo::DATATYPE1);
         let mut info = TypeInfo {
@@ -467,7 +467,7 @@ impl<'a> Reader<'a> {
                 // The list cannot be longer than the table holds entries, nor than it says.
                 let limit = self.seg(Segment::RefTab).len() / reftab::SIZE;
                 while let Some(o) = format::offset(at) {
-                    if info.implemented.len() >= limit.min(cimpl.max(1) * 4) {
+                    if info.implemented.len() >= limit {
                         return Err(FormatError::Corrupt(format!("{}'s interface list loops", info.name)));
                     }
                     let href = self.seg_i32(Segment::RefTab, o + reftab::REFTYPE, "an implemented interface")?;
@@ -622,7 +622,7 @@ mod tests {
         };
         let inline = |kind: u16, v: u32| (value::INLINE_FLAG | ((kind as u32) << value::INLINE_VT_SHIFT) | v) as i32;
         assert_eq!(r.value(inline(vt::BOOL, 0xffff)), Ok(Value::Int(-1)));
-        assert_eq!(r.value(inline(vt::I4, 0x03ff_ffff)), Ok(Value::Int(-1)));
+        assert_eq!(r.value(inline(vt::I4, 0x0200_0000)), Ok(Value::Int(0x0200_0000)));
         assert_eq!(r.value(inline(vt::UI4, 7)), Ok(Value::Int(7)));
         assert!(matches!(r.value(0x10), Err(FormatError::Truncated(_))));
     }

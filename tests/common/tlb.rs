@@ -211,6 +211,77 @@ fn id(dispid: Option<i32>) -> String {
     dispid.map_or_else(|| "id=?".into(), |d| format!("id={d}"))
 }
 
+/// One fact per enumerator of every enum of `model` whose name is in `members` (the
+/// enumerators of a library's own enums): the model of its IDL must give each the same
+/// value. By enumerator, not by enum: a library names an enum by its tag or by a name
+/// widl makes up (`__widl_..._generated_name_N`) where the IDL names the typedef.
+pub fn enum_facts(model: &Model, members: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for t in model.types() {
+        if let TypeDefKind::Enum(_, values) = &t.kind {
+            for (member, value) in values.iter().filter(|(m, _)| members.contains(m)) {
+                // As the 32 bits of a MIDL enum: the IDL's `0x80000000` is the library's
+                // -2147483648.
+                out.insert(format!("enumerator {member} = {:#x}", *value as u32));
+            }
+        }
+    }
+    out
+}
+
+/// One fact per record or union of `model` whose field names, in order, are one of
+/// `layouts` (a library's own records): a record the library has and its IDL's model has
+/// not shows as a difference. By fields, not by name, for the reason [`enum_facts`] gives.
+pub fn record_facts(model: &Model, layouts: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for t in model.types() {
+        let (kind, fields) = match &t.kind {
+            TypeDefKind::Struct(f) => ("struct", f),
+            TypeDefKind::Union(f) => ("union", f),
+            _ => continue,
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let fact = format!("{kind} {{ {} }}", names.join("; ")).to_ascii_lowercase();
+        if layouts.contains(&fact) {
+            out.insert(fact);
+        }
+    }
+    out
+}
+
+/// The field lists of the records and unions a type library file declares itself, as
+/// [`record_facts`] writes them (in lower case: a library's names are case-insensitive).
+pub fn library_records(path: &Path) -> BTreeSet<String> {
+    let Ok(lib) = oscgen::typelib::read_file(path) else {
+        return BTreeSet::new();
+    };
+    lib.typeinfos
+        .iter()
+        .filter_map(|t| {
+            let kind = match t.kind {
+                oscgen::typelib::format::tkind::RECORD => "struct",
+                oscgen::typelib::format::tkind::UNION => "union",
+                _ => return None,
+            };
+            let names: Vec<&str> = t.vars.iter().map(|v| v.name.as_str()).collect();
+            Some(format!("{kind} {{ {} }}", names.join("; ")).to_ascii_lowercase())
+        })
+        .collect()
+}
+
+/// The enumerators of the enums a type library file declares itself.
+pub fn library_enumerators(path: &Path) -> BTreeSet<String> {
+    oscgen::typelib::read_file(path)
+        .map(|lib| {
+            lib.typeinfos
+                .iter()
+                .filter(|t| t.kind == oscgen::typelib::format::tkind::ENUM)
+                .flat_map(|t| t.vars.iter().map(|v| v.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The interfaces and coclasses a type library's model declares as its own.
 pub fn library_members(model: &Model) -> (Vec<String>, Vec<String>) {
     let interfaces = model.root_interfaces().map(|i| i.name.clone()).collect();
