@@ -30,13 +30,6 @@ const SAMPLE: &[&str] = &[
     "wine/msado15_backcompat.idl",
 ];
 
-/// Differences that are oscgen's IDL front end's, not the type library reader's: an
-/// encapsulated union (`union _userHGLOBAL switch (long fContext) u { ... }` in
-/// wtypes.idl) is, in C and in widl's library, a struct of the discriminant and the union
-/// `u`; the IDL front end's model keeps only the union of the arms. 24 libraries of the
-/// sweep use one (through wtypes.idl's userHGLOBAL and its kin).
-const KNOWN: &[&str] = &["- struct { fcontext; u }"];
-
 enum Outcome {
     /// widl rejected the file: no oracle.
     Rejected,
@@ -89,10 +82,7 @@ fn check(widl: &Path, file: &CorpusFile, scratch: &Path) -> Outcome {
     let mut idl_facts = facts(&idl, &interfaces, &coclasses);
     idl_facts.extend(enum_facts(&idl, &enums));
     idl_facts.extend(record_facts(&idl, &records));
-    let found = differences(&tlb_facts, &idl_facts)
-        .into_iter()
-        .filter(|d| !KNOWN.contains(&d.as_str()))
-        .collect();
+    let found = differences(&tlb_facts, &idl_facts);
     Outcome::Compared(interfaces.len() + coclasses.len(), found)
 }
 

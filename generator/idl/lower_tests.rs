@@ -236,3 +236,27 @@ fn enum_values_are_constant_expressions() {
     let v: Vec<i64> = values.iter().map(|(_, v)| *v).collect();
     assert_eq!(v, [32, 33, 7, -1, 39]);
 }
+
+#[test]
+fn an_encapsulated_union_is_a_struct_of_its_discriminant_and_arms() {
+    let m = model(
+        "typedef union _U switch (long fContext) u { case 1: long a; case 2: short b; default: ; } U;
+         typedef union _V switch (short kind) { case 0: long x; } V;",
+    );
+    let fields = |name: &str| -> Vec<(String, String)> {
+        let def = m.type_def(name).unwrap_or_else(|| panic!("{name}"));
+        let TypeDefKind::Struct(fields) = &def.kind else {
+            panic!("{name} is not a struct: {:?}", def.kind);
+        };
+        fields.iter().map(|f| (f.name.clone(), f.ty.to_string())).collect()
+    };
+    let u = fields("U");
+    assert_eq!((u[0].0.as_str(), u[0].1.as_str()), ("fContext", "long"));
+    assert_eq!(u[1].0, "u");
+    let TypeDefKind::Union(arms) = &m.type_def(&u[1].1).unwrap().kind else {
+        panic!("the arms are not a union");
+    };
+    let arms: Vec<&str> = arms.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(arms, ["a", "b"]);
+    assert_eq!(fields("V")[1].0, "tagged_union");
+}

@@ -143,6 +143,40 @@ impl Lowerer<'_> {
         }
     }
 
+    /// An encapsulated union (`union U switch (long d) u { case 1: ... }`) is, in C and in a
+    /// type library, a struct: the discriminant, then the union of the arms, named `u` (or
+    /// `tagged_union`, widl's name when the declaration gives none). Its size and every
+    /// field after it depend on that.
+    fn encapsulated(
+        &mut self,
+        discriminant: &TypeExpr,
+        switch_name: &crate::idl::ast::Ident,
+        arm_name: &Option<crate::idl::ast::Ident>,
+        arms: Vec<Field>,
+    ) -> TypeDefKind {
+        self.st.anon += 1;
+        let union_name = format!("union __anonymous{}", self.st.anon);
+        self.st.parts.types.push(TypeDef {
+            name: union_name.clone(),
+            kind: TypeDefKind::Union(arms),
+            span: Some(switch_name.span),
+            pack: None,
+            layout: None,
+        });
+        TypeDefKind::Struct(vec![
+            Field {
+                name: switch_name.name.to_string(),
+                ty: self.lower_type(discriminant),
+            },
+            Field {
+                name: arm_name
+                    .as_ref()
+                    .map_or_else(|| "tagged_union".to_string(), |n| n.name.to_string()),
+                ty: Type::Named(union_name.into()),
+            },
+        ])
+    }
+
     /// Declares a struct, union or enum body under `name` (and under its tag, if any).
     fn define_aggregate(&mut self, ty: &TypeExpr, name: String) {
         let kind = match &ty.kind {
@@ -157,7 +191,13 @@ impl Lowerer<'_> {
                     // REGFILTER2): a member all the same, as in a struct.
                     .filter(|f| f.name.is_some() || matches!(f.ty.kind, TypeKind::Struct(_) | TypeKind::Union(_)))
                     .collect();
-                TypeDefKind::Union(self.fields(fields))
+                let arms = self.fields(fields);
+                match &u.switch {
+                    Some((discriminant, switch_name, arm_name)) => {
+                        self.encapsulated(discriminant, switch_name, arm_name, arms)
+                    }
+                    None => TypeDefKind::Union(arms),
+                }
             }
             TypeKind::Enum(e) => {
                 let mut next = 0i128;
