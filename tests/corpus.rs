@@ -129,7 +129,8 @@ fn without_spans(parts: &ModelParts) -> String {
             let mut i = i.clone();
             i.span = None;
             i.base_span = None;
-            for m in &mut i.methods {
+            let dispatch_methods = i.dispatch.iter_mut().flat_map(|d| d.methods.iter_mut());
+            for m in i.methods.iter_mut().chain(dispatch_methods) {
                 m.span = None;
                 for p in &mut m.params {
                     p.span = None;

@@ -146,16 +146,19 @@ impl Lowerer<'_> {
     /// An encapsulated union (`union U switch (long d) u { case 1: ... }`) is, in C and in a
     /// type library, a struct: the discriminant, then the union of the arms, named `u` (or
     /// `tagged_union`, widl's name when the declaration gives none). Its size and every
-    /// field after it depend on that.
+    /// field after it depend on that. The arms' union is named after the struct, not
+    /// numbered: a file lowered item by item meets its aggregates in another order than a
+    /// whole file, and must name them alike.
     fn encapsulated(
         &mut self,
+        name: &str,
         discriminant: &TypeExpr,
         switch_name: &crate::idl::ast::Ident,
         arm_name: &Option<crate::idl::ast::Ident>,
         arms: Vec<Field>,
     ) -> TypeDefKind {
-        self.st.anon += 1;
-        let union_name = format!("union __anonymous{}", self.st.anon);
+        let arm = arm_name.as_ref().map_or("tagged_union", |n| &*n.name);
+        let union_name = format!("union {}_{arm}", name.rsplit(' ').next().unwrap_or(name));
         self.st.parts.types.push(TypeDef {
             name: union_name.clone(),
             kind: TypeDefKind::Union(arms),
@@ -194,7 +197,7 @@ impl Lowerer<'_> {
                 let arms = self.fields(fields);
                 match &u.switch {
                     Some((discriminant, switch_name, arm_name)) => {
-                        self.encapsulated(discriminant, switch_name, arm_name, arms)
+                        self.encapsulated(&name, discriminant, switch_name, arm_name, arms)
                     }
                     None => TypeDefKind::Union(arms),
                 }
