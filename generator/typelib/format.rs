@@ -50,6 +50,8 @@ pub mod header {
     pub const NIMPINFOS: usize = 0x50;
     /// In [`VARFLAGS`]: a 4-byte help DLL name offset follows the header.
     pub const HELPDLL_FLAG: u32 = 0x100;
+    /// In [`VARFLAGS`]: set by MIDL and widl in every library (meaning undocumented).
+    pub const VARFLAGS_BASE: u32 = 0x40;
     pub const SYSKIND_MASK: u32 = 0xf;
 }
 
@@ -204,10 +206,22 @@ pub mod reftab {
     pub const NEXT: usize = 12;
 }
 
+/// The GUID hash table (the GuidHash segment): per bucket, the offset in the GUID table
+/// of the first entry of its chain, or -1.
+pub mod guid_hash {
+    pub const BUCKETS: usize = 32;
+}
+
 /// An entry of the GUID table (`MSFT_GuidEntry`): the GUID, then its HREFTYPE and hash chain.
 pub mod guid_entry {
     pub const SIZE: usize = 24;
     pub const HREFTYPE: usize = 16;
+}
+
+/// The name hash table (the NameHash segment): per bucket, the offset in the name table
+/// of the first entry of its chain, or -1.
+pub mod name_hash {
+    pub const BUCKETS: usize = 128;
 }
 
 /// An entry of the name table (`MSFT_NameIntro`): HREFTYPE, hash chain, then a word
@@ -343,6 +357,11 @@ pub mod invkind {
     pub const PROPERTYGET: u32 = 2;
     pub const PROPERTYPUT: u32 = 4;
     pub const PROPERTYPUTREF: u32 = 8;
+}
+
+/// CALLCONV, in a function record's [`func::FKCCIC`].
+pub mod callconv {
+    pub const STDCALL: u32 = 4;
 }
 
 /// VARKIND.

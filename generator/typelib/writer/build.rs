@@ -10,17 +10,19 @@ use crate::model::guid::Guid;
 use crate::model::interface::Interface;
 use crate::model::types::{Scalar, Type, TypeDefKind};
 use crate::model::vtable::Vtable;
+use crate::typelib::format::{Segment, guid_entry, impinfo, impltypeflag, tkind, typeflag, typeinfo, varflag};
 use crate::typelib::writer::Error;
 use crate::typelib::writer::encode::typeinfo_name;
-use crate::typelib::writer::format::{
-    IID_IDISPATCH, IID_IENUMVARIANT, IID_IUNKNOWN, IMPLTYPEFLAG_FDEFAULT, IMPLTYPEFLAG_FSOURCE,
-    MSFT_IMPINFO_OFFSET_IS_GUID, MSFT_SEG_GUID, MSFT_TYPEINFO_SIZE, STDOLE2_FILE, STDOLE2_LIBID, TKIND_COCLASS,
-    TKIND_DISPATCH, TKIND_ENUM, TKIND_INTERFACE, TKIND_RECORD, TKIND_UNION, TYPEFLAG_FCANCREATE,
-    TYPEFLAG_FDISPATCHABLE, TYPEFLAG_FDUAL, TYPEFLAG_FOLEAUTOMATION, VARFLAG_FREADONLY,
-};
 use crate::typelib::writer::members::{Var, checked_name};
 use crate::typelib::writer::tables::Tables;
 use crate::typelib::writer::typeinfo::TypeInfo;
+
+/// stdole2.tlb, where IUnknown and IDispatch live: LIBID and version 2.0.
+const STDOLE2_LIBID: u128 = 0x00020430_0000_0000_c000_000000000046;
+const STDOLE2_FILE: &str = "stdole2.tlb";
+const IID_IUNKNOWN: u128 = 0x00000000_0000_0000_c000_000000000046;
+const IID_IDISPATCH: u128 = 0x00020400_0000_0000_c000_000000000046;
+const IID_IENUMVARIANT: u128 = 0x00020404_0000_0000_c000_000000000046;
 
 pub struct Builder<'m> {
     pub model: &'m Model,
@@ -48,14 +50,14 @@ enum StdoleRef {
 
 /// The types every library takes from stdole2.tlb rather than describing them, as widl
 /// does once the IDL says `importlib("stdole2.tlb")`: their TYPEKIND and reference.
-fn stdole_type(name: &str) -> Option<(&'static str, i32, StdoleRef)> {
+fn stdole_type(name: &str) -> Option<(&'static str, u32, StdoleRef)> {
     Some(match name {
-        "GUID" => ("GUID", TKIND_RECORD, StdoleRef::Index(0)),
-        "DISPPARAMS" => ("DISPPARAMS", TKIND_RECORD, StdoleRef::Index(1)),
-        "EXCEPINFO" => ("EXCEPINFO", TKIND_RECORD, StdoleRef::Index(2)),
-        "IUnknown" => ("IUnknown", TKIND_INTERFACE, StdoleRef::Iid(IID_IUNKNOWN)),
-        "IDispatch" => ("IDispatch", TKIND_INTERFACE, StdoleRef::Iid(IID_IDISPATCH)),
-        "IEnumVARIANT" => ("IEnumVARIANT", TKIND_INTERFACE, StdoleRef::Iid(IID_IENUMVARIANT)),
+        "GUID" => ("GUID", tkind::RECORD, StdoleRef::Index(0)),
+        "DISPPARAMS" => ("DISPPARAMS", tkind::RECORD, StdoleRef::Index(1)),
+        "EXCEPINFO" => ("EXCEPINFO", tkind::RECORD, StdoleRef::Index(2)),
+        "IUnknown" => ("IUnknown", tkind::INTERFACE, StdoleRef::Iid(IID_IUNKNOWN)),
+        "IDispatch" => ("IDispatch", tkind::INTERFACE, StdoleRef::Iid(IID_IDISPATCH)),
+        "IEnumVARIANT" => ("IEnumVARIANT", tkind::INTERFACE, StdoleRef::Iid(IID_IENUMVARIANT)),
         _ => return None,
     })
 }
@@ -90,7 +92,7 @@ impl<'m> Builder<'m> {
 
     /// `alloc_importinfo`: a reference to a type of stdole2.tlb; its hreftype is the
     /// returned offset + 1.
-    fn import(&mut self, (name, kind, reference): (&'static str, i32, StdoleRef)) -> usize {
+    fn import(&mut self, (name, kind, reference): (&'static str, u32, StdoleRef)) -> usize {
         if !self.stdole_file {
             self.stdole_file = true;
             self.stdole_import_file();
@@ -101,12 +103,16 @@ impl<'m> Builder<'m> {
         let at = match reference {
             StdoleRef::Iid(iid) => {
                 let guid = self.t.alloc_guid(Guid(iid), 0);
-                let at = self.t.import_info((kind << 24) | MSFT_IMPINFO_OFFSET_IS_GUID, 0, guid);
+                let flags = (kind << impinfo::TYPEKIND_SHIFT) | impinfo::OFFSET_IS_GUID;
+                let at = self.t.import_info(flags as i32, 0, guid);
                 // widl stores the hreftype in the GUID entry's first byte only.
-                self.t.segments[MSFT_SEG_GUID][guid + 16] = (at + 1) as u8;
+                self.t.segments[Segment::Guid as usize][guid + guid_entry::HREFTYPE] = (at + 1) as u8;
                 at
             }
-            StdoleRef::Index(index) => self.t.import_info(kind << 24, 0, index as usize),
+            StdoleRef::Index(index) => {
+                let flags = kind << impinfo::TYPEKIND_SHIFT;
+                self.t.import_info(flags as i32, 0, index as usize)
+            }
         };
         if name == "IDispatch" {
             self.dispatchpos = at as i32 + 1;
@@ -122,28 +128,27 @@ impl<'m> Builder<'m> {
         }
         let file = self.stdole_import_file();
         let guid = self.t.alloc_guid(Guid(IID_IDISPATCH), 1);
-        let at = self
-            .t
-            .import_info((TKIND_INTERFACE << 24) | MSFT_IMPINFO_OFFSET_IS_GUID, file, guid);
+        let flags = (tkind::INTERFACE << impinfo::TYPEKIND_SHIFT) | impinfo::OFFSET_IS_GUID;
+        let at = self.t.import_info(flags as i32, file, guid);
         self.dispatchpos = at as i32 | 1;
     }
 
     /// `create_msft_typeinfo`.
-    fn create(&mut self, kind: i32, name: &str, guid: Option<Guid>) -> Result<usize, Error> {
+    fn create(&mut self, kind: u32, name: &str, guid: Option<Guid>) -> Result<usize, Error> {
         let shown = match self.tags.get(name) {
-            Some(tag) if matches!(kind, TKIND_ENUM | TKIND_RECORD | TKIND_UNION) => tag.as_str(),
+            Some(tag) if matches!(kind, tkind::ENUM | tkind::RECORD | tkind::UNION) => tag.as_str(),
             _ => typeinfo_name(name),
         };
         let name_offset = self.t.alloc_name(checked_name(shown)?);
         let index = self.infos.len();
-        let hreftype = (index * MSFT_TYPEINFO_SIZE) as i32;
+        let hreftype = (index * typeinfo::SIZE) as i32;
         let mut ti = TypeInfo::new(index, name_offset);
         *self.t.name_flags(name_offset) = 0x38;
         self.t.set_name_owner(name_offset, hreftype);
         ti.kind = kind;
-        ti.typekind |= kind | 0x20;
-        if kind == TKIND_COCLASS {
-            ti.flags |= TYPEFLAG_FCANCREATE;
+        ti.typekind |= kind as i32 | 0x20;
+        if kind == tkind::COCLASS {
+            ti.flags |= typeflag::CANCREATE;
         }
         if let Some(g) = guid {
             ti.posguid = self.t.alloc_guid(g, hreftype) as i32;
@@ -154,7 +159,7 @@ impl<'m> Builder<'m> {
     }
 
     pub fn hreftype(&self, name: &str) -> Option<i32> {
-        self.index.get(name).map(|&i| (i * MSFT_TYPEINFO_SIZE) as i32)
+        self.index.get(name).map(|&i| (i * typeinfo::SIZE) as i32)
     }
 
     /// The hreftype of a named type a signature uses, adding its typeinfo if needed.
@@ -200,7 +205,7 @@ impl<'m> Builder<'m> {
         let def = model.type_def(name).ok_or_else(|| Error::Type(name.to_string()))?;
         match &def.kind {
             TypeDefKind::Enum(_, values) => {
-                let info = self.create(TKIND_ENUM, name, None)?;
+                let info = self.create(tkind::ENUM, name, None)?;
                 let int = Type::Scalar(Scalar::I32);
                 for (i, (n, v)) in values.iter().enumerate() {
                     let var = Var {
@@ -215,9 +220,9 @@ impl<'m> Builder<'m> {
             }
             TypeDefKind::Struct(fields) | TypeDefKind::Union(fields) => {
                 let kind = if matches!(def.kind, TypeDefKind::Struct(_)) {
-                    TKIND_RECORD
+                    tkind::RECORD
                 } else {
-                    TKIND_UNION
+                    tkind::UNION
                 };
                 let info = self.create(kind, name, None)?;
                 for (i, f) in fields.iter().enumerate() {
@@ -262,21 +267,21 @@ impl<'m> Builder<'m> {
         if self.index.contains_key(&iface.name) {
             return Ok(());
         }
-        let info = self.create(TKIND_INTERFACE, &iface.name, iface.iid)?;
+        let info = self.create(tkind::INTERFACE, &iface.name, iface.iid)?;
         let chain = self.chain(iface);
         let ptr = self.ptr;
         {
             let ti = &mut self.infos[info];
             if dual {
                 ti.typekind = (ti.typekind & !0xff) | 0x34;
-                ti.flags |= TYPEFLAG_FDUAL | TYPEFLAG_FOLEAUTOMATION;
+                ti.flags |= typeflag::DUAL | typeflag::OLEAUTOMATION;
             } else if iface.oleautomation {
-                ti.flags |= TYPEFLAG_FOLEAUTOMATION;
+                ti.flags |= typeflag::OLEAUTOMATION;
             }
             ti.size = ptr;
             ti.typekind |= 0x0200 | (ptr << 11);
             if chain.iter().any(|a| a.name == "IDispatch") {
-                ti.flags |= TYPEFLAG_FDISPATCHABLE;
+                ti.flags |= typeflag::DISPATCHABLE;
             }
         }
         if let Some(base_name) = iface.base.as_deref() {
@@ -332,12 +337,12 @@ impl<'m> Builder<'m> {
             }
             None => None,
         };
-        let info = self.create(TKIND_DISPATCH, &iface.name, iface.iid)?;
+        let info = self.create(tkind::DISPATCH, &iface.name, iface.iid)?;
         let ptr = self.ptr;
         let ti = &mut self.infos[info];
         ti.size = ptr;
         ti.typekind |= (ptr << 11) | (ptr << 6);
-        ti.flags |= TYPEFLAG_FDISPATCHABLE;
+        ti.flags |= typeflag::DISPATCHABLE;
         self.add_dispatch();
         if let Some((of, imported)) = view {
             let datatype1 = match imported {
@@ -362,7 +367,7 @@ impl<'m> Builder<'m> {
                 name: &p.name,
                 ty: &p.ty,
                 id: p.dispid,
-                flags: if p.readonly { VARFLAG_FREADONLY } else { 0 },
+                flags: if p.readonly { varflag::READONLY } else { 0 },
                 value: 0,
             };
             self.add_var(info, index, &var)?;
@@ -382,7 +387,7 @@ impl<'m> Builder<'m> {
         if self.index.contains_key(&class.name) {
             return Ok(());
         }
-        let info = self.create(TKIND_COCLASS, &class.name, class.clsid)?;
+        let info = self.create(tkind::COCLASS, &class.name, class.clsid)?;
         let mut refs = Vec::new();
         for member in &class.interfaces {
             let href = match self.hreftype(&member.name) {
@@ -398,19 +403,19 @@ impl<'m> Builder<'m> {
             };
             let mut flags = 0;
             if member.default {
-                flags |= IMPLTYPEFLAG_FDEFAULT;
+                flags |= impltypeflag::DEFAULT;
             }
             if member.source {
-                flags |= IMPLTYPEFLAG_FSOURCE;
+                flags |= impltypeflag::SOURCE;
             }
             refs.push((href, flags));
         }
-        for source in [0, IMPLTYPEFLAG_FSOURCE] {
-            let group = |f: i32| f & IMPLTYPEFLAG_FSOURCE == source;
-            if !refs.iter().any(|&(_, f)| group(f) && f & IMPLTYPEFLAG_FDEFAULT != 0)
+        for source in [0, impltypeflag::SOURCE] {
+            let group = |f: u32| f & impltypeflag::SOURCE == source;
+            if !refs.iter().any(|&(_, f)| group(f) && f & impltypeflag::DEFAULT != 0)
                 && let Some(first) = refs.iter_mut().find(|(_, f)| group(*f))
             {
-                first.1 |= IMPLTYPEFLAG_FDEFAULT;
+                first.1 |= impltypeflag::DEFAULT;
             }
         }
         let at = self.t.references(&refs);

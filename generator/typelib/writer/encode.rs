@@ -4,32 +4,28 @@
 //! type_memsize_and_alignment compute them.
 
 use crate::model::types::{Scalar, Type, TypeDefKind};
+use crate::typelib::format::vt;
 use crate::typelib::writer::Error;
 use crate::typelib::writer::build::Builder;
-use crate::typelib::writer::format::{
-    VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF, VT_CARRAY, VT_CY, VT_DATE, VT_DECIMAL, VT_DISPATCH, VT_EMPTY, VT_ERROR,
-    VT_HRESULT, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_LPSTR, VT_LPWSTR, VT_PTR, VT_R4, VT_R8, VT_SAFEARRAY,
-    VT_TYPEMASK, VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_UNKNOWN, VT_USERDEFINED, VT_VARIANT, VT_VOID,
-};
 
 /// Names widl maps to a VARTYPE before looking at what they alias (its `oatypes`), and
 /// the two interfaces a VARTYPE stands for.
-fn builtin_vt(name: &str) -> Option<i32> {
+fn builtin_vt(name: &str) -> Option<u16> {
     Some(match name {
-        "BSTR" => VT_BSTR,
-        "CURRENCY" | "CY" => VT_CY,
-        "DATE" => VT_DATE,
-        "DECIMAL" => VT_DECIMAL,
-        "HRESULT" => VT_HRESULT,
+        "BSTR" => vt::BSTR,
+        "CURRENCY" | "CY" => vt::CY,
+        "DATE" => vt::DATE,
+        "DECIMAL" => vt::DECIMAL,
+        "HRESULT" => vt::HRESULT,
         // `[string]` typedefs of char and wchar_t pointers, which widl knows by that
         // attribute and the model by name.
-        "LPSTR" | "LPCSTR" => VT_LPSTR,
-        "LPWSTR" | "LPCWSTR" | "LPOLESTR" | "LPCOLESTR" => VT_LPWSTR,
-        "SCODE" => VT_ERROR,
-        "VARIANT" => VT_VARIANT,
-        "VARIANT_BOOL" => VT_BOOL,
-        "IUnknown" => VT_UNKNOWN,
-        "IDispatch" => VT_DISPATCH,
+        "LPSTR" | "LPCSTR" => vt::LPSTR,
+        "LPWSTR" | "LPCWSTR" | "LPOLESTR" | "LPCOLESTR" => vt::LPWSTR,
+        "SCODE" => vt::ERROR,
+        "VARIANT" => vt::VARIANT,
+        "VARIANT_BOOL" => vt::BOOL,
+        "IUnknown" => vt::UNKNOWN,
+        "IDispatch" => vt::DISPATCH,
         _ => return None,
     })
 }
@@ -64,39 +60,39 @@ impl Builder<'_> {
     }
 
     /// `get_type_vt`.
-    pub fn vt_of(&self, ty: &Type) -> Result<i32, Error> {
+    pub fn vt_of(&self, ty: &Type) -> Result<u16, Error> {
         let ty = self.resolve(ty);
         Ok(match ty {
-            Type::Void => VT_VOID,
+            Type::Void => vt::VOID,
             Type::Scalar(s) => match s {
-                Scalar::I8 | Scalar::Char => VT_I1,
-                Scalar::U8 => VT_UI1,
+                Scalar::I8 | Scalar::Char => vt::I1,
+                Scalar::U8 => vt::UI1,
                 // mktyplib read wchar_t as short, and widl keeps it so.
-                Scalar::I16 | Scalar::WChar => VT_I2,
-                Scalar::U16 => VT_UI2,
-                Scalar::I32 => VT_I4,
-                Scalar::U32 => VT_UI4,
-                Scalar::I64 => VT_I8,
-                Scalar::U64 => VT_UI8,
-                Scalar::ISize if self.ptr == 8 => VT_I8,
-                Scalar::USize if self.ptr == 8 => VT_UI8,
-                Scalar::ISize => VT_I4,
-                Scalar::USize => VT_UI4,
-                Scalar::F32 => VT_R4,
-                Scalar::F64 => VT_R8,
+                Scalar::I16 | Scalar::WChar => vt::I2,
+                Scalar::U16 => vt::UI2,
+                Scalar::I32 => vt::I4,
+                Scalar::U32 => vt::UI4,
+                Scalar::I64 => vt::I8,
+                Scalar::U64 => vt::UI8,
+                Scalar::ISize if self.ptr == 8 => vt::I8,
+                Scalar::USize if self.ptr == 8 => vt::UI8,
+                Scalar::ISize => vt::I4,
+                Scalar::USize => vt::UI4,
+                Scalar::F32 => vt::R4,
+                Scalar::F64 => vt::R8,
             },
             Type::Named(n) => match builtin_vt(n) {
-                Some(vt) => vt,
+                Some(code) => code,
                 None => match self.model.type_def(n).map(|t| &t.kind) {
-                    Some(TypeDefKind::Struct(_) | TypeDefKind::Union(_) | TypeDefKind::Enum(..)) => VT_USERDEFINED,
-                    Some(TypeDefKind::Interface) if self.model.interface(n).is_some() => VT_USERDEFINED,
-                    Some(TypeDefKind::Opaque) if self.coclass(n).is_some() => VT_USERDEFINED,
+                    Some(TypeDefKind::Struct(_) | TypeDefKind::Union(_) | TypeDefKind::Enum(..)) => vt::USERDEFINED,
+                    Some(TypeDefKind::Interface) if self.model.interface(n).is_some() => vt::USERDEFINED,
+                    Some(TypeDefKind::Opaque) if self.coclass(n).is_some() => vt::USERDEFINED,
                     _ => return Err(Error::Type(n.to_string())),
                 },
             },
-            Type::Pointer(_) | Type::Array(_, None) => VT_PTR,
-            Type::Array(_, Some(_)) => VT_CARRAY,
-            Type::SafeArray(_) => VT_SAFEARRAY,
+            Type::Pointer(_) | Type::Array(_, None) => vt::PTR,
+            Type::Array(_, Some(_)) => vt::CARRAY,
+            Type::SafeArray(_) => vt::SAFEARRAY,
             Type::Const(_) | Type::Function(..) => return Err(Error::Type(ty.to_string())),
         })
     }
@@ -112,13 +108,13 @@ impl Builder<'_> {
     fn ptr_desc(&mut self, target: i32, mix: Option<i32>) -> i32 {
         let mix = match mix {
             Some(m) => m,
-            None if target < 0 => ((target >> 16) & 0x3fff) | VT_BYREF,
+            None if target < 0 => ((target >> 16) & 0x3fff) | i32::from(vt::BYREF),
             None if (self.t.typedesc_word0(target) >> 16) & 0xffff == 0x7fff => 0x7fff,
             None => 0x7ffe,
         };
         self.t.typedesc(
-            |w0, w1| w0 & 0xffff == VT_PTR && w1 == target,
-            (mix << 16) | VT_PTR,
+            |w0, w1| w0 & 0xffff == i32::from(vt::PTR) && w1 == target,
+            (mix << 16) | i32::from(vt::PTR),
             target,
         )
     }
@@ -137,49 +133,49 @@ impl Builder<'_> {
             let element = element.clone();
             let (target, _, _) = self.encode_var(&element)?;
             let desc = self.t.arraydesc(target, &dims);
-            let encoded = self.t.new_typedesc((0x7ffe << 16) | VT_CARRAY, desc);
+            let encoded = self.t.new_typedesc((0x7ffe << 16) | i32::from(vt::CARRAY), desc);
             return Ok((encoded, 20 + (dims.len() as i32 - 1) * 8, false));
         }
-        let vt = self.vt_of(&ty)?;
-        if vt == VT_PTR {
+        let code = self.vt_of(&ty)?;
+        if code == vt::PTR {
             let inner = self.pointee(&ty).clone();
             let (target, child, implied) = self.encode_var(&inner)?;
             if implied {
                 return Ok((target, child, false));
             }
-            let mix = if target >= 0 && self.vt_of(&inner)? == VT_SAFEARRAY {
+            let mix = if target >= 0 && self.vt_of(&inner)? == vt::SAFEARRAY {
                 let Type::SafeArray(element) = self.resolve(&inner).clone() else {
                     unreachable!("VT_SAFEARRAY is a SAFEARRAY")
                 };
-                Some(self.vt_of(&element)? | VT_ARRAY | VT_BYREF)
+                Some(i32::from(self.vt_of(&element)? | vt::ARRAY | vt::BYREF))
             } else {
                 None
             };
             return Ok((self.ptr_desc(target, mix), 8 + child, false));
         }
-        let (encoded, decoded) = self.encode_type(vt, &ty)?;
-        Ok((encoded, decoded, vt == VT_DISPATCH || vt == VT_UNKNOWN))
+        let (encoded, decoded) = self.encode_type(code, &ty)?;
+        Ok((encoded, decoded, code == vt::DISPATCH || code == vt::UNKNOWN))
     }
 
     /// `encode_type`.
-    pub fn encode_type(&mut self, vt: i32, ty: &Type) -> Result<(i32, i32), Error> {
-        let inline = |vt: i32| (0x8000_0000u32 as i32) | (vt << 16) | vt;
-        Ok(match vt {
-            VT_INT => ((0x8000_0000u32 as i32) | (VT_I4 << 16) | VT_INT, 0),
-            VT_UINT => ((0x8000_0000u32 as i32) | (VT_UI4 << 16) | VT_UINT, 0),
-            VT_VOID => ((0x8000_0000u32 as i32) | (VT_EMPTY << 16) | VT_VOID, 0),
-            VT_LPSTR | VT_LPWSTR => ((0xfffe_0000u32 as i32) | vt, 0),
-            VT_PTR => {
+    pub fn encode_type(&mut self, code: u16, ty: &Type) -> Result<(i32, i32), Error> {
+        let simple = |stored: u16, code: u16| (0x8000_0000u32 as i32) | (i32::from(stored) << 16) | i32::from(code);
+        Ok(match code {
+            vt::INT => (simple(vt::I4, vt::INT), 0),
+            vt::UINT => (simple(vt::UI4, vt::UINT), 0),
+            vt::VOID => (simple(vt::EMPTY, vt::VOID), 0),
+            vt::LPSTR | vt::LPWSTR => ((0xfffe_0000u32 as i32) | i32::from(code), 0),
+            vt::PTR => {
                 let inner = self.resolve(self.pointee(self.resolve(ty))).clone();
                 let next = self.vt_of(&inner)?;
                 let (target, child) = self.encode_type(next, &inner)?;
-                if next == VT_DISPATCH || next == VT_UNKNOWN {
+                if next == vt::DISPATCH || next == vt::UNKNOWN {
                     (target, child)
                 } else {
                     (self.ptr_desc(target, None), 8 + child)
                 }
             }
-            VT_SAFEARRAY => {
+            vt::SAFEARRAY => {
                 let Type::SafeArray(element) = self.resolve(ty).clone() else {
                     unreachable!("VT_SAFEARRAY is a SAFEARRAY")
                 };
@@ -187,31 +183,31 @@ impl Builder<'_> {
                 let next = self.vt_of(&element)?;
                 let (target, child) = self.encode_type(next, &element)?;
                 let mix = if target < 0 {
-                    ((target >> 16) & VT_TYPEMASK) | VT_ARRAY
+                    ((target >> 16) & i32::from(vt::TYPEMASK)) | i32::from(vt::ARRAY)
                 } else if (self.t.typedesc_word0(target) >> 16) & 0xffff == 0x7fff {
                     0x7fff
                 } else {
                     0x7ffe
                 };
                 let encoded = self.t.typedesc(
-                    |w0, w1| w0 & 0xffff == VT_SAFEARRAY && w1 == target,
-                    (mix << 16) | VT_SAFEARRAY,
+                    |w0, w1| w0 & 0xffff == i32::from(vt::SAFEARRAY) && w1 == target,
+                    (mix << 16) | i32::from(vt::SAFEARRAY),
                     target,
                 );
                 (encoded, 8 + child)
             }
-            VT_USERDEFINED => {
+            vt::USERDEFINED => {
                 let Type::Named(name) = self.resolve(ty) else {
                     return Err(Error::Type(ty.to_string()));
                 };
                 let name = name.to_string();
                 let hreftype = self.user_type(&name)?;
-                let word0 = (0x7fff << 16) | VT_USERDEFINED;
+                let word0 = (0x7fff << 16) | i32::from(vt::USERDEFINED);
                 let encoded = self.t.typedesc(|w0, w1| w0 == word0 && w1 == hreftype, word0, hreftype);
                 (encoded, 0)
             }
-            VT_CARRAY => return Err(Error::Type(ty.to_string())),
-            vt => (inline(vt), 0),
+            vt::CARRAY => return Err(Error::Type(ty.to_string())),
+            code => (simple(code, code), 0),
         })
     }
 
@@ -243,11 +239,11 @@ impl Builder<'_> {
                 (size * *n as i32, align)
             }
             Type::Named(n) => match builtin_vt(n) {
-                Some(VT_BSTR | VT_LPSTR | VT_LPWSTR | VT_UNKNOWN | VT_DISPATCH) => (ptr, ptr),
-                Some(VT_VARIANT) => (if ptr == 8 { 24 } else { 16 }, 8),
-                Some(VT_DECIMAL) => (16, 8),
-                Some(VT_CY | VT_DATE) => (8, 8),
-                Some(VT_BOOL) => (2, 2),
+                Some(vt::BSTR | vt::LPSTR | vt::LPWSTR | vt::UNKNOWN | vt::DISPATCH) => (ptr, ptr),
+                Some(vt::VARIANT) => (if ptr == 8 { 24 } else { 16 }, 8),
+                Some(vt::DECIMAL) => (16, 8),
+                Some(vt::CY | vt::DATE) => (8, 8),
+                Some(vt::BOOL) => (2, 2),
                 Some(_) => (4, 4),
                 None => {
                     if depth > 64 {

@@ -5,21 +5,17 @@ use crate::model::ConstValue;
 use crate::model::interface::{Direction, Method, MethodKind, Param};
 use crate::model::param::ParamAttr;
 use crate::model::types::{Type, TypeDefKind};
+use crate::typelib::format::{callconv, funckind, invkind, paramflag, tkind, typeinfo, varkind, vt};
 use crate::typelib::writer::Error;
 use crate::typelib::writer::build::Builder;
-use crate::typelib::writer::format::{
-    CC_STDCALL, FUNC_DISPATCH, FUNC_PUREVIRTUAL, INVOKE_FUNC, INVOKE_PROPERTYGET, INVOKE_PROPERTYPUT,
-    INVOKE_PROPERTYPUTREF, MSFT_TYPEINFO_SIZE, PARAMFLAG_FHASDEFAULT, PARAMFLAG_FIN, PARAMFLAG_FLCID, PARAMFLAG_FOPT,
-    PARAMFLAG_FOUT, PARAMFLAG_FRETVAL, TKIND_DISPATCH, TKIND_ENUM, TKIND_RECORD, TKIND_UNION, VAR_CONST, VAR_DISPATCH,
-    VAR_PERINSTANCE, VT_BSTR, VT_I4, VT_INT, VT_USERDEFINED,
-};
 
 /// A variable to record: a record's field, an enum's constant or a dispinterface's property.
 pub struct Var<'a> {
     pub name: &'a str,
     pub ty: &'a Type,
     pub id: Option<i32>,
-    pub flags: i32,
+    /// VARFLAGS.
+    pub flags: u32,
     /// An enum constant's value.
     pub value: i64,
 }
@@ -55,7 +51,7 @@ impl Builder<'_> {
     /// Marks the name's entry as used by the typeinfo, as widl does: the first user owns
     /// it; bit 4 of the flags says "owned by one member only".
     fn claim_name(&mut self, name_offset: usize, info: usize, exclusive: bool, constant: bool) {
-        let hreftype = (info * MSFT_TYPEINFO_SIZE) as i32;
+        let hreftype = (info * typeinfo::SIZE) as i32;
         if self.t.name_owner(name_offset) == -1 {
             self.t.set_name_owner(name_offset, hreftype);
             if exclusive {
@@ -77,10 +73,10 @@ impl Builder<'_> {
             return Ok(false);
         }
         let kind = self.infos[info].kind;
-        let funckind = if kind == TKIND_DISPATCH {
-            FUNC_DISPATCH
+        let funckind = if kind == tkind::DISPATCH {
+            funckind::DISPATCH
         } else {
-            FUNC_PUREVIRTUAL
+            funckind::PUREVIRTUAL
         };
         let mut id = ((0x6000 | (self.infos[info].datatype2 & 0xffff)) << 16) | index;
         let num_params = m.params.len() as i32;
@@ -97,10 +93,10 @@ impl Builder<'_> {
             .count() as i32;
         let name_offset = self.t.alloc_name(checked_name(&m.idl_name)?);
         let invkind = match m.kind {
-            MethodKind::Plain => INVOKE_FUNC,
-            MethodKind::PropGet => INVOKE_PROPERTYGET,
-            MethodKind::PropPut => INVOKE_PROPERTYPUT,
-            MethodKind::PropPutRef => INVOKE_PROPERTYPUTREF,
+            MethodKind::Plain => invkind::FUNC,
+            MethodKind::PropGet => invkind::PROPERTYGET,
+            MethodKind::PropPut => invkind::PROPERTYPUT,
+            MethodKind::PropPutRef => invkind::PROPERTYPUTREF,
         };
         if let Some(d) = m.dispid {
             id = d;
@@ -124,7 +120,7 @@ impl Builder<'_> {
         rec[1] = ret;
         rec[2] = 0;
         rec[3] = ((52 + decoded) << 16) | self.infos[info].cb_size_vft;
-        rec[4] = (next_idx << 16) | (CC_STDCALL << 8) | (invkind << 3) | funckind;
+        rec[4] = (next_idx << 16) | ((callconv::STDCALL << 8) | (invkind << 3) | funckind) as i32;
         if num_defaults > 0 {
             rec[4] |= 0x1000;
         }
@@ -145,33 +141,33 @@ impl Builder<'_> {
                     // VARIANT) is left out, and so is PARAMFLAG_FHASDEFAULT: widl keeps
                     // the flag without a value, and oleaut32's GetFuncDesc then fails.
                     ParamAttr::DefaultValue(text) => {
-                        flags |= PARAMFLAG_FOPT;
+                        flags |= paramflag::OPT;
                         if let Some(v) = self.default_value(&p.ty, text)? {
-                            flags |= PARAMFLAG_FHASDEFAULT;
+                            flags |= paramflag::HASDEFAULT;
                             rec[6 + i] = v;
                         }
                     }
-                    ParamAttr::Optional => flags |= PARAMFLAG_FOPT,
+                    ParamAttr::Optional => flags |= paramflag::OPT,
                     ParamAttr::Lcid => {
-                        flags |= PARAMFLAG_FLCID;
+                        flags |= paramflag::LCID;
                         lcid_retval += 1;
                     }
                     _ => {}
                 }
             }
             match p.dir {
-                Direction::In => flags |= PARAMFLAG_FIN,
-                Direction::Out => flags |= PARAMFLAG_FOUT,
-                Direction::InOut => flags |= PARAMFLAG_FIN | PARAMFLAG_FOUT,
+                Direction::In => flags |= paramflag::IN,
+                Direction::Out => flags |= paramflag::OUT,
+                Direction::InOut => flags |= paramflag::IN | paramflag::OUT,
             }
             if p.retval {
-                flags |= PARAMFLAG_FRETVAL;
+                flags |= paramflag::RETVAL;
                 lcid_retval += 1;
             }
             let at = param_base + i * 3;
             rec[at] = encoded;
             rec[at + 1] = -1;
-            rec[at + 2] = flags;
+            rec[at + 2] = flags as i32;
             rec[3] += decoded << 16;
         }
         if lcid_retval == 1 {
@@ -203,7 +199,7 @@ impl Builder<'_> {
         ti.c_element += 1;
         self.claim_name(name_offset, info, false, false);
         // The value of a property put has no name: it is the right-hand side.
-        let unnamed_last = matches!(invkind, INVOKE_PROPERTYPUT | INVOKE_PROPERTYPUTREF);
+        let unnamed_last = matches!(invkind, invkind::PROPERTYPUT | invkind::PROPERTYPUTREF);
         for (i, p) in m.params.iter().enumerate() {
             if unnamed_last && i + 1 == m.params.len() {
                 continue;
@@ -239,26 +235,26 @@ impl Builder<'_> {
         };
         let resolved = self.resolve(ty).clone();
         match value {
-            Default::Str(s) if self.vt_of(&resolved)? == VT_BSTR => Ok(Some(self.t.string_value(&s))),
+            Default::Str(s) if self.vt_of(&resolved)? == vt::BSTR => Ok(Some(self.t.string_value(&s))),
             Default::Str(_) => Err(Error::Default(text.to_string())),
             Default::Int(v) => {
-                let vt = match &resolved {
+                let code = match &resolved {
                     Type::Named(n)
                         if matches!(self.model.type_def(n).map(|t| &t.kind), Some(TypeDefKind::Enum(..))) =>
                     {
-                        VT_I4
+                        vt::I4
                     }
                     Type::Pointer(inner) => match self.vt_of(inner)? {
-                        VT_USERDEFINED => VT_I4,
-                        vt => vt,
+                        vt::USERDEFINED => vt::I4,
+                        code => code,
                     },
                     t => self.vt_of(t)?,
                 };
                 // widl writes only integer kinds; others keep no value, as there.
-                if !matches!(vt, 2 | 3 | 4 | 11 | 16 | 17 | 18 | 19 | 22 | 23 | 25) {
+                if !matches!(code, 2 | 3 | 4 | 11 | 16 | 17 | 18 | 19 | 22 | 23 | 25) {
                     return Ok(None);
                 }
-                Ok(Some(self.t.int_value(vt, v)))
+                Ok(Some(self.t.int_value(code, v)))
             }
         }
     }
@@ -267,53 +263,53 @@ impl Builder<'_> {
     pub fn add_var(&mut self, info: usize, index: i32, var: &Var<'_>) -> Result<(), Error> {
         let kind = self.infos[info].kind;
         let id = var.id.unwrap_or(0x4000_0000 + index);
-        let (width, align) = if kind == TKIND_ENUM {
+        let (width, align) = if kind == tkind::ENUM {
             (4, 4)
         } else {
             self.layout(var.ty)?
         };
-        let (encoded, mut decoded) = if kind == TKIND_ENUM {
+        let (encoded, mut decoded) = if kind == tkind::ENUM {
             // An enum's constants are `int`s in widl.
-            (self.encode_type(VT_INT, var.ty)?.0, 0)
+            (self.encode_type(vt::INT, var.ty)?.0, 0)
         } else {
             let (e, d, _) = self.encode_var(var.ty)?;
             (e, d)
         };
         let ptr = self.ptr;
-        let value = if kind == TKIND_ENUM {
-            Some(self.t.int_value(VT_I4, var.value as i32))
+        let value = if kind == tkind::ENUM {
+            Some(self.t.int_value(vt::I4, var.value as i32))
         } else {
             None
         };
         let ti = &mut self.infos[info];
-        let mut rec = [0x14 | (index << 16), encoded, var.flags, 36 << 16, 0];
+        let mut rec = [0x14 | (index << 16), encoded, var.flags as i32, 36 << 16, 0];
         // A union's members all start at 0: only its width grows.
-        if kind != TKIND_UNION {
+        if kind != tkind::UNION {
             ti.datawidth = (ti.datawidth + align - 1) & !(align - 1);
         }
         let varkind = match kind {
-            TKIND_ENUM => {
+            tkind::ENUM => {
                 rec[4] = value.unwrap_or(0);
                 decoded += 16;
                 ti.datawidth = width;
-                VAR_CONST
+                varkind::CONST
             }
-            TKIND_RECORD => {
+            tkind::RECORD => {
                 rec[4] = ti.datawidth;
                 ti.datawidth += width;
-                VAR_PERINSTANCE
+                varkind::PERINSTANCE
             }
-            TKIND_UNION => {
+            tkind::UNION => {
                 rec[4] = 0;
                 ti.datawidth = ti.datawidth.max(width);
-                VAR_PERINSTANCE
+                varkind::PERINSTANCE
             }
             _ => {
                 ti.datawidth = ptr;
-                VAR_DISPATCH
+                varkind::DISPATCH
             }
         };
-        rec[3] += (decoded << 16) | varkind;
+        rec[3] += (decoded << 16) | varkind as i32;
         let mut alignment = ti.alignment();
         if alignment < align {
             alignment = align;
@@ -341,7 +337,7 @@ impl Builder<'_> {
             return Ok(());
         }
         let name_offset = self.t.alloc_name(checked_name(var.name)?);
-        self.claim_name(name_offset, info, kind != TKIND_DISPATCH, kind == TKIND_ENUM);
+        self.claim_name(name_offset, info, kind != tkind::DISPATCH, kind == tkind::ENUM);
         self.infos[info].vars.names.push(name_offset as i32);
         Ok(())
     }

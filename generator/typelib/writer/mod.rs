@@ -8,7 +8,6 @@
 
 mod build;
 mod encode;
-pub mod format;
 pub mod hash;
 mod members;
 mod tables;
@@ -16,11 +15,29 @@ mod typeinfo;
 
 use crate::model::guid::Guid;
 use crate::model::{Library, Model};
+use crate::typelib::format::{self, MSFT_MAGIC, MSFT_VERSION, Segment, TYPEINFO_OFFSET_SIZE, header, segdir, syskind};
 use crate::typelib::writer::build::Builder;
-use crate::typelib::writer::format::{
-    FILE_ORDER, LCID_EN_US, MSFT_HEADER_SIZE, MSFT_SEG_MAX, MSFT_SEG_TYPEINFO, MSFT_SIGNATURE, MSFT_TYPEINFO_SIZE,
-    MSFT_VERSION, SYS_WIN32, SYS_WIN64, VARFLAGS_BASE,
-};
+
+/// The order widl writes the segments in after the segment directory (not their
+/// directory order); the two reserved segments are always empty.
+const SEGMENTS_IN_FILE_ORDER: [Segment; 13] = [
+    Segment::TypeInfo,
+    Segment::GuidHash,
+    Segment::Guid,
+    Segment::RefTab,
+    Segment::ImpInfo,
+    Segment::ImpFiles,
+    Segment::NameHash,
+    Segment::Name,
+    Segment::String,
+    Segment::TypeDesc,
+    Segment::ArrayDesc,
+    Segment::CustData,
+    Segment::CdGuids,
+];
+
+/// The LCID the library declares, and the locale its names are hashed in: US English.
+const LIBRARY_LCID: i32 = 0x0409;
 
 /// What the library is and which platform it describes.
 #[derive(Clone, Debug, Default)]
@@ -148,14 +165,14 @@ pub fn write(model: &Model, options: &Options) -> Result<Written, Error> {
             }
         }
     }
-    let syskind = if options.win32 { SYS_WIN32 } else { SYS_WIN64 };
+    let syskind = if options.win32 { syskind::WIN32 } else { syskind::WIN64 };
     let header = [
-        MSFT_SIGNATURE,
-        MSFT_VERSION,
+        MSFT_MAGIC as i32,
+        MSFT_VERSION as i32,
         posguid,
-        LCID_EN_US,
+        LIBRARY_LCID,
         0, // lcid2
-        VARFLAGS_BASE | syskind,
+        (header::VARFLAGS_BASE | syskind) as i32,
         version,
         0, // flags
         b.infos.len() as i32,
@@ -181,13 +198,13 @@ pub fn write(model: &Model, options: &Options) -> Result<Written, Error> {
 /// `save_all_changes`: header, typeinfo offsets, segment directory, segments, records.
 fn serialize(b: &mut Builder<'_>, header: &[i32]) -> Vec<u8> {
     let n = b.infos.len();
-    b.t.segments[MSFT_SEG_TYPEINFO] = vec![0; n * MSFT_TYPEINFO_SIZE];
-    let mut pos = MSFT_HEADER_SIZE + MSFT_SEG_MAX * 16 + n * 4;
-    let mut directory = [(-1i32, 0i32); MSFT_SEG_MAX];
-    for seg in FILE_ORDER {
-        let len = b.t.segments[seg].len();
+    b.t.segments[Segment::TypeInfo as usize] = vec![0; n * format::typeinfo::SIZE];
+    let mut pos = header::SIZE + segdir::SIZE + n * TYPEINFO_OFFSET_SIZE;
+    let mut directory = [(-1i32, 0i32); segdir::COUNT];
+    for seg in SEGMENTS_IN_FILE_ORDER {
+        let len = b.t.segments[seg as usize].len();
         if len > 0 {
-            directory[seg] = (pos as i32, len as i32);
+            directory[seg as usize] = (pos as i32, len as i32);
         }
         pos += len;
     }
@@ -197,21 +214,21 @@ fn serialize(b: &mut Builder<'_>, header: &[i32]) -> Vec<u8> {
         memoffset += ti.records_size();
     }
     let bases: Vec<u8> = b.infos.iter().flat_map(|ti| ti.base_bytes()).collect();
-    b.t.segments[MSFT_SEG_TYPEINFO] = bases;
+    b.t.segments[Segment::TypeInfo as usize] = bases;
     let mut out = Vec::with_capacity(memoffset as usize);
     for w in header {
         out.extend_from_slice(&w.to_le_bytes());
     }
     for i in 0..n {
-        out.extend_from_slice(&((i * MSFT_TYPEINFO_SIZE) as i32).to_le_bytes());
+        out.extend_from_slice(&((i * format::typeinfo::SIZE) as i32).to_le_bytes());
     }
     for (offset, len) in directory {
         for w in [offset, len, -1, 0x0f] {
             out.extend_from_slice(&w.to_le_bytes());
         }
     }
-    for seg in FILE_ORDER {
-        out.extend_from_slice(&b.t.segments[seg]);
+    for seg in SEGMENTS_IN_FILE_ORDER {
+        out.extend_from_slice(&b.t.segments[seg as usize]);
     }
     for ti in &b.infos {
         ti.write_records(&mut out);

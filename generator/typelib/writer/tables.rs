@@ -3,16 +3,15 @@
 //! widl's write_msft.c does, so equal inputs give equal files.
 
 use crate::model::guid::Guid;
-use crate::typelib::writer::format::{
-    GUID_HASH_BUCKETS, MSFT_GUID_ENTRY_SIZE, MSFT_IMPINFO_SIZE, MSFT_SEG_ARRAYDESC, MSFT_SEG_CUSTDATA, MSFT_SEG_GUID,
-    MSFT_SEG_GUIDHASH, MSFT_SEG_IMPORTFILES, MSFT_SEG_IMPORTINFO, MSFT_SEG_MAX, MSFT_SEG_NAME, MSFT_SEG_NAMEHASH,
-    MSFT_SEG_REFERENCES, MSFT_SEG_TYPEDESC, NAME_HASH_BUCKETS, PAD,
-};
+use crate::typelib::format::{Segment, guid_entry, guid_hash, impinfo, name_hash, reftab, segdir, vt};
 use crate::typelib::writer::hash::lhash_val_of_name;
 
-/// The segments' bytes, indexed by `MSFT_SEG_*`, and the counts the header records.
+/// The byte MIDL and widl fill padding and reserved space with ("W").
+const PADDING: u8 = 0x57;
+
+/// The segments' bytes, indexed by [`Segment`], and the counts the header records.
 pub struct Tables {
-    pub segments: [Vec<u8>; MSFT_SEG_MAX],
+    pub segments: [Vec<u8>; segdir::COUNT],
     pub name_count: i32,
     pub name_chars: i32,
     pub impinfo_count: i32,
@@ -43,7 +42,7 @@ fn encode_string(s: &[u8]) -> Vec<u8> {
     if length < 3 {
         length += 4;
     }
-    let mut out = vec![PAD; (length + 5) & !3];
+    let mut out = vec![PADDING; (length + 5) & !3];
     out[0..2].copy_from_slice(&(s.len() as u16).to_le_bytes());
     out[2..2 + s.len()].copy_from_slice(s);
     out
@@ -51,9 +50,9 @@ fn encode_string(s: &[u8]) -> Vec<u8> {
 
 impl Tables {
     pub fn new() -> Tables {
-        let mut segments: [Vec<u8>; MSFT_SEG_MAX] = Default::default();
-        segments[MSFT_SEG_GUIDHASH] = vec![0xff; GUID_HASH_BUCKETS * 4];
-        segments[MSFT_SEG_NAMEHASH] = vec![0xff; NAME_HASH_BUCKETS * 4];
+        let mut segments: [Vec<u8>; segdir::COUNT] = Default::default();
+        segments[Segment::GuidHash as usize] = vec![0xff; guid_hash::BUCKETS * 4];
+        segments[Segment::NameHash as usize] = vec![0xff; name_hash::BUCKETS * 4];
         Tables {
             segments,
             name_count: 0,
@@ -63,10 +62,10 @@ impl Tables {
     }
 
     /// Reserves `size` bytes at the end of a segment, as `ctl2_alloc_segment` does.
-    pub fn alloc(&mut self, segment: usize, size: usize) -> usize {
-        let seg = &mut self.segments[segment];
+    pub fn alloc(&mut self, segment: Segment, size: usize) -> usize {
+        let seg = &mut self.segments[segment as usize];
         let at = seg.len();
-        seg.resize(at + size, PAD);
+        seg.resize(at + size, PADDING);
         at
     }
 
@@ -80,8 +79,8 @@ impl Tables {
 
     pub fn find_guid(&self, g: Guid) -> Option<usize> {
         let bytes = guid_bytes(g);
-        let seg = &self.segments[MSFT_SEG_GUID];
-        let mut offset = read_i32(&self.segments[MSFT_SEG_GUIDHASH], Self::guid_hash(&bytes) * 4);
+        let seg = &self.segments[Segment::Guid as usize];
+        let mut offset = read_i32(&self.segments[Segment::GuidHash as usize], Self::guid_hash(&bytes) * 4);
         while offset != -1 {
             let at = offset as usize;
             if seg[at..at + 16] == bytes {
@@ -99,13 +98,13 @@ impl Tables {
         }
         let bytes = guid_bytes(g);
         let bucket = Self::guid_hash(&bytes) * 4;
-        let at = self.alloc(MSFT_SEG_GUID, MSFT_GUID_ENTRY_SIZE);
-        let next = read_i32(&self.segments[MSFT_SEG_GUIDHASH], bucket);
-        let seg = &mut self.segments[MSFT_SEG_GUID];
+        let at = self.alloc(Segment::Guid, guid_entry::SIZE);
+        let next = read_i32(&self.segments[Segment::GuidHash as usize], bucket);
+        let seg = &mut self.segments[Segment::Guid as usize];
         seg[at..at + 16].copy_from_slice(&bytes);
         write_i32(seg, at + 16, hreftype);
         write_i32(seg, at + 20, next);
-        write_i32(&mut self.segments[MSFT_SEG_GUIDHASH], bucket, at as i32);
+        write_i32(&mut self.segments[Segment::GuidHash as usize], bucket, at as i32);
         at
     }
 
@@ -114,15 +113,15 @@ impl Tables {
     pub fn alloc_name(&mut self, name: &str) -> usize {
         let bytes = name.as_bytes();
         let hash = lhash_val_of_name(bytes);
-        let mut encoded = vec![PAD; (bytes.len() + 7) & !3];
+        let mut encoded = vec![PADDING; (bytes.len() + 7) & !3];
         encoded[0] = bytes.len() as u8;
         encoded[1] = 0;
         encoded[2] = hash as u8;
         encoded[3] = (hash >> 8) as u8;
         encoded[4..4 + bytes.len()].copy_from_slice(bytes);
         let bucket = usize::from(encoded[2] & 0x7f) * 4;
-        let seg = &self.segments[MSFT_SEG_NAME];
-        let mut offset = read_i32(&self.segments[MSFT_SEG_NAMEHASH], bucket);
+        let seg = &self.segments[Segment::Name as usize];
+        let mut offset = read_i32(&self.segments[Segment::NameHash as usize], bucket);
         while offset != -1 {
             let at = offset as usize;
             let same_intro = seg[at + 8] == encoded[0] && seg[at + 10] == encoded[2] && seg[at + 11] == encoded[3];
@@ -131,13 +130,13 @@ impl Tables {
             }
             offset = read_i32(seg, at + 4);
         }
-        let at = self.alloc(MSFT_SEG_NAME, encoded.len() + 8);
-        let next = read_i32(&self.segments[MSFT_SEG_NAMEHASH], bucket);
-        let seg = &mut self.segments[MSFT_SEG_NAME];
+        let at = self.alloc(Segment::Name, encoded.len() + 8);
+        let next = read_i32(&self.segments[Segment::NameHash as usize], bucket);
+        let seg = &mut self.segments[Segment::Name as usize];
         write_i32(seg, at, -1);
         write_i32(seg, at + 4, next);
         seg[at + 8..at + 8 + encoded.len()].copy_from_slice(&encoded);
-        write_i32(&mut self.segments[MSFT_SEG_NAMEHASH], bucket, at as i32);
+        write_i32(&mut self.segments[Segment::NameHash as usize], bucket, at as i32);
         self.name_count += 1;
         self.name_chars += i32::from(encoded[0]);
         at
@@ -145,21 +144,21 @@ impl Tables {
 
     /// The hreftype a name entry records (its first owner), and its flags byte.
     pub fn name_owner(&self, at: usize) -> i32 {
-        read_i32(&self.segments[MSFT_SEG_NAME], at)
+        read_i32(&self.segments[Segment::Name as usize], at)
     }
 
     pub fn set_name_owner(&mut self, at: usize, hreftype: i32) {
-        write_i32(&mut self.segments[MSFT_SEG_NAME], at, hreftype);
+        write_i32(&mut self.segments[Segment::Name as usize], at, hreftype);
     }
 
     pub fn name_flags(&mut self, at: usize) -> &mut u8 {
-        &mut self.segments[MSFT_SEG_NAME][at + 9]
+        &mut self.segments[Segment::Name as usize][at + 9]
     }
 
     /// The TYPEDESC entry `(word0, word1)`, shared if one equal to it exists (widl
     /// matches on `matches`, which compares what identifies the description).
     pub fn typedesc(&mut self, matches: impl Fn(i32, i32) -> bool, word0: i32, word1: i32) -> i32 {
-        let seg = &self.segments[MSFT_SEG_TYPEDESC];
+        let seg = &self.segments[Segment::TypeDesc as usize];
         let mut at = 0;
         while at < seg.len() {
             if matches(read_i32(seg, at), read_i32(seg, at + 4)) {
@@ -171,21 +170,21 @@ impl Tables {
     }
 
     pub fn new_typedesc(&mut self, word0: i32, word1: i32) -> i32 {
-        let at = self.alloc(MSFT_SEG_TYPEDESC, 8);
-        let seg = &mut self.segments[MSFT_SEG_TYPEDESC];
+        let at = self.alloc(Segment::TypeDesc, 8);
+        let seg = &mut self.segments[Segment::TypeDesc as usize];
         write_i32(seg, at, word0);
         write_i32(seg, at + 4, word1);
         at as i32
     }
 
     pub fn typedesc_word0(&self, at: i32) -> i32 {
-        read_i32(&self.segments[MSFT_SEG_TYPEDESC], at as usize)
+        read_i32(&self.segments[Segment::TypeDesc as usize], at as usize)
     }
 
     /// An ARRAYDESC: the element type, then each dimension's bound and lower bound 0.
     pub fn arraydesc(&mut self, element: i32, dims: &[u64]) -> i32 {
-        let at = self.alloc(MSFT_SEG_ARRAYDESC, (2 + 2 * dims.len()) * 4);
-        let seg = &mut self.segments[MSFT_SEG_ARRAYDESC];
+        let at = self.alloc(Segment::ArrayDesc, (2 + 2 * dims.len()) * 4);
+        let seg = &mut self.segments[Segment::ArrayDesc as usize];
         write_i32(seg, at, element);
         write_i32(seg, at + 4, dims.len() as i32 | (((dims.len() * 8) as i32) << 16));
         for (i, &d) in dims.iter().enumerate() {
@@ -197,29 +196,29 @@ impl Tables {
 
     /// `write_int_value`: small values inline in the returned word, others in the
     /// custom data segment.
-    pub fn int_value(&mut self, vt: i32, value: i32) -> i32 {
+    pub fn int_value(&mut self, vt: u16, value: i32) -> i32 {
         let lv = match vt {
             2 | 11 | 18 => value as u32 & 0xffff,
             16 | 17 => value as u32 & 0xff,
             _ => value as u32,
         };
         if lv & 0x3ff_ffff == lv {
-            return (0x8000_0000u32 | ((vt as u32) << 26) | lv) as i32;
+            return (0x8000_0000u32 | (u32::from(vt) << 26) | lv) as i32;
         }
-        let at = self.alloc(MSFT_SEG_CUSTDATA, 8);
-        let seg = &mut self.segments[MSFT_SEG_CUSTDATA];
-        seg[at..at + 2].copy_from_slice(&(vt as u16).to_le_bytes());
+        let at = self.alloc(Segment::CustData, 8);
+        let seg = &mut self.segments[Segment::CustData as usize];
+        seg[at..at + 2].copy_from_slice(&vt.to_le_bytes());
         seg[at + 2..at + 6].copy_from_slice(&value.to_le_bytes());
-        seg[at + 6..at + 8].copy_from_slice(&[PAD, PAD]);
+        seg[at + 6..at + 8].copy_from_slice(&[PADDING, PADDING]);
         at as i32
     }
 
     /// `write_string_value`: a BSTR constant in the custom data segment.
     pub fn string_value(&mut self, s: &str) -> i32 {
         let len = s.len();
-        let at = self.alloc(MSFT_SEG_CUSTDATA, (len + 6 + 3) & !3);
-        let seg = &mut self.segments[MSFT_SEG_CUSTDATA];
-        seg[at..at + 2].copy_from_slice(&8u16.to_le_bytes());
+        let at = self.alloc(Segment::CustData, (len + 6 + 3) & !3);
+        let seg = &mut self.segments[Segment::CustData as usize];
+        seg[at..at + 2].copy_from_slice(&vt::BSTR.to_le_bytes());
         seg[at + 2..at + 6].copy_from_slice(&(len as i32).to_le_bytes());
         seg[at + 6..at + 6 + len].copy_from_slice(s.as_bytes());
         at as i32
@@ -229,7 +228,7 @@ impl Tables {
     pub fn import_file(&mut self, guid_offset: usize, major: u16, minor: u16, file: &str) -> usize {
         let mut encoded = encode_string(file.as_bytes());
         encoded[0] = (encoded[0] << 2) | 1;
-        let seg = &self.segments[MSFT_SEG_IMPORTFILES];
+        let seg = &self.segments[Segment::ImpFiles as usize];
         let mut at = 0;
         while at < seg.len() {
             if seg[at + 12..].starts_with(&encoded) {
@@ -238,8 +237,8 @@ impl Tables {
             let len = (usize::from(seg[at + 13]) << 8 | usize::from(seg[at + 12])) >> 2;
             at += ((len + 5) & !3) + 12;
         }
-        let at = self.alloc(MSFT_SEG_IMPORTFILES, encoded.len() + 12);
-        let seg = &mut self.segments[MSFT_SEG_IMPORTFILES];
+        let at = self.alloc(Segment::ImpFiles, encoded.len() + 12);
+        let seg = &mut self.segments[Segment::ImpFiles as usize];
         write_i32(seg, at, guid_offset as i32);
         write_i32(seg, at + 4, 0);
         write_i32(seg, at + 8, i32::from(major) | (i32::from(minor) << 16));
@@ -250,32 +249,32 @@ impl Tables {
     /// `alloc_msft_importinfo`: an imported type (flags, import file, GUID offset),
     /// numbered in the flags' low word in the order they are first used.
     pub fn import_info(&mut self, flags: i32, impfile: usize, guid_offset: usize) -> usize {
-        let mut record = [0u8; MSFT_IMPINFO_SIZE];
+        let mut record = [0u8; impinfo::SIZE];
         write_i32(&mut record, 0, flags);
         write_i32(&mut record, 4, impfile as i32);
         write_i32(&mut record, 8, guid_offset as i32);
-        let seg = &self.segments[MSFT_SEG_IMPORTINFO];
-        if let Some(i) = seg.chunks_exact(MSFT_IMPINFO_SIZE).position(|r| r == record) {
-            return i * MSFT_IMPINFO_SIZE;
+        let seg = &self.segments[Segment::ImpInfo as usize];
+        if let Some(i) = seg.chunks_exact(impinfo::SIZE).position(|r| r == record) {
+            return i * impinfo::SIZE;
         }
         write_i32(&mut record, 0, flags | self.impinfo_count);
         self.impinfo_count += 1;
-        let at = self.alloc(MSFT_SEG_IMPORTINFO, MSFT_IMPINFO_SIZE);
-        self.segments[MSFT_SEG_IMPORTINFO][at..at + MSFT_IMPINFO_SIZE].copy_from_slice(&record);
+        let at = self.alloc(Segment::ImpInfo, impinfo::SIZE);
+        self.segments[Segment::ImpInfo as usize][at..at + impinfo::SIZE].copy_from_slice(&record);
         at
     }
 
     /// A coclass's `MSFT_RefRecord`s, chained: (hreftype, IMPLTYPEFLAGS) each.
-    pub fn references(&mut self, refs: &[(i32, i32)]) -> usize {
-        let at = self.alloc(MSFT_SEG_REFERENCES, refs.len() * 16);
-        let seg = &mut self.segments[MSFT_SEG_REFERENCES];
+    pub fn references(&mut self, refs: &[(i32, u32)]) -> usize {
+        let at = self.alloc(Segment::RefTab, refs.len() * reftab::SIZE);
+        let seg = &mut self.segments[Segment::RefTab as usize];
         for (i, &(hreftype, flags)) in refs.iter().enumerate() {
-            let r = at + i * 16;
+            let r = at + i * reftab::SIZE;
             write_i32(seg, r, hreftype);
-            write_i32(seg, r + 4, flags);
+            write_i32(seg, r + 4, flags as i32);
             write_i32(seg, r + 8, -1);
             let next = if i + 1 < refs.len() {
-                (at + (i + 1) * 16) as i32
+                (at + (i + 1) * reftab::SIZE) as i32
             } else {
                 -1
             };

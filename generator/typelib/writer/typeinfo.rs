@@ -2,7 +2,7 @@
 //! widl's write_msft.c keeps them, including the fields whose meaning no one documents
 //! (`res2`, `res3`) but which MIDL and widl fill the same way.
 
-use crate::typelib::writer::format::MSFT_TYPEINFO_SIZE;
+use crate::typelib::format::typeinfo;
 
 pub struct TypeInfo {
     /// TYPEKIND in the low nibble, alignment in bits 6-15, the index in the high word.
@@ -13,7 +13,8 @@ pub struct TypeInfo {
     /// Functions in the low word, variables in the high word.
     pub c_element: i32,
     pub posguid: i32,
-    pub flags: i32,
+    /// TYPEFLAGS.
+    pub flags: u32,
     pub name_offset: i32,
     pub version: i32,
     pub cb_size_vft: i32,
@@ -23,7 +24,7 @@ pub struct TypeInfo {
     pub datatype2: i32,
     /// The TYPEKIND the records are written for: a dual interface is stored as
     /// TKIND_DISPATCH, but its functions are its vtable's (FUNC_PUREVIRTUAL).
-    pub kind: i32,
+    pub kind: u32,
     /// Where the next record field goes (records and unions) or the width so far.
     pub datawidth: i32,
     pub funcs: Records,
@@ -92,7 +93,7 @@ impl TypeInfo {
     }
 
     /// `MSFT_TypeInfoBase`.
-    pub fn base_bytes(&self) -> [u8; MSFT_TYPEINFO_SIZE] {
+    pub fn base_bytes(&self) -> [u8; typeinfo::SIZE] {
         let words: [i32; 25] = [
             self.typekind,
             self.memoffset,
@@ -106,7 +107,7 @@ impl TypeInfo {
             0, // res9
             0, // resA
             self.posguid,
-            self.flags,
+            self.flags as i32,
             self.name_offset,
             self.version,
             -1, // docstringoffs: help strings are not in the model
@@ -120,7 +121,7 @@ impl TypeInfo {
             0,  // res18
             -1, // res19
         ];
-        let mut out = [0u8; MSFT_TYPEINFO_SIZE];
+        let mut out = [0u8; typeinfo::SIZE];
         for (i, w) in words.iter().enumerate() {
             out[i * 4..i * 4 + 4].copy_from_slice(&w.to_le_bytes());
         }
