@@ -34,7 +34,7 @@ fn version_names_the_builtin_metadata() {
 
 #[test]
 fn every_subcommand_has_help_with_examples() {
-    for sub in ["new", "generate", "inspect", "winmd"] {
+    for sub in ["new", "generate", "inspect", "winmd", "tlb"] {
         let out = oscgen(&[sub, "--help"]);
         assert!(out.status.success(), "{sub}");
         let text = stdout(&out);
@@ -45,7 +45,7 @@ fn every_subcommand_has_help_with_examples() {
         );
     }
     let top = stdout(&oscgen(&["--help"]));
-    for sub in ["new", "generate", "inspect", "winmd", "completions", "man"] {
+    for sub in ["new", "generate", "inspect", "winmd", "tlb", "completions", "man"] {
         assert!(top.contains(sub), "{sub} listed in --help");
     }
 }

@@ -16,6 +16,7 @@ use crate::source::SourceMap;
 mod host;
 mod inspect;
 mod project;
+mod tlb;
 mod winmd;
 
 const EXAMPLES: &str = "\
@@ -62,6 +63,15 @@ Examples:
   oscgen winmd metadata/osc.idl -o metadata/osc.winmd
   oscgen winmd my.idl -I include/ -o my.winmd --namespace Contoso.Social
   oscgen inspect my.winmd                   read it back: every vtable, slot by slot";
+
+const TLB_EXAMPLES: &str = "\
+Examples:
+  oscgen tlb metadata/osc.idl -o osc.tlb          the IDL's `library` block, for 64-bit Windows
+  oscgen tlb my.idl -I include/ -o my.tlb --win32  the same for 32-bit Windows (4-byte slots)
+  oscgen tlb my.winmd --name Contoso --libid 6a1b2c3d-0000-4000-8000-000000000001 -o contoso.tlb
+                                            inputs without a library: name one, give it a LIBID
+The same inputs always give the same bytes. IUnknown and IDispatch are referenced from
+stdole2.tlb, as MIDL and widl do with importlib(\"stdole2.tlb\").";
 
 const NEW_EXAMPLES: &str = "\
 Examples:
@@ -132,6 +142,14 @@ enum Command {
     /// it is (with `--in default FILE.winmd`). The same inputs always give the same bytes.
     #[command(after_help = WINMD_EXAMPLES)]
     Winmd(winmd::WinmdArgs),
+    /// Write the inputs' library as a type library (.tlb, the MSFT format MIDL and widl -t write)
+    ///
+    /// Interfaces with their vtable offsets, dual interfaces and dispinterfaces with their
+    /// DISPIDs, coclasses with their [default]/[source] interfaces, and the enums, records
+    /// and unions their signatures use, with sizes for the chosen platform. What a client
+    /// such as VBA, .NET's tlbimp or the universal marshaler reads through ITypeLib.
+    #[command(after_help = TLB_EXAMPLES)]
+    Tlb(tlb::TlbArgs),
     /// Write the slot probe's C client of a project (docs/probe.md)
     ///
     /// Writes probe-client.c to --out-dir: a Windows program that creates the project's
@@ -276,6 +294,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Host(args) => host::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Winmd(args) => winmd::run(args),
+        Command::Tlb(args) => tlb::run(args),
         Command::ProbeClient(args) => project::probe_client(args),
     }
 }

@@ -12,6 +12,7 @@ pub mod lower;
 pub mod pe;
 pub mod read;
 pub mod types;
+pub mod writer;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
