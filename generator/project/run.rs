@@ -109,6 +109,15 @@ pub fn new(sources: &mut SourceMap, request: &NewProject) -> Result<Outcome, Err
     if let Some(missing) = request.inputs.iter().find(|i| !i.is_file() && !win32::is_shortcut(i)) {
         return Err(Error::NoSuchInput(missing.clone()));
     }
+    if config.embeds_typelib() && config.project.template != Template::ComServer {
+        return Err(Error::Config(ConfigError::Invalid {
+            path: "--typelib".to_string(),
+            message: format!(
+                "`typelib.embed` is for com-server projects, whose inputs declare their own library, not the {} template",
+                config.project.template
+            ),
+        }));
+    }
     if config.embeds_typelib() {
         // Inputs that declare no library get one of their own: a fresh LIBID, kept in
         // oscgen.toml as the CLSID is. A declared library keeps its own uuid and version.
