@@ -61,7 +61,7 @@ pub fn files(i: &Installer, osc: bool) -> Result<Vec<(String, Vec<u8>)>, Error> 
     let keys: Vec<String> = r
         .keys
         .iter()
-        .flat_map(|k| reg_add("%ROOT%", &k.path.replace("{win}", "%WIN%"), k, "%VIEW%"))
+        .flat_map(|k| reg_add("%ROOT%", &k.path, k, "%VIEW%"))
         .collect();
     let c2r = |x86: bool| -> Vec<String> {
         r.keys
@@ -157,7 +157,8 @@ fn reg_add(root: &str, path: &str, key: &RegKey, view: &str) -> Vec<String> {
             // Not `|| exit /b 1`: Wine's cmd runs that after a redirected command that succeeded.
             format!(
                 "reg add \"{root}\\{}\" {name} /t REG_SZ /d \"{value}\" /f /reg:{view} >nul\nif errorlevel 1 exit /b 1",
-                cmd_quoted(path)
+                // After quoting: `%WIN%` is the script's variable, not literal text.
+                cmd_quoted(path).replace("{win}", "%WIN%")
             )
         })
         .collect()

@@ -82,7 +82,7 @@ reg add "%ROOT%\Software\Classes\Automation.Greeter\CLSID" /ve /t REG_SZ /d "{75
 if errorlevel 1 exit /b 1
 reg add "%ROOT%\Software\Classes\TypeLib\{5B0E7E52-3C1D-4F4E-9A51-2F0C6F7D1A00}\1.0" /ve /t REG_SZ /d "AutomationLib" /f /reg:%VIEW% >nul
 if errorlevel 1 exit /b 1
-reg add "%ROOT%\Software\Classes\TypeLib\{5B0E7E52-3C1D-4F4E-9A51-2F0C6F7D1A00}\1.0\0\%%WIN%%" /ve /t REG_SZ /d "%DLL%" /f /reg:%VIEW% >nul
+reg add "%ROOT%\Software\Classes\TypeLib\{5B0E7E52-3C1D-4F4E-9A51-2F0C6F7D1A00}\1.0\0\%WIN%" /ve /t REG_SZ /d "%DLL%" /f /reg:%VIEW% >nul
 if errorlevel 1 exit /b 1
 reg add "%ROOT%\Software\Classes\TypeLib\{5B0E7E52-3C1D-4F4E-9A51-2F0C6F7D1A00}\1.0\FLAGS" /ve /t REG_SZ /d "0" /f /reg:%VIEW% >nul
 if errorlevel 1 exit /b 1
