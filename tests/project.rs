@@ -93,7 +93,12 @@ fn generate_from_oscgen_toml_reproduces_every_sample() {
 
 #[test]
 fn the_committed_samples_are_up_to_date() {
-    for sample in ["samples/osc-provider", "samples/mapi-session", "samples/com-server"] {
+    for sample in [
+        "samples/osc-provider",
+        "samples/mapi-session",
+        "samples/com-server",
+        "samples/automation",
+    ] {
         let out = oscgen(&["generate", "--check", sample], Some(repo()));
         assert_eq!(out.status.code(), Some(0), "{sample}: {}", text(&out));
     }
@@ -602,4 +607,67 @@ fn the_installer_writes_the_keys_dllregisterserver_writes() {
             "{sample}: EnableDebugging.reg for an OSC provider only"
         );
     }
+}
+
+/// `new --typelib` on inputs that declare no library gives the project one of its own: a
+/// fresh LIBID kept in oscgen.toml, the two libraries, build.rs and the registry keys, which
+/// `generate --check` then finds up to date. Other templates refuse the option.
+#[test]
+fn new_typelib_without_a_library_gets_a_fresh_libid() {
+    let dir = scratch("typelib");
+    let idl = repo().join("samples/com-server/idl/calculator.idl");
+    let out = oscgen(
+        &[
+            "new",
+            dir.to_str().unwrap(),
+            "--template",
+            "com-server",
+            "--input",
+            idl.to_str().unwrap(),
+            "--implement",
+            "IScientific",
+            "--typelib",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let toml = fs::read_to_string(dir.join("oscgen.toml")).unwrap();
+    let libid = toml
+        .lines()
+        .find_map(|l| l.strip_prefix("libid = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("no libid: {toml}"))
+        .to_ascii_uppercase();
+    assert!(
+        toml.contains("[typelib]\nembed = true\n") && toml.contains("version = \"1.0\""),
+        "{toml}"
+    );
+    for file in ["src/generated/typelib/win64.tlb", "src/generated/typelib/win32.tlb"] {
+        let bytes = fs::read(dir.join(file)).unwrap();
+        assert_eq!(&bytes[..4], b"MSFT", "{file}");
+    }
+    assert_ne!(
+        fs::read(dir.join("src/generated/typelib/win64.tlb")).unwrap(),
+        fs::read(dir.join("src/generated/typelib/win32.tlb")).unwrap()
+    );
+    let reg = fs::read_to_string(dir.join("server.reg")).unwrap();
+    assert!(
+        reg.contains(&format!(r"Software\Classes\TypeLib\{{{libid}}}\1.0\0\win64]")),
+        "{reg}"
+    );
+    let cargo = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(cargo.contains("[build-dependencies]") && cargo.contains("embed-resource = \"3\""));
+    assert!(dir.join("build.rs").is_file());
+    let out = oscgen(&["generate", "--check", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    fs::remove_dir_all(&dir).unwrap();
+
+    let dir = scratch("typelib-osc");
+    let out = oscgen(&["new", dir.to_str().unwrap(), "--typelib"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("`typelib.embed` is for com-server projects"),
+        "{}",
+        text(&out)
+    );
 }

@@ -54,6 +54,10 @@ pub struct NewArgs {
     /// Remove a predefined or -D macro; repeatable, recorded in oscgen.toml
     #[arg(short = 'U', long = "undefine", value_name = "NAME")]
     undefines: Vec<String>,
+    /// com-server: write the inputs' type library, embed it in the DLL and register it
+    /// (`[typelib]` in oscgen.toml; a fresh LIBID when the inputs declare no library)
+    #[arg(long)]
+    typelib: bool,
 }
 
 #[derive(Args, Debug)]
@@ -100,6 +104,7 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
         include_dirs: args.include_dirs,
         defines: args.defines,
         undefines: args.undefines,
+        typelib: args.typelib,
     };
     let mut sources = SourceMap::new();
     let outcome = run::new(&mut sources, &request).map_err(|e| failure(&sources, e))?;

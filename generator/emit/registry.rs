@@ -14,7 +14,10 @@ use crate::model::guid::Guid;
 /// One key under HKEY_CURRENT_USER and its values; a value name "" is the default value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegKey {
+    /// The key as the runtime's table names it: `{win}` stands for the DLL's bitness.
     pub path: String,
+    /// The key as the `.reg` file names it, for the 64-bit DLL (`{win}` as `win64`).
+    pub reg_path: String,
     pub entries: Vec<(String, String)>,
     /// The values as regedit writes them (`@="..."`, `"Name"="..."`), for the .reg file.
     pub values: Vec<String>,
@@ -36,6 +39,8 @@ pub struct Registration {
     /// What a 32-bit DLL writes in addition to `keys` (and removes, `trees_32`).
     pub keys_32: Vec<RegKey>,
     pub trees_32: Vec<String>,
+    /// Whether a key depends on the DLL's bitness (the type library's `win64`/`win32`).
+    pub has_bitness: bool,
     dll_name: String,
 }
 
@@ -57,7 +62,10 @@ impl Registration {
         let values = entries
             .iter()
             .map(|(name, value)| {
-                let value = reg_escape(&value.replace("{dll}", &format!(r"C:\path\to\{}", self.dll_name)));
+                let value = value
+                    .replace("{dll}", &format!(r"C:\path\to\{}", self.dll_name))
+                    .replace("{dir}", r"C:\path\to");
+                let value = reg_escape(&value);
                 if name.is_empty() {
                     format!("@=\"{value}\"")
                 } else {
@@ -65,7 +73,13 @@ impl Registration {
                 }
             })
             .collect();
-        RegKey { path, entries, values }
+        let reg_path = path.replace("{win}", "win64");
+        RegKey {
+            path,
+            reg_path,
+            entries,
+            values,
+        }
     }
 
     /// The COM class: CLSID with its in-process server (free-threaded: Both), and the ProgID.
@@ -92,6 +106,48 @@ impl Registration {
         let wow64 = self.reg_key(format!(r"{SOCIAL_PROVIDERS_WOW64}\{prog_id}"), &values);
         self.keys_32.push(wow64);
         self.trees_32.push(format!(r"{SOCIAL_PROVIDERS_WOW64}\{prog_id}"));
+    }
+}
+
+/// The universal marshaler (PSOAInterface), the proxy/stub of every interface a registered
+/// type library describes as `[oleautomation]` or `[dual]`: what RegisterTypeLib writes as
+/// their `ProxyStubClsid32`.
+pub const UNIVERSAL_MARSHALER: &str = "{00020424-0000-0000-C000-000000000046}";
+
+/// A type library and the interfaces the universal marshaler carries through it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeLibrary {
+    pub name: String,
+    pub libid: Guid,
+    /// `major.minor`, in hexadecimal digits as the registry spells it (`1.0`, `1.a`).
+    pub version: String,
+    /// (IID, name) of each `[oleautomation]` or `[dual]` interface the library declares.
+    pub interfaces: Vec<(Guid, String)>,
+}
+
+impl Registration {
+    /// The type library embedded as the DLL's TYPELIB resource 1, registered as
+    /// RegisterTypeLib would for the current user: `TypeLib\{LIBID}\{version}` with the
+    /// DLL for its own bitness (`{win}`: `win64` or `win32`), and every `[oleautomation]` or
+    /// dual interface with the universal marshaler as its proxy/stub.
+    pub fn type_library(&mut self, lib: &TypeLibrary) {
+        let libid = lib.libid.braced_upper();
+        let version = &lib.version;
+        let base = format!(r"Software\Classes\TypeLib\{libid}\{version}");
+        self.key(base.clone(), &[("", &lib.name)]);
+        self.key(format!(r"{base}\0\{{win}}"), &[("", "{dll}")]);
+        self.key(format!(r"{base}\FLAGS"), &[("", "0")]);
+        self.key(format!(r"{base}\HELPDIR"), &[("", "{dir}")]);
+        self.trees.push(format!(r"Software\Classes\TypeLib\{libid}"));
+        self.has_bitness = true;
+        for (iid, name) in &lib.interfaces {
+            let key = format!(r"Software\Classes\Interface\{}", iid.braced_upper());
+            self.key(key.clone(), &[("", name)]);
+            self.key(format!(r"{key}\ProxyStubClsid"), &[("", UNIVERSAL_MARSHALER)]);
+            self.key(format!(r"{key}\ProxyStubClsid32"), &[("", UNIVERSAL_MARSHALER)]);
+            self.key(format!(r"{key}\TypeLib"), &[("", &libid), ("Version", version)]);
+            self.trees.push(key);
+        }
     }
 }
 

@@ -19,6 +19,9 @@ pub struct Config {
     pub provider: ProviderSection,
     #[serde(default)]
     pub input: InputSection,
+    /// The project's type library (com-server template): written, embedded and registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typelib: Option<TypelibSection>,
     /// What `oscgen host` passes to the provider (osc-provider template).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<HostSection>,
@@ -102,6 +105,24 @@ pub struct InputSection {
     pub callbacks: Vec<String>,
 }
 
+/// The type library oscgen writes from the inputs (one for each bitness), embeds as the
+/// DLL's TYPELIB resource 1 and registers with its `[oleautomation]` and dual interfaces.
+/// Only for a library the project declares itself: registering an interface's key points
+/// every client of that interface at this DLL's library.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypelibSection {
+    /// Write, embed and register the type library.
+    #[serde(default)]
+    pub embed: bool,
+    /// The LIBID, when the inputs declare no `library` (or to override the declared one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub libid: Option<Guid>,
+    /// `major.minor`, when the inputs declare no library or no version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
@@ -169,7 +190,17 @@ impl Config {
                 "`input.implement` must name the interfaces the {template} object implements"
             ));
         }
+        if self.embeds_typelib() && template != Template::ComServer {
+            return Err(format!(
+                "`typelib.embed` is for com-server projects, whose inputs declare their own library, not the {template} template"
+            ));
+        }
         Ok(())
+    }
+
+    /// Whether `generate` writes, embeds and registers the type library.
+    pub fn embeds_typelib(&self) -> bool {
+        self.typelib.as_ref().is_some_and(|t| t.embed)
     }
 
     pub fn clsid(&self) -> Guid {
@@ -289,6 +320,7 @@ mod tests {
                 description: None,
             },
             input: InputSection::default(),
+            typelib: None,
             host: None,
         }
     }

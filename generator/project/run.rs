@@ -10,7 +10,9 @@ use crate::emit::probe::{StubScan, scan_stubs};
 use crate::emit::project::plan::{Dependency, Plan};
 use crate::emit::project::{self, CI_WORKFLOW, TESTS_RS, camel_case};
 use crate::model::Model;
-use crate::project::config::{self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, fresh_guid};
+use crate::project::config::{
+    self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, TypelibSection, fresh_guid,
+};
 use crate::project::inputs;
 use crate::project::naming::{self, NameError};
 use crate::project::origin::Origin;
@@ -73,6 +75,8 @@ pub struct NewProject {
     pub include_dirs: Vec<PathBuf>,
     pub defines: Vec<String>,
     pub undefines: Vec<String>,
+    /// Write, embed and register the inputs' type library (`[typelib]` in oscgen.toml).
+    pub typelib: bool,
 }
 
 /// What a command did to the project.
@@ -100,10 +104,31 @@ pub fn new(sources: &mut SourceMap, request: &NewProject) -> Result<Outcome, Err
             return Err(Error::NotEmpty(dir.clone()));
         }
     }
-    let config = config_for(request)?;
+    let mut config = config_for(request)?;
     // The inputs must exist before anything is written, as the user typed them.
     if let Some(missing) = request.inputs.iter().find(|i| !i.is_file() && !win32::is_shortcut(i)) {
         return Err(Error::NoSuchInput(missing.clone()));
+    }
+    if config.embeds_typelib() && config.project.template != Template::ComServer {
+        return Err(Error::Config(ConfigError::Invalid {
+            path: "--typelib".to_string(),
+            message: format!(
+                "`typelib.embed` is for com-server projects, whose inputs declare their own library, not the {} template",
+                config.project.template
+            ),
+        }));
+    }
+    if config.embeds_typelib() {
+        // Inputs that declare no library get one of their own: a fresh LIBID, kept in
+        // oscgen.toml as the CLSID is. A declared library keeps its own uuid and version.
+        let (model, _) = inputs::load(sources, &config, dir, &project::scope(&config))?;
+        if crate::emit::project::typelib::declared(&model).is_none() {
+            config.typelib = Some(TypelibSection {
+                embed: true,
+                libid: Some(fresh_guid()),
+                version: Some("1.0".to_string()),
+            });
+        }
     }
     apply(sources, dir, config, Mode::Write)
 }
@@ -266,6 +291,7 @@ fn apply(sources: &mut SourceMap, dir: &Path, config: Config, mode: Mode) -> Res
         });
     }
     notices.extend(missing_dependencies(dir, &plan.dependencies));
+    notices.extend(missing_build_dependencies(dir, &plan.build_dependencies));
     notices.extend(release_profile(dir));
     Ok(Outcome {
         config,
@@ -365,6 +391,10 @@ fn config_for(request: &NewProject) -> Result<Config, Error> {
             implement,
             callbacks: Vec::new(),
         },
+        typelib: request
+            .typelib
+            .then(TypelibSection::default)
+            .map(|t| TypelibSection { embed: true, ..t }),
         host: None,
     })
 }
@@ -459,6 +489,33 @@ fn release_profile(dir: &Path) -> Vec<Notice> {
 /// oscgen's runtime, or a line the user deleted), say which line to add and where; likewise
 /// the feature that turns on an optional crate, whose absence would leave the module's
 /// `#[cfg(feature = ...)]` naming an unknown feature.
+/// What the generated build.rs uses and the user's Cargo.toml does not list (a project
+/// whose oscgen.toml turned `typelib.embed` on after `new`).
+fn missing_build_dependencies(dir: &Path, needed: &[Dependency]) -> Vec<Notice> {
+    let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+        return Vec::new();
+    };
+    let Ok(manifest) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let listed = |key: &str| {
+        manifest
+            .get("build-dependencies")
+            .and_then(|t| t.as_table())
+            .is_some_and(|t| t.contains_key(key))
+    };
+    needed
+        .iter()
+        .filter(|d| !listed(&d.name))
+        .map(|d| Notice {
+            path: "Cargo.toml".to_string(),
+            line: 1,
+            message: format!("add `{}` under [build-dependencies]: build.rs uses it", d.line()),
+            removed: None,
+        })
+        .collect()
+}
+
 fn missing_dependencies(dir: &Path, needed: &[Dependency]) -> Vec<Notice> {
     let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
         return Vec::new();

@@ -5,8 +5,8 @@ use askama::Template;
 use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{DefaultCall, default_call, ident, rust_method_names};
 use crate::emit::project::plan::{Ownership, Plan};
-use crate::emit::project::{Error, Inputs, ObjectSpec, Project, identity, render};
-use crate::emit::registry::Registration;
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, identity, render, typelib};
+use crate::emit::registry::{Registration, TypeLibrary};
 use crate::emit::stubs::KnowledgeBase;
 use crate::model::Model;
 use crate::model::vtable::Vtable;
@@ -47,6 +47,13 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     let class = p.class();
     let mut registration = Registration::new(&p.dll_name);
     registration.com_class(config.clsid(), &config.provider.prog_id, &title);
+    let library = if config.embeds_typelib() {
+        let library = typelib::plan(model, config, p.crate_name, &mut p.plan)?;
+        registration.type_library(&library);
+        Some(library)
+    } else {
+        None
+    };
     p.generated_files(&registration, proc_macro2::TokenStream::new(), &[], &[])?;
     p.common_user_files(&title)?;
     let implement_list = implement.join(", ");
@@ -71,7 +78,10 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         "the COM class",
     )?;
     let objects = p.object_specs();
-    let tests = server_test(model, &p.bound, &class.const_name, &objects[0]);
+    let mut tests = server_test(model, &p.bound, &class.const_name, &objects[0]);
+    if let Some(library) = &library {
+        tests.push_str(&registration_test(library));
+    }
     p.tests_rs(tests, "tests/server.rs");
     let knowledge = KnowledgeBase::empty("$crate::generated::hresult::E_NOTIMPL");
     let render_object = |o: &ObjectSpec, impls: &str| -> Result<String, Error> {
@@ -182,6 +192,54 @@ fn every_interface_is_one_object() {{
 {identity}}}
 {tests}",
         uses = uses.join("\n"),
+    )
+}
+
+/// A test of DllRegisterServer and DllUnregisterServer against the runtime's in-memory
+/// registry (other hosts than Windows): the type library's keys for the DLL's bitness, the
+/// universal marshaler for its automation interfaces, and nothing left afterwards.
+fn registration_test(library: &TypeLibrary) -> String {
+    let libid = library.libid.braced_upper();
+    let version = &library.version;
+    let mut interfaces = String::new();
+    for (iid, _) in &library.interfaces {
+        let iid = iid.braced_upper();
+        interfaces.push_str(&format!(
+            "    let key = r\"Software\\Classes\\Interface\\{iid}\";\n    assert_eq!(value(&format!(r\"{{key}}\\ProxyStubClsid32\"), \"\"), Some(PSOA));\n    assert_eq!(value(&format!(r\"{{key}}\\TypeLib\"), \"Version\"), Some(\"{version}\"));\n"
+        ));
+    }
+    format!(
+        "
+/// DllRegisterServer writes the type library's keys for this DLL's bitness and the universal
+/// marshaler for its automation interfaces; DllUnregisterServer removes them all. Checked in
+/// the runtime's in-memory registry, which stands in for Windows' on other hosts.
+#[cfg(not(windows))]
+#[test]
+fn registration_writes_the_type_library_and_removes_it() {{
+    use dll::generated::registry;
+    const PSOA: &str = \"{{00020424-0000-0000-C000-000000000046}}\";
+    let dll_path = registry::dll_path().expect(\"dll_path\");
+    assert_eq!(dll::DllRegisterServer(), HRESULT(0));
+    let snapshot = registry::snapshot();
+    let value = |key: &str, name: &str| {{
+        let wanted = (key.to_ascii_lowercase(), name.to_ascii_lowercase());
+        snapshot.iter().find(|(k, _)| *k == wanted).map(|(_, v)| v.as_str())
+    }};
+    let lib = r\"Software\\Classes\\TypeLib\\{libid}\\{version}\";
+    assert_eq!(value(lib, \"\"), Some(\"{name}\"));
+    let bits = if cfg!(target_pointer_width = \"64\") {{ \"win64\" }} else {{ \"win32\" }};
+    assert_eq!(value(&format!(r\"{{lib}}\\0\\{{bits}}\"), \"\"), Some(dll_path.as_str()));
+    assert_eq!(value(&format!(r\"{{lib}}\\FLAGS\"), \"\"), Some(\"0\"));
+{interfaces}    assert_eq!(dll::DllUnregisterServer(), HRESULT(0));
+    let left = registry::snapshot();
+    assert!(
+        !left.iter().any(|((k, _), _)| k.contains(\"{lower_libid}\")),
+        \"{{left:?}}\"
+    );
+}}
+",
+        name = library.name,
+        lower_libid = libid.to_ascii_lowercase(),
     )
 }
 

@@ -138,6 +138,8 @@ struct LibRs<'a> {
 struct CargoToml<'a> {
     crate_name: &'a str,
     description: &'a str,
+    /// What build.rs uses: embed-resource, when the DLL carries its type library.
+    build_dependencies: &'a [String],
     /// Lines under `[dependencies]`.
     dependencies: &'a [String],
     /// (feature, its list), off by default.
@@ -158,6 +160,8 @@ struct RegFile<'a> {
     keys: &'a [RegKey],
     /// Written only by a 32-bit DLL: a commented section of the file.
     keys_32: &'a [RegKey],
+    /// A key names the DLL's platform (the type library's `win64`): the file says so.
+    has_bitness: bool,
 }
 
 /// `src/lib.rs`: the module list and the four DLL exports.
@@ -178,7 +182,12 @@ pub fn lib_rs(title: &str, dll_name: &str, modules: &[&str], registers: &str) ->
 
 /// `dependencies`: the crates the template's runtime modules use, besides windows-core; an
 /// optional one gets a feature of its own.
-pub fn cargo_toml(crate_name: &str, description: &str, dependencies: &[Dependency]) -> Result<String, Error> {
+pub fn cargo_toml(
+    crate_name: &str,
+    description: &str,
+    dependencies: &[Dependency],
+    build_dependencies: &[Dependency],
+) -> Result<String, Error> {
     let mut features: Vec<(String, String)> = Vec::new();
     for dependency in dependencies {
         let Some(feature) = &dependency.feature else { continue };
@@ -195,6 +204,7 @@ pub fn cargo_toml(crate_name: &str, description: &str, dependencies: &[Dependenc
             description: &description.replace('"', "'"),
             dependencies: &dependencies.iter().map(Dependency::line).collect::<Vec<_>>(),
             features: &features,
+            build_dependencies: &build_dependencies.iter().map(Dependency::line).collect::<Vec<_>>(),
         },
     )
 }
@@ -216,6 +226,7 @@ pub fn reg_file(dll_name: &str, registration: &Registration) -> Result<String, E
             dll_name,
             keys: &registration.keys,
             keys_32: &registration.keys_32,
+            has_bitness: registration.has_bitness,
         },
     )
 }

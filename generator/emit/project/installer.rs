@@ -66,7 +66,10 @@ pub fn files(i: &Installer, osc: bool) -> Result<Vec<(String, Vec<u8>)>, Error> 
     let c2r = |x86: bool| -> Vec<String> {
         r.keys
             .iter()
-            .flat_map(|k| reg_add(C2R_MACHINE, &c2r_path(&k.path, x86), k, "64"))
+            .flat_map(|k| {
+                let path = k.path.replace("{win}", if x86 { "win32" } else { "win64" });
+                reg_add(C2R_MACHINE, &c2r_path(&path, x86), k, "64")
+            })
             .collect()
     };
     let c2r_trees = |x86: bool| -> Vec<String> {
@@ -145,7 +148,7 @@ fn reg_add(root: &str, path: &str, key: &RegKey, view: &str) -> Vec<String> {
     key.entries
         .iter()
         .map(|(name, value)| {
-            let value = cmd_quoted(value).replace("{dll}", "%DLL%");
+            let value = cmd_quoted(value).replace("{dll}", "%DLL%").replace("{dir}", "%DLLDIR%");
             let name = if name.is_empty() {
                 "/ve".to_string()
             } else {
@@ -154,7 +157,8 @@ fn reg_add(root: &str, path: &str, key: &RegKey, view: &str) -> Vec<String> {
             // Not `|| exit /b 1`: Wine's cmd runs that after a redirected command that succeeded.
             format!(
                 "reg add \"{root}\\{}\" {name} /t REG_SZ /d \"{value}\" /f /reg:{view} >nul\nif errorlevel 1 exit /b 1",
-                cmd_quoted(path)
+                // After quoting: `%WIN%` is the script's variable, not literal text.
+                cmd_quoted(path).replace("{win}", "%WIN%")
             )
         })
         .collect()
@@ -207,15 +211,18 @@ fn wxs(i: &Installer, x86: bool) -> String {
             } else {
                 format!(" Name=\"{}\"", xml(&msi_formatted(name)))
             };
-            // The InprocServer32 default value names the DLL: the component's key path.
-            let (value, key_path) = if value == "{dll}" {
-                ("[#Dll]".to_string(), " KeyPath=\"yes\"")
-            } else {
-                (msi_formatted(value), "")
+            // The InprocServer32 default value names the DLL: the component's key path. The
+            // type library's key names it too, and its directory (`[INSTALLDIR]`).
+            let (value, key_path) = match value.as_str() {
+                "{dll}" if key.path.ends_with(r"\InprocServer32") => ("[#Dll]".to_string(), " KeyPath=\"yes\""),
+                "{dll}" => ("[#Dll]".to_string(), ""),
+                "{dir}" => ("[INSTALLDIR]".to_string(), ""),
+                _ => (msi_formatted(value), ""),
             };
+            let path = key.path.replace("{win}", if x86 { "win32" } else { "win64" });
             registry.push_str(&format!(
                 "              <RegistryValue Root=\"HKCU\" Key=\"{}\"{name_attr} Type=\"string\" Value=\"{}\"{key_path}/>\n",
-                xml(&msi_formatted(&key.path)),
+                xml(&msi_formatted(&path)),
                 xml(&value),
             ));
         }

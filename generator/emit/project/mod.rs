@@ -11,6 +11,7 @@ mod installer;
 mod mapi;
 mod osc;
 pub mod plan;
+pub mod typelib;
 
 use crate::emit::bindings::{self, Selection, ServerSide, reach};
 use crate::emit::format;
@@ -39,6 +40,8 @@ pub enum Error {
     UnknownCallback(String),
     #[error(transparent)]
     Bindings(#[from] bindings::Error),
+    #[error("type library: {0}")]
+    Typelib(#[from] crate::typelib::writer::Error),
     #[error("template {0}: {1}")]
     Template(&'static str, askama::Error),
 }
@@ -404,7 +407,12 @@ impl<'a> Project<'a> {
     /// The user files every template has: oscgen.toml, Cargo.toml, .gitignore, CI workflow.
     pub fn common_user_files(&mut self, description: &str) -> Result<(), Error> {
         self.plan.add("oscgen.toml", self.config.to_toml(), Ownership::User);
-        let cargo = files::cargo_toml(self.crate_name, description, &self.plan.dependencies)?;
+        let cargo = files::cargo_toml(
+            self.crate_name,
+            description,
+            &self.plan.dependencies,
+            &self.plan.build_dependencies,
+        )?;
         self.plan.add("Cargo.toml", cargo, Ownership::User);
         self.plan.add(".gitignore", files::GITIGNORE, Ownership::User);
         let ci = files::ci_yml(self.oscgen)?;

@@ -65,6 +65,8 @@ pub struct Plan {
     /// Crates `src/generated/` uses besides windows-core. The project's Cargo.toml is the
     /// user's, so a later oscgen that needs one more says so.
     pub dependencies: Vec<Dependency>,
+    /// Crates the generated `build.rs` uses (embed-resource, for the type library).
+    pub build_dependencies: Vec<Dependency>,
     /// Where a project generated before the tests moved to `src/tests.rs` keeps them
     /// (`tests/provider.rs`, an integration test linking the rlib).
     pub earlier_tests: Option<PathBuf>,

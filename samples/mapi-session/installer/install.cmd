@@ -26,10 +26,14 @@ exit /b 2
 if not defined BITNESS call :find_bitness
 if not defined BITNESS goto no_outlook
 if /i not "%BITNESS%"=="x64" if /i not "%BITNESS%"=="x86" goto bad_bitness
-set "DLL=%~dp0%BITNESS%\mapi_session.dll"
+set "DLLDIR=%~dp0%BITNESS%"
+set "DLL=%DLLDIR%\mapi_session.dll"
 if not exist "%DLL%" goto no_dll
 set "VIEW=64"
 if /i "%BITNESS%"=="x86" set "VIEW=32"
+rem The platform a type library's key names (TypeLib\{LIBID}\ver\0\win64), if the DLL has one.
+set "WIN=win64"
+if /i "%BITNESS%"=="x86" set "WIN=win32"
 set "REGSVR32=%SystemRoot%\System32\regsvr32.exe"
 rem A 32-bit DLL on 64-bit Windows needs the 32-bit regsvr32; a 32-bit cmd sees the
 rem 64-bit System32 as Sysnative.

@@ -9,7 +9,9 @@
 use windows_core::Result;
 
 /// One registry value: a key under HKEY_CURRENT_USER, a value name ("" is the default
-/// value) and its text. `{dll}` in the text stands for the DLL's full path.
+/// value) and its text. `{dll}` in the text stands for the DLL's full path, `{dir}` for its
+/// directory, and `{win}` in the key for its bitness (`win64` or `win32`, as a type
+/// library's registration names the platform of the DLL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RegValue {
     pub key: &'static str,
@@ -19,8 +21,11 @@ pub struct RegValue {
 
 /// Writes every value, creating keys as needed.
 pub fn register(values: &[RegValue], dll_path: &str) -> Result<()> {
+    let dir = dll_path.rfind(['\\', '/']).map_or("", |i| &dll_path[..i]);
+    let win = if cfg!(target_pointer_width = "64") { "win64" } else { "win32" };
     for v in values {
-        backend::set(v.key, v.name, &v.value.replace("{dll}", dll_path))?;
+        let value = v.value.replace("{dll}", dll_path).replace("{dir}", dir);
+        backend::set(&v.key.replace("{win}", win), v.name, &value)?;
     }
     Ok(())
 }

@@ -1,0 +1,143 @@
+//! Written once by `oscgen new`; this file is yours. It creates the object through the class
+//! factory and calls every method through the vtable. While a method is a stub it answers
+//! E_NOTIMPL (with `--features oscgen-probe`, its interface and slot's code from
+//! `generated::probe`); replace the expectation when you implement it.
+
+// The crate under the name a client of the DLL would give it: the tests call the exports
+// and vtables as a COM client does, not the Rust items behind them.
+use crate as dll;
+
+use core::ffi::c_void;
+use core::mem::zeroed;
+
+use windows_core::{HRESULT, IUnknown, Interface};
+
+use dll::DllGetClassObject;
+use dll::generated::bindings::{IDispatch, IGreeter};
+use dll::generated::factory::IClassFactory;
+use dll::generated::identity::CLSID_AUTOMATION;
+use dll::generated::oleaut::BSTR;
+use dll::generated::probe::{self, stub_answer};
+
+fn create() -> IUnknown {
+    let mut ppv: *mut c_void = core::ptr::null_mut();
+    let hr = unsafe { DllGetClassObject(&CLSID_AUTOMATION, &IClassFactory::IID, &mut ppv) };
+    assert!(hr.is_ok(), "DllGetClassObject: {hr:?}");
+    let factory = unsafe { IClassFactory::from_raw(ppv) };
+    let mut ppv: *mut c_void = core::ptr::null_mut();
+    unsafe { factory.CreateInstance(None, &IUnknown::IID, &mut ppv) }.expect("CreateInstance");
+    unsafe { IUnknown::from_raw(ppv) }
+}
+
+/// The HRESULT a call failed with, if it failed.
+fn code<T>(result: windows_core::Result<T>) -> Option<HRESULT> {
+    result.err().map(|e| e.code())
+}
+
+#[test]
+fn every_interface_is_one_object() {
+    let unknown = create();
+    let other: IDispatch = unknown.cast().expect("QueryInterface");
+    let back: IUnknown = other.cast().expect("IUnknown");
+    assert_eq!(back.as_raw(), unknown.as_raw(), "COM identity");
+    let other: IGreeter = unknown.cast().expect("QueryInterface");
+    let back: IUnknown = other.cast().expect("IUnknown");
+    assert_eq!(back.as_raw(), unknown.as_raw(), "COM identity");
+}
+
+#[test]
+fn idispatch_methods_answer_through_the_vtable() {
+    let object: IDispatch = create().cast().expect("QueryInterface");
+    unsafe {
+        let result = object.GetTypeInfoCount();
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IDispatch::GetTypeInfoCount)),
+            "GetTypeInfoCount"
+        );
+        let result = object.GetTypeInfo(zeroed(), zeroed());
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IDispatch::GetTypeInfo)),
+            "GetTypeInfo"
+        );
+        let result = object.GetIDsOfNames(zeroed(), zeroed(), zeroed(), zeroed(), zeroed());
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IDispatch::GetIDsOfNames)),
+            "GetIDsOfNames"
+        );
+        let result = object.Invoke(
+            zeroed(),
+            zeroed(),
+            zeroed(),
+            zeroed(),
+            zeroed(),
+            zeroed(),
+            zeroed(),
+        );
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IDispatch::Invoke)),
+            "Invoke"
+        );
+    }
+}
+
+#[test]
+fn igreeter_methods_answer_through_the_vtable() {
+    let object: IGreeter = create().cast().expect("QueryInterface");
+    unsafe {
+        let result = object.Greet(&BSTR::new());
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IGreeter::Greet)),
+            "Greet"
+        );
+        let result = object.Add(zeroed(), zeroed());
+        assert_eq!(code(result), Some(stub_answer(probe::IGreeter::Add)), "Add");
+        let result = object.Scale(zeroed(), zeroed());
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IGreeter::Scale)),
+            "Scale"
+        );
+        let result = object.ThreadId();
+        assert_eq!(
+            code(result),
+            Some(stub_answer(probe::IGreeter::ThreadId)),
+            "ThreadId"
+        );
+    }
+}
+
+/// DllRegisterServer writes the type library's keys for this DLL's bitness and the universal
+/// marshaler for its automation interfaces; DllUnregisterServer removes them all. Checked in
+/// the runtime's in-memory registry, which stands in for Windows' on other hosts.
+#[cfg(not(windows))]
+#[test]
+fn registration_writes_the_type_library_and_removes_it() {
+    use dll::generated::registry;
+    const PSOA: &str = "{00020424-0000-0000-C000-000000000046}";
+    let dll_path = registry::dll_path().expect("dll_path");
+    assert_eq!(dll::DllRegisterServer(), HRESULT(0));
+    let snapshot = registry::snapshot();
+    let value = |key: &str, name: &str| {
+        let wanted = (key.to_ascii_lowercase(), name.to_ascii_lowercase());
+        snapshot.iter().find(|(k, _)| *k == wanted).map(|(_, v)| v.as_str())
+    };
+    let lib = r"Software\Classes\TypeLib\{5B0E7E52-3C1D-4F4E-9A51-2F0C6F7D1A00}\1.0";
+    assert_eq!(value(lib, ""), Some("AutomationLib"));
+    let bits = if cfg!(target_pointer_width = "64") { "win64" } else { "win32" };
+    assert_eq!(value(&format!(r"{lib}\0\{bits}"), ""), Some(dll_path.as_str()));
+    assert_eq!(value(&format!(r"{lib}\FLAGS"), ""), Some("0"));
+    let key = r"Software\Classes\Interface\{5B0E7E52-3C1D-4F4E-9A51-2F0C6F7D1A01}";
+    assert_eq!(value(&format!(r"{key}\ProxyStubClsid32"), ""), Some(PSOA));
+    assert_eq!(value(&format!(r"{key}\TypeLib"), "Version"), Some("1.0"));
+    assert_eq!(dll::DllUnregisterServer(), HRESULT(0));
+    let left = registry::snapshot();
+    assert!(
+        !left.iter().any(|((k, _), _)| k.contains("{5b0e7e52-3c1d-4f4e-9a51-2f0c6f7d1a00}")),
+        "{left:?}"
+    );
+}
