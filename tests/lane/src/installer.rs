@@ -10,7 +10,7 @@ use crate::cargo;
 use crate::project::{Project, trees};
 use crate::register::run_template_client;
 use crate::report::{Report, show_log};
-use crate::sample::{Ctx, expected_keys};
+use crate::sample::{Ctx, expected_keys, for_target};
 use crate::target::Target;
 use crate::wine::winpath;
 
@@ -209,9 +209,11 @@ fn script_checks(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path,
 
     // All users, Click-to-Run: Bitness only where Click-to-Run Office keeps it.
     set_bitness(&c2r_office, "cmd-c2r-bitness.log");
-    let machine: Vec<String> = p.keys.iter().map(|k| k.replacen("HKCU\\", "HKLM\\", 1)).collect();
-    let c2r: Vec<String> = p
-        .keys
+    // The keys as the DLL of Outlook's bitness writes them (a 32-bit one's type library
+    // under `\0\win32`), which is the one install.cmd picks.
+    let keys: Vec<String> = p.keys.iter().map(|k| for_target(k, c.target)).collect();
+    let machine: Vec<String> = keys.iter().map(|k| k.replacen("HKCU\\", "HKLM\\", 1)).collect();
+    let c2r: Vec<String> = keys
         .iter()
         .map(|k| c2r_key(k.trim_start_matches("HKCU\\"), bitness == "x86"))
         .collect();

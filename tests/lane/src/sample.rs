@@ -399,7 +399,7 @@ pub fn expected_keys(p: &Project, target: Target) -> (Vec<String>, Vec<String>) 
 
 /// A key of the .reg file as a DLL of `target` writes it: the file shows a type library's
 /// `TypeLib\{LIBID}\ver\0\win64`, which a 32-bit DLL registers as `...\0\win32`.
-fn for_target(key: &str, target: Target) -> String {
+pub fn for_target(key: &str, target: Target) -> String {
     match key.strip_suffix(r"\0\win64") {
         Some(base) if target == Target::X86 && key.contains(r"\TypeLib\") => format!(r"{base}\0\win32"),
         _ => key.to_string(),
