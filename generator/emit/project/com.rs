@@ -223,17 +223,29 @@ fn registration_writes_the_type_library_and_removes_it() {{
     let snapshot = registry::snapshot();
     let value = |key: &str, name: &str| {{
         let wanted = (key.to_ascii_lowercase(), name.to_ascii_lowercase());
-        snapshot.iter().find(|(k, _)| *k == wanted).map(|(_, v)| v.as_str())
+        snapshot
+            .iter()
+            .find(|(k, _)| *k == wanted)
+            .map(|(_, v)| v.as_str())
     }};
     let lib = r\"Software\\Classes\\TypeLib\\{libid}\\{version}\";
     assert_eq!(value(lib, \"\"), Some(\"{name}\"));
-    let bits = if cfg!(target_pointer_width = \"64\") {{ \"win64\" }} else {{ \"win32\" }};
-    assert_eq!(value(&format!(r\"{{lib}}\\0\\{{bits}}\"), \"\"), Some(dll_path.as_str()));
+    let bits = if cfg!(target_pointer_width = \"64\") {{
+        \"win64\"
+    }} else {{
+        \"win32\"
+    }};
+    assert_eq!(
+        value(&format!(r\"{{lib}}\\0\\{{bits}}\"), \"\"),
+        Some(dll_path.as_str())
+    );
     assert_eq!(value(&format!(r\"{{lib}}\\FLAGS\"), \"\"), Some(\"0\"));
 {interfaces}    assert_eq!(dll::DllUnregisterServer(), HRESULT(0));
     let left = registry::snapshot();
     assert!(
-        !left.iter().any(|((k, _), _)| k.contains(\"{lower_libid}\")),
+        !left
+            .iter()
+            .any(|((k, _), _)| k.contains(\"{lower_libid}\")),
         \"{{left:?}}\"
     );
 }}

@@ -124,12 +124,22 @@ fn registration_writes_the_type_library_and_removes_it() {
     let snapshot = registry::snapshot();
     let value = |key: &str, name: &str| {
         let wanted = (key.to_ascii_lowercase(), name.to_ascii_lowercase());
-        snapshot.iter().find(|(k, _)| *k == wanted).map(|(_, v)| v.as_str())
+        snapshot
+            .iter()
+            .find(|(k, _)| *k == wanted)
+            .map(|(_, v)| v.as_str())
     };
     let lib = r"Software\Classes\TypeLib\{5B0E7E52-3C1D-4F4E-9A51-2F0C6F7D1A00}\1.0";
     assert_eq!(value(lib, ""), Some("AutomationLib"));
-    let bits = if cfg!(target_pointer_width = "64") { "win64" } else { "win32" };
-    assert_eq!(value(&format!(r"{lib}\0\{bits}"), ""), Some(dll_path.as_str()));
+    let bits = if cfg!(target_pointer_width = "64") {
+        "win64"
+    } else {
+        "win32"
+    };
+    assert_eq!(
+        value(&format!(r"{lib}\0\{bits}"), ""),
+        Some(dll_path.as_str())
+    );
     assert_eq!(value(&format!(r"{lib}\FLAGS"), ""), Some("0"));
     let key = r"Software\Classes\Interface\{5B0E7E52-3C1D-4F4E-9A51-2F0C6F7D1A01}";
     assert_eq!(value(&format!(r"{key}\ProxyStubClsid32"), ""), Some(PSOA));
@@ -137,7 +147,9 @@ fn registration_writes_the_type_library_and_removes_it() {
     assert_eq!(dll::DllUnregisterServer(), HRESULT(0));
     let left = registry::snapshot();
     assert!(
-        !left.iter().any(|((k, _), _)| k.contains("{5b0e7e52-3c1d-4f4e-9a51-2f0c6f7d1a00}")),
+        !left
+            .iter()
+            .any(|((k, _), _)| k.contains("{5b0e7e52-3c1d-4f4e-9a51-2f0c6f7d1a00}")),
         "{left:?}"
     );
 }
