@@ -178,7 +178,7 @@ fn script_checks(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path,
 
     // Per user: regsvr32 of Outlook's bitness.
     set_bitness(&office, "cmd-bitness.log");
-    let rc = c.wine.run(&["cmd", "/c", &install], &logs.join("install-cmd.log"));
+    let rc = c.wine.run_cmd(&[&install], &logs.join("install-cmd.log"));
     let present = c.wine.present(&logs.join("cmd-installed.cmd"), &expected).len();
     r.check(
         rc == 0 && present == expected.len(),
@@ -192,7 +192,7 @@ fn script_checks(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path,
             logs.join("install-cmd.log").display()
         ),
     );
-    let rc = c.wine.run(&["cmd", "/c", &uninstall], &logs.join("uninstall-cmd.log"));
+    let rc = c.wine.run_cmd(&[&uninstall], &logs.join("uninstall-cmd.log"));
     let left = c.wine.present(&logs.join("cmd-uninstalled.cmd"), &expected);
     r.check(
         rc == 0 && left.is_empty(),
@@ -227,10 +227,9 @@ fn script_checks(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path,
         found.extend(c.wine.present_64(&logs.join(format!("{name}-c2r.cmd")), &c2r));
         found
     };
-    let rc = c.wine.run(
-        &["cmd", "/c", &install, "/allusers", "/c2r"],
-        &logs.join("install-cmd-allusers.log"),
-    );
+    let rc = c
+        .wine
+        .run_cmd(&[&install, "/allusers", "/c2r"], &logs.join("install-cmd-allusers.log"));
     let present = query("cmd-allusers").len();
     r.check(
         rc == 0 && present == all.len(),
@@ -244,8 +243,8 @@ fn script_checks(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path,
             logs.join("install-cmd-allusers.log").display()
         ),
     );
-    let rc = c.wine.run(
-        &["cmd", "/c", &uninstall, "/allusers", "/c2r"],
+    let rc = c.wine.run_cmd(
+        &[&uninstall, "/allusers", "/c2r"],
         &logs.join("uninstall-cmd-allusers.log"),
     );
     let left = query("cmd-allusers-gone");

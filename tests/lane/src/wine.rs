@@ -62,6 +62,26 @@ impl Wine {
         run_logged(&self.loader, args, log)
     }
 
+    /// Runs a batch script through Wine's `cmd /c`, once more if Wine's cmd could not start
+    /// one of its programs. Under load Wine 8 now and then fails a `CreateProcess` of
+    /// `reg.exe`, which its cmd reports as "Can't recognize 'reg add ...'"; the scripts are
+    /// idempotent (`reg add /f`, `reg delete`), and a second failure still fails the check.
+    pub fn run_cmd(&self, script: &[&str], log: &Path) -> i32 {
+        let args: Vec<&str> = ["cmd", "/c"].iter().chain(script).copied().collect();
+        let rc = self.run(&args, log);
+        let text = std::fs::read(log).unwrap_or_default();
+        if !String::from_utf8_lossy(&text).contains("Can't recognize '") {
+            return rc;
+        }
+        let first = log.with_extension("first.log");
+        let _ = std::fs::rename(log, &first);
+        println!(
+            "    Wine's cmd could not start a program (log: {}); running the script again",
+            first.display()
+        );
+        self.run(&args, log)
+    }
+
     /// Runs it again with Wine's error channels on (`WINEDEBUG=err+all`), for a program
     /// that failed: Wine's own `err:` lines, say a DLL that does not load and why.
     pub fn errors_of(&self, args: &[&str], log: &Path) -> String {
@@ -111,8 +131,9 @@ impl Wine {
         let mut script = String::from("@echo off\r\n");
         for k in keys {
             match op {
+                // `reg` exits 1 for a missing key; 9009 is cmd failing to start it at all.
                 RegOp::Query => script.push_str(&format!(
-                    "reg query \"{k}\" {view} >nul 2>&1\r\nif errorlevel 1 (echo 0 {k}) else (echo 1 {k})\r\n"
+                    "reg query \"{k}\" {view} >nul 2>&1\r\nif errorlevel 2 (echo ? {k}) else if errorlevel 1 (echo 0 {k}) else (echo 1 {k})\r\n"
                 )),
                 RegOp::Delete => script.push_str(&format!("reg delete \"{k}\" /f {view} >nul 2>&1\r\n")),
             }
@@ -123,18 +144,33 @@ impl Wine {
         }
         let out_file = file.with_extension("out");
         let batch = winpath(file);
-        run_logged(loader, &["cmd", "/c", &batch], &out_file);
-        let out = std::fs::read(&out_file).unwrap_or_default();
-        String::from_utf8_lossy(&out)
-            .lines()
-            .filter_map(|l| {
-                let l = l.trim_end_matches('\r');
-                if let Some(k) = l.strip_prefix("1 ") {
-                    Some((true, k.to_string()))
-                } else {
-                    l.strip_prefix("0 ").map(|k| (false, k.to_string()))
-                }
-            })
+        // A key whose `reg query` did not start is asked again (see [`Wine::run_cmd`]).
+        let mut answers = Vec::new();
+        for _ in 0..3 {
+            run_logged(loader, &["cmd", "/c", &batch], &out_file);
+            let out = std::fs::read(&out_file).unwrap_or_default();
+            answers = String::from_utf8_lossy(&out)
+                .lines()
+                .filter_map(|l| {
+                    let l = l.trim_end_matches('\r');
+                    let (state, key) = l.split_once(' ')?;
+                    let state = match state {
+                        "1" => Some(true),
+                        "0" => Some(false),
+                        "?" => None,
+                        _ => return None,
+                    };
+                    Some((state, key.to_string()))
+                })
+                .collect::<Vec<(Option<bool>, String)>>();
+            if answers.iter().all(|(state, _)| state.is_some()) {
+                break;
+            }
+        }
+        // A key still unanswered counts as absent, which fails a check that expects it.
+        answers
+            .into_iter()
+            .map(|(state, key)| (state.unwrap_or(false), key))
             .collect()
     }
 
