@@ -671,3 +671,69 @@ fn new_typelib_without_a_library_gets_a_fresh_libid() {
         text(&out)
     );
 }
+
+/// `new --threading apartment`: the class registers as ThreadingModel=Apartment and the
+/// object is written non-agile (`Agile = false`), so COM proxies other apartments' calls
+/// rather than handing them the object. `generate` keeps it; other templates refuse it.
+#[test]
+fn threading_apartment_registers_apartment_and_writes_a_non_agile_object() {
+    let dir = scratch("apartment");
+    let idl = repo().join("samples/com-server/idl/calculator.idl");
+    let out = oscgen(
+        &[
+            "new",
+            dir.to_str().unwrap(),
+            "--template",
+            "com-server",
+            "--input",
+            idl.to_str().unwrap(),
+            "--implement",
+            "IScientific",
+            "--threading",
+            "apartment",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let toml = fs::read_to_string(dir.join("oscgen.toml")).unwrap();
+    assert!(toml.contains("threading = \"apartment\"\n"), "{toml}");
+    let reg = fs::read_to_string(dir.join("server.reg")).unwrap();
+    assert!(reg.contains("\"ThreadingModel\"=\"Apartment\""), "{reg}");
+    assert!(!reg.contains("\"Both\""), "{reg}");
+    let object = fs::read_to_string(dir.join("src/object.rs")).unwrap();
+    assert!(object.contains("#[implement(IScientific, Agile = false)]"), "{object}");
+    let install = fs::read_to_string(dir.join("installer/install.cmd")).unwrap();
+    assert!(
+        install.contains("/v \"ThreadingModel\" /t REG_SZ /d \"Apartment\""),
+        "{install}"
+    );
+    let out = oscgen(&["generate", "--check", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Back to the default: the registry follows at once, the user's attribute is theirs.
+    fs::write(dir.join("oscgen.toml"), toml.replace("threading = \"apartment\"\n", "")).unwrap();
+    let out = oscgen(&["generate", dir.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let reg = fs::read_to_string(dir.join("server.reg")).unwrap();
+    assert!(reg.contains("\"ThreadingModel\"=\"Both\""), "{reg}");
+    assert_eq!(fs::read_to_string(dir.join("src/object.rs")).unwrap(), object);
+    fs::remove_dir_all(&dir).unwrap();
+
+    let dir = scratch("apartment-osc");
+    let out = oscgen(&["new", dir.to_str().unwrap(), "--threading", "apartment"], None);
+    assert!(!out.status.success());
+    assert!(!dir.join("oscgen.toml").exists());
+    assert!(
+        text(&out).contains("`provider.threading` is for com-server projects"),
+        "{}",
+        text(&out)
+    );
+    let out = oscgen(&["new", dir.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let toml = fs::read_to_string(dir.join("oscgen.toml")).unwrap();
+    let edited = toml.replace("[provider]\n", "[provider]\nthreading = \"apartment\"\n");
+    fs::write(dir.join("oscgen.toml"), edited).unwrap();
+    let out = oscgen(&["generate", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("`provider.threading` = \"apartment\" is for com-server projects"));
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,6 +8,7 @@ use clap::Args;
 
 use crate::cli::{Failure, Verbosity, print_warnings, render_error, verbosity};
 use crate::emit::probe::client::Sdk;
+use crate::project::config::Threading;
 use crate::project::run::{self, NewProject, Outcome};
 use crate::project::template::Template;
 use crate::project::write::{ChangeKind, Mode};
@@ -58,6 +59,11 @@ pub struct NewArgs {
     /// (`[typelib]` in oscgen.toml; a fresh LIBID when the inputs declare no library)
     #[arg(long)]
     typelib: bool,
+    /// com-server: `apartment` registers ThreadingModel=Apartment and makes the object
+    /// non-agile, so COM calls it on its creating thread only and gives other apartments a
+    /// proxy; `both` (the default) lets any thread call it
+    #[arg(long, value_enum, default_value = "both")]
+    threading: Threading,
 }
 
 #[derive(Args, Debug)]
@@ -105,6 +111,7 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
         defines: args.defines,
         undefines: args.undefines,
         typelib: args.typelib,
+        threading: args.threading,
     };
     let mut sources = SourceMap::new();
     let outcome = run::new(&mut sources, &request).map_err(|e| failure(&sources, e))?;

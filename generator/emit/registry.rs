@@ -10,6 +10,7 @@
 //! commented section.
 
 use crate::model::guid::Guid;
+use crate::project::config::Threading;
 
 /// One key under HKEY_CURRENT_USER and its values; a value name "" is the default value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,13 +83,13 @@ impl Registration {
         }
     }
 
-    /// The COM class: CLSID with its in-process server (free-threaded: Both), and the ProgID.
-    pub fn com_class(&mut self, clsid: Guid, prog_id: &str, description: &str) {
+    /// The COM class: CLSID with its in-process server and threading model, and the ProgID.
+    pub fn com_class(&mut self, clsid: Guid, prog_id: &str, description: &str, threading: Threading) {
         let clsid = clsid.braced_upper();
         self.key(format!(r"Software\Classes\CLSID\{clsid}"), &[("", description)]);
         self.key(
             format!(r"Software\Classes\CLSID\{clsid}\InprocServer32"),
-            &[("", "{dll}"), ("ThreadingModel", "Both")],
+            &[("", "{dll}"), ("ThreadingModel", threading.model())],
         );
         self.key(format!(r"Software\Classes\CLSID\{clsid}\ProgID"), &[("", prog_id)]);
         self.key(format!(r"Software\Classes\{prog_id}"), &[("", description)]);

@@ -77,6 +77,38 @@ pub struct ProviderSection {
     /// What the COM class is, for the registry's description (non-OSC templates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The class's threading model (com-server template).
+    #[serde(default, skip_serializing_if = "Threading::is_both")]
+    pub threading: Threading,
+}
+
+/// Which apartments may call the server's objects: the registry's `ThreadingModel`, and
+/// whether the objects are agile (windows-core's `#[implement]` aggregates the free-threaded
+/// marshaler unless it is given `Agile = false`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Threading {
+    /// `ThreadingModel=Both`, agile: any thread calls the object itself.
+    #[default]
+    Both,
+    /// `ThreadingModel=Apartment`, not agile: COM calls the object only on the thread that
+    /// created it, and hands other apartments a proxy (for `[oleautomation]` and dual
+    /// interfaces, the universal marshaler's, from the registered type library).
+    Apartment,
+}
+
+impl Threading {
+    fn is_both(&self) -> bool {
+        *self == Threading::Both
+    }
+
+    /// The registry's `ThreadingModel` value.
+    pub fn model(self) -> &'static str {
+        match self {
+            Threading::Both => "Both",
+            Threading::Apartment => "Apartment",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -188,6 +220,12 @@ impl Config {
         if spec.binding == Binding::Implemented && self.input.implement.is_empty() {
             return Err(format!(
                 "`input.implement` must name the interfaces the {template} object implements"
+            ));
+        }
+        if self.provider.threading != Threading::Both && template != Template::ComServer {
+            return Err(format!(
+                "`provider.threading` = \"{}\" is for com-server projects: the {template} template's host calls its objects from any thread (ThreadingModel=Both)",
+                self.provider.threading.model().to_lowercase()
             ));
         }
         if self.embeds_typelib() && template != Template::ComServer {
@@ -318,6 +356,7 @@ mod tests {
                 url: Some("https://www.contoso.com/".into()),
                 version: Some("1.0".into()),
                 description: None,
+                threading: Threading::Both,
             },
             input: InputSection::default(),
             typelib: None,

@@ -168,17 +168,38 @@ pub(crate) fn implement_list<'f>(file: &'f syn::File, type_name: &str) -> Option
             if last.ident != "implement" {
                 return None;
             }
-            let paths = a
-                .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            let entries = a
+                .parse_args_with(syn::punctuated::Punctuated::<ImplementEntry, syn::Token![,]>::parse_terminated)
                 .ok()?;
-            let names = paths
+            let names = entries
                 .iter()
-                .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
+                .filter_map(|e| match e {
+                    ImplementEntry::Interface(p) => p.segments.last().map(|s| s.ident.to_string()),
+                    ImplementEntry::Setting => None,
+                })
                 .collect();
             Some((names, a))
         }),
         _ => None,
     })
+}
+
+/// One entry of `#[implement(...)]`: an interface, or a setting such as `Agile = false`.
+enum ImplementEntry {
+    Interface(syn::Path),
+    Setting,
+}
+
+impl syn::parse::Parse for ImplementEntry {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        if input.peek(syn::Ident) && input.peek2(syn::Token![=]) {
+            input.parse::<syn::Ident>()?;
+            input.parse::<syn::Token![=]>()?;
+            input.parse::<syn::Expr>()?;
+            return Ok(ImplementEntry::Setting);
+        }
+        input.parse().map(ImplementEntry::Interface)
+    }
 }
 
 /// Every impl block of the file: at the top level, in modules, and in function bodies
@@ -275,6 +296,22 @@ mod tests {
         };
         let merged = merge("f.rs", user, &[], &[object]).unwrap();
         assert_eq!(merged.text, "#[implement(IFoo, IBar)]\npub struct Foo;\n");
+        assert_eq!(merged.interfaces, ["IBar"]);
+    }
+
+    #[test]
+    fn settings_in_the_implement_list_are_not_interfaces() {
+        let user = "#[implement(IFoo, Agile = false)]\npub struct Foo;\n";
+        let object = ObjectDecl {
+            type_name: "Foo".into(),
+            implements: vec!["IFoo".into(), "IBar".into()],
+            impl_interfaces: vec!["IFoo".into(), "IBar".into()],
+        };
+        let merged = merge("f.rs", user, &[], &[object]).unwrap();
+        assert_eq!(
+            merged.text,
+            "#[implement(IFoo, Agile = false, IBar)]\npub struct Foo;\n"
+        );
         assert_eq!(merged.interfaces, ["IBar"]);
     }
 

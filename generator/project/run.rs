@@ -11,7 +11,7 @@ use crate::emit::project::plan::{Dependency, Plan};
 use crate::emit::project::{self, CI_WORKFLOW, TESTS_RS, camel_case};
 use crate::model::Model;
 use crate::project::config::{
-    self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, TypelibSection, fresh_guid,
+    self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, Threading, TypelibSection, fresh_guid,
 };
 use crate::project::inputs;
 use crate::project::naming::{self, NameError};
@@ -77,6 +77,8 @@ pub struct NewProject {
     pub undefines: Vec<String>,
     /// Write, embed and register the inputs' type library (`[typelib]` in oscgen.toml).
     pub typelib: bool,
+    /// The class's threading model (`provider.threading`).
+    pub threading: Threading,
 }
 
 /// What a command did to the project.
@@ -114,6 +116,15 @@ pub fn new(sources: &mut SourceMap, request: &NewProject) -> Result<Outcome, Err
             path: "--typelib".to_string(),
             message: format!(
                 "`typelib.embed` is for com-server projects, whose inputs declare their own library, not the {} template",
+                config.project.template
+            ),
+        }));
+    }
+    if config.provider.threading != Threading::Both && config.project.template != Template::ComServer {
+        return Err(Error::Config(ConfigError::Invalid {
+            path: "--threading".to_string(),
+            message: format!(
+                "`provider.threading` is for com-server projects: the {} template's host calls its objects from any thread (ThreadingModel=Both)",
                 config.project.template
             ),
         }));
@@ -368,6 +379,7 @@ fn config_for(request: &NewProject) -> Result<Config, Error> {
             url: osc.then(|| request.url.clone()),
             version: osc.then(|| "1.0".to_string()),
             description: spec.description(&display),
+            threading: request.threading,
         },
         input: InputSection {
             idl: request

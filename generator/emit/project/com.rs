@@ -10,7 +10,7 @@ use crate::emit::registry::{Registration, TypeLibrary};
 use crate::emit::stubs::KnowledgeBase;
 use crate::model::Model;
 use crate::model::vtable::Vtable;
-use crate::project::config::Config;
+use crate::project::config::{Config, Threading};
 
 #[derive(Template)]
 #[template(path = "com-server/src/object.rs", escape = "none")]
@@ -18,6 +18,8 @@ struct ObjectRs<'a> {
     impls: &'a str,
     implement_list: &'a str,
     type_name: &'a str,
+    /// `provider.threading = "apartment"`: not agile, so COM proxies other apartments' calls.
+    apartment: bool,
 }
 
 #[derive(Template)]
@@ -46,7 +48,12 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         .unwrap_or_else(|| format!("{} COM server", config.project.name));
     let class = p.class();
     let mut registration = Registration::new(&p.dll_name);
-    registration.com_class(config.clsid(), &config.provider.prog_id, &title);
+    registration.com_class(
+        config.clsid(),
+        &config.provider.prog_id,
+        &title,
+        config.provider.threading,
+    );
     let library = if config.embeds_typelib() {
         let library = typelib::plan(model, config, p.crate_name, &mut p.plan)?;
         registration.type_library(&library);
@@ -91,6 +98,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
                 impls,
                 implement_list: &implement_list,
                 type_name: &o.type_name,
+                apartment: config.provider.threading == Threading::Apartment,
             },
         )
     };

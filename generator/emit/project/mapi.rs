@@ -42,7 +42,12 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         .clone()
         .unwrap_or_else(|| format!("{} (a fake IMAPISession)", config.project.name));
     let mut registration = Registration::new(&p.dll_name);
-    registration.com_class(config.clsid(), &config.provider.prog_id, &title);
+    registration.com_class(
+        config.clsid(),
+        &config.provider.prog_id,
+        &title,
+        config.provider.threading,
+    );
     p.generated_files(&registration, proc_macro2::TokenStream::new(), &[], &[])?;
     p.common_user_files(&title)?;
     let readme = render(

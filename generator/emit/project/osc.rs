@@ -135,6 +135,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<crate::emit::project::pl
         config.clsid(),
         prog_id,
         &format!("{network_name} Outlook Social Connector provider"),
+        config.provider.threading,
     );
     registration.social_provider(prog_id, network_name, url);
     let network = guid_tokens(

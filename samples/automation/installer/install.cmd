@@ -72,7 +72,7 @@ reg add "%ROOT%\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}" /
 if errorlevel 1 exit /b 1
 reg add "%ROOT%\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /ve /t REG_SZ /d "%DLL%" /f /reg:%VIEW% >nul
 if errorlevel 1 exit /b 1
-reg add "%ROOT%\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /v "ThreadingModel" /t REG_SZ /d "Both" /f /reg:%VIEW% >nul
+reg add "%ROOT%\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /v "ThreadingModel" /t REG_SZ /d "Apartment" /f /reg:%VIEW% >nul
 if errorlevel 1 exit /b 1
 reg add "%ROOT%\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\ProgID" /ve /t REG_SZ /d "Automation.Greeter" /f /reg:%VIEW% >nul
 if errorlevel 1 exit /b 1
@@ -105,7 +105,7 @@ reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Cla
 if errorlevel 1 exit /b 1
 reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /ve /t REG_SZ /d "%DLL%" /f /reg:64 >nul
 if errorlevel 1 exit /b 1
-reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /v "ThreadingModel" /t REG_SZ /d "Both" /f /reg:64 >nul
+reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /v "ThreadingModel" /t REG_SZ /d "Apartment" /f /reg:64 >nul
 if errorlevel 1 exit /b 1
 reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Classes\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\ProgID" /ve /t REG_SZ /d "Automation.Greeter" /f /reg:64 >nul
 if errorlevel 1 exit /b 1
@@ -138,7 +138,7 @@ reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Cla
 if errorlevel 1 exit /b 1
 reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Classes\Wow6432Node\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /ve /t REG_SZ /d "%DLL%" /f /reg:64 >nul
 if errorlevel 1 exit /b 1
-reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Classes\Wow6432Node\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /v "ThreadingModel" /t REG_SZ /d "Both" /f /reg:64 >nul
+reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Classes\Wow6432Node\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\InprocServer32" /v "ThreadingModel" /t REG_SZ /d "Apartment" /f /reg:64 >nul
 if errorlevel 1 exit /b 1
 reg add "HKLM\SOFTWARE\Microsoft\Office\ClickToRun\REGISTRY\MACHINE\Software\Classes\Wow6432Node\CLSID\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\ProgID" /ve /t REG_SZ /d "Automation.Greeter" /f /reg:64 >nul
 if errorlevel 1 exit /b 1

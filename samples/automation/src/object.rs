@@ -7,9 +7,10 @@
 // compiles without new `use` lines.
 use crate::generated::prelude::*;
 
-/// Created by the class factory for the CLSID in oscgen.toml. Any thread may call it
-/// (ThreadingModel=Both): keep its state behind locks.
-#[implement(IGreeter)]
+/// Created by the class factory for the CLSID in oscgen.toml. COM calls it only on the
+/// thread that created it (ThreadingModel=Apartment; `Agile = false` keeps windows-core from
+/// aggregating the free-threaded marshaler): other apartments get a proxy.
+#[implement(IGreeter, Agile = false)]
 #[derive(Default)]
 pub struct Automation {
     _module: ModuleRef,
@@ -65,26 +66,59 @@ impl IDispatch_Impl for Automation_Impl {
 }
 
 impl IGreeter_Impl for Automation_Impl {
-    /// TODO: implement IGreeter::Greet.
+    /// "Hello, <name>!"; an empty name is an error whose message reaches the caller.
     fn Greet(&self, name: &BSTR) -> Result<BSTR> {
-        let _ = name;
-        Err(not_implemented!(IGreeter::Greet).into())
+        let name = name.display().to_string();
+        if name.is_empty() {
+            return Err(windows_core::Error::new(E_INVALIDARG, "Greet needs a name"));
+        }
+        Ok(BSTR::from(format!("Hello, {name}!")))
     }
 
-    /// TODO: implement IGreeter::Add.
+    /// The sum, or an overflow error rather than a wrapped result.
     fn Add(&self, a: i32, b: i32) -> Result<i32> {
-        let _ = (a, b);
-        Err(not_implemented!(IGreeter::Add).into())
+        a.checked_add(b).ok_or_else(|| {
+            windows_core::Error::new(DISP_E_OVERFLOW, format!("{a} + {b} does not fit a long"))
+        })
     }
 
-    /// TODO: implement IGreeter::Scale.
+    /// Twice the value, its sign flipped when `negate` is VARIANT_TRUE.
     fn Scale(&self, value: f64, negate: VARIANT_BOOL) -> Result<f64> {
-        let _ = (value, negate);
-        Err(not_implemented!(IGreeter::Scale).into())
+        let doubled = value * 2.0;
+        Ok(if negate == VARIANT_FALSE {
+            doubled
+        } else {
+            -doubled
+        })
     }
 
-    /// TODO: implement IGreeter::ThreadId.
+    /// The thread that runs the call: for an apartment-threaded object, the thread that
+    /// created it, whichever apartment the caller is in.
     fn ThreadId(&self) -> Result<i32> {
-        Err(not_implemented!(IGreeter::ThreadId).into())
+        Ok(current_thread_id())
     }
+}
+
+const E_INVALIDARG: HRESULT = HRESULT(0x80070057_u32 as i32);
+const DISP_E_OVERFLOW: HRESULT = HRESULT(0x8002000A_u32 as i32);
+
+#[cfg(windows)]
+fn current_thread_id() -> i32 {
+    #[link(name = "kernel32")]
+    unsafe extern "system" {
+        fn GetCurrentThreadId() -> u32;
+    }
+    // SAFETY: GetCurrentThreadId has no preconditions.
+    unsafe { GetCurrentThreadId() as i32 }
+}
+
+/// Off Windows (the project's own tests): a number per thread, in the order threads ask.
+#[cfg(not(windows))]
+fn current_thread_id() -> i32 {
+    use std::sync::atomic::{AtomicI32, Ordering};
+    static NEXT: AtomicI32 = AtomicI32::new(1);
+    thread_local! {
+        static ID: i32 = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    ID.with(|id| *id)
 }

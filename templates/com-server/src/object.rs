@@ -7,9 +7,16 @@
 // compiles without new `use` lines.
 use crate::generated::prelude::*;
 
+{% if apartment -%}
+/// Created by the class factory for the CLSID in oscgen.toml. COM calls it only on the
+/// thread that created it (ThreadingModel=Apartment; `Agile = false` keeps windows-core from
+/// aggregating the free-threaded marshaler): other apartments get a proxy.
+#[implement({{ implement_list }}, Agile = false)]
+{% else -%}
 /// Created by the class factory for the CLSID in oscgen.toml. Any thread may call it
 /// (ThreadingModel=Both): keep its state behind locks.
 #[implement({{ implement_list }})]
+{% endif -%}
 #[derive(Default)]
 pub struct {{ type_name }} {
     _module: ModuleRef,

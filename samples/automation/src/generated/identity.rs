@@ -42,7 +42,7 @@ pub const REGISTRY_VALUES: &[RegValue] = &[
     RegValue {
         key: "Software\\Classes\\CLSID\\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\\InprocServer32",
         name: "ThreadingModel",
-        value: "Both",
+        value: "Apartment",
     },
     RegValue {
         key: "Software\\Classes\\CLSID\\{756CED54-45A7-4816-9182-AF17E4D3A2B9}\\ProgID",
