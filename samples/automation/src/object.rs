@@ -70,16 +70,15 @@ impl IGreeter_Impl for Automation_Impl {
     fn Greet(&self, name: &BSTR) -> Result<BSTR> {
         let name = name.display().to_string();
         if name.is_empty() {
-            return Err(windows_core::Error::new(E_INVALIDARG, "Greet needs a name"));
+            return Err(com_error(E_INVALIDARG, "Greet needs a name"));
         }
         Ok(BSTR::from(format!("Hello, {name}!")))
     }
 
     /// The sum, or an overflow error rather than a wrapped result.
     fn Add(&self, a: i32, b: i32) -> Result<i32> {
-        a.checked_add(b).ok_or_else(|| {
-            windows_core::Error::new(DISP_E_OVERFLOW, format!("{a} + {b} does not fit a long"))
-        })
+        a.checked_add(b)
+            .ok_or_else(|| com_error(DISP_E_OVERFLOW, format!("{a} + {b} does not fit a long")))
     }
 
     /// Twice the value, its sign flipped when `negate` is VARIANT_TRUE.

@@ -89,6 +89,9 @@ pub fn registered_checks(
 
     // --- the client, against the registered DLL, through COM only
     let has_client = run_template_client(r, c, p, label, logs, client.as_deref());
+    if crate::apartments::applies(p) {
+        crate::apartments::check(r, c, p, label, logs);
+    }
 
     // --- regsvr32 /u (DllUnregisterServer) removes every key it wrote
     let log = logs.join("regsvr32-u.log");

@@ -13,7 +13,7 @@ pub use super::hresult::{
     S_FALSE, S_OK,
 };
 pub use super::oleaut::{
-    BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE,
+    BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE, com_error,
 };
 pub use super::server::{ModuleRef, spawn_background};
 pub(crate) use super::probe::not_implemented;
