@@ -11,6 +11,7 @@ use crate::hash::{NameMap, NameSet};
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{AttrArg, Attribute, Attrs, ExprKind, Ident, Item, TypeExpr, TypeKind, WinRtKind};
 use crate::idl::eval::Env;
+use crate::idl::importlib::ImportedLibrary;
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, DispProperty, Dispatch, Interface, Method, MethodKind, Origin, Param};
 use crate::model::param::ParamAttr;
@@ -24,6 +25,8 @@ pub struct ParsedFile {
     pub items: std::rc::Rc<Vec<Item>>,
     /// Given on the command line (or a built-in set), not reached through an import.
     pub is_root: bool,
+    /// A type library `importlib` read, in place of a file (`items` is then empty).
+    pub library: Option<std::rc::Rc<ImportedLibrary>>,
 }
 
 /// Lowers every file at once (imports first, as the loader orders them).
@@ -38,6 +41,9 @@ pub fn lower_with_warnings(
 ) -> Result<(ModelParts, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut lowering = Lowering::default();
     for file in files {
+        if let Some(lib) = &file.library {
+            lowering.library(lib);
+        }
         lowering.file(sources, &file.items, file.is_root);
     }
     lowering.finish_with_warnings()
@@ -85,6 +91,37 @@ impl Lowering {
         l.items(std::slice::from_ref(&item), is_root, None);
     }
 
+    /// Adds what a type library declares, as an import's declarations: visible to what
+    /// follows, none of it the file's own. A name declared already (by an IDL file
+    /// imported before it) keeps that declaration, as a second import of it would.
+    pub fn library(&mut self, lib: &ImportedLibrary) {
+        let parts = &mut self.state.parts;
+        let mut interfaces: NameSet<String> = parts.interfaces.iter().map(|i| i.name.clone()).collect();
+        let mut types: NameSet<String> = parts.types.iter().map(|t| t.name.clone()).collect();
+        types.extend(interfaces.iter().cloned());
+        let mut constants: NameSet<String> = parts.constants.iter().map(|c| c.name.clone()).collect();
+        for i in &lib.parts.interfaces {
+            if interfaces.insert(i.name.clone()) {
+                self.state.library_files.insert(i.origin.file.to_string());
+                parts.interfaces.push(i.clone());
+            }
+        }
+        for t in &lib.parts.types {
+            if !types.contains(&t.name) {
+                parts.types.push(t.clone());
+            }
+        }
+        types.extend(lib.parts.types.iter().map(|t| t.name.clone()));
+        for c in &lib.parts.constants {
+            if constants.insert(c.name.clone()) {
+                parts.constants.push(crate::model::Constant {
+                    root: false,
+                    ..c.clone()
+                });
+            }
+        }
+    }
+
     /// A lowerer for a file, once the names its namespaces declare are known.
     fn lowerer<'a>(&'a mut self, sources: &'a SourceMap, items: &[Item]) -> Lowerer<'a> {
         self.state.scoped.collect(items, &mut Vec::new());
@@ -105,6 +142,7 @@ impl Lowering {
         let mut st = self.state;
         let mut warnings = Vec::new();
         drop_shadowed_stand_ins(&mut st.parts);
+        drop_shadowed_library_interfaces(&mut st.parts, &st.library_files);
         case::resolve(&mut st.parts, &mut warnings);
         if st.errors.is_empty() {
             Ok((st.parts, warnings))
@@ -143,6 +181,8 @@ struct State {
     /// Types as parameters write them, each kept once ([`Lowerer::text`]).
     texts: NameSet<Name>,
     text_buffer: String,
+    /// The files of the type libraries `importlib` read ([`Lowering::library`]).
+    library_files: NameSet<String>,
 }
 
 /// Names declared inside WinRT namespaces, qualified (`Windows.Foundation.Uri`), so a
@@ -215,6 +255,26 @@ fn drop_shadowed_stand_ins(parts: &mut ModelParts) {
         .map(|i| i.name.clone())
         .collect();
     parts.interfaces.retain(|i| !is_stand_in(i) || !real.contains(&i.name));
+}
+
+/// An interface a type library brought gives way to one an IDL file declares after the
+/// `importlib`: Wine's olepro32 imports stdole2.tlb and declares IFont itself, and an SDK
+/// file imported after it (ocidl.idl from -I) declares IFont too. The stand-ins have given
+/// way already ([`drop_shadowed_stand_ins`]).
+fn drop_shadowed_library_interfaces(parts: &mut ModelParts, library_files: &NameSet<String>) {
+    if library_files.is_empty() {
+        return;
+    }
+    let from_library = |i: &Interface| library_files.contains(&*i.origin.file);
+    let declared: NameSet<String> = parts
+        .interfaces
+        .iter()
+        .filter(|i| !from_library(i))
+        .map(|i| i.name.clone())
+        .collect();
+    parts
+        .interfaces
+        .retain(|i| !from_library(i) || !declared.contains(&i.name));
 }
 
 /// The asynchronous twin MIDL and widl make for an `[async_uuid]` interface: each method

@@ -3,6 +3,7 @@
 //! ([`link`]) and builds the validated model. Front ends never call each other; this is
 //! the only place that combines them.
 
+mod importlib;
 mod link;
 
 use std::path::PathBuf;
@@ -46,6 +47,7 @@ impl Error {
     pub fn diagnostics(&self) -> Option<&[Diagnostic]> {
         match self {
             Error::Idl(idl::Error::Diagnostics(d)) => Some(d),
+            Error::Idl(idl::Error::ImportLib { at, .. }) => Some(std::slice::from_ref(&**at)),
             Error::Model(ModelError(d)) => Some(d),
             _ => None,
         }
@@ -163,12 +165,17 @@ pub fn load_model_within(
     Ok((Model::new(parts)?, warnings))
 }
 
+/// The IDL inputs' parts, with the type libraries they `importlib` read from the search
+/// path when there.
 fn idl_parts(
     sources: &mut SourceMap,
     inputs: &[Input],
     options: &LoadOptions,
 ) -> Result<(ModelParts, Vec<Diagnostic>), idl::Error> {
-    idl::load_parts(sources, inputs, options)
+    let reader = importlib::Reader {
+        search: options.include_dirs.clone(),
+    };
+    idl::load_parts_with_libraries(sources, inputs, options, &reader)
 }
 
 /// oscgen's stand-ins for the SDK headers, all of them, as imports: nothing from them is a root.
