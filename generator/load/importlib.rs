@@ -8,12 +8,21 @@ use crate::idl::importlib::{ImportedLibrary, ReadError, TypeLibraries};
 use crate::typelib;
 
 /// Reads a type library with the `-I` directories searched for the libraries it imports
-/// in turn (then its own directory, as for a type library input).
-pub(super) struct Reader {
-    pub(super) search: Vec<PathBuf>,
+/// in turn (then its own directory, as for a type library input). Public for callers
+/// that drive an IDL [`crate::idl::Session`] themselves.
+pub struct TypeLibReader {
+    search: Vec<PathBuf>,
 }
 
-impl TypeLibraries for Reader {
+impl TypeLibReader {
+    pub fn new(include_dirs: &[PathBuf]) -> TypeLibReader {
+        TypeLibReader {
+            search: include_dirs.to_vec(),
+        }
+    }
+}
+
+impl TypeLibraries for TypeLibReader {
     fn read(&self, path: &Path) -> Result<ImportedLibrary, ReadError> {
         let extract = typelib::read_all(&[path], &self.search)?;
         let mut parts = extract.parts;

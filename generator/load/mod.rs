@@ -16,6 +16,7 @@ use crate::source::SourceMap;
 use crate::typelib;
 use crate::winmd;
 
+pub use importlib::TypeLibReader;
 pub use link::LinkError;
 
 #[derive(Debug, thiserror::Error)]
@@ -172,9 +173,7 @@ fn idl_parts(
     inputs: &[Input],
     options: &LoadOptions,
 ) -> Result<(ModelParts, Vec<Diagnostic>), idl::Error> {
-    let reader = importlib::Reader {
-        search: options.include_dirs.clone(),
-    };
+    let reader = TypeLibReader::new(&options.include_dirs);
     idl::load_parts_with_libraries(sources, inputs, options, &reader)
 }
 
