@@ -396,6 +396,11 @@ impl Loader<'_, '_> {
         };
         let from = self.sources.use_site(import.span).file;
         let Some(Resolved::Disk(path)) = self.session.finder.find(self.sources, name, from, false) else {
+            if stand_in.is_none()
+                && let Done::Lower(lowering) = &mut self.done
+            {
+                lowering.library_not_found(name, import.span);
+            }
             return Ok(stand_in);
         };
         let Resolved::Disk(key) = self.key(&Resolved::Disk(path.clone())) else {

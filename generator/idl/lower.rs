@@ -122,6 +122,13 @@ impl Lowering {
         }
     }
 
+    /// An `importlib` that found no library and has no stand-in: it imports nothing,
+    /// which [`Lowering::finish_with_warnings`] points out if a base interface is then
+    /// unknown.
+    pub fn library_not_found(&mut self, name: &str, at: Span) {
+        self.state.missing_libraries.push((name.to_string(), at));
+    }
+
     /// A lowerer for a file, once the names its namespaces declare are known.
     fn lowerer<'a>(&'a mut self, sources: &'a SourceMap, items: &[Item]) -> Lowerer<'a> {
         self.state.scoped.collect(items, &mut Vec::new());
@@ -144,6 +151,7 @@ impl Lowering {
         drop_shadowed_stand_ins(&mut st.parts);
         drop_shadowed_library_interfaces(&mut st.parts, &st.library_files);
         case::resolve(&mut st.parts, &mut warnings);
+        warn_missing_libraries(&st.parts, &st.missing_libraries, &mut warnings);
         if st.errors.is_empty() {
             Ok((st.parts, warnings))
         } else {
@@ -183,6 +191,8 @@ struct State {
     text_buffer: String,
     /// The files of the type libraries `importlib` read ([`Lowering::library`]).
     library_files: NameSet<String>,
+    /// The `importlib`s that found nothing ([`Lowering::library_not_found`]).
+    missing_libraries: Vec<(String, Span)>,
 }
 
 /// Names declared inside WinRT namespaces, qualified (`Windows.Foundation.Uri`), so a
@@ -255,6 +265,35 @@ fn drop_shadowed_stand_ins(parts: &mut ModelParts) {
         .map(|i| i.name.clone())
         .collect();
     parts.interfaces.retain(|i| !is_stand_in(i) || !real.contains(&i.name));
+}
+
+/// A warning at each `importlib` that found nothing, when an interface derives from one
+/// no file declares: the library may well be what declares it.
+fn warn_missing_libraries(parts: &ModelParts, missing: &[(String, Span)], warnings: &mut Vec<Diagnostic>) {
+    if missing.is_empty() {
+        return;
+    }
+    let declared: NameSet<&str> = parts.interfaces.iter().map(|i| i.name.as_str()).collect();
+    let Some(base) = parts
+        .interfaces
+        .iter()
+        .filter_map(|i| i.base.as_deref())
+        .find(|b| !declared.contains(b))
+    else {
+        return;
+    };
+    for (name, at) in missing {
+        warnings.push(
+            Diagnostic::warning_at(
+                *at,
+                format!("no type library `{name}` in the importing file's directory or the -I directories"),
+            )
+            .with_note(format!(
+                "nothing is imported from it; the unknown base interface `{base}` may be one it declares: \
+                 pass the directory that holds `{name}` with -I"
+            )),
+        );
+    }
 }
 
 /// An interface a type library brought gives way to one an IDL file declares after the

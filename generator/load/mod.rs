@@ -118,7 +118,13 @@ pub fn load_model_within(
     if metadata.is_empty() && typelibs.is_empty() {
         // IDL alone: every name must be declared, so nothing is linked in.
         let (parts, warnings) = idl_parts(sources, inputs, options)?;
-        return Ok((Model::new(parts)?, warnings));
+        // The warnings go with the model's errors too: one may explain them (an
+        // `importlib` that found no library, so a base is unknown).
+        let model = Model::new(parts).map_err(|mut e| {
+            e.0.splice(0..0, warnings.iter().cloned());
+            e
+        })?;
+        return Ok((model, warnings));
     }
     let idl_inputs: Vec<Input> = inputs
         .iter()
