@@ -11,7 +11,7 @@ use std::process::Command;
 
 use common::tlb::wine_dir;
 use common::{Corpus, CorpusFile, parallel, threads};
-use oscgen::idl::{Input, LoadOptions, Session};
+use oscgen::idl::{Input, LoadOptions, Session, lower};
 use oscgen::load;
 use oscgen::model::Model;
 use oscgen::source::SourceMap;
@@ -103,6 +103,22 @@ fn idispatch_comes_from_wines_stdole2_with_the_stand_ins_slots() {
     assert_eq!(slots.len(), 8, "{slots:#?}");
     assert_eq!(slots, vtables(&from_stand_in));
     assert_eq!(slots[7], "I[7] M from I (2 params)");
+
+    // A session that keeps the parsed files hands the library to lowering among them.
+    let options = LoadOptions {
+        include_dirs: vec![wine.clone()],
+        ..LoadOptions::default()
+    };
+    let reader = load::TypeLibReader::new(&options.include_dirs);
+    let mut sources = SourceMap::new();
+    let mut session = Session::new(&mut sources, &options)
+        .unwrap()
+        .with_type_libraries(&reader);
+    let files = session.load(&mut sources, &[Input::File(idl.clone())]).unwrap();
+    assert!(files.iter().any(|f| f.library.is_some()));
+    let whole = Model::new(lower::lower(&sources, &files).unwrap()).unwrap();
+    assert_eq!(vtables(&whole), slots);
+    assert_eq!(whole.interface("IDispatch").unwrap().origin, idispatch.origin);
 
     // `inspect` names the type library as where IDispatch is declared.
     let out = Command::new(env!("CARGO_BIN_EXE_oscgen"))

@@ -91,44 +91,6 @@ impl Lowering {
         l.items(std::slice::from_ref(&item), is_root, None);
     }
 
-    /// Adds what a type library declares, as an import's declarations: visible to what
-    /// follows, none of it the file's own. A name declared already (by an IDL file
-    /// imported before it) keeps that declaration, as a second import of it would.
-    pub fn library(&mut self, lib: &ImportedLibrary) {
-        let parts = &mut self.state.parts;
-        let mut interfaces: NameSet<String> = parts.interfaces.iter().map(|i| i.name.clone()).collect();
-        let mut types: NameSet<String> = parts.types.iter().map(|t| t.name.clone()).collect();
-        types.extend(interfaces.iter().cloned());
-        let mut constants: NameSet<String> = parts.constants.iter().map(|c| c.name.clone()).collect();
-        for i in &lib.parts.interfaces {
-            if interfaces.insert(i.name.clone()) {
-                self.state.library_files.insert(i.origin.file.to_string());
-                parts.interfaces.push(i.clone());
-            }
-        }
-        for t in &lib.parts.types {
-            if !types.contains(&t.name) {
-                parts.types.push(t.clone());
-            }
-        }
-        types.extend(lib.parts.types.iter().map(|t| t.name.clone()));
-        for c in &lib.parts.constants {
-            if constants.insert(c.name.clone()) {
-                parts.constants.push(crate::model::Constant {
-                    root: false,
-                    ..c.clone()
-                });
-            }
-        }
-    }
-
-    /// An `importlib` that found no library and has no stand-in: it imports nothing,
-    /// which [`Lowering::finish_with_warnings`] points out if a base interface is then
-    /// unknown.
-    pub fn library_not_found(&mut self, name: &str, at: Span) {
-        self.state.missing_libraries.push((name.to_string(), at));
-    }
-
     /// A lowerer for a file, once the names its namespaces declare are known.
     fn lowerer<'a>(&'a mut self, sources: &'a SourceMap, items: &[Item]) -> Lowerer<'a> {
         self.state.scoped.collect(items, &mut Vec::new());
@@ -149,9 +111,9 @@ impl Lowering {
         let mut st = self.state;
         let mut warnings = Vec::new();
         drop_shadowed_stand_ins(&mut st.parts);
-        drop_shadowed_library_interfaces(&mut st.parts, &st.library_files);
+        library::drop_shadowed_interfaces(&mut st.parts, &st.library_files);
         case::resolve(&mut st.parts, &mut warnings);
-        warn_missing_libraries(&st.parts, &st.missing_libraries, &mut warnings);
+        library::warn_missing(&st.parts, &st.missing_libraries, &mut warnings);
         if st.errors.is_empty() {
             Ok((st.parts, warnings))
         } else {
@@ -265,55 +227,6 @@ fn drop_shadowed_stand_ins(parts: &mut ModelParts) {
         .map(|i| i.name.clone())
         .collect();
     parts.interfaces.retain(|i| !is_stand_in(i) || !real.contains(&i.name));
-}
-
-/// A warning at each `importlib` that found nothing, when an interface derives from one
-/// no file declares: the library may well be what declares it.
-fn warn_missing_libraries(parts: &ModelParts, missing: &[(String, Span)], warnings: &mut Vec<Diagnostic>) {
-    if missing.is_empty() {
-        return;
-    }
-    let declared: NameSet<&str> = parts.interfaces.iter().map(|i| i.name.as_str()).collect();
-    let Some(base) = parts
-        .interfaces
-        .iter()
-        .filter_map(|i| i.base.as_deref())
-        .find(|b| !declared.contains(b))
-    else {
-        return;
-    };
-    for (name, at) in missing {
-        warnings.push(
-            Diagnostic::warning_at(
-                *at,
-                format!("no type library `{name}` in the importing file's directory or the -I directories"),
-            )
-            .with_note(format!(
-                "nothing is imported from it; the unknown base interface `{base}` may be one it declares: \
-                 pass the directory that holds `{name}` with -I"
-            )),
-        );
-    }
-}
-
-/// An interface a type library brought gives way to one an IDL file declares after the
-/// `importlib`: Wine's olepro32 imports stdole2.tlb and declares IFont itself, and an SDK
-/// file imported after it (ocidl.idl from -I) declares IFont too. The stand-ins have given
-/// way already ([`drop_shadowed_stand_ins`]).
-fn drop_shadowed_library_interfaces(parts: &mut ModelParts, library_files: &NameSet<String>) {
-    if library_files.is_empty() {
-        return;
-    }
-    let from_library = |i: &Interface| library_files.contains(&*i.origin.file);
-    let declared: NameSet<String> = parts
-        .interfaces
-        .iter()
-        .filter(|i| !from_library(i))
-        .map(|i| i.name.clone())
-        .collect();
-    parts
-        .interfaces
-        .retain(|i| !from_library(i) || !declared.contains(&i.name));
 }
 
 /// The asynchronous twin MIDL and widl make for an `[async_uuid]` interface: each method
@@ -795,6 +708,7 @@ impl Lowerer<'_> {
 }
 
 mod case;
+mod library;
 mod types;
 
 #[cfg(test)]
