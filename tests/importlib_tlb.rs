@@ -134,6 +134,22 @@ fn idispatch_comes_from_wines_stdole2_with_the_stand_ins_slots() {
         first.starts_with("IDispatch : IUnknown") && first.contains(&format!("{}]", stdole2.display())),
         "{stdout}"
     );
+
+    // The type library oscgen writes references IDispatch in stdole2.tlb either way.
+    let write = |out: &Path, include: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_oscgen"));
+        cmd.arg("tlb").arg(&idl).arg("-o").arg(out);
+        if let Some(dir) = include {
+            cmd.arg("-I").arg(dir);
+        }
+        let done = cmd.output().unwrap();
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        std::fs::read(out).unwrap()
+    };
+    assert_eq!(
+        write(&dir.join("real.tlb"), Some(&wine)),
+        write(&dir.join("stand-in.tlb"), None)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
