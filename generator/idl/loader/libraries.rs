@@ -14,10 +14,12 @@ use crate::idl::lower::ParsedFile;
 
 impl Loader<'_, '_> {
     /// What an `importlib` brings: the type library of that name found where an import
-    /// would be (the importing file's directory, then `-I`, any letter case, as widl
-    /// searches its include path too), read by the session's reader; else oscgen's
-    /// stand-in of that name; else nothing, as MIDL's own libraries are not needed to
-    /// read the IDL that imports them.
+    /// would be (the importing file's directory, then `-I`, any letter case), read by the
+    /// session's reader; else oscgen's stand-in of that name; else nothing, as before
+    /// type libraries were read. Older widl looked an importlib up on its include path
+    /// too; current widl searches only its `-L` directories and Wine's own library
+    /// directory. oscgen has no `-L`: one search path for both keeps the command line
+    /// and oscgen.toml's `include_dirs` as they are.
     pub(super) fn import_lib(&mut self, import: &StrLit) -> Result<Option<Imported>, Error> {
         let name = importlib::file_name(&import.value);
         if !self.seen_names.insert(name.to_ascii_lowercase()) {
