@@ -43,8 +43,8 @@ pub const STANDARD: &[BuiltinFile] = &[
 ];
 
 /// Stand-ins for type libraries, by the name `importlib("...")` gives: IDL declaring
-/// what the library describes, until oscgen reads `.tlb` files. An `importlib` of any
-/// other name is ignored, as before.
+/// what the library describes, imported when no library of that name is on the search
+/// path. An `importlib` of any other name that is not on the path brings nothing.
 pub const TYPELIBS: &[BuiltinFile] = &[
     builtin!("stdole2.tlb", "std/stdole2.idl"),
     builtin!("stdole32.tlb", "std/stdole32.idl"),

@@ -71,6 +71,7 @@ fixtures!(
     pp_include_not_found,
     pp_error_in_macro,
     pp_unknown_type_in_macro,
+    importlib_not_found,
 );
 
 macro_rules! warnings {

@@ -71,7 +71,9 @@ Examples:
   oscgen tlb my.winmd --name Contoso --libid 6a1b2c3d-0000-4000-8000-000000000001 -o contoso.tlb
                                             inputs without a library: name one, give it a LIBID
 The same inputs always give the same bytes. IUnknown and IDispatch are referenced from
-stdole2.tlb, as MIDL and widl do with importlib(\"stdole2.tlb\").";
+stdole2.tlb, as MIDL and widl do with importlib(\"stdole2.tlb\"). An importlib in the
+IDL reads the library it names from the importing file's directory or -I, else oscgen's
+stand-in for stdole2.tlb/stdole32.tlb.";
 
 const NEW_EXAMPLES: &str = "\
 Examples:
@@ -178,7 +180,9 @@ pub(crate) struct InputArgs {
     #[arg(value_name = "INPUT")]
     pub(crate) inputs: Vec<PathBuf>,
     /// Directory searched for imports, after the importing file's own directory and
-    /// before oscgen's built-in stand-ins (unknwn.idl, oaidl.idl, ...); repeatable
+    /// before oscgen's built-in stand-ins (unknwn.idl, oaidl.idl, ...); repeatable. An
+    /// IDL `importlib("stdole2.tlb")` reads the type library of that name found there
+    /// (any letter case), else the stand-in for stdole2.tlb or stdole32.tlb
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     pub(crate) include_dirs: Vec<PathBuf>,
     /// Define a preprocessor macro for every file read, as `#define NAME VALUE` (VALUE

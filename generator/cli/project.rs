@@ -45,7 +45,8 @@ pub struct NewArgs {
     /// com-server: the interfaces the server object implements (comma-separated or repeated)
     #[arg(long, value_name = "IFoo,IBar", value_delimiter = ',')]
     implement: Vec<String>,
-    /// Directory searched for imports of the --input files; repeatable, recorded in oscgen.toml
+    /// Directory searched for imports of the --input files, and for the type libraries they
+    /// importlib; repeatable, recorded in oscgen.toml
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include_dirs: Vec<PathBuf>,
     /// Define a preprocessor macro for the IDL inputs (`-D BOOL=WINBOOL` for mingw-w64's

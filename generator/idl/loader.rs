@@ -10,12 +10,15 @@ use crate::builtin;
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{Item, StrLit};
 use crate::idl::finder::{Finder, Resolved, add_file};
+use crate::idl::importlib::{ImportedLibrary, TypeLibraries};
 use crate::idl::lower::{Lowering, ParsedFile};
 use crate::idl::parser::ItemReader;
 use crate::idl::preprocess::Preprocessor;
 use crate::idl::token::Token;
 use crate::idl::{Error, lexer, parser};
 use crate::source::{FileId, SourceMap};
+
+mod libraries;
 
 /// Import nesting deeper than this is reported instead of followed.
 const MAX_IMPORT_DEPTH: usize = 200;
@@ -39,9 +42,23 @@ pub struct LoadOptions {
     pub undefines: Vec<String>,
 }
 
+/// An `import` (an IDL file) or an `importlib` (a type library), in the order written.
+#[derive(Clone)]
+struct ImportRef {
+    name: StrLit,
+    lib: bool,
+}
+
+/// What an import brings.
+enum Imported {
+    File(Resolved),
+    /// A type library read from disk.
+    Library(Rc<ImportedLibrary>),
+}
+
 struct Frame {
     items: Rc<Vec<Item>>,
-    imports: Rc<Vec<StrLit>>,
+    imports: Rc<Vec<ImportRef>>,
     next: usize,
     is_root: bool,
 }
@@ -55,7 +72,7 @@ struct StreamFrame {
     is_root: bool,
     /// Items read but not lowered: they import files, which are lowered first.
     waiting: Vec<Item>,
-    imports: Vec<StrLit>,
+    imports: Vec<ImportRef>,
     next_import: usize,
     /// The waiting items start at a top-level namespace and run to the end of the
     /// file: they are lowered together, as a whole file is.
@@ -72,11 +89,16 @@ pub struct Session<'o> {
     finder: Finder<'o>,
     parsed: HashMap<Resolved, Parsed>,
     keep_syntax: bool,
+    /// Reads the type libraries `importlib` finds on the search path; without it every
+    /// `importlib` resolves to a stand-in or to nothing.
+    libraries: Option<&'o dyn TypeLibraries>,
+    /// Type libraries already read, by canonical path.
+    read_libraries: HashMap<PathBuf, Rc<ImportedLibrary>>,
 }
 
 struct Parsed {
     items: Rc<Vec<Item>>,
-    imports: Rc<Vec<StrLit>>,
+    imports: Rc<Vec<ImportRef>>,
 }
 
 struct Loader<'s, 'o> {
@@ -110,7 +132,16 @@ impl<'o> Session<'o> {
             finder: Finder::new(options),
             parsed: HashMap::new(),
             keep_syntax: true,
+            libraries: None,
+            read_libraries: HashMap::new(),
         })
+    }
+
+    /// Reads a type library that `importlib` names through `libraries` when the name is
+    /// found on the search path, before falling back to oscgen's stand-ins.
+    pub fn with_type_libraries(mut self, libraries: &'o dyn TypeLibraries) -> Self {
+        self.libraries = Some(libraries);
+        self
     }
 
     /// Parse without keeping syntax trees: later loads still skip files already read,
@@ -258,16 +289,42 @@ impl Loader<'_, '_> {
         Ok(())
     }
 
-    /// The file an import names, unless this load has imported that name already.
-    /// `depth` is how many imports enclose it.
-    fn import(&mut self, import: &StrLit, depth: usize) -> Result<Option<Resolved>, Error> {
+    /// The files to read for an import, none if this load has imported that name
+    /// already. A type library read from disk is handed to lowering here, and its
+    /// companion `oaidl.idl` is the file returned. `depth` is how many imports enclose it.
+    fn import(&mut self, import: &ImportRef, depth: usize) -> Result<Option<Resolved>, Error> {
+        if !import.lib {
+            return self.import_file(&import.name, depth);
+        }
+        match self.import_lib(&import.name)? {
+            None => Ok(None),
+            Some(Imported::File(resolved)) => Ok(Some(resolved)),
+            Some(Imported::Library(lib)) => {
+                let uses_sdk_names = lib.uses_sdk_names;
+                self.library(lib);
+                if !uses_sdk_names {
+                    return Ok(None);
+                }
+                // The SDK names the library's declarations use (HRESULT, BSTR, VARIANT)
+                // come from the SDK's IDL, as they do for oscgen's stand-in of stdole2.
+                let oaidl = StrLit {
+                    value: "oaidl.idl".into(),
+                    span: import.name.span,
+                };
+                self.import_file(&oaidl, depth)
+            }
+        }
+    }
+
+    /// The IDL file an `import` names.
+    fn import_file(&mut self, import: &StrLit, depth: usize) -> Result<Option<Resolved>, Error> {
         // An import inside an `#include`d file is relative to that file.
         let from = self.sources.use_site(import.span).file;
         if !self.seen_names.insert(import.value.to_ascii_lowercase()) {
             return Ok(None);
         }
         let resolved = match builtin::typelib(&import.value) {
-            // Never a file on disk: a `.tlb` found there is not IDL.
+            // `import "stdole2.tlb"`: never a file on disk, as a `.tlb` there is not IDL.
             Some(stand_in) => Resolved::Builtin(stand_in.name),
             None => self.resolve(from, import)?,
         };
@@ -330,6 +387,7 @@ impl Loader<'_, '_> {
             Done::Collect(files) => files.push(ParsedFile {
                 items: frame.items,
                 is_root: frame.is_root,
+                library: None,
             }),
             Done::Lower(lowering) => match Rc::try_unwrap(frame.items) {
                 Ok(items) => lowering.file_owned(self.sources, items, frame.is_root),
@@ -427,14 +485,19 @@ fn read_items(sources: &SourceMap, lowering: &mut Lowering, frame: &mut StreamFr
     Ok(())
 }
 
-fn collect_imports(items: &[Item], out: &mut Vec<StrLit>) {
+fn collect_imports(items: &[Item], out: &mut Vec<ImportRef>) {
     for item in items {
         match item {
-            Item::Import(files) => out.extend(files.iter().cloned()),
-            // A type library with a stand-in is imported: what it declares is visible to
-            // the whole library block and after it, and none of it is the file's own.
-            // Any other importlib brings nothing.
-            Item::ImportLib(lib) if builtin::typelib(&lib.value).is_some() => out.push(lib.clone()),
+            Item::Import(files) => out.extend(files.iter().map(|name| ImportRef {
+                name: name.clone(),
+                lib: false,
+            })),
+            // A type library is imported: what it declares is visible to the whole
+            // library block and after it, and none of it is the file's own.
+            Item::ImportLib(lib) => out.push(ImportRef {
+                name: lib.clone(),
+                lib: true,
+            }),
             Item::Library(lib) => collect_imports(&lib.items, out),
             Item::Namespace(_, body) | Item::Module(_, _, body) => collect_imports(body, out),
             Item::Interface(iface) => collect_imports(&iface.members, out),

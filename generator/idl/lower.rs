@@ -11,6 +11,7 @@ use crate::hash::{NameMap, NameSet};
 use crate::diagnostic::Diagnostic;
 use crate::idl::ast::{AttrArg, Attribute, Attrs, ExprKind, Ident, Item, TypeExpr, TypeKind, WinRtKind};
 use crate::idl::eval::Env;
+use crate::idl::importlib::ImportedLibrary;
 use crate::model::guid::Guid;
 use crate::model::interface::{Direction, DispProperty, Dispatch, Interface, Method, MethodKind, Origin, Param};
 use crate::model::param::ParamAttr;
@@ -24,6 +25,8 @@ pub struct ParsedFile {
     pub items: std::rc::Rc<Vec<Item>>,
     /// Given on the command line (or a built-in set), not reached through an import.
     pub is_root: bool,
+    /// A type library `importlib` read, in place of a file (`items` is then empty).
+    pub library: Option<std::rc::Rc<ImportedLibrary>>,
 }
 
 /// Lowers every file at once (imports first, as the loader orders them).
@@ -38,6 +41,9 @@ pub fn lower_with_warnings(
 ) -> Result<(ModelParts, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut lowering = Lowering::default();
     for file in files {
+        if let Some(lib) = &file.library {
+            lowering.library(lib);
+        }
         lowering.file(sources, &file.items, file.is_root);
     }
     lowering.finish_with_warnings()
@@ -105,7 +111,9 @@ impl Lowering {
         let mut st = self.state;
         let mut warnings = Vec::new();
         drop_shadowed_stand_ins(&mut st.parts);
+        library::drop_shadowed_interfaces(&mut st.parts, &st.library_files);
         case::resolve(&mut st.parts, &mut warnings);
+        library::warn_missing(&st.parts, &st.missing_libraries, &mut warnings);
         if st.errors.is_empty() {
             Ok((st.parts, warnings))
         } else {
@@ -143,6 +151,10 @@ struct State {
     /// Types as parameters write them, each kept once ([`Lowerer::text`]).
     texts: NameSet<Name>,
     text_buffer: String,
+    /// The files of the type libraries `importlib` read ([`Lowering::library`]).
+    library_files: NameSet<String>,
+    /// The `importlib`s that found nothing ([`Lowering::library_not_found`]).
+    missing_libraries: Vec<(String, Span)>,
 }
 
 /// Names declared inside WinRT namespaces, qualified (`Windows.Foundation.Uri`), so a
@@ -696,6 +708,7 @@ impl Lowerer<'_> {
 }
 
 mod case;
+mod library;
 mod types;
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ fn model(text: &str) -> Model {
     files.push(ParsedFile {
         items: Rc::new(items),
         is_root: true,
+        library: None,
     });
     let parts = lower(&sources, &files).unwrap_or_else(|d| panic!("{}", d[0].render(&sources)));
     Model::new(parts).unwrap_or_else(|e| panic!("{}", e.0[0].render(&sources)))

@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod eval;
 mod finder;
+pub mod importlib;
 pub mod lexer;
 pub mod loader;
 pub mod lower;
@@ -16,6 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::ModelParts;
 use crate::source::SourceMap;
 
+pub use importlib::{ImportedLibrary, TypeLibraries};
 pub use loader::{Input, LoadOptions, Session};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,14 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{} {message}", path.display())]
     Input { path: PathBuf, message: String },
+    /// A type library that `importlib` names was found but could not be read; `at`
+    /// points at the `importlib` and says which file it found.
+    #[error("{}", .at.message)]
+    ImportLib {
+        at: Box<Diagnostic>,
+        #[source]
+        source: importlib::ReadError,
+    },
 }
 
 /// Reads IDL inputs and their imports into model parts, with the warnings about input
@@ -41,6 +51,20 @@ pub fn load_parts(
     // A session for one load: nothing would reuse a syntax tree.
     Session::new(sources, options)?
         .without_syntax_trees()
+        .load_parts(sources, inputs)
+}
+
+/// [`load_parts`], reading the type libraries `importlib` names through `libraries` when
+/// they are on the search path (the importing file's directory, then `-I`).
+pub fn load_parts_with_libraries(
+    sources: &mut SourceMap,
+    inputs: &[Input],
+    options: &LoadOptions,
+    libraries: &dyn TypeLibraries,
+) -> Result<(ModelParts, Vec<Diagnostic>), Error> {
+    Session::new(sources, options)?
+        .without_syntax_trees()
+        .with_type_libraries(libraries)
         .load_parts(sources, inputs)
 }
 

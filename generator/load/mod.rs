@@ -3,6 +3,7 @@
 //! ([`link`]) and builds the validated model. Front ends never call each other; this is
 //! the only place that combines them.
 
+mod importlib;
 mod link;
 
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ use crate::source::SourceMap;
 use crate::typelib;
 use crate::winmd;
 
+pub use importlib::TypeLibReader;
 pub use link::LinkError;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +48,7 @@ impl Error {
     pub fn diagnostics(&self) -> Option<&[Diagnostic]> {
         match self {
             Error::Idl(idl::Error::Diagnostics(d)) => Some(d),
+            Error::Idl(idl::Error::ImportLib { at, .. }) => Some(std::slice::from_ref(&**at)),
             Error::Model(ModelError(d)) => Some(d),
             _ => None,
         }
@@ -115,7 +118,13 @@ pub fn load_model_within(
     if metadata.is_empty() && typelibs.is_empty() {
         // IDL alone: every name must be declared, so nothing is linked in.
         let (parts, warnings) = idl_parts(sources, inputs, options)?;
-        return Ok((Model::new(parts)?, warnings));
+        // The warnings go with the model's errors too: one may explain them (an
+        // `importlib` that found no library, so a base is unknown).
+        let model = Model::new(parts).map_err(|mut e| {
+            e.0.splice(0..0, warnings.iter().cloned());
+            e
+        })?;
+        return Ok((model, warnings));
     }
     let idl_inputs: Vec<Input> = inputs
         .iter()
@@ -163,12 +172,15 @@ pub fn load_model_within(
     Ok((Model::new(parts)?, warnings))
 }
 
+/// The IDL inputs' parts, with the type libraries they `importlib` read from the search
+/// path when there.
 fn idl_parts(
     sources: &mut SourceMap,
     inputs: &[Input],
     options: &LoadOptions,
 ) -> Result<(ModelParts, Vec<Diagnostic>), idl::Error> {
-    idl::load_parts(sources, inputs, options)
+    let reader = TypeLibReader::new(&options.include_dirs);
+    idl::load_parts_with_libraries(sources, inputs, options, &reader)
 }
 
 /// oscgen's stand-ins for the SDK headers, all of them, as imports: nothing from them is a root.
