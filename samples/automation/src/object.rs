@@ -7,6 +7,8 @@
 // compiles without new `use` lines.
 use crate::generated::prelude::*;
 
+use std::sync::Mutex;
+
 /// Created by the class factory for the CLSID in oscgen.toml. COM calls it only on the
 /// thread that created it (ThreadingModel=Apartment; `Agile = false` keeps windows-core from
 /// aggregating the free-threaded marshaler): other apartments get a proxy.
@@ -14,6 +16,19 @@ use crate::generated::prelude::*;
 #[derive(Default)]
 pub struct Automation {
     _module: ModuleRef,
+    /// What Greet says before the name; empty means "Hello".
+    salutation: Mutex<String>,
+}
+
+impl Automation {
+    fn salutation(&self) -> String {
+        let salutation = self.salutation.lock().unwrap_or_else(|e| e.into_inner());
+        if salutation.is_empty() {
+            "Hello".to_string()
+        } else {
+            salutation.clone()
+        }
+    }
 }
 
 impl IDispatch_Impl for Automation_Impl {
@@ -66,13 +81,13 @@ impl IDispatch_Impl for Automation_Impl {
 }
 
 impl IGreeter_Impl for Automation_Impl {
-    /// "Hello, <name>!"; an empty name is an error whose message reaches the caller.
+    /// "<Salutation>, <name>!"; an empty name is an error whose message reaches the caller.
     fn Greet(&self, name: &BSTR) -> Result<BSTR> {
         let name = name.display().to_string();
         if name.is_empty() {
             return Err(com_error(E_INVALIDARG, "Greet needs a name"));
         }
-        Ok(BSTR::from(format!("Hello, {name}!")))
+        Ok(BSTR::from(format!("{}, {name}!", self.salutation())))
     }
 
     /// The sum, or an overflow error rather than a wrapped result.
@@ -95,6 +110,39 @@ impl IGreeter_Impl for Automation_Impl {
     /// created it, whichever apartment the caller is in.
     fn ThreadId(&self) -> Result<i32> {
         Ok(current_thread_id())
+    }
+
+    /// The property behind Greet's first word.
+    fn get_Salutation(&self) -> Result<BSTR> {
+        Ok(BSTR::from(self.salutation()))
+    }
+
+    fn put_Salutation(&self, value: &BSTR) -> Result<()> {
+        *self.salutation.lock().unwrap_or_else(|e| e.into_inner()) = value.display().to_string();
+        Ok(())
+    }
+
+    /// The same time a day later (a DATE counts days since 30 December 1899).
+    fn NextDay(&self, day: DATE) -> Result<DATE> {
+        Ok(day + 1.0)
+    }
+
+    /// A new Greeter with this one's salutation.
+    fn Twin(&self) -> Result<IGreeter> {
+        let twin = Automation {
+            _module: ModuleRef::default(),
+            salutation: Mutex::new(self.salutation()),
+        };
+        Ok(twin.into())
+    }
+
+    /// Whether `other` is a Greeter too (answers QueryInterface for IGreeter).
+    fn IsGreeter(&self, other: Ref<'_, IDispatch>) -> Result<VARIANT_BOOL> {
+        Ok(if other.ok()?.cast::<IGreeter>().is_ok() {
+            VARIANT_TRUE
+        } else {
+            VARIANT_FALSE
+        })
     }
 }
 

@@ -105,6 +105,26 @@ fn igreeter_methods_answer_through_the_vtable() {
         assert_eq!(object.Scale(1.25, VARIANT_TRUE).expect("Scale"), -2.5);
         let here = object.ThreadId().expect("ThreadId");
         assert_eq!(object.ThreadId().expect("ThreadId"), here);
+        assert_eq!(object.get_Salutation().expect("get_Salutation"), "Hello");
+        object
+            .put_Salutation(&BSTR::from("Bonjour"))
+            .expect("put_Salutation");
+        assert_eq!(
+            object.Greet(&BSTR::from("Ada")).expect("Greet"),
+            "Bonjour, Ada!"
+        );
+        assert_eq!(object.NextDay(45350.25).expect("NextDay"), 45351.25);
+        let twin = object.Twin().expect("Twin");
+        assert_eq!(
+            twin.Greet(&BSTR::from("Bob")).expect("Greet"),
+            "Bonjour, Bob!"
+        );
+        let dispatch: IDispatch = twin.cast().expect("IDispatch");
+        assert_eq!(
+            object.IsGreeter(Some(&dispatch)).expect("IsGreeter"),
+            VARIANT_TRUE
+        );
+        assert!(object.IsGreeter(None).is_err(), "IsGreeter(null)");
     }
 }
 

@@ -348,6 +348,65 @@ impl IGreeter {
                 .map(|| result__)
         }
     }
+    pub unsafe fn get_Salutation(&self) -> windows_core::Result<BSTR> {
+        unsafe {
+            let mut result__: *mut core::ffi::c_void = core::ptr::null_mut();
+            (windows_core::Interface::vtable(self)
+                .get_Salutation)(windows_core::Interface::as_raw(self), &mut result__)
+                .map(|| core::mem::transmute(result__))
+        }
+    }
+    pub unsafe fn put_Salutation(&self, value: &BSTR) -> windows_core::Result<()> {
+        unsafe {
+            (windows_core::Interface::vtable(self)
+                .put_Salutation)(
+                    windows_core::Interface::as_raw(self),
+                    core::mem::transmute_copy(value),
+                )
+                .ok()
+        }
+    }
+    pub unsafe fn NextDay(&self, day: DATE) -> windows_core::Result<DATE> {
+        unsafe {
+            let mut result__: DATE = core::mem::zeroed();
+            (windows_core::Interface::vtable(self)
+                .NextDay)(windows_core::Interface::as_raw(self), day, &mut result__)
+                .map(|| result__)
+        }
+    }
+    pub unsafe fn Twin(&self) -> windows_core::Result<IGreeter> {
+        unsafe {
+            let mut result__: *mut core::ffi::c_void = core::ptr::null_mut();
+            (windows_core::Interface::vtable(self)
+                .Twin)(windows_core::Interface::as_raw(self), &mut result__)
+                .and_then(|| {
+                    if result__.is_null() {
+                        Err(windows_core::Error::from_hresult(super::hresult::E_POINTER))
+                    } else {
+                        Ok(<IGreeter as windows_core::Interface>::from_raw(result__))
+                    }
+                })
+        }
+    }
+    pub unsafe fn IsGreeter(
+        &self,
+        other: Option<&IDispatch>,
+    ) -> windows_core::Result<VARIANT_BOOL> {
+        unsafe {
+            let mut result__: VARIANT_BOOL = core::mem::zeroed();
+            (windows_core::Interface::vtable(self)
+                .IsGreeter)(
+                    windows_core::Interface::as_raw(self),
+                    other
+                        .map_or(
+                            core::ptr::null_mut(),
+                            |p| windows_core::Interface::as_raw(p),
+                        ),
+                    &mut result__,
+                )
+                .map(|| result__)
+        }
+    }
 }
 #[repr(C)]
 pub struct IGreeter_Vtbl {
@@ -373,12 +432,42 @@ pub struct IGreeter_Vtbl {
         *mut core::ffi::c_void,
         *mut i32,
     ) -> windows_core::HRESULT,
+    pub get_Salutation: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        *mut *mut core::ffi::c_void,
+    ) -> windows_core::HRESULT,
+    pub put_Salutation: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        *mut core::ffi::c_void,
+    ) -> windows_core::HRESULT,
+    pub NextDay: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        DATE,
+        *mut DATE,
+    ) -> windows_core::HRESULT,
+    pub Twin: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        *mut *mut core::ffi::c_void,
+    ) -> windows_core::HRESULT,
+    pub IsGreeter: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        *mut core::ffi::c_void,
+        *mut VARIANT_BOOL,
+    ) -> windows_core::HRESULT,
 }
 pub trait IGreeter_Impl: IDispatch_Impl {
     fn Greet(&self, name: &BSTR) -> windows_core::Result<BSTR>;
     fn Add(&self, a: i32, b: i32) -> windows_core::Result<i32>;
     fn Scale(&self, value: f64, negate: VARIANT_BOOL) -> windows_core::Result<f64>;
     fn ThreadId(&self) -> windows_core::Result<i32>;
+    fn get_Salutation(&self) -> windows_core::Result<BSTR>;
+    fn put_Salutation(&self, value: &BSTR) -> windows_core::Result<()>;
+    fn NextDay(&self, day: DATE) -> windows_core::Result<DATE>;
+    fn Twin(&self) -> windows_core::Result<IGreeter>;
+    fn IsGreeter(
+        &self,
+        other: windows_core::Ref<'_, IDispatch>,
+    ) -> windows_core::Result<VARIANT_BOOL>;
 }
 impl IGreeter_Vtbl {
     pub const fn new<Identity: IGreeter_Impl, const OFFSET: isize>() -> Self {
@@ -486,12 +575,150 @@ impl IGreeter_Vtbl {
                 )
             }
         }
+        unsafe extern "system" fn get_Salutation<
+            Identity: IGreeter_Impl,
+            const OFFSET: isize,
+        >(
+            this: *mut core::ffi::c_void,
+            value: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                if value.is_null() {
+                    return super::hresult::E_POINTER;
+                }
+                value.write(core::mem::zeroed());
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "get_Salutation",
+                    || match IGreeter_Impl::get_Salutation(this) {
+                        Ok(ok__) => {
+                            value.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
+            }
+        }
+        unsafe extern "system" fn put_Salutation<
+            Identity: IGreeter_Impl,
+            const OFFSET: isize,
+        >(
+            this: *mut core::ffi::c_void,
+            value: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "put_Salutation",
+                    || {
+                        IGreeter_Impl::put_Salutation(
+                                this,
+                                core::mem::transmute::<
+                                    &*mut core::ffi::c_void,
+                                    &BSTR,
+                                >(&value),
+                            )
+                            .into()
+                    },
+                )
+            }
+        }
+        unsafe extern "system" fn NextDay<Identity: IGreeter_Impl, const OFFSET: isize>(
+            this: *mut core::ffi::c_void,
+            day: DATE,
+            next: *mut DATE,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                if next.is_null() {
+                    return super::hresult::E_POINTER;
+                }
+                next.write(core::mem::zeroed());
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "NextDay",
+                    || match IGreeter_Impl::NextDay(this, day) {
+                        Ok(ok__) => {
+                            next.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
+            }
+        }
+        unsafe extern "system" fn Twin<Identity: IGreeter_Impl, const OFFSET: isize>(
+            this: *mut core::ffi::c_void,
+            twin: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                if twin.is_null() {
+                    return super::hresult::E_POINTER;
+                }
+                twin.write(core::mem::zeroed());
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "Twin",
+                    || match IGreeter_Impl::Twin(this) {
+                        Ok(ok__) => {
+                            twin.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
+            }
+        }
+        unsafe extern "system" fn IsGreeter<
+            Identity: IGreeter_Impl,
+            const OFFSET: isize,
+        >(
+            this: *mut core::ffi::c_void,
+            other: *mut core::ffi::c_void,
+            yes: *mut VARIANT_BOOL,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                if yes.is_null() {
+                    return super::hresult::E_POINTER;
+                }
+                yes.write(core::mem::zeroed());
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "IsGreeter",
+                    || match IGreeter_Impl::IsGreeter(
+                        this,
+                        core::mem::transmute_copy(&other),
+                    ) {
+                        Ok(ok__) => {
+                            yes.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
+            }
+        }
         Self {
             base__: IDispatch_Vtbl::new::<Identity, OFFSET>(),
             Greet: Greet::<Identity, OFFSET>,
             Add: Add::<Identity, OFFSET>,
             Scale: Scale::<Identity, OFFSET>,
             ThreadId: ThreadId::<Identity, OFFSET>,
+            get_Salutation: get_Salutation::<Identity, OFFSET>,
+            put_Salutation: put_Salutation::<Identity, OFFSET>,
+            NextDay: NextDay::<Identity, OFFSET>,
+            Twin: Twin::<Identity, OFFSET>,
+            IsGreeter: IsGreeter::<Identity, OFFSET>,
         }
     }
     pub fn matches(iid: &windows_core::GUID) -> bool {

@@ -105,8 +105,28 @@ fn igreeter_slots() {
             "IGreeter_Vtbl.ThreadId is not at slot 10"
         );
         assert!(
-            size_of:: < IGreeter_Vtbl > () == slot(11),
-            "IGreeter_Vtbl is not 11 slots long"
+            offset_of!(IGreeter_Vtbl, get_Salutation) == slot(11),
+            "IGreeter_Vtbl.get_Salutation is not at slot 11"
+        );
+        assert!(
+            offset_of!(IGreeter_Vtbl, put_Salutation) == slot(12),
+            "IGreeter_Vtbl.put_Salutation is not at slot 12"
+        );
+        assert!(
+            offset_of!(IGreeter_Vtbl, NextDay) == slot(13),
+            "IGreeter_Vtbl.NextDay is not at slot 13"
+        );
+        assert!(
+            offset_of!(IGreeter_Vtbl, Twin) == slot(14),
+            "IGreeter_Vtbl.Twin is not at slot 14"
+        );
+        assert!(
+            offset_of!(IGreeter_Vtbl, IsGreeter) == slot(15),
+            "IGreeter_Vtbl.IsGreeter is not at slot 15"
+        );
+        assert!(
+            size_of:: < IGreeter_Vtbl > () == slot(16),
+            "IGreeter_Vtbl is not 16 slots long"
         );
     }
 }

@@ -93,6 +93,31 @@ pub const INTERFACES: &[ProbeInterface] = &[
                 slot: 10,
                 code: IGreeter::ThreadId,
             },
+            ProbeMethod {
+                name: "get_Salutation",
+                slot: 11,
+                code: IGreeter::get_Salutation,
+            },
+            ProbeMethod {
+                name: "put_Salutation",
+                slot: 12,
+                code: IGreeter::put_Salutation,
+            },
+            ProbeMethod {
+                name: "NextDay",
+                slot: 13,
+                code: IGreeter::NextDay,
+            },
+            ProbeMethod {
+                name: "Twin",
+                slot: 14,
+                code: IGreeter::Twin,
+            },
+            ProbeMethod {
+                name: "IsGreeter",
+                slot: 15,
+                code: IGreeter::IsGreeter,
+            },
         ],
     },
 ];
@@ -131,6 +156,21 @@ pub mod IGreeter {
 
     /// Slot 10: `0x8004C10A`.
     pub const ThreadId: HRESULT = super::code(0xC100, 10);
+
+    /// Slot 11: `0x8004C10B`.
+    pub const get_Salutation: HRESULT = super::code(0xC100, 11);
+
+    /// Slot 12: `0x8004C10C`.
+    pub const put_Salutation: HRESULT = super::code(0xC100, 12);
+
+    /// Slot 13: `0x8004C10D`.
+    pub const NextDay: HRESULT = super::code(0xC100, 13);
+
+    /// Slot 14: `0x8004C10E`.
+    pub const Twin: HRESULT = super::code(0xC100, 14);
+
+    /// Slot 15: `0x8004C10F`.
+    pub const IsGreeter: HRESULT = super::code(0xC100, 15);
 }
 
 /// What a stub whose probe code is `code` answers in this build: `code` with the feature
