@@ -34,6 +34,8 @@ struct ReadmeMd<'a> {
     log_file: &'a str,
     implement_list: &'a str,
     inputs: &'a str,
+    /// The dual interface whose IDispatch oscgen implements, or empty.
+    dispatch: &'a str,
 }
 
 pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
@@ -86,6 +88,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
             log_file: &identity::log_file(config),
             implement_list: &implement_list,
             inputs: inputs.description,
+            dispatch: served.map_or("", |i| i.name.as_str()),
         },
     )?;
     p.plan.add("README.md", readme, Ownership::User);
