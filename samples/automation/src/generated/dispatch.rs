@@ -206,7 +206,7 @@ mod os {
         // SAFETY: `lib` is a live ITypeLib, whose vtable has GetTypeInfoOfGuid at its slot;
         // the ITypeLib reference is released once the type info holds the library.
         unsafe {
-            let unknown = windows_core::IUnknown::from_raw(lib);
+            let unknown = <windows_core::IUnknown as windows_core::Interface>::from_raw(lib);
             let vtable = *(lib as *const *const usize);
             let call: GetTypeInfoOfGuid = core::mem::transmute(*vtable.add(GET_TYPE_INFO_OF_GUID));
             let mut info: *mut c_void = core::ptr::null_mut();
