@@ -207,7 +207,7 @@ mod os {
         unsafe {
             let unknown = <windows_core::IUnknown as windows_core::Interface>::from_raw(lib);
             let vtable = *(lib as *const *const usize);
-            let call: GetTypeInfoOfGuid = core::mem::transmute(*vtable.add(GET_TYPE_INFO_OF_GUID));
+            let call = core::mem::transmute::<usize, GetTypeInfoOfGuid>(*vtable.add(GET_TYPE_INFO_OF_GUID));
             let mut info: *mut c_void = core::ptr::null_mut();
             let hr = call(lib, iid, &mut info);
             drop(unknown);
