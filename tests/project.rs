@@ -737,3 +737,95 @@ fn threading_apartment_registers_apartment_and_writes_a_non_agile_object() {
     assert!(text(&out).contains("`provider.threading` = \"apartment\" is for com-server projects"));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The member table the generated IDispatch resolves names from where oleaut32 is not there
+/// (the project's tests on Linux) has the DISPIDs of the type library the DLL embeds, which
+/// Windows resolves them from: declared `[id(n)]`s, the ones the writer assigns to methods
+/// without one, and one DISPID for a property's get and put.
+#[test]
+fn the_generated_dispatch_table_has_the_type_library_s_dispids() {
+    let dir = scratch("dispatch-table");
+    fs::create_dir_all(&dir).unwrap();
+    let idl = dir.join("auto.idl");
+    fs::write(
+        &idl,
+        r#"import "oaidl.idl";
+[object, uuid(6a0e7e52-3c1d-4f4e-9a51-2f0c6f7d1a01), dual, oleautomation]
+interface IAuto : IDispatch
+{
+    HRESULT First([in] long x);
+    [propget] HRESULT Name([out, retval] BSTR *name);
+    [propput] HRESULT Name([in] BSTR name);
+    [id(7)] HRESULT Seventh([in] BSTR a, [in] double b);
+    HRESULT Last();
+}
+[uuid(6a0e7e52-3c1d-4f4e-9a51-2f0c6f7d1a00), version(1.0)]
+library AutoLib { importlib("stdole2.tlb"); interface IAuto; }
+"#,
+    )
+    .unwrap();
+    let project = dir.join("auto");
+    let out = oscgen(
+        &[
+            "new",
+            project.to_str().unwrap(),
+            "--quiet",
+            "--template",
+            "com-server",
+            "--input",
+            idl.to_str().unwrap(),
+            "--implement",
+            "IAuto",
+            "--typelib",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let glue = fs::read_to_string(project.join("src/generated/idispatch.rs")).unwrap();
+    // `name: "First",` then `dispid: 1610743808i32,` on the next line.
+    let lines: Vec<&str> = glue.lines().map(str::trim).collect();
+    let table: Vec<(String, i64)> = lines
+        .windows(2)
+        .filter_map(|w| {
+            let name = w[0].strip_prefix("name: \"")?.strip_suffix("\",")?;
+            let id = w[1].strip_prefix("dispid: ")?.strip_suffix("i32,")?;
+            Some((name.to_string(), id.parse().unwrap()))
+        })
+        .collect();
+    let tlb = project.join("src/generated/typelib/win64.tlb");
+    let out = oscgen(&["inspect", tlb.to_str().unwrap(), "--json"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let iface = json["interfaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "IAuto")
+        .unwrap();
+    let mut library: Vec<(String, i64)> = Vec::new();
+    for slot in iface["slots"].as_array().unwrap() {
+        if slot["declared_in"] != "IAuto" {
+            continue;
+        }
+        let name = slot["name"].as_str().unwrap();
+        let name = name
+            .strip_prefix("get_")
+            .or_else(|| name.strip_prefix("put_"))
+            .unwrap_or(name);
+        let entry = (name.to_string(), slot["dispid"].as_i64().unwrap());
+        if !library.contains(&entry) {
+            library.push(entry);
+        }
+    }
+    assert_eq!(table, library);
+    assert_eq!(
+        table,
+        [
+            ("First".to_string(), 0x6002_0000),
+            ("Name".to_string(), 0x6002_0001),
+            ("Seventh".to_string(), 7),
+            ("Last".to_string(), 0x6002_0004),
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -503,3 +503,145 @@ fn a_project_of_the_earlier_layout_keeps_its_tests_and_hears_of_the_release_prof
     ok("cargo test", &run(&mut cargo(&project, &["test", "--quiet"])));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A project whose object still has the IDispatch stubs oscgen wrote before it implemented
+/// IDispatch itself (for a dual interface the embedded type library describes): `generate`
+/// leaves the user's block alone, since it may hold their own code, and reports it with the
+/// lines to delete; once they are gone, and the test of the stubs with them, it builds and
+/// its test resolves names through the generated IDispatch.
+#[test]
+fn idispatch_stubs_of_an_earlier_project_are_reported_not_duplicated() {
+    let dir = scratch("idispatch-stubs");
+    let idl = dir.join("automation.idl");
+    fs::copy(repo().join("samples/automation/idl/automation.idl"), &idl).unwrap();
+    let project = dir.join("greeter");
+    ok(
+        "oscgen new",
+        &run(&mut oscgen(&[
+            "new",
+            project.to_str().unwrap(),
+            "--quiet",
+            "--template",
+            "com-server",
+            "--input",
+            idl.to_str().unwrap(),
+            "--implement",
+            "IGreeter",
+        ])),
+    );
+    // Without an embedded type library IDispatch stays the user's, stubs and all: the
+    // project as earlier versions of oscgen wrote it.
+    let object = fs::read_to_string(project.join("src/object.rs")).unwrap();
+    assert!(object.contains("impl IDispatch_Impl for Greeter_Impl {"), "{object}");
+    assert!(!project.join("src/generated/idispatch.rs").exists());
+
+    let config = project.join("oscgen.toml");
+    let toml = fs::read_to_string(&config).unwrap();
+    fs::write(&config, format!("{toml}\n[typelib]\nembed = true\n")).unwrap();
+    let out = ok(
+        "oscgen generate",
+        &run(&mut oscgen(&["generate", project.to_str().unwrap()])),
+    );
+    assert!(out.contains("oscgen now implements IDispatch for Greeter"), "{out}");
+    assert!(project.join("src/generated/idispatch.rs").is_file(), "{out}");
+    // What `generate` asks of the user's Cargo.toml for the type library's build.rs.
+    assert!(out.contains("embed-resource"), "{out}");
+    let manifest = project.join("Cargo.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        format!("{text}\n[build-dependencies]\nembed-resource = \"3\"\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        fs::read_to_string(project.join("src/object.rs")).unwrap(),
+        object,
+        "the user's file is left as it was"
+    );
+    let (first, last) = lines_to_delete(&out, "src/object.rs");
+    assert_eq!(
+        object.lines().nth(first - 1),
+        Some("impl IDispatch_Impl for Greeter_Impl {")
+    );
+    let delete = |path: &Path, first: usize, last: usize| {
+        let text = fs::read_to_string(path).unwrap();
+        let kept: Vec<&str> = text
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| !(first..=last).contains(&(i + 1)))
+            .map(|(_, l)| l)
+            .collect();
+        fs::write(path, kept.join("\n") + "\n").unwrap();
+    };
+    // The block and the blank line after it.
+    delete(&project.join("src/object.rs"), first, last + 1);
+    // The test expecting the stubs' E_NOTIMPL, which the generated IDispatch no longer answers.
+    let tests = project.join("src/tests.rs");
+    let text = fs::read_to_string(&tests).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| *l == "fn idispatch_methods_answer_through_the_vtable() {")
+        .unwrap();
+    let end = start + lines[start..].iter().position(|l| *l == "}").unwrap();
+    // From its `#[test]` line through its closing brace and the blank line after it.
+    delete(&tests, start, end + 2);
+
+    let out = ok(
+        "oscgen generate",
+        &run(&mut oscgen(&["generate", project.to_str().unwrap()])),
+    );
+    assert!(!out.contains("IDispatch"), "{out}");
+    ok("cargo test", &run(&mut cargo(&project, &["test", "--quiet"])));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `oscgen new --typelib` over a dual interface: IDispatch is oscgen's, the object's file
+/// has only the interface's own stubs, and the project's own tests resolve names through
+/// the generated IDispatch in any case (`dispatch_names_resolve_whatever_their_case`).
+#[test]
+fn a_dual_interface_with_an_embedded_type_library_gets_the_generated_idispatch() {
+    let dir = scratch("idispatch-new");
+    let project = dir.join("greeter");
+    let idl = repo().join("samples/automation/idl/automation.idl");
+    ok(
+        "oscgen new",
+        &run(&mut oscgen(&[
+            "new",
+            project.to_str().unwrap(),
+            "--quiet",
+            "--template",
+            "com-server",
+            "--input",
+            idl.to_str().unwrap(),
+            "--implement",
+            "IGreeter",
+            "--typelib",
+        ])),
+    );
+    let object = fs::read_to_string(project.join("src/object.rs")).unwrap();
+    assert!(!object.contains("IDispatch"), "{object}");
+    assert!(object.contains("impl IGreeter_Impl for Greeter_Impl {"), "{object}");
+    let glue = fs::read_to_string(project.join("src/generated/idispatch.rs")).unwrap();
+    assert!(glue.contains("impl IDispatch_Impl for Greeter_Impl {"), "{glue}");
+    let tests = fs::read_to_string(project.join("src/tests.rs")).unwrap();
+    for expected in [
+        "assert_eq!(id(\"Greet\"), (None, 1));",
+        "assert_eq!(id(\"greet\"), (None, 1));",
+        "assert_eq!(id(\"GREET\"), (None, 1));",
+        "(Some(dispatch::DISP_E_UNKNOWNNAME), dispatch::DISPID_UNKNOWN)",
+    ] {
+        assert!(tests.contains(expected), "{expected} in\n{tests}");
+    }
+    assert!(
+        !tests.contains("idispatch_methods_answer_through_the_vtable"),
+        "{tests}"
+    );
+    let out = ok(
+        "cargo test",
+        &run(&mut cargo(&project, &["test", "--quiet", "dispatch_names"])),
+    );
+    assert!(out.contains("1 passed"), "{out}");
+    ok("cargo test", &run(&mut cargo(&project, &["test", "--quiet"])));
+    fs::remove_dir_all(&dir).unwrap();
+}

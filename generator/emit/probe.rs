@@ -328,6 +328,8 @@ pub const fn stub_answer(code: HRESULT) -> HRESULT {{
         "
 /// What a stub answers: `{shown}` (the feature `{FEATURE}` is off).
 #[cfg(not(feature = \"{FEATURE}\"))]
+// Unused once every stub is implemented, which is where a project is headed.
+#[allow(unused_macros)]
 macro_rules! not_implemented {{
     ($interface:ident :: $method:ident) => {{{{
         // The method must be in the table either way.
@@ -338,12 +340,14 @@ macro_rules! not_implemented {{
 
 /// What a stub answers: the code of its interface and slot (the feature `{FEATURE}` is on).
 #[cfg(feature = \"{FEATURE}\")]
+#[allow(unused_macros)]
 macro_rules! not_implemented {{
     ($interface:ident :: $method:ident) => {{
         $crate::generated::probe::$interface::$method
     }};
 }}
 
+#[allow(unused_imports)]
 pub(crate) use not_implemented;
 "
     ));

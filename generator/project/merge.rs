@@ -293,6 +293,7 @@ mod tests {
             type_name: "Foo".into(),
             implements: vec!["IFoo".into(), "IBar".into()],
             impl_interfaces: vec!["IFoo".into(), "IBar".into()],
+            generated_impls: Vec::new(),
         };
         let merged = merge("f.rs", user, &[], &[object]).unwrap();
         assert_eq!(merged.text, "#[implement(IFoo, IBar)]\npub struct Foo;\n");

@@ -86,7 +86,20 @@ pub fn review(
             continue;
         };
         let interface = trait_name.trim_end_matches("_Impl");
-        if trait_name.ends_with("_Impl") && !object.impl_interfaces.iter().any(|i| i == interface) {
+        if trait_name.ends_with("_Impl") && object.generated_impls.iter().any(|i| i == interface) {
+            // Reported, not deleted: the block may hold the user's own implementation,
+            // and oscgen never removes the user's code.
+            note(
+                block.span(),
+                format!(
+                    "oscgen now implements {interface} for {} (src/generated/idispatch.rs, from the type library): delete this impl block (lines {}-{}); the project does not build while it is there",
+                    object.type_name,
+                    block.span().start().line,
+                    block.span().end().line,
+                ),
+                None,
+            );
+        } else if trait_name.ends_with("_Impl") && !object.impl_interfaces.iter().any(|i| i == interface) {
             note(
                 block.span(),
                 format!(

@@ -4,8 +4,9 @@ use askama::Template;
 
 use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{DefaultCall, default_call, ident, rust_method_names};
+use crate::emit::project::files::RuntimeModule;
 use crate::emit::project::plan::{Ownership, Plan};
-use crate::emit::project::{Error, Inputs, ObjectSpec, Project, identity, render, typelib};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, dispatch, identity, render, typelib};
 use crate::emit::registry::{Registration, TypeLibrary};
 use crate::emit::stubs::KnowledgeBase;
 use crate::model::Model;
@@ -35,6 +36,8 @@ struct ReadmeMd<'a> {
     log_file: &'a str,
     implement_list: &'a str,
     inputs: &'a str,
+    /// The dual interface whose IDispatch oscgen implements, or empty.
+    dispatch: &'a str,
 }
 
 pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
@@ -61,7 +64,23 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     } else {
         None
     };
-    p.generated_files(&registration, proc_macro2::TokenStream::new(), &[], &[])?;
+    let mut objects = p.object_specs();
+    // IDispatch is oscgen's when the type library the DLL embeds describes the object's
+    // dual interface: oleaut32 can then dispatch every call from it.
+    let served = library.as_ref().and_then(|l| dispatch::served(model, &objects[0], l));
+    objects[0].dispatch = served.map(|i| i.name.clone());
+    let runtime: &[RuntimeModule] = match served {
+        Some(_) => &[dispatch::RUNTIME],
+        None => &[],
+    };
+    if served.is_some() {
+        p.modules.push(("idispatch", dispatch::GLUE_SUMMARY));
+    }
+    p.generated_files(&registration, proc_macro2::TokenStream::new(), &[], runtime)?;
+    if let Some(iface) = served {
+        let glue = dispatch::glue(model, &objects[0], iface);
+        p.plan.add(dispatch::GLUE, glue, Ownership::Generated);
+    }
     p.common_user_files(&title)?;
     let implement_list = implement.join(", ");
     let readme = render(
@@ -76,6 +95,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
             log_file: &identity::log_file(config),
             implement_list: &implement_list,
             inputs: inputs.description,
+            dispatch: served.map_or("", |i| i.name.as_str()),
         },
     )?;
     p.plan.add("README.md", readme, Ownership::User);
@@ -84,8 +104,10 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         &["object"],
         "the COM class",
     )?;
-    let objects = p.object_specs();
     let mut tests = server_test(model, &p.bound, &class.const_name, &objects[0]);
+    if let Some(iface) = served {
+        tests.push_str(&dispatch::names_test(model, iface));
+    }
     if let Some(library) = &library {
         tests.push_str(&registration_test(library));
     }
@@ -114,10 +136,14 @@ fn server_test(model: &Model, bound: &[String], const_name: &str, object: &Objec
     let mut mapper = TypeMapper::new(model, bound.iter().cloned());
     let interfaces = object.impl_interfaces(model);
     let names: Vec<String> = interfaces.iter().map(|n| ident(n).to_string()).collect();
+    let stubbed = object.stub_interfaces(model);
     let mut tests = String::new();
     let mut uses_bstr = false;
     let mut uses_zeroed = false;
     for (name, id) in interfaces.iter().zip(&names) {
+        if !stubbed.contains(name) {
+            continue;
+        }
         let iface = model.interface(name).expect("checked");
         let vt = Vtable::of(model, iface);
         tests.push_str(&format!(

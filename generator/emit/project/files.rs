@@ -232,7 +232,7 @@ pub fn reg_file(dll_name: &str, registration: &Registration) -> Result<String, E
 }
 
 /// `src/generated/mod.rs`; `extra` are the template's own runtime modules.
-pub fn generated_mod(extra: &[RuntimeModule], test_modules: &[(&str, &str)]) -> String {
+pub fn generated_mod(extra: &[RuntimeModule], modules: &[(&str, &str)], test_modules: &[(&str, &str)]) -> String {
     // The user's clippy settings (pedantic, nursery, a newer toolchain's lints) are not
     // this directory's to meet. oscgen's own checks build it with `--cfg oscgen_lint`, so
     // it still meets clippy's default lints.
@@ -245,6 +245,7 @@ pub fn generated_mod(extra: &[RuntimeModule], test_modules: &[(&str, &str)]) -> 
             quote!(pub mod #name;)
         }
     });
+    let own_idents = modules.iter().map(|(name, _)| format_ident!("{}", name));
     let test_idents = test_modules.iter().map(|(name, _)| format_ident!("{}", name));
     let tokens = quote! {
         #![cfg_attr(not(oscgen_lint), allow(clippy::all, clippy::pedantic, clippy::nursery))]
@@ -262,6 +263,7 @@ pub fn generated_mod(extra: &[RuntimeModule], test_modules: &[(&str, &str)]) -> 
         pub mod server;
         pub mod trace;
         #(#extra_modules)*
+        #(pub mod #own_idents;)*
         #(#[cfg(test)] pub mod #test_idents;)*
     };
     let summaries: Vec<String> = extra
@@ -270,6 +272,7 @@ pub fn generated_mod(extra: &[RuntimeModule], test_modules: &[(&str, &str)]) -> 
             true => format!("- `{0}` (feature `{0}`, off by default): {1}", m.name, m.summary),
             false => format!("- `{}`: {}", m.name, m.summary),
         })
+        .chain(modules.iter().map(|(name, summary)| format!("- `{name}`: {summary}")))
         .chain(
             test_modules
                 .iter()
@@ -321,6 +324,8 @@ pub fn prelude(extra: &[(&str, &[&str])]) -> String {
         };
         pub use super::oleaut::{BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE, com_error};
         pub use super::server::{ModuleRef, spawn_background};
+        // Unused once every stub is implemented.
+        #[allow(unused_imports)]
         pub(crate) use super::probe::not_implemented;
         #(#extra)*
     };

@@ -5,6 +5,7 @@
 //! templates/, Rust that follows the model from quote and prettyplease.
 
 mod com;
+mod dispatch;
 mod files;
 mod identity;
 mod installer;
@@ -113,9 +114,22 @@ pub(crate) struct ObjectSpec {
     /// The interfaces the object is declared with (`#[implement(...)]`); their bases get
     /// impl blocks too, because a derived `_Impl` trait requires the base's.
     pub implements: Vec<String>,
+    /// The dual interface whose IDispatch oscgen implements (in `src/generated/`), if any:
+    /// the user's file then has no IDispatch block.
+    pub dispatch: Option<String>,
 }
 
 impl ObjectSpec {
+    /// The interfaces whose impl blocks are the user's: [`Self::impl_interfaces`] but
+    /// IDispatch when oscgen implements it.
+    pub fn stub_interfaces(&self, model: &Model) -> Vec<String> {
+        let mut out = self.impl_interfaces(model);
+        if self.dispatch.is_some() {
+            out.retain(|n| n != dispatch::INTERFACE);
+        }
+        out
+    }
+
     /// Every interface needing an impl block, bases first, each once, IUnknown left out.
     pub fn impl_interfaces(&self, model: &Model) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -157,6 +171,9 @@ pub(crate) struct Project<'a> {
     /// Modules of `src/generated/` compiled for tests only, written by the template:
     /// (name, one line for the module list).
     pub test_modules: Vec<(&'static str, &'static str)>,
+    /// Modules of `src/generated/` written by the template from the model (not copied
+    /// from the runtime): (name, one line for the module list).
+    pub modules: Vec<(&'static str, &'static str)>,
 }
 
 /// The interface the plumbing serves, from [`Inputs::plumbing`].
@@ -230,6 +247,7 @@ impl<'a> Project<'a> {
             version: env!("CARGO_PKG_VERSION"),
             classes: Vec::new(),
             test_modules: Vec::new(),
+            modules: Vec::new(),
         })
     }
 
@@ -248,6 +266,7 @@ impl<'a> Project<'a> {
                 } else {
                     o.implements.iter().map(|s| s.to_string()).collect()
                 },
+                dispatch: None,
             })
             .collect()
     }
@@ -314,7 +333,7 @@ impl<'a> Project<'a> {
         )?;
         self.plan.add(
             "src/generated/mod.rs",
-            files::generated_mod(runtime, &self.test_modules),
+            files::generated_mod(runtime, &self.modules, &self.test_modules),
             Ownership::Generated,
         );
         self.plan.add(
@@ -468,7 +487,7 @@ impl<'a> Project<'a> {
         for object in objects {
             let mut impls = String::new();
             let mut specs = Vec::new();
-            for name in object.impl_interfaces(self.model) {
+            for name in object.stub_interfaces(self.model) {
                 let iface = self
                     .model
                     .interface(&name)
@@ -491,6 +510,11 @@ impl<'a> Project<'a> {
                 type_name: object.type_name.clone(),
                 implements: object.implements.clone(),
                 impl_interfaces: object.impl_interfaces(self.model),
+                generated_impls: object
+                    .dispatch
+                    .iter()
+                    .map(|_| dispatch::INTERFACE.to_string())
+                    .collect(),
             }];
         }
         Ok(())

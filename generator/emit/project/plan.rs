@@ -43,6 +43,9 @@ pub struct ObjectDecl {
     pub implements: Vec<String>,
     /// Every interface with an impl block (the listed ones and their bases).
     pub impl_interfaces: Vec<String>,
+    /// Interfaces among those whose impl block oscgen writes in `src/generated/`
+    /// (IDispatch of a dual interface): a block of the user's for one is in the way.
+    pub generated_impls: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -31,55 +31,6 @@ impl Automation {
     }
 }
 
-impl IDispatch_Impl for Automation_Impl {
-    /// TODO: implement IDispatch::GetTypeInfoCount.
-    fn GetTypeInfoCount(&self) -> Result<UINT> {
-        Err(not_implemented!(IDispatch::GetTypeInfoCount).into())
-    }
-
-    /// TODO: implement IDispatch::GetTypeInfo.
-    fn GetTypeInfo(&self, i_t_info: UINT, lcid: LCID) -> Result<ITypeInfo> {
-        let _ = (i_t_info, lcid);
-        Err(not_implemented!(IDispatch::GetTypeInfo).into())
-    }
-
-    /// TODO: implement IDispatch::GetIDsOfNames.
-    fn GetIDsOfNames(
-        &self,
-        riid: REFIID,
-        rgsz_names: *mut LPOLESTR,
-        c_names: UINT,
-        lcid: LCID,
-        rg_disp_id: *mut DISPID,
-    ) -> Result<()> {
-        let _ = (riid, rgsz_names, c_names, lcid, rg_disp_id);
-        Err(not_implemented!(IDispatch::GetIDsOfNames).into())
-    }
-
-    /// TODO: implement IDispatch::Invoke.
-    fn Invoke(
-        &self,
-        disp_id_member: DISPID,
-        riid: REFIID,
-        lcid: LCID,
-        w_flags: WORD,
-        p_disp_params: *mut DISPPARAMS,
-        p_var_result: *mut VARIANT,
-        p_excep_info: *mut EXCEPINFO,
-    ) -> Result<UINT> {
-        let _ = (
-            disp_id_member,
-            riid,
-            lcid,
-            w_flags,
-            p_disp_params,
-            p_var_result,
-            p_excep_info,
-        );
-        Err(not_implemented!(IDispatch::Invoke).into())
-    }
-}
-
 impl IGreeter_Impl for Automation_Impl {
     /// "<Salutation>, <name>!"; an empty name is an error whose message reaches the caller.
     fn Greet(&self, name: &BSTR) -> Result<BSTR> {

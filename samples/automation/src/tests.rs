@@ -8,7 +8,6 @@
 use crate as dll;
 
 use core::ffi::c_void;
-use core::mem::zeroed;
 
 use windows_core::{HRESULT, IUnknown, Interface};
 
@@ -17,7 +16,6 @@ use dll::generated::bindings::{IDispatch, IGreeter};
 use dll::generated::factory::IClassFactory;
 use dll::generated::identity::CLSID_AUTOMATION;
 use dll::generated::oleaut::{BSTR, VARIANT_FALSE, VARIANT_TRUE};
-use dll::generated::probe::{self, stub_answer};
 
 fn create() -> IUnknown {
     let mut ppv: *mut c_void = core::ptr::null_mut();
@@ -43,45 +41,6 @@ fn every_interface_is_one_object() {
     let other: IGreeter = unknown.cast().expect("QueryInterface");
     let back: IUnknown = other.cast().expect("IUnknown");
     assert_eq!(back.as_raw(), unknown.as_raw(), "COM identity");
-}
-
-#[test]
-fn idispatch_methods_answer_through_the_vtable() {
-    let object: IDispatch = create().cast().expect("QueryInterface");
-    unsafe {
-        let result = object.GetTypeInfoCount();
-        assert_eq!(
-            code(result),
-            Some(stub_answer(probe::IDispatch::GetTypeInfoCount)),
-            "GetTypeInfoCount"
-        );
-        let result = object.GetTypeInfo(zeroed(), zeroed());
-        assert_eq!(
-            code(result),
-            Some(stub_answer(probe::IDispatch::GetTypeInfo)),
-            "GetTypeInfo"
-        );
-        let result = object.GetIDsOfNames(zeroed(), zeroed(), zeroed(), zeroed(), zeroed());
-        assert_eq!(
-            code(result),
-            Some(stub_answer(probe::IDispatch::GetIDsOfNames)),
-            "GetIDsOfNames"
-        );
-        let result = object.Invoke(
-            zeroed(),
-            zeroed(),
-            zeroed(),
-            zeroed(),
-            zeroed(),
-            zeroed(),
-            zeroed(),
-        );
-        assert_eq!(
-            code(result),
-            Some(stub_answer(probe::IDispatch::Invoke)),
-            "Invoke"
-        );
-    }
 }
 
 /// IGreeter as implemented in src/object.rs, through the vtable: results, the errors it
@@ -126,6 +85,34 @@ fn igreeter_methods_answer_through_the_vtable() {
         );
         assert!(object.IsGreeter(None).is_err(), "IsGreeter(null)");
     }
+}
+
+/// IDispatch is oscgen's (`generated::idispatch`): a name resolves to the DISPID the
+/// interface gives it whatever its case, an unknown one to DISP_E_UNKNOWNNAME, and Invoke
+/// of a DISPID no member has answers DISP_E_MEMBERNOTFOUND.
+#[test]
+fn dispatch_names_resolve_whatever_their_case() {
+    use core::ptr::null_mut;
+    use dll::generated::dispatch;
+    let object: IDispatch = create().cast().expect("QueryInterface");
+    let riid = windows_core::GUID::zeroed();
+    let id = |name: &str| {
+        let wide: Vec<u16> = name.encode_utf16().chain([0]).collect();
+        let mut names = [wide.as_ptr().cast_mut()];
+        let mut id = 0;
+        let result = unsafe { object.GetIDsOfNames(&riid, names.as_mut_ptr(), 1, 0, &mut id) };
+        (code(result), id)
+    };
+    assert_eq!(id("Greet"), (None, 1));
+    assert_eq!(id("greet"), (None, 1));
+    assert_eq!(id("GREET"), (None, 1));
+    assert_eq!(
+        id("NoSuchMember"),
+        (Some(dispatch::DISP_E_UNKNOWNNAME), dispatch::DISPID_UNKNOWN)
+    );
+    let mut params = unsafe { core::mem::zeroed() };
+    let result = unsafe { object.Invoke(99, &riid, 0, 1, &mut params, null_mut(), null_mut()) };
+    assert_eq!(code(result), Some(dispatch::DISP_E_MEMBERNOTFOUND));
 }
 
 /// DllRegisterServer writes the type library's keys for this DLL's bitness and the universal

@@ -11,6 +11,8 @@
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
 //! - `trace`: the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.
+//! - `dispatch`: IDispatch from the DLL's own type library (oleaut32) on Windows, from a member table elsewhere.
+//! - `idispatch`: IDispatch of the object's dual interface, from the type library (see `dispatch`).
 //!
 //! rustfmt and clippy leave these files alone (the attributes below and at the top of
 //! each file), so `cargo fmt` and the lints you choose never make `oscgen generate
@@ -29,3 +31,5 @@ pub mod probe;
 pub mod registry;
 pub mod server;
 pub mod trace;
+pub mod dispatch;
+pub mod idispatch;

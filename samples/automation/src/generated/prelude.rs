@@ -16,4 +16,5 @@ pub use super::oleaut::{
     BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE, com_error,
 };
 pub use super::server::{ModuleRef, spawn_background};
+#[allow(unused_imports)]
 pub(crate) use super::probe::not_implemented;

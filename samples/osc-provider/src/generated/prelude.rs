@@ -16,6 +16,7 @@ pub use super::oleaut::{
     BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE, com_error,
 };
 pub use super::server::{ModuleRef, spawn_background};
+#[allow(unused_imports)]
 pub(crate) use super::probe::not_implemented;
 pub use super::identity::{NETWORK_NAME, PROVIDER_VERSION, SITE_URL, SOCIAL_NETWORK_GUID};
 pub use super::oleaut::{
