@@ -54,8 +54,14 @@ fn tree(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The user files a sample has edited as its author would: samples/automation implements
+/// IGreeter (and tests it), since the Windows lane's cross-apartment client calls it.
+/// `the_committed_samples_are_up_to_date` still holds them to every stub and impl block.
+const EDITED: &[(&str, &str)] = &[("automation", "src/object.rs"), ("automation", "src/tests.rs")];
+
 /// The golden test: from each sample's oscgen.toml (and its own idl/) alone, `generate`
-/// reproduces the committed sample byte for byte: every generated and every initial user file.
+/// reproduces the committed sample byte for byte: every generated and every initial user
+/// file, but for the few in [`EDITED`].
 #[test]
 fn generate_from_oscgen_toml_reproduces_every_sample() {
     let mut samples: Vec<PathBuf> = fs::read_dir(repo().join("samples"))
@@ -81,6 +87,9 @@ fn generate_from_oscgen_toml_reproduces_every_sample() {
         assert!(out.status.success(), "{name}: {}", text(&out));
         assert_eq!(tree(&dir), tree(&sample), "{name}");
         for file in tree(&sample) {
+            if EDITED.contains(&(name.as_str(), file.to_str().unwrap())) {
+                continue;
+            }
             assert!(
                 fs::read(dir.join(&file)).unwrap() == fs::read(sample.join(&file)).unwrap(),
                 "{name}: {} differs",
