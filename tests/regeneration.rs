@@ -620,7 +620,7 @@ fn a_dual_interface_with_an_embedded_type_library_gets_the_generated_idispatch()
         ])),
     );
     let object = fs::read_to_string(project.join("src/object.rs")).unwrap();
-    assert!(!object.contains("IDispatch"), "{object}");
+    assert!(!object.contains("IDispatch_Impl"), "{object}");
     assert!(object.contains("impl IGreeter_Impl for Greeter_Impl {"), "{object}");
     let glue = fs::read_to_string(project.join("src/generated/idispatch.rs")).unwrap();
     assert!(glue.contains("impl IDispatch_Impl for Greeter_Impl {"), "{glue}");

@@ -307,6 +307,7 @@ mod tests {
             type_name: "Foo".into(),
             implements: vec!["IFoo".into(), "IBar".into()],
             impl_interfaces: vec!["IFoo".into(), "IBar".into()],
+            generated_impls: Vec::new(),
         };
         let merged = merge("f.rs", user, &[], &[object]).unwrap();
         assert_eq!(
