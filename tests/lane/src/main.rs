@@ -21,6 +21,7 @@ mod project;
 mod register;
 mod report;
 mod sample;
+mod scripts;
 mod target;
 mod wine;
 

@@ -91,6 +91,7 @@ pub fn registered_checks(
     let has_client = run_template_client(r, c, p, label, logs, client.as_deref());
     if crate::apartments::applies(p) {
         crate::apartments::check(r, c, p, label, logs);
+        crate::scripts::check(r, c, p, label, logs);
     }
 
     // --- regsvr32 /u (DllUnregisterServer) removes every key it wrote

@@ -1,0 +1,54 @@
+// Drives samples/automation's Greeter as a JScript user does: new ActiveXObject by ProgID,
+// then late-bound calls through IDispatch. Run by cscript.exe under Wine; one PASS or FAIL
+// line per check, then a summary line.
+var checks = 0, failures = 0;
+
+function check(ok, what) {
+    checks++;
+    if (!ok) failures++;
+    WScript.Echo((ok ? "PASS" : "FAIL") + " jscript: " + what);
+}
+
+// A thrown COM error's number, as the unsigned HRESULT it is.
+function hresult(e) {
+    return ((e.number < 0 ? e.number + 0x100000000 : e.number)).toString(16);
+}
+
+var g = new ActiveXObject("Automation.Greeter");
+check(typeof g == "object", "new ActiveXObject(\"Automation.Greeter\") gives an object");
+
+var s = g.Greet("Ada");
+check(s == "Hello, Ada!", "Greet(\"Ada\") -> \"" + s + "\"");
+var n = g.Add(40000, 2345);
+check(n === 42345, "Add(40000, 2345) -> " + n + " (typeof " + typeof n + ")");
+n = g.Scale(1.25, true);
+check(n === -2.5, "Scale(1.25, true) -> " + n);
+check(g.Salutation == "Hello", "the Salutation property reads \"" + g.Salutation + "\"");
+g.Salutation = "Hej";
+check(g.Salutation == "Hej", "Salutation = \"Hej\" is read back: \"" + g.Salutation + "\"");
+s = g.Greet("Ada");
+check(s == "Hej, Ada!", "Greet uses the property set: \"" + s + "\"");
+
+var twin = g.Twin();
+s = twin.Greet("Bob");
+check(s == "Hej, Bob!", "Twin() gives an object that greets: \"" + s + "\"");
+check(g.IsGreeter(twin) === true, "IsGreeter(twin) -> true (an object in)");
+
+try {
+    g.Greet("");
+    check(false, "Greet(\"\") raises an error");
+} catch (e) {
+    check(hresult(e) == "80070057", "Greet(\"\") throws E_INVALIDARG: 0x" + hresult(e));
+    check(e.description == "Greet needs a name", "... with the Rust code's message: \"" + e.description + "\"");
+}
+try {
+    g.Add(2147483647, 1);
+    check(false, "Add(2147483647, 1) raises an error");
+} catch (e) {
+    check(hresult(e) == "8002000a", "Add(2147483647, 1) throws DISP_E_OVERFLOW: 0x" + hresult(e));
+    check(e.description == "2147483647 + 1 does not fit a long", "... with its message: \"" + e.description + "\"");
+}
+
+twin = null;
+g = null;
+WScript.Echo("cscript: " + checks + " checks, " + failures + " failures");
