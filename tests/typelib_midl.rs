@@ -1,0 +1,234 @@
+//! Oracle: type libraries built by Microsoft's MIDL (the test files of comtypes 1.4.17,
+//! which scripts/fetch-midl-typelibs.sh caches outside the repository). Read by oscgen,
+//! each gives the model of the IDL it was built from, and the model of the library widl
+//! writes from that IDL: same interfaces with the same IIDs, slots, parameter directions
+//! and DISPIDs, same dispatch members, same coclasses, enums and records (see
+//! tests/common/tlb.rs). Where MIDL's library differs, the difference is listed below with
+//! why. `oscgen inspect --json` reads each library.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Corpus;
+use common::tlb::{
+    differences, enum_facts, facts, library_enumerators, library_members, library_records, model, record_facts,
+    wine_dir,
+};
+use oscgen::model::Model;
+
+/// Where scripts/fetch-midl-typelibs.sh puts the files.
+fn midl_dir() -> PathBuf {
+    let cache = std::env::var_os("OSCGEN_MIDL_DIR").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/oscgen-midl"),
+        PathBuf::from,
+    );
+    cache.join("comtypes-1.4.17")
+}
+
+/// Each MIDL-built library and its IDL: a file beside it, or (`corpus:`) a corpus file.
+const LIBRARIES: &[(&str, &str)] = &[
+    ("TestComServer.tlb", "TestComServer.idl"),
+    ("TestDispServer.tlb", "TestDispServer.idl"),
+    ("mylib.tlb", "mylib.idl"),
+    // No IDL ships with it: its interfaces are the Windows SDK's urlhist.idl, which the
+    // corpus has as Wine's (mingw-w64's copy is the same text). It declares no library.
+    ("urlhist.tlb", "corpus:wine/urlhist.idl"),
+];
+
+/// Differences between each MIDL library and the model of its IDL: each a fact only the
+/// library has (`-`) or only the IDL has (`+`).
+fn expected_idl() -> BTreeMap<&'static str, Vec<&'static str>> {
+    BTreeMap::from([(
+        "urlhist.tlb",
+        vec![
+            // The library urlhist.tlb was built with declares the UrlHistory coclass, and
+            // the flags as enums; urlhist.idl has no library, and the flags are C
+            // `#define`s in `cpp_quote`, which no type library can hold.
+            "- coclass urlhistory: clsid 3c374a40-bae4-11cf-bf7d-00aa006946ee",
+            "- coclass urlhistory: iurlhistorystg default=true source=false",
+            "+ coclass urlhistory: missing",
+            "- enumerator staturl_queryflag_iscached = 0x10000",
+            "- enumerator staturl_queryflag_notitle = 0x40000",
+            "- enumerator staturl_queryflag_nourl = 0x20000",
+            "- enumerator staturl_queryflag_toplevel = 0x80000",
+            "- enumerator staturlflag_iscached = 0x1",
+            "- enumerator staturlflag_istoplevel = 0x2",
+        ],
+    )])
+}
+
+/// Differences between each MIDL library and widl's library of the same IDL: `-` only
+/// MIDL's, `+` only widl's.
+fn expected_widl() -> BTreeMap<&'static str, Vec<&'static str>> {
+    BTreeMap::from([])
+}
+
+/// What widl 7.0 rejects in these IDL files, and what the copy given to widl says instead;
+/// none of it changes a compared fact (default values and parameter types are not compared).
+const WIDL_EDITS: &[(&str, &str, &str)] = &[
+    // widl's grammar has no floating-point literal in `defaultvalue`.
+    ("TestComServer.idl", "defaultvalue(32.78)", "defaultvalue(32)"),
+    ("TestDispServer.idl", "defaultvalue(32.78)", "defaultvalue(32)"),
+    // widl allows no `helpstring` on a dispinterface's properties ("inapplicable attribute").
+    ("TestDispServer.idl", ", helpstring(\"the id of the server\")", ""),
+    ("TestDispServer.idl", ", helpstring(\"the name of the server\")", ""),
+    // widl's grammar takes no pointer as a SAFEARRAY's element type.
+    ("mylib.idl", "SAFEARRAY(VARIANT *)", "SAFEARRAY(VARIANT)"),
+    // The library has no `importlib("stdole2.tlb")`, which MIDL adds on its own; widl 7.0
+    // crashes (SIGSEGV) writing a dual interface without it.
+    (
+        "mylib.idl",
+        "library TestLib {",
+        "library TestLib { importlib(\"stdole2.tlb\");",
+    ),
+];
+
+/// The facts of `lib` over the members, enums and records of the library at `path`.
+fn all_facts(lib: &Model, path: &Path, members: &(Vec<String>, Vec<String>), own: bool) -> BTreeSet<String> {
+    let mut out = facts(lib, &members.0, &members.1);
+    let enums = library_enumerators(path);
+    out.extend(enum_facts(lib, &enums));
+    let records = library_records(path);
+    if own {
+        out.extend(records);
+    } else {
+        out.extend(record_facts(lib, &records));
+    }
+    out
+}
+
+/// widl's library of `idl`, or `None` when the IDL declares no library.
+fn widl_library(widl: &Path, idl: &Path, include_dirs: &[PathBuf], defines: &[String], out: &Path) -> Option<PathBuf> {
+    let mut cmd = Command::new(widl);
+    cmd.arg("-t").arg("-o").arg(out).arg("-L").arg(wine_dir());
+    for dir in include_dirs {
+        cmd.arg("-I").arg(dir);
+    }
+    for d in defines {
+        cmd.arg("-D").arg(d);
+    }
+    let name = idl.file_name().unwrap().to_str().unwrap();
+    let mut text = std::fs::read_to_string(idl).unwrap();
+    for (_, from, to) in WIDL_EDITS.iter().filter(|(file, _, _)| *file == name) {
+        assert!(text.contains(from), "{name} has {from}");
+        text = text.replace(from, to);
+    }
+    let copy = out.with_extension("idl");
+    std::fs::write(&copy, text).unwrap();
+    let status = cmd.arg("-I").arg(idl.parent().unwrap()).arg(&copy).output().unwrap();
+    assert!(
+        status.status.success(),
+        "widl -t {}: {}",
+        idl.display(),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    out.is_file().then(|| out.to_path_buf())
+}
+
+fn compare(found: Vec<String>, wanted: Option<&Vec<&str>>, what: &str, report: &mut Vec<String>) {
+    let wanted: Vec<String> = wanted
+        .map(|v| v.iter().map(|s| s.to_string()).collect())
+        .unwrap_or_default();
+    if found != wanted {
+        report.push(format!("{what}:\n  {}", found.join("\n  ")));
+    }
+}
+
+#[test]
+fn midl_type_libraries_equal_their_idl_and_widls_library() {
+    let dir = midl_dir();
+    if !dir.join("mylib.tlb").is_file() {
+        common::skip(&format!(
+            "{} not found (run scripts/fetch-midl-typelibs.sh)",
+            dir.display()
+        ));
+        return;
+    }
+    if !wine_dir().join("stdole2.tlb").is_file() {
+        common::skip(&format!("{} not found (apt-get install wine64)", wine_dir().display()));
+        return;
+    }
+    let Some(widl) = common::widl_or_skip() else { return };
+    let Some(corpus) = Corpus::open() else { return };
+    let scratch = common::scratch_dir("typelib-midl");
+    let (expected_idl, expected_widl) = (expected_idl(), expected_widl());
+    let mut report = Vec::new();
+    let (mut typeinfos, mut facts_compared) = (0, 0);
+    for (binary, source) in LIBRARIES {
+        let path = dir.join(binary);
+        let (idl_path, mut include_dirs, defines) = match source.strip_prefix("corpus:") {
+            Some(label) => {
+                let f = corpus
+                    .files
+                    .iter()
+                    .find(|f| f.label == label)
+                    .unwrap_or_else(|| panic!("{label} is not in the corpus"));
+                (f.path.clone(), f.include_dirs.clone(), f.defines.clone())
+            }
+            None => {
+                // The corpus's setup for a file of its own folder: Wine's IDL for the imports.
+                let mut dirs = corpus
+                    .files
+                    .iter()
+                    .find(|f| f.label.starts_with("wine/"))
+                    .unwrap()
+                    .include_dirs
+                    .clone();
+                dirs[0] = dir.clone();
+                (dir.join(source), dirs, Vec::new())
+            }
+        };
+        let tlb = model(&path, std::slice::from_ref(&wine_dir()), &[]).unwrap_or_else(|e| panic!("{binary}: {e}"));
+        let members = library_members(&tlb);
+        typeinfos += oscgen::typelib::read_file(&path).unwrap().typeinfos.len();
+        let tlb_facts = all_facts(&tlb, &path, &members, true);
+        facts_compared += tlb_facts.len();
+        include_dirs.push(wine_dir());
+        let idl = model(&idl_path, &include_dirs, &defines).unwrap_or_else(|e| panic!("{source}: {e}"));
+        let found = differences(&tlb_facts, &all_facts(&idl, &path, &members, false));
+        compare(
+            found,
+            expected_idl.get(binary),
+            &format!("{binary} vs {source}"),
+            &mut report,
+        );
+        let out = scratch.join(format!("widl-{binary}"));
+        if let Some(widl_tlb) = widl_library(&widl, &idl_path, &include_dirs, &defines, &out) {
+            let other = model(&widl_tlb, std::slice::from_ref(&wine_dir()), &[]).unwrap();
+            let found = differences(&tlb_facts, &all_facts(&other, &widl_tlb, &members, true));
+            compare(
+                found,
+                expected_widl.get(binary),
+                &format!("{binary} vs widl -t {source}"),
+                &mut report,
+            );
+        }
+        inspect_json(&path);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    assert!(report.is_empty(), "{}", report.join("\n"));
+    println!(
+        "{} MIDL libraries, {typeinfos} typeinfos, {facts_compared} facts compared",
+        LIBRARIES.len()
+    );
+}
+
+/// `oscgen inspect --json` reads the library and writes JSON.
+fn inspect_json(path: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_oscgen"))
+        .arg("inspect")
+        .arg("--json")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "oscgen inspect --json {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _: serde_json::Value = serde_json::from_slice(&out.stdout).expect("inspect --json writes JSON");
+}
