@@ -3,8 +3,9 @@
 //! each gives the model of the IDL it was built from, and the model of the library widl
 //! writes from that IDL: same interfaces with the same IIDs, slots, parameter directions
 //! and DISPIDs, same dispatch members, same coclasses, enums and records (see
-//! tests/common/tlb.rs). Where MIDL's library differs, the difference is listed below with
-//! why. `oscgen inspect --json` reads each library.
+//! tests/common/tlb.rs), with each slot's parameter and return types and parameter names.
+//! Where MIDL's library differs, the difference is listed below with why. `oscgen inspect
+//! --json` reads each library.
 
 mod common;
 
@@ -14,7 +15,7 @@ use std::process::Command;
 
 use common::Corpus;
 use common::tlb::{
-    differences, enum_facts, facts, library_enumerators, library_members, library_records, model, record_facts,
+    differences, enum_facts, facts_with, library_enumerators, library_members, library_records, model, record_facts,
     wine_dir,
 };
 use oscgen::model::Model;
@@ -41,29 +42,63 @@ const LIBRARIES: &[(&str, &str)] = &[
 /// Differences between each MIDL library and the model of its IDL: each a fact only the
 /// library has (`-`) or only the IDL has (`+`).
 fn expected_idl() -> BTreeMap<&'static str, Vec<&'static str>> {
-    BTreeMap::from([(
-        "urlhist.tlb",
-        vec![
-            // The library urlhist.tlb was built with declares the UrlHistory coclass, and
-            // the flags as enums; urlhist.idl has no library, and the flags are C
-            // `#define`s in `cpp_quote`, which no type library can hold.
-            "- coclass urlhistory: clsid 3c374a40-bae4-11cf-bf7d-00aa006946ee",
-            "- coclass urlhistory: iurlhistorystg default=true source=false",
-            "+ coclass urlhistory: missing",
-            "- enumerator staturl_queryflag_iscached = 0x10000",
-            "- enumerator staturl_queryflag_notitle = 0x40000",
-            "- enumerator staturl_queryflag_nourl = 0x20000",
-            "- enumerator staturl_queryflag_toplevel = 0x80000",
-            "- enumerator staturlflag_iscached = 0x1",
-            "- enumerator staturlflag_istoplevel = 0x2",
-        ],
-    )])
+    BTreeMap::from([
+        (
+            "TestComServer.tlb",
+            // A `[propput]` accessor's value parameter: MIDL (as widl) stores no name for
+            // it, and oscgen calls it `param0`.
+            vec![
+                "+ itestcomserver: names put_name(name)",
+                "- itestcomserver: names put_name(param0)",
+            ],
+        ),
+        (
+            "mylib.tlb",
+            vec![
+                "+ imyinterface: names put_name(name)",
+                "- imyinterface: names put_name(param0)",
+            ],
+        ),
+        (
+            "urlhist.tlb",
+            vec![
+                // The library urlhist.tlb was built with declares the UrlHistory coclass, and
+                // the flags as enums; urlhist.idl has no library, and the flags are C
+                // `#define`s in `cpp_quote`, which no type library can hold.
+                "- coclass urlhistory: clsid 3c374a40-bae4-11cf-bf7d-00aa006946ee",
+                "- coclass urlhistory: iurlhistorystg default=true source=false",
+                "+ coclass urlhistory: missing",
+                "- enumerator staturl_queryflag_iscached = 0x10000",
+                "- enumerator staturl_queryflag_notitle = 0x40000",
+                "- enumerator staturl_queryflag_nourl = 0x20000",
+                "- enumerator staturl_queryflag_toplevel = 0x80000",
+                "- enumerator staturlflag_iscached = 0x1",
+                "- enumerator staturlflag_istoplevel = 0x2",
+                // MIDL names a record by its struct tag (`_STATURL`, `_tagOLECMD`), not by
+                // the typedef, and stores a conformant array parameter (`OLECMD prgCmds[]`,
+                // sized by `size_is`) as a pointer to its element.
+                "- ienumstaturl: slot 3 types hresult (unsigned long, _staturl*, unsigned long*)",
+                "+ ienumstaturl: slot 3 types hresult (unsigned long, staturl*, unsigned long*)",
+                "- iolecommandtarget: slot 3 types hresult (guid*, unsigned long, _tagolecmd*, _tagolecmdtext*)",
+                "+ iolecommandtarget: slot 3 types hresult (guid*, unsigned long, olecmd[], olecmdtext*)",
+                "- iurlhistorystg: slot 5 types hresult (short*, unsigned long, _staturl*)",
+                "+ iurlhistorystg: slot 5 types hresult (short*, unsigned long, staturl*)",
+            ],
+        ),
+    ])
 }
 
 /// Differences between each MIDL library and widl's library of the same IDL: `-` only
 /// MIDL's, `+` only widl's.
 fn expected_widl() -> BTreeMap<&'static str, Vec<&'static str>> {
-    BTreeMap::from([])
+    BTreeMap::from([(
+        "mylib.tlb",
+        vec![
+            // The element type widl's copy of mylib.idl says instead (see WIDL_EDITS).
+            "+ imyinterface: slot 15 types hresult (safearray(variant))",
+            "- imyinterface: slot 15 types hresult (safearray(variant*))",
+        ],
+    )])
 }
 
 /// What widl 7.0 rejects in these IDL files, and what the copy given to widl says instead;
@@ -88,7 +123,8 @@ const WIDL_EDITS: &[(&str, &str, &str)] = &[
 
 /// The facts of `lib` over the members, enums and records of the library at `path`.
 fn all_facts(lib: &Model, path: &Path, members: &(Vec<String>, Vec<String>), own: bool) -> BTreeSet<String> {
-    let mut out = facts(lib, &members.0, &members.1);
+    let mut out = facts_with(lib, &members.0, &members.1, true);
+    out.extend(name_facts(lib, &members.0));
     let enums = library_enumerators(path);
     out.extend(enum_facts(lib, &enums));
     let records = library_records(path);
@@ -96,6 +132,30 @@ fn all_facts(lib: &Model, path: &Path, members: &(Vec<String>, Vec<String>), own
         out.extend(records);
     } else {
         out.extend(record_facts(lib, &records));
+    }
+    out
+}
+
+/// Each own slot's parameter names, and each dispatch member's.
+fn name_facts(model: &Model, interfaces: &[String]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for name in interfaces {
+        let Some(iface) = model.interfaces().iter().find(|i| i.name.eq_ignore_ascii_case(name)) else {
+            continue;
+        };
+        for m in &iface.methods {
+            let names: Vec<&str> = m.params.iter().map(|p| &*p.name).collect();
+            out.insert(format!("{}: names {}({})", iface.name, m.name, names.join(", ")));
+        }
+        for m in iface.dispatch.iter().flat_map(|d| &d.methods) {
+            let names: Vec<&str> = m.params.iter().map(|p| &*p.name).collect();
+            out.insert(format!(
+                "{}: dispatch names {}({})",
+                iface.name,
+                m.name,
+                names.join(", ")
+            ));
+        }
     }
     out
 }
@@ -231,4 +291,40 @@ fn inspect_json(path: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
     let _: serde_json::Value = serde_json::from_slice(&out.stdout).expect("inspect --json writes JSON");
+}
+
+/// The files are MIDL's: MSFT format 1.2 for SYSKIND_WIN32 (widl's are SYSKIND_WIN64 on
+/// x86_64), with the library custom data MIDL writes, {DE77BA64-517C-11D1-A2DA-
+/// 0000F8773CE9} (MIDL's version; widl writes it too, imitating MIDL 7.0), and, from MIDL 6
+/// on, {DE77BA65-...} "Created by MIDL version ...". TestComServer.tlb (MIDL 5.01.0164)
+/// has no such string.
+#[test]
+fn the_libraries_are_written_by_midl() {
+    let dir = midl_dir();
+    if !dir.join("mylib.tlb").is_file() {
+        common::skip(&format!(
+            "{} not found (run scripts/fetch-midl-typelibs.sh)",
+            dir.display()
+        ));
+        return;
+    }
+    let midl_version_guid: [u8; 16] = [
+        0x64, 0xba, 0x77, 0xde, 0x7c, 0x51, 0xd1, 0x11, 0xa2, 0xda, 0x00, 0x00, 0xf8, 0x77, 0x3c, 0xe9,
+    ];
+    for (binary, _) in LIBRARIES {
+        let bytes = std::fs::read(dir.join(binary)).unwrap();
+        assert_eq!(&bytes[..8], b"MSFT\x02\x00\x01\x00", "{binary}: MSFT 1.2");
+        let lib = oscgen::typelib::read::read(&bytes).unwrap();
+        assert_eq!(lib.syskind, oscgen::typelib::format::syskind::WIN32, "{binary}");
+        assert!(
+            bytes.windows(16).any(|w| w == midl_version_guid),
+            "{binary}: MIDL's version in custom data"
+        );
+        let created = bytes.windows(11).position(|w| w == b"Created by ");
+        if let Some(at) = created {
+            assert!(bytes[at..].starts_with(b"Created by MIDL version "), "{binary}");
+        } else {
+            assert_eq!(*binary, "TestComServer.tlb");
+        }
+    }
 }
