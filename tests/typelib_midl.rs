@@ -19,6 +19,7 @@ use common::tlb::{
     wine_dir,
 };
 use oscgen::model::Model;
+use oscgen::model::param::ParamAttr;
 
 /// Where scripts/fetch-midl-typelibs.sh puts the files.
 fn midl_dir() -> PathBuf {
@@ -91,18 +92,35 @@ fn expected_idl() -> BTreeMap<&'static str, Vec<&'static str>> {
 /// Differences between each MIDL library and widl's library of the same IDL: `-` only
 /// MIDL's, `+` only widl's.
 fn expected_widl() -> BTreeMap<&'static str, Vec<&'static str>> {
-    BTreeMap::from([(
-        "mylib.tlb",
-        vec![
-            // The element type widl's copy of mylib.idl says instead (see WIDL_EDITS).
-            "+ imyinterface: slot 15 types hresult (safearray(variant))",
-            "- imyinterface: slot 15 types hresult (safearray(variant*))",
-        ],
-    )])
+    BTreeMap::from([
+        (
+            "TestComServer.tlb",
+            // The default value widl's copy says instead (see WIDL_EDITS).
+            vec![
+                "+ itestcomserver: names do_cy value = 32",
+                "- itestcomserver: names do_cy value = 32.78",
+            ],
+        ),
+        (
+            "TestDispServer.tlb",
+            vec![
+                "+ dtestdispserver: dispatch names do_cy value = 32",
+                "- dtestdispserver: dispatch names do_cy value = 32.78",
+            ],
+        ),
+        (
+            "mylib.tlb",
+            vec![
+                // The element type widl's copy of mylib.idl says instead (see WIDL_EDITS).
+                "+ imyinterface: slot 15 types hresult (safearray(variant))",
+                "- imyinterface: slot 15 types hresult (safearray(variant*))",
+            ],
+        ),
+    ])
 }
 
 /// What widl 7.0 rejects in these IDL files, and what the copy given to widl says instead;
-/// none of it changes a compared fact (default values and parameter types are not compared).
+/// the facts that changes are in [`expected_widl`].
 const WIDL_EDITS: &[(&str, &str, &str)] = &[
     // widl's grammar has no floating-point literal in `defaultvalue`.
     ("TestComServer.idl", "defaultvalue(32.78)", "defaultvalue(32)"),
@@ -136,25 +154,29 @@ fn all_facts(lib: &Model, path: &Path, members: &(Vec<String>, Vec<String>), own
     out
 }
 
-/// Each own slot's parameter names, and each dispatch member's.
+/// Each own slot's parameter names and default values, and each dispatch member's.
 fn name_facts(model: &Model, interfaces: &[String]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for name in interfaces {
         let Some(iface) = model.interfaces().iter().find(|i| i.name.eq_ignore_ascii_case(name)) else {
             continue;
         };
-        for m in &iface.methods {
+        let dispatch = iface.dispatch.iter().flat_map(|d| &d.methods);
+        for (kind, m) in iface
+            .methods
+            .iter()
+            .map(|m| ("names", m))
+            .chain(dispatch.map(|m| ("dispatch names", m)))
+        {
             let names: Vec<&str> = m.params.iter().map(|p| &*p.name).collect();
-            out.insert(format!("{}: names {}({})", iface.name, m.name, names.join(", ")));
-        }
-        for m in iface.dispatch.iter().flat_map(|d| &d.methods) {
-            let names: Vec<&str> = m.params.iter().map(|p| &*p.name).collect();
-            out.insert(format!(
-                "{}: dispatch names {}({})",
-                iface.name,
-                m.name,
-                names.join(", ")
-            ));
+            out.insert(format!("{}: {kind} {}({})", iface.name, m.name, names.join(", ")));
+            for p in &m.params {
+                for a in &p.attrs {
+                    if let ParamAttr::DefaultValue(v) = a {
+                        out.insert(format!("{}: {kind} {} {} = {v}", iface.name, m.name, p.name));
+                    }
+                }
+            }
         }
     }
     out
