@@ -27,7 +27,8 @@ fn midl_dir() -> PathBuf {
         || PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/oscgen-midl"),
         PathBuf::from,
     );
-    cache.join("comtypes-1.4.17")
+    // Absolute: widl runs in a scratch directory.
+    std::path::absolute(cache.join("comtypes-1.4.17")).unwrap()
 }
 
 /// Each MIDL-built library and its IDL: a file beside it, or (`corpus:`) a corpus file.
@@ -185,6 +186,8 @@ fn name_facts(model: &Model, interfaces: &[String]) -> BTreeSet<String> {
 /// widl's library of `idl`, or `None` when the IDL declares no library.
 fn widl_library(widl: &Path, idl: &Path, include_dirs: &[PathBuf], defines: &[String], out: &Path) -> Option<PathBuf> {
     let mut cmd = Command::new(widl);
+    // In the scratch directory: widl leaves its temporary files in the current one.
+    cmd.current_dir(out.parent().unwrap());
     cmd.arg("-t").arg("-o").arg(out).arg("-L").arg(wine_dir());
     for dir in include_dirs {
         cmd.arg("-I").arg(dir);
