@@ -5,7 +5,7 @@
 //! and DISPIDs, same dispatch members, same coclasses, enums and records (see
 //! tests/common/tlb.rs), with each slot's parameter and return types and parameter names.
 //! Where MIDL's library differs, the difference is listed below with why. `oscgen inspect
-//! --json` reads each library.
+//! --json` reads each library, and Wine's oleaut32 reports what oscgen reads.
 
 mod common;
 
@@ -17,6 +17,9 @@ use common::Corpus;
 use common::tlb::{
     differences, enum_facts, facts_with, library_enumerators, library_members, library_records, model, record_facts,
     wine_dir,
+};
+use common::tlbdump::{
+    GCC, WINE, WINE_PREFIX, check_expected, env_or, expected_from_model, on_path, parse_dump, run, wine_prefix,
 };
 use oscgen::model::Model;
 use oscgen::model::param::ParamAttr;
@@ -352,4 +355,67 @@ fn the_libraries_are_written_by_midl() {
             assert_eq!(*binary, "TestComServer.tlb");
         }
     }
+}
+
+/// Wine's oleaut32 loads each MIDL library, and what it reports (tests/typelib/tlbdump.c)
+/// has, per interface and coclass of oscgen's model of the library, the kind and flags,
+/// each function's MEMBERID, INVOKEKIND, vtable offset and parameter flags, each
+/// dispinterface property, and each coclass's interfaces with their flags.
+#[test]
+fn oleaut32_reports_what_oscgen_reads() {
+    let dir = midl_dir();
+    if !dir.join("mylib.tlb").is_file() {
+        common::skip(&format!(
+            "{} not found (run scripts/fetch-midl-typelibs.sh)",
+            dir.display()
+        ));
+        return;
+    }
+    let wine = env_or("OSCGEN_WINE", WINE);
+    if !wine.is_file() || !on_path(GCC) {
+        common::skip(&format!(
+            "{} or {GCC} not found (apt-get install wine64 gcc-mingw-w64-x86-64)",
+            wine.display()
+        ));
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("typelib_midl");
+    std::fs::create_dir_all(&work).unwrap();
+    let dump_exe = work.join("tlbdump.exe");
+    run(Command::new(GCC)
+        .args(["-municode", "-O1", "-o"])
+        .arg(&dump_exe)
+        .arg(root.join("tests/typelib/tlbdump.c"))
+        .args(["-loleaut32", "-lole32", "-luuid"]));
+    let files: Vec<PathBuf> = LIBRARIES.iter().map(|(binary, _)| dir.join(binary)).collect();
+    let lock = WINE_PREFIX.lock().unwrap_or_else(|e| e.into_inner());
+    let out = run(Command::new(&wine)
+        .env("WINEPREFIX", wine_prefix())
+        .env("WINEDEBUG", "-all")
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+        .arg(&dump_exe)
+        .args(&files));
+    drop(lock);
+    let dumps = parse_dump(&String::from_utf8_lossy(&out.stdout));
+    let mut problems = Vec::new();
+    let (mut typeinfos, mut lines) = (0, 0);
+    for (binary, _) in LIBRARIES {
+        let lib = model(&dir.join(binary), std::slice::from_ref(&wine_dir()), &[]).unwrap();
+        let (interfaces, _) = library_members(&lib);
+        let coclasses: Vec<_> = lib.libraries.iter().flat_map(|l| l.coclasses.iter().cloned()).collect();
+        let dump = &dumps[*binary];
+        // oleaut32 reports vtable offsets in the loading process's pointers: these SYS_WIN32
+        // libraries' 4-byte slots read as 8-byte ones in the 64-bit dump program.
+        for (name, expected) in expected_from_model(&lib, &interfaces, &coclasses, 8) {
+            typeinfos += 1;
+            lines += expected.len();
+            match dump.1.get(&name) {
+                None => problems.push(format!("{binary}: oleaut32 reports no typeinfo {name}")),
+                Some(block) => problems.extend(check_expected(binary, &name, &expected, block)),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    println!("oleaut32 agrees on {typeinfos} typeinfos, {lines} lines");
 }
