@@ -28,7 +28,10 @@ if ! echo "$sha256  $dir/$sdist" | sha256sum --check --status 2>/dev/null; then
             "comtypes==$version" -d "$dir" 2>/dev/null || true
     fi
     # Without pip (or if pip would not fetch it): the same file from PyPI's file host.
-    [ -f "$dir/$sdist" ] || curl -fsSL --retry 3 -o "$dir/$sdist" "$url"
+    if [ ! -f "$dir/$sdist" ]; then
+        command -v curl >/dev/null || { echo "error: fetching $sdist needs python3 -m pip or curl" >&2; exit 1; }
+        curl -fsSL --retry 3 -o "$dir/$sdist" "$url"
+    fi
     if ! echo "$sha256  $dir/$sdist" | sha256sum --check --status; then
         echo "error: $dir/$sdist does not have sha256 $sha256" >&2
         rm -f "$dir/$sdist"
