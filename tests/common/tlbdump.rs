@@ -3,7 +3,7 @@
 //! model's interfaces and coclasses must give in that dump.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use oscgen::model::interface::{Direction, Interface, MethodKind};
@@ -20,7 +20,10 @@ pub const GCC: &str = "x86_64-w64-mingw32-gcc";
 pub static WINE_PREFIX: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 pub fn wine_prefix() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("wineprefix")
+    // `option_env!`: the examples that share tests/common are built without the variable.
+    option_env!("CARGO_TARGET_TMPDIR")
+        .map_or_else(std::env::temp_dir, PathBuf::from)
+        .join("wineprefix")
 }
 
 pub fn env_or(var: &str, default: &str) -> PathBuf {
