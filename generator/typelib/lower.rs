@@ -187,8 +187,10 @@ fn interface(ti: &TypeInfo, origin: &Origin, name_of: &mut dyn FnMut(&Href) -> S
         return iface;
     }
     // The interface's own slots, in vtable order. A dual interface's functions are all
-    // slots, whatever kind they are recorded as (MIDL keeps a dual interface as
-    // TKIND_DISPATCH, where widl writes TKIND_INTERFACE).
+    // slots, whatever kind they are recorded as. MIDL and widl keep a dual interface as one
+    // TKIND_DISPATCH typeinfo with TYPEFLAG_FDUAL and the vtable's functions (comtypes'
+    // mylib.tlb, tests/typelib_midl.rs); oleaut32 makes from it the TKIND_INTERFACE partner
+    // that GetRefTypeOfImplType(-1) gives.
     let mut funcs: Vec<&FuncRec> = ti
         .funcs
         .iter()
