@@ -143,7 +143,9 @@ const WIDL_EDITS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The facts of `lib` over the members, enums and records of the library at `path`.
+/// The facts of `lib` over the members, enums and records of the library at `path`;
+/// `own` when `lib` is read from that library, whose records are then taken as it
+/// declares them (an IDL's model is searched for records of the same fields).
 fn all_facts(lib: &Model, path: &Path, members: &(Vec<String>, Vec<String>), own: bool) -> BTreeSet<String> {
     let mut out = facts_with(lib, &members.0, &members.1, true);
     out.extend(name_facts(lib, &members.0));
