@@ -119,7 +119,7 @@ pub fn lower(lib: &TypeLib, file: &str, root: bool, imported: &ImportNames) -> L
                         value: match &v.value {
                             Some(Value::Int(i)) => ConstValue::Int(*i as i128),
                             Some(Value::Str(s)) => ConstValue::Str(s.clone()),
-                            Some(Value::Float(f)) => ConstValue::Expr(f.to_string()),
+                            Some(v @ (Value::Float(_) | Value::Currency(_))) => ConstValue::Expr(value_text(v)),
                             Some(Value::Other(code)) => ConstValue::Expr(format!("VARTYPE {code}")),
                             None => ConstValue::Expr(String::new()),
                         },
@@ -187,8 +187,10 @@ fn interface(ti: &TypeInfo, origin: &Origin, name_of: &mut dyn FnMut(&Href) -> S
         return iface;
     }
     // The interface's own slots, in vtable order. A dual interface's functions are all
-    // slots, whatever kind they are recorded as (MIDL keeps a dual interface as
-    // TKIND_DISPATCH, where widl writes TKIND_INTERFACE).
+    // slots, whatever kind they are recorded as. MIDL and widl keep a dual interface as one
+    // TKIND_DISPATCH typeinfo with TYPEFLAG_FDUAL and the vtable's functions (comtypes'
+    // mylib.tlb, tests/typelib_midl.rs); oleaut32 makes from it the TKIND_INTERFACE partner
+    // that GetRefTypeOfImplType(-1) gives.
     let mut funcs: Vec<&FuncRec> = ti
         .funcs
         .iter()
@@ -274,9 +276,21 @@ fn value_text(v: &Value) -> String {
     match v {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
+        Value::Currency(c) => currency_text(*c),
         Value::Str(s) => format!("{s:?}"),
         Value::Other(code) => format!("VARTYPE {code}"),
     }
+}
+
+/// A VT_CY value as the decimal the IDL wrote: 327800 ten-thousandths is `32.78`.
+fn currency_text(c: i64) -> String {
+    let (units, frac) = (c / 10_000, (c % 10_000).unsigned_abs());
+    let sign = if c < 0 && units == 0 { "-" } else { "" };
+    if frac == 0 {
+        return format!("{sign}{units}");
+    }
+    let frac = format!("{frac:04}");
+    format!("{sign}{units}.{}", frac.trim_end_matches('0'))
 }
 
 /// The name an unresolved imported type gets: the library's file and the type's GUID or
@@ -294,5 +308,19 @@ fn unresolved_name(lib: &TypeLib, imp: &Import) -> String {
         (Some(g), _) => format!("{stem}_{}", g.to_string().replace('-', "_")),
         (None, Some(i)) => format!("{stem}_type{i}"),
         (None, None) => format!("{stem}_unknown"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::currency_text;
+
+    #[test]
+    fn currency_reads_as_the_decimal_the_idl_wrote() {
+        assert_eq!(currency_text(327_800), "32.78");
+        assert_eq!(currency_text(320_000), "32");
+        assert_eq!(currency_text(5), "0.0005");
+        assert_eq!(currency_text(-5_000), "-0.5");
+        assert_eq!(currency_text(-15_000), "-1.5");
     }
 }

@@ -6,7 +6,7 @@
 use crate::model::guid::Guid;
 use crate::typelib::format::{
     self, Segment, arraydesc, func, guid_entry, header, i32_at, impfile, impinfo, members, name_entry, param, reftab,
-    segdir, typedesc, typeinfo, u16_at, u32_at, value, var, vt,
+    segdir, typedesc, typeinfo, u16_at, u32_at, u64_at, value, var, vt,
 };
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -63,7 +63,11 @@ pub struct ImportedLib {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Int(i64),
+    /// VT_R4, VT_R8, and VT_DATE (days since 1899-12-30).
     Float(f64),
+    /// VT_CY: a 64-bit count of ten-thousandths, as MIDL stores `defaultvalue(32.78)` on a
+    /// CURRENCY parameter.
+    Currency(i64),
     Str(String),
     /// A VARTYPE whose value is not kept.
     Other(u16),
@@ -406,17 +410,10 @@ impl<'a> Reader<'a> {
             vt::UI2 => Value::Int(u16_at(seg, d).ok_or_else(what)? as i64),
             vt::I4 | vt::INT | vt::ERROR | vt::HRESULT => Value::Int(i32_at(seg, d).ok_or_else(what)? as i64),
             vt::UI4 | vt::UINT => Value::Int(u32_at(seg, d).ok_or_else(what)? as i64),
-            vt::I8 | vt::UI8 => {
-                let lo = u32_at(seg, d).ok_or_else(what)? as u64;
-                let hi = u32_at(seg, d + 4).ok_or_else(what)? as u64;
-                Value::Int((lo | (hi << 32)) as i64)
-            }
+            vt::I8 | vt::UI8 => Value::Int(u64_at(seg, d).ok_or_else(what)? as i64),
+            vt::CY => Value::Currency(u64_at(seg, d).ok_or_else(what)? as i64),
             vt::R4 => Value::Float(f32::from_bits(u32_at(seg, d).ok_or_else(what)?) as f64),
-            vt::R8 => {
-                let lo = u32_at(seg, d).ok_or_else(what)? as u64;
-                let hi = u32_at(seg, d + 4).ok_or_else(what)? as u64;
-                Value::Float(f64::from_bits(lo | (hi << 32)))
-            }
+            vt::R8 | vt::DATE => Value::Float(f64::from_bits(u64_at(seg, d).ok_or_else(what)?)),
             vt::BSTR => {
                 let len = u32_at(seg, d).ok_or_else(what)?;
                 if len == u32::MAX {
@@ -625,5 +622,27 @@ mod tests {
         assert_eq!(r.value(inline(vt::I4, 0x0200_0000)), Ok(Value::Int(0x0200_0000)));
         assert_eq!(r.value(inline(vt::UI4, 7)), Ok(Value::Int(7)));
         assert!(matches!(r.value(0x10), Err(FormatError::Truncated(_))));
+    }
+
+    /// MIDL stores `defaultvalue(32.78)` on a CURRENCY parameter as VT_CY and
+    /// `defaultvalue(32)` on a DATE one as VT_DATE, each 8 bytes in the CustData segment
+    /// (comtypes' TestComServer.tlb); both are kept.
+    #[test]
+    fn currency_and_date_values_are_kept() {
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(&vt::CY.to_le_bytes());
+        bytes.extend_from_slice(&327_800i64.to_le_bytes());
+        bytes.extend_from_slice(&vt::DATE.to_le_bytes());
+        bytes.extend_from_slice(&32f64.to_le_bytes());
+        let mut segs = [(0, 0); segdir::COUNT];
+        segs[Segment::CustData as usize] = (0, bytes.len());
+        let r = Reader {
+            bytes: &bytes,
+            segs,
+            slot_size: 4,
+        };
+        assert_eq!(r.value(0), Ok(Value::Currency(327_800)));
+        assert_eq!(r.value(10), Ok(Value::Float(32.0)));
+        assert!(matches!(r.value(20), Err(FormatError::Truncated(_))));
     }
 }

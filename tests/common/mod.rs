@@ -6,6 +6,7 @@
 
 pub mod kinds;
 pub mod tlb;
+pub mod tlbdump;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
