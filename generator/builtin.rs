@@ -27,7 +27,11 @@ macro_rules! builtin {
 }
 
 /// The interface sets oscgen generates from when no input is given.
-pub const SETS: &[BuiltinFile] = &[builtin!("osc.idl", "osc.idl"), builtin!("mapi.idl", "mapi.idl")];
+pub const SETS: &[BuiltinFile] = &[
+    builtin!("osc.idl", "osc.idl"),
+    builtin!("mapi.idl", "mapi.idl"),
+    builtin!("office.idl", "office.idl"),
+];
 
 /// Stand-ins for the SDK files real IDL imports. A directory given with `-I` takes precedence.
 pub const STANDARD: &[BuiltinFile] = &[
@@ -64,6 +68,10 @@ pub const DESCRIPTIONS: &[(&str, &str)] = &[
     (
         "mapi.idl",
         "MAPI IMAPISession and the interfaces it hands out, x64 signatures of Microsoft's MAPIX.h",
+    ),
+    (
+        "office.idl",
+        "Office COM add-in interfaces: IDTExtensibility2, IRibbonExtensibility, IRibbonControl",
     ),
 ];
 

@@ -25,6 +25,20 @@ pub struct Config {
     /// What `oscgen host` passes to the provider (osc-provider template).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<HostSection>,
+    /// The ribbon's callbacks (outlook-addin template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ribbon: Option<RibbonSection>,
+}
+
+/// The procedures the add-in's ribbon XML names (`onAction="OnGreet"`): Office finds each
+/// by name through the connect class's IDispatch, which oscgen implements from this list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RibbonSection {
+    /// `onAction` callbacks: each gets a DISPID and a method of the `RibbonCallbacks` trait,
+    /// called with the IRibbonControl the user clicked.
+    #[serde(default)]
+    pub callbacks: Vec<String>,
 }
 
 /// The account and the people `oscgen host` uses, as Outlook would pass them. The password
@@ -228,6 +242,27 @@ impl Config {
                 self.provider.threading.model().to_lowercase()
             ));
         }
+        if let Some(ribbon) = &self.ribbon {
+            if template != Template::OutlookAddin {
+                return Err(format!(
+                    "`[ribbon]` is for outlook-addin projects, whose connect class implements IRibbonExtensibility, not the {template} template"
+                ));
+            }
+            for (i, name) in ribbon.callbacks.iter().enumerate() {
+                let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !valid {
+                    return Err(format!(
+                        "`ribbon.callbacks` entry {name:?} is not a callback name: ASCII letters, digits and `_`, starting with a letter, as the ribbon XML's onAction gives it"
+                    ));
+                }
+                if ribbon.callbacks[..i].iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                    return Err(format!(
+                        "`ribbon.callbacks` names {name:?} twice (Office compares callback names ignoring case)"
+                    ));
+                }
+            }
+        }
         if self.embeds_typelib() && template != Template::ComServer {
             return Err(format!(
                 "`typelib.embed` is for com-server projects, whose inputs declare their own library, not the {template} template"
@@ -361,6 +396,7 @@ mod tests {
             input: InputSection::default(),
             typelib: None,
             host: None,
+            ribbon: None,
         }
     }
 

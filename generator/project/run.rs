@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::emit::probe::client::{self, HeaderSource};
 use crate::emit::probe::{StubScan, scan_stubs};
+use crate::emit::project::addin::CALLBACK as ADDIN_CALLBACK;
 use crate::emit::project::plan::{Dependency, Plan};
 use crate::emit::project::{self, CI_WORKFLOW, TESTS_RS, camel_case};
 use crate::model::Model;
 use crate::project::config::{
-    self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, Threading, TypelibSection, fresh_guid,
+    self, Config, ConfigError, InputSection, ProjectSection, ProviderSection, RibbonSection, Threading, TypelibSection,
+    fresh_guid,
 };
 use crate::project::inputs;
 use crate::project::naming::{self, NameError};
@@ -408,6 +410,10 @@ fn config_for(request: &NewProject) -> Result<Config, Error> {
             .then(TypelibSection::default)
             .map(|t| TypelibSection { embed: true, ..t }),
         host: None,
+        // The button the template's ribbon XML declares calls this.
+        ribbon: (request.template == Template::OutlookAddin).then(|| RibbonSection {
+            callbacks: vec![ADDIN_CALLBACK.to_string()],
+        }),
     })
 }
 

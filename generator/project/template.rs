@@ -17,6 +17,9 @@ pub enum Template {
     MapiSession,
     /// An in-process COM server for any interfaces (needs --input and --implement)
     ComServer,
+    /// An Office COM add-in with a ribbon button (built-in IDTExtensibility2 and
+    /// IRibbonExtensibility; Outlook by default, Word, Excel or PowerPoint by `--office-app`)
+    OutlookAddin,
 }
 
 /// Which interfaces a project gets bindings for.
@@ -126,6 +129,26 @@ const MAPI_SESSION: TemplateSpec = TemplateSpec {
     description: Some("{} (a test double of MAPI's IMAPISession)"),
 };
 
+/// The interfaces an Office add-in's connect class implements, in `#[implement]` order.
+pub const ADDIN_INTERFACES: &[&str] = &["IDTExtensibility2", "IRibbonExtensibility"];
+
+const OUTLOOK_ADDIN: TemplateSpec = TemplateSpec {
+    template: Template::OutlookAddin,
+    builtin_input: Some("office.idl"),
+    required_interfaces: &["IDTExtensibility2", "IRibbonExtensibility", "IRibbonControl"],
+    constants: &[],
+    binding: Binding::Required,
+    objects: &[ObjectTemplate {
+        file: "src/connect.rs",
+        type_name: Some("Connect"),
+        implements: ADDIN_INTERFACES,
+    }],
+    reg_file: "server.reg",
+    prog_id_suffix: "Connect",
+    social_network: false,
+    description: Some("{} Office add-in"),
+};
+
 const COM_SERVER: TemplateSpec = TemplateSpec {
     template: Template::ComServer,
     builtin_input: None,
@@ -144,13 +167,19 @@ const COM_SERVER: TemplateSpec = TemplateSpec {
 };
 
 impl Template {
-    pub const ALL: [Template; 3] = [Template::OscProvider, Template::MapiSession, Template::ComServer];
+    pub const ALL: [Template; 4] = [
+        Template::OscProvider,
+        Template::MapiSession,
+        Template::ComServer,
+        Template::OutlookAddin,
+    ];
 
     pub fn spec(self) -> &'static TemplateSpec {
         match self {
             Template::OscProvider => &OSC_PROVIDER,
             Template::MapiSession => &MAPI_SESSION,
             Template::ComServer => &COM_SERVER,
+            Template::OutlookAddin => &OUTLOOK_ADDIN,
         }
     }
 
@@ -160,6 +189,7 @@ impl Template {
             Template::OscProvider => "osc-provider",
             Template::MapiSession => "mapi-session",
             Template::ComServer => "com-server",
+            Template::OutlookAddin => "outlook-addin",
         }
     }
 }

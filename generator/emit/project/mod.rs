@@ -4,6 +4,7 @@
 //! stub objects, and the common user files. Text files come from the askama templates in
 //! templates/, Rust that follows the model from quote and prettyplease.
 
+pub mod addin;
 mod com;
 mod dispatch;
 mod files;
@@ -67,6 +68,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         Template::OscProvider => osc::plan(inputs, config),
         Template::MapiSession => mapi::plan(inputs, config),
         Template::ComServer => com::plan(inputs, config),
+        Template::OutlookAddin => addin::plan(inputs, config),
     }
 }
 
