@@ -407,6 +407,7 @@ fn config_for(request: &NewProject) -> Result<Config, Error> {
             .typelib
             .then(TypelibSection::default)
             .map(|t| TypelibSection { embed: true, ..t }),
+        office_addin: None,
         host: None,
     })
 }

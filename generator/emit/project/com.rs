@@ -64,6 +64,19 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     } else {
         None
     };
+    if let Some(addin) = &config.office_addin {
+        let friendly_name = addin.friendly_name.as_deref().unwrap_or(&title);
+        let description = addin.description.as_deref().unwrap_or(&title);
+        for host in &addin.hosts {
+            registration.office_addin(
+                host.key(),
+                &config.provider.prog_id,
+                friendly_name,
+                description,
+                addin.load_behavior,
+            );
+        }
+    }
     let mut objects = p.object_specs();
     // IDispatch is oscgen's when the type library the DLL embeds describes the object's
     // dual interface: oleaut32 can then dispatch every call from it.
