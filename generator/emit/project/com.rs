@@ -264,8 +264,7 @@ fn registration_test(library: &TypeLibrary) -> String {
 #[test]
 fn registration_writes_the_type_library_and_removes_it() {{
     use dll::generated::registry;
-    const PSOA: &str = \"{{00020424-0000-0000-C000-000000000046}}\";
-    let dll_path = registry::dll_path().expect(\"dll_path\");
+{psoa}    let dll_path = registry::dll_path().expect(\"dll_path\");
     assert_eq!(dll::DllRegisterServer(), HRESULT(0));
     let snapshot = registry::snapshot();
     let value = |key: &str, name: &str| {{
@@ -299,6 +298,12 @@ fn registration_writes_the_type_library_and_removes_it() {{
 ",
         name = library.name,
         lower_libid = libid.to_ascii_lowercase(),
+        // Only the automation interfaces' keys name the universal marshaler.
+        psoa = if library.interfaces.is_empty() {
+            ""
+        } else {
+            "    const PSOA: &str = \"{00020424-0000-0000-C000-000000000046}\";\n"
+        },
     )
 }
 
