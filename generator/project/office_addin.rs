@@ -84,3 +84,43 @@ impl OfficeAddinSection {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(hosts: Vec<OfficeHost>, load_behavior: u32) -> OfficeAddinSection {
+        OfficeAddinSection {
+            hosts,
+            friendly_name: None,
+            description: None,
+            load_behavior,
+        }
+    }
+
+    #[test]
+    fn hosts_and_load_behavior_are_checked() {
+        assert_eq!(
+            section(vec![OfficeHost::Outlook, OfficeHost::PowerPoint], 16).validate(),
+            Ok(())
+        );
+        let err = section(vec![], 3).validate().unwrap_err();
+        assert!(
+            err.contains("`office_addin.hosts`") && err.contains("Outlook, Word, Excel, PowerPoint"),
+            "{err}"
+        );
+        let err = section(vec![OfficeHost::Word, OfficeHost::Excel, OfficeHost::Word], 3)
+            .validate()
+            .unwrap_err();
+        assert_eq!(err, "`office_addin.hosts` names Word twice (entry 3)");
+        let err = section(vec![OfficeHost::Word], 7).validate().unwrap_err();
+        assert!(err.contains("`office_addin.load_behavior` = 7"), "{err}");
+    }
+
+    #[test]
+    fn the_default_load_behavior_is_load_at_startup_and_is_not_written() {
+        let parsed: OfficeAddinSection = toml::from_str("hosts = [\"Excel\"]").unwrap();
+        assert_eq!(parsed, section(vec![OfficeHost::Excel], 3));
+        assert_eq!(toml::to_string(&parsed).unwrap(), "hosts = [\"Excel\"]\n");
+    }
+}
