@@ -12,6 +12,25 @@
 use crate::model::guid::Guid;
 use crate::project::config::Threading;
 
+/// The data of a registry value, of its registry type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegData {
+    /// REG_SZ; `{dll}` and `{dir}` stand for the DLL's path and its directory.
+    String(String),
+    /// REG_DWORD.
+    Dword(u32),
+}
+
+impl RegData {
+    /// The text of a REG_SZ value; `None` for any other type.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            RegData::String(s) => Some(s),
+            RegData::Dword(_) => None,
+        }
+    }
+}
+
 /// One key under HKEY_CURRENT_USER and its values; a value name "" is the default value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegKey {
@@ -19,7 +38,7 @@ pub struct RegKey {
     pub path: String,
     /// The key as the `.reg` file names it, for the 64-bit DLL (`{win}` as `win64`).
     pub reg_path: String,
-    pub entries: Vec<(String, String)>,
+    pub entries: Vec<(String, RegData)>,
     /// The values as regedit writes them (`@="..."`, `"Name"="..."`), for the .reg file.
     pub values: Vec<String>,
 }
@@ -54,32 +73,41 @@ impl Registration {
     }
 
     fn key(&mut self, path: String, entries: &[(&str, &str)]) {
+        let entries: Vec<(&str, RegData)> = entries
+            .iter()
+            .map(|(n, v)| (*n, RegData::String(v.to_string())))
+            .collect();
         let key = self.reg_key(path, entries);
         self.keys.push(key);
     }
 
-    fn reg_key(&self, path: String, entries: &[(&str, &str)]) -> RegKey {
-        let entries: Vec<(String, String)> = entries.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
-        let values = entries
-            .iter()
-            .map(|(name, value)| {
-                let value = value
-                    .replace("{dll}", &format!(r"C:\path\to\{}", self.dll_name))
-                    .replace("{dir}", r"C:\path\to");
-                let value = reg_escape(&value);
-                if name.is_empty() {
-                    format!("@=\"{value}\"")
-                } else {
-                    format!("\"{}\"=\"{value}\"", reg_escape(name))
-                }
-            })
-            .collect();
+    fn reg_key(&self, path: String, entries: Vec<(&str, RegData)>) -> RegKey {
+        let entries: Vec<(String, RegData)> = entries.into_iter().map(|(n, v)| (n.to_string(), v)).collect();
+        let values = entries.iter().map(|(name, data)| self.reg_line(name, data)).collect();
         let reg_path = path.replace("{win}", "win64");
         RegKey {
             path,
             reg_path,
             entries,
             values,
+        }
+    }
+
+    /// A value as regedit writes it: `@="..."`, `"Name"="..."`, `"Name"=dword:00000003`.
+    fn reg_line(&self, name: &str, data: &RegData) -> String {
+        let data = match data {
+            RegData::String(value) => {
+                let value = value
+                    .replace("{dll}", &format!(r"C:\path\to\{}", self.dll_name))
+                    .replace("{dir}", r"C:\path\to");
+                format!("\"{}\"", reg_escape(&value))
+            }
+            RegData::Dword(value) => format!("dword:{value:08x}"),
+        };
+        if name.is_empty() {
+            format!("@={data}")
+        } else {
+            format!("\"{}\"={data}", reg_escape(name))
         }
     }
 
@@ -104,9 +132,40 @@ impl Registration {
         let values = [("FriendlyName", friendly_name), ("Url", url)];
         self.key(format!(r"{SOCIAL_PROVIDERS}\{prog_id}"), &values);
         self.trees.push(format!(r"{SOCIAL_PROVIDERS}\{prog_id}"));
-        let wow64 = self.reg_key(format!(r"{SOCIAL_PROVIDERS_WOW64}\{prog_id}"), &values);
+        let values = values.map(|(n, v)| (n, RegData::String(v.to_string()))).to_vec();
+        let wow64 = self.reg_key(format!(r"{SOCIAL_PROVIDERS_WOW64}\{prog_id}"), values);
         self.keys_32.push(wow64);
         self.trees_32.push(format!(r"{SOCIAL_PROVIDERS_WOW64}\{prog_id}"));
+    }
+}
+
+/// Where an Office application finds its COM add-ins, per user: `<Host>` is `Outlook`,
+/// `Word`, `Excel` or `PowerPoint`.
+pub const OFFICE_ADDINS: &str = r"Software\Microsoft\Office\{host}\Addins";
+
+impl Registration {
+    /// The key by which an Office application loads the class as a COM add-in, with its
+    /// name and description in the COM Add-ins dialog and when to load it. Unlike the
+    /// Social Connector's key, HKCU\Software\Microsoft\Office is shared between the 32-bit
+    /// and 64-bit registry views (WOW64 does not redirect it), so this one key serves
+    /// Office of either bitness and a 32-bit DLL writes no twin.
+    pub fn office_addin(
+        &mut self,
+        host: &str,
+        prog_id: &str,
+        friendly_name: &str,
+        description: &str,
+        load_behavior: u32,
+    ) {
+        let path = format!(r"{}\{prog_id}", OFFICE_ADDINS.replace("{host}", host));
+        let values = vec![
+            ("FriendlyName", RegData::String(friendly_name.to_string())),
+            ("Description", RegData::String(description.to_string())),
+            ("LoadBehavior", RegData::Dword(load_behavior)),
+        ];
+        let key = self.reg_key(path.clone(), values);
+        self.keys.push(key);
+        self.trees.push(path);
     }
 }
 
@@ -154,4 +213,30 @@ impl Registration {
 
 fn reg_escape(s: &str) -> String {
     s.replace('\\', r"\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_office_addin_key_writes_its_load_behavior_as_a_dword() {
+        let mut r = Registration::new("contoso.dll");
+        r.office_addin("Outlook", "Contoso.AddIn", "Contoso \"add-in\"", "Files mail", 3);
+        let key = &r.keys[0];
+        assert_eq!(key.path, r"Software\Microsoft\Office\Outlook\Addins\Contoso.AddIn");
+        assert_eq!(key.entries[2], ("LoadBehavior".to_string(), RegData::Dword(3)));
+        assert_eq!(
+            key.values,
+            [
+                r#""FriendlyName"="Contoso \"add-in\"""#,
+                r#""Description"="Files mail""#,
+                r#""LoadBehavior"=dword:00000003"#,
+            ]
+        );
+        assert_eq!(r.trees.as_slice(), std::slice::from_ref(&key.path));
+        assert!(r.keys_32.is_empty());
+        r.office_addin("Word", "Contoso.AddIn", "C", "D", 16);
+        assert_eq!(r.keys[1].values[2], r#""LoadBehavior"=dword:00000010"#);
+    }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::guid::Guid;
 use crate::project::naming::{crate_name, is_crate_name};
+use crate::project::office_addin::OfficeAddinSection;
 use crate::project::template::{Binding, Template};
 
 pub const FILE_NAME: &str = "oscgen.toml";
@@ -22,6 +23,9 @@ pub struct Config {
     /// The project's type library (com-server template): written, embedded and registered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typelib: Option<TypelibSection>,
+    /// The Office applications that load the class as a COM add-in (com-server template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_addin: Option<OfficeAddinSection>,
     /// What `oscgen host` passes to the provider (osc-provider template).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<HostSection>,
@@ -268,6 +272,14 @@ impl Config {
                 "`typelib.embed` is for com-server projects, whose inputs declare their own library, not the {template} template"
             ));
         }
+        if let Some(addin) = &self.office_addin {
+            if template != Template::ComServer {
+                return Err(format!(
+                    "`[office_addin]` is for com-server projects, whose class an Office application loads as an add-in, not the {template} template"
+                ));
+            }
+            addin.validate()?;
+        }
         Ok(())
     }
 
@@ -395,6 +407,7 @@ mod tests {
             },
             input: InputSection::default(),
             typelib: None,
+            office_addin: None,
             host: None,
             ribbon: None,
         }

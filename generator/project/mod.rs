@@ -5,6 +5,7 @@ pub mod config;
 pub mod inputs;
 pub mod merge;
 pub mod naming;
+pub mod office_addin;
 pub mod origin;
 pub mod review;
 pub mod run;

@@ -409,6 +409,7 @@ fn config_for(request: &NewProject) -> Result<Config, Error> {
             .typelib
             .then(TypelibSection::default)
             .map(|t| TypelibSection { embed: true, ..t }),
+        office_addin: None,
         host: None,
         // The button the template's ribbon XML declares calls this.
         ribbon: (request.template == Template::OutlookAddin).then(|| RibbonSection {

@@ -64,6 +64,19 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     } else {
         None
     };
+    if let Some(addin) = &config.office_addin {
+        let friendly_name = addin.friendly_name.as_deref().unwrap_or(&title);
+        let description = addin.description.as_deref().unwrap_or(&title);
+        for host in &addin.hosts {
+            registration.office_addin(
+                host.key(),
+                &config.provider.prog_id,
+                friendly_name,
+                description,
+                addin.load_behavior,
+            );
+        }
+    }
     let mut objects = p.object_specs();
     // IDispatch is oscgen's when the type library the DLL embeds describes the object's
     // dual interface: oleaut32 can then dispatch every call from it.
@@ -251,8 +264,7 @@ fn registration_test(library: &TypeLibrary) -> String {
 #[test]
 fn registration_writes_the_type_library_and_removes_it() {{
     use dll::generated::registry;
-    const PSOA: &str = \"{{00020424-0000-0000-C000-000000000046}}\";
-    let dll_path = registry::dll_path().expect(\"dll_path\");
+{psoa}    let dll_path = registry::dll_path().expect(\"dll_path\");
     assert_eq!(dll::DllRegisterServer(), HRESULT(0));
     let snapshot = registry::snapshot();
     let value = |key: &str, name: &str| {{
@@ -286,6 +298,12 @@ fn registration_writes_the_type_library_and_removes_it() {{
 ",
         name = library.name,
         lower_libid = libid.to_ascii_lowercase(),
+        // Only the automation interfaces' keys name the universal marshaler.
+        psoa = if library.interfaces.is_empty() {
+            ""
+        } else {
+            "    const PSOA: &str = \"{00020424-0000-0000-C000-000000000046}\";\n"
+        },
     )
 }
 

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use crate::emit::bindings::types::guid_literal;
 use crate::emit::format;
 use crate::emit::project::{Class, OWNED_HEADER};
-use crate::emit::registry::{RegKey, Registration};
+use crate::emit::registry::{RegData, RegKey, Registration};
 use crate::model::guid::Guid;
 use crate::project::config::Config;
 use crate::project::template::Template;
@@ -46,6 +46,21 @@ pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registrati
     });
     let values = reg_values(&registration.keys);
     let trees = &registration.trees;
+    // REG_DWORD values have a table of their own, there only when the server has any, so
+    // that a server of string values alone keeps the table it always had.
+    let dwords = reg_dwords(&registration.keys);
+    let (use_dword, dword_table, register_dwords) = if dwords.is_empty() {
+        (quote!(), quote!(), quote!())
+    } else {
+        (
+            quote!(RegDword,),
+            quote! {
+                /// Every REG_DWORD value DllRegisterServer writes under HKEY_CURRENT_USER.
+                pub const REGISTRY_DWORDS: &[RegDword] = &[#(#dwords),*];
+            },
+            quote!(registry::register_dwords(REGISTRY_DWORDS)?;),
+        )
+    };
     // A 32-bit DLL also writes the keys 32-bit Outlook on 64-bit Windows reads (Wow6432Node);
     // the tables exist on every target, so tests can read them, and are used on 32-bit only.
     let (tables_32, register_32, unregister_32) = if registration.keys_32.is_empty() {
@@ -74,7 +89,7 @@ pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registrati
         )
     };
     let tokens = quote! {
-        use super::registry::{self, RegValue};
+        use super::registry::{self, #use_dword RegValue};
         use super::server::Class;
 
         #(#class_consts)*
@@ -90,6 +105,7 @@ pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registrati
 
         /// Every value DllRegisterServer writes under HKEY_CURRENT_USER.
         pub const REGISTRY_VALUES: &[RegValue] = &[#(#values),*];
+        #dword_table
         /// The keys DllUnregisterServer removes: exactly the ones registration created.
         pub const REGISTRY_TREES: &[&str] = &[#(#trees),*];
         #tables_32
@@ -98,6 +114,7 @@ pub fn identity_rs(config: &Config, classes: &[Class], registration: &Registrati
         pub fn register() -> windows_core::Result<()> {
             let dll = registry::dll_path()?;
             registry::register(REGISTRY_VALUES, &dll)?;
+            #register_dwords
             #register_32
             Ok(())
         }
@@ -153,13 +170,28 @@ fn logging(config: &Config) -> TokenStream {
     }
 }
 
-/// `RegValue { key, name, value }` for every value of the keys.
+/// `RegValue { key, name, value }` for every REG_SZ value of the keys.
 fn reg_values(keys: &[RegKey]) -> Vec<TokenStream> {
     keys.iter()
         .flat_map(|k| {
-            k.entries.iter().map(move |(name, value)| {
+            k.entries.iter().filter_map(move |(name, data)| {
                 let key = &k.path;
-                quote!(RegValue { key: #key, name: #name, value: #value })
+                let value = data.as_str()?;
+                Some(quote!(RegValue { key: #key, name: #name, value: #value }))
+            })
+        })
+        .collect()
+}
+
+/// `RegDword { key, name, value }` for every REG_DWORD value of the keys.
+fn reg_dwords(keys: &[RegKey]) -> Vec<TokenStream> {
+    keys.iter()
+        .flat_map(|k| {
+            k.entries.iter().filter_map(move |(name, data)| {
+                let key = &k.path;
+                let RegData::Dword(value) = data else { return None };
+                let value = proc_macro2::Literal::u32_unsuffixed(*value);
+                Some(quote!(RegDword { key: #key, name: #name, value: #value }))
             })
         })
         .collect()

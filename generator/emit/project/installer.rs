@@ -6,7 +6,7 @@
 use askama::Template;
 
 use crate::emit::project::{Error, render};
-use crate::emit::registry::{RegKey, Registration, SOCIAL_PROVIDERS};
+use crate::emit::registry::{RegData, RegKey, Registration, SOCIAL_PROVIDERS};
 use crate::model::guid::Guid;
 
 /// Where Click-to-Run Office reads its own view of HKLM.
@@ -147,8 +147,14 @@ fn c2r_path(path: &str, x86: bool) -> String {
 fn reg_add(root: &str, path: &str, key: &RegKey, view: &str) -> Vec<String> {
     key.entries
         .iter()
-        .map(|(name, value)| {
-            let value = cmd_quoted(value).replace("{dll}", "%DLL%").replace("{dir}", "%DLLDIR%");
+        .map(|(name, data)| {
+            let data = match data {
+                RegData::String(value) => {
+                    let value = cmd_quoted(value).replace("{dll}", "%DLL%").replace("{dir}", "%DLLDIR%");
+                    format!("/t REG_SZ /d \"{value}\"")
+                }
+                RegData::Dword(value) => format!("/t REG_DWORD /d {value}"),
+            };
             let name = if name.is_empty() {
                 "/ve".to_string()
             } else {
@@ -156,7 +162,7 @@ fn reg_add(root: &str, path: &str, key: &RegKey, view: &str) -> Vec<String> {
             };
             // Not `|| exit /b 1`: Wine's cmd runs that after a redirected command that succeeded.
             format!(
-                "reg add \"{root}\\{}\" {name} /t REG_SZ /d \"{value}\" /f /reg:{view} >nul\nif errorlevel 1 exit /b 1",
+                "reg add \"{root}\\{}\" {name} {data} /f /reg:{view} >nul\nif errorlevel 1 exit /b 1",
                 // After quoting: `%WIN%` is the script's variable, not literal text.
                 cmd_quoted(path).replace("{win}", "%WIN%")
             )
@@ -205,7 +211,7 @@ fn wxs(i: &Installer, x86: bool) -> String {
     }
     let mut registry = String::new();
     for key in keys {
-        for (name, value) in &key.entries {
+        for (name, data) in &key.entries {
             let name_attr = if name.is_empty() {
                 String::new()
             } else {
@@ -213,15 +219,20 @@ fn wxs(i: &Installer, x86: bool) -> String {
             };
             // The InprocServer32 default value names the DLL: the component's key path. The
             // type library's key names it too, and its directory (`[INSTALLDIR]`).
-            let (value, key_path) = match value.as_str() {
-                "{dll}" if key.path.ends_with(r"\InprocServer32") => ("[#Dll]".to_string(), " KeyPath=\"yes\""),
-                "{dll}" => ("[#Dll]".to_string(), ""),
-                "{dir}" => ("[INSTALLDIR]".to_string(), ""),
-                _ => (msi_formatted(value), ""),
+            let (kind, value, key_path) = match data {
+                RegData::Dword(value) => ("integer", value.to_string(), ""),
+                RegData::String(value) => match value.as_str() {
+                    "{dll}" if key.path.ends_with(r"\InprocServer32") => {
+                        ("string", "[#Dll]".to_string(), " KeyPath=\"yes\"")
+                    }
+                    "{dll}" => ("string", "[#Dll]".to_string(), ""),
+                    "{dir}" => ("string", "[INSTALLDIR]".to_string(), ""),
+                    _ => ("string", msi_formatted(value), ""),
+                },
             };
             let path = key.path.replace("{win}", if x86 { "win32" } else { "win64" });
             registry.push_str(&format!(
-                "              <RegistryValue Root=\"HKCU\" Key=\"{}\"{name_attr} Type=\"string\" Value=\"{}\"{key_path}/>\n",
+                "              <RegistryValue Root=\"HKCU\" Key=\"{}\"{name_attr} Type=\"{kind}\" Value=\"{}\"{key_path}/>\n",
                 xml(&msi_formatted(&path)),
                 xml(&value),
             ));
@@ -328,6 +339,23 @@ mod tests {
         assert_eq!(
             c2r_path(r"Software\Microsoft\Office\Outlook", false),
             r"Software\Microsoft\Office\Outlook"
+        );
+    }
+
+    #[test]
+    fn a_dword_value_is_added_as_reg_dword() {
+        let mut r = Registration::new("contoso.dll");
+        r.office_addin("Excel", "Contoso.AddIn", "Contoso", "100% \"mail\"", 3);
+        let lines = reg_add("%ROOT%", &r.keys[0].path, &r.keys[0], "%VIEW%");
+        let key = r"%ROOT%\Software\Microsoft\Office\Excel\Addins\Contoso.AddIn";
+        let end = "/f /reg:%VIEW% >nul\nif errorlevel 1 exit /b 1";
+        assert_eq!(
+            lines,
+            [
+                format!(r#"reg add "{key}" /v "FriendlyName" /t REG_SZ /d "Contoso" {end}"#),
+                format!(r#"reg add "{key}" /v "Description" /t REG_SZ /d "100%% \"mail\"" {end}"#),
+                format!(r#"reg add "{key}" /v "LoadBehavior" /t REG_DWORD /d 3 {end}"#),
+            ]
         );
     }
 

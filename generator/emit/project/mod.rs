@@ -398,7 +398,8 @@ impl<'a> Project<'a> {
             .keys
             .first()
             .and_then(|k| k.entries.iter().find(|(name, _)| name.is_empty()))
-            .map_or(self.crate_name, |(_, value)| value.as_str());
+            .and_then(|(_, value)| value.as_str())
+            .unwrap_or(self.crate_name);
         let installer = installer::Installer {
             crate_name: self.crate_name,
             dll_name: &self.dll_name,

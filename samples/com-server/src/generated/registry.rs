@@ -19,6 +19,14 @@ pub struct RegValue {
     pub value: &'static str,
 }
 
+/// One REG_DWORD value: a key under HKEY_CURRENT_USER, a value name and its number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegDword {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub value: u32,
+}
+
 /// Writes every value, creating keys as needed.
 pub fn register(values: &[RegValue], dll_path: &str) -> Result<()> {
     let dir = dll_path.rfind(['\\', '/']).map_or("", |i| &dll_path[..i]);
@@ -26,6 +34,14 @@ pub fn register(values: &[RegValue], dll_path: &str) -> Result<()> {
     for v in values {
         let value = v.value.replace("{dll}", dll_path).replace("{dir}", dir);
         backend::set(&v.key.replace("{win}", win), v.name, &value)?;
+    }
+    Ok(())
+}
+
+/// Writes every REG_DWORD value, creating keys as needed.
+pub fn register_dwords(values: &[RegDword]) -> Result<()> {
+    for v in values {
+        backend::set_dword(v.key, v.name, v.value)?;
     }
     Ok(())
 }
@@ -39,7 +55,7 @@ pub fn unregister(trees: &[&str]) -> Result<()> {
 }
 
 /// A DWORD value under HKEY_CURRENT_USER, if the key and value exist (the call log's
-/// switches). The stand-in registry of other hosts holds it as its decimal text.
+/// switches). The stand-in registry of other hosts also takes it as decimal text.
 pub fn dword(key: &str, name: &str) -> Option<u32> {
     backend::dword(key, name)
 }
@@ -64,6 +80,11 @@ mod backend {
 
     pub fn set(key: &str, name: &str, value: &str) -> Result<()> {
         windows_registry::CURRENT_USER.create(key)?.set_string(name, value)
+    }
+
+    pub fn set_dword(key: &str, name: &str, value: u32) -> Result<()> {
+        // REG_DWORD: the value's 4 bytes, little-endian.
+        windows_registry::CURRENT_USER.create(key)?.set_u32(name, value)
     }
 
     pub fn dword(key: &str, name: &str) -> Option<u32> {
@@ -109,23 +130,40 @@ mod backend {
 
     use windows_core::Result;
 
-    /// (key, value name) -> value, keys compared case-insensitively as Windows does.
-    static REGISTRY: Mutex<BTreeMap<(String, String), String>> = Mutex::new(BTreeMap::new());
+    /// A value's data, of its registry type.
+    enum Data {
+        String(String),
+        Dword(u32),
+    }
 
-    fn lock() -> std::sync::MutexGuard<'static, BTreeMap<(String, String), String>> {
+    type Values = BTreeMap<(String, String), Data>;
+
+    /// (key, value name) -> value, keys compared case-insensitively as Windows does.
+    static REGISTRY: Mutex<Values> = Mutex::new(BTreeMap::new());
+
+    fn lock() -> std::sync::MutexGuard<'static, Values> {
         REGISTRY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    fn at(key: &str, name: &str) -> (String, String) {
+        (key.to_ascii_lowercase(), name.to_ascii_lowercase())
+    }
+
     pub fn set(key: &str, name: &str, value: &str) -> Result<()> {
-        lock().insert((key.to_ascii_lowercase(), name.to_ascii_lowercase()), value.to_string());
+        lock().insert(at(key, name), Data::String(value.to_string()));
+        Ok(())
+    }
+
+    pub fn set_dword(key: &str, name: &str, value: u32) -> Result<()> {
+        lock().insert(at(key, name), Data::Dword(value));
         Ok(())
     }
 
     pub fn dword(key: &str, name: &str) -> Option<u32> {
-        lock()
-            .get(&(key.to_ascii_lowercase(), name.to_ascii_lowercase()))?
-            .parse()
-            .ok()
+        match lock().get(&at(key, name))? {
+            Data::Dword(value) => Some(*value),
+            Data::String(text) => text.parse().ok(),
+        }
     }
 
     pub fn remove_tree(key: &str) -> Result<()> {
@@ -140,8 +178,18 @@ mod backend {
     }
 
     /// Every value in the stand-in registry, for tests: ((key, name), value), lower-case keys.
+    /// A REG_DWORD value reads as a .reg file writes it: `dword:00000003`.
     pub fn snapshot() -> Vec<((String, String), String)> {
-        lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        lock()
+            .iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    Data::String(text) => text.clone(),
+                    Data::Dword(value) => format!("dword:{value:08x}"),
+                };
+                (k.clone(), text)
+            })
+            .collect()
     }
 }
 
