@@ -244,7 +244,7 @@ fn office_addin_errors_name_the_key_and_what_is_allowed() {
     let out = oscgen(&["generate", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
-        text(&out).contains("`[office_addin]` is for com-server projects")
+        text(&out).contains("`[office_addin]` is for outlook-addin and com-server projects")
             && text(&out).contains("not the osc-provider template"),
         "{}",
         text(&out)

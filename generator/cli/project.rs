@@ -9,6 +9,7 @@ use clap::Args;
 use crate::cli::{Failure, Verbosity, print_warnings, render_error, verbosity};
 use crate::emit::probe::client::Sdk;
 use crate::project::config::Threading;
+use crate::project::office_addin::OfficeHost;
 use crate::project::run::{self, NewProject, Outcome};
 use crate::project::template::Template;
 use crate::project::write::{ChangeKind, Mode};
@@ -65,6 +66,11 @@ pub struct NewArgs {
     /// proxy; `both` (the default) lets any thread call it
     #[arg(long, value_enum, default_value = "both")]
     threading: Threading,
+    /// outlook-addin (or com-server): the Office application that loads the add-in,
+    /// repeatable; registered under HKCU\Software\Microsoft\Office\<APP>\Addins
+    /// (`[office_addin]` in oscgen.toml). An outlook-addin defaults to Outlook
+    #[arg(long = "office-app", value_enum, value_name = "APP")]
+    office_apps: Vec<OfficeHost>,
 }
 
 #[derive(Args, Debug)]
@@ -113,6 +119,7 @@ pub fn new(args: NewArgs) -> Result<ExitCode, Failure> {
         undefines: args.undefines,
         typelib: args.typelib,
         threading: args.threading,
+        office_apps: args.office_apps,
     };
     let mut sources = SourceMap::new();
     let outcome = run::new(&mut sources, &request).map_err(|e| failure(&sources, e))?;

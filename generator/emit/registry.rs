@@ -11,6 +11,7 @@
 
 use crate::model::guid::Guid;
 use crate::project::config::Threading;
+use crate::project::office_addin::OfficeAddinSection;
 
 /// The data of a registry value, of its registry type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,6 +167,16 @@ impl Registration {
         let key = self.reg_key(path.clone(), values);
         self.keys.push(key);
         self.trees.push(path);
+    }
+
+    /// The add-in keys of oscgen.toml's `[office_addin]`, one per host; the name and
+    /// description default to the class's description.
+    pub fn office_addins(&mut self, addin: &OfficeAddinSection, prog_id: &str, title: &str) {
+        let friendly_name = addin.friendly_name.as_deref().unwrap_or(title);
+        let description = addin.description.as_deref().unwrap_or(title);
+        for host in &addin.hosts {
+            self.office_addin(host.key(), prog_id, friendly_name, description, addin.load_behavior);
+        }
     }
 }
 

@@ -204,7 +204,7 @@ impl Config {
         Ok(config)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         if !is_crate_name(&self.project.name) {
             let hint = crate_name(&self.project.name)
                 .map(|n| format!(" (`{n}` is)"))
@@ -273,9 +273,9 @@ impl Config {
             ));
         }
         if let Some(addin) = &self.office_addin {
-            if template != Template::ComServer {
+            if !matches!(template, Template::ComServer | Template::OutlookAddin) {
                 return Err(format!(
-                    "`[office_addin]` is for com-server projects, whose class an Office application loads as an add-in, not the {template} template"
+                    "`[office_addin]` is for outlook-addin and com-server projects, whose class an Office application loads as an add-in, not the {template} template"
                 ));
             }
             addin.validate()?;

@@ -4,11 +4,15 @@
 use serde::{Deserialize, Serialize};
 
 /// The Office applications the section names, as their registry keys spell them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 pub enum OfficeHost {
+    #[value(name = "Outlook")]
     Outlook,
+    #[value(name = "Word")]
     Word,
+    #[value(name = "Excel")]
     Excel,
+    #[value(name = "PowerPoint")]
     PowerPoint,
 }
 
@@ -22,6 +26,15 @@ impl OfficeHost {
             OfficeHost::PowerPoint => "PowerPoint",
         }
     }
+
+    /// The `idMso` of the application's Home tab, where the template's ribbon puts its
+    /// button: Outlook's main window calls it TabMail.
+    pub fn home_tab(self) -> &'static str {
+        match self {
+            OfficeHost::Outlook => "TabMail",
+            OfficeHost::Word | OfficeHost::Excel | OfficeHost::PowerPoint => "TabHome",
+        }
+    }
 }
 
 /// The `LoadBehavior` values Office documents: 0 and 1 unloaded and loaded (not at
@@ -29,9 +42,11 @@ impl OfficeHost {
 /// the next start and then on demand.
 pub const LOAD_BEHAVIORS: [u32; 7] = [0, 1, 2, 3, 8, 9, 16];
 
-/// Load at startup.
+/// Load at startup, the default.
+pub const LOAD_AT_STARTUP: u32 = 3;
+
 fn load_at_startup() -> u32 {
-    3
+    LOAD_AT_STARTUP
 }
 
 fn is_load_at_startup(value: &u32) -> bool {

@@ -17,6 +17,7 @@ use crate::project::config::{
 };
 use crate::project::inputs;
 use crate::project::naming::{self, NameError};
+use crate::project::office_addin::{LOAD_AT_STARTUP, OfficeAddinSection, OfficeHost};
 use crate::project::origin::Origin;
 use crate::project::review::Notice;
 use crate::project::template::{Binding, Template};
@@ -81,6 +82,8 @@ pub struct NewProject {
     pub typelib: bool,
     /// The class's threading model (`provider.threading`).
     pub threading: Threading,
+    /// The Office applications that load the add-in (`office_addin.hosts`).
+    pub office_apps: Vec<OfficeHost>,
 }
 
 /// What a command did to the project.
@@ -131,6 +134,14 @@ pub fn new(sources: &mut SourceMap, request: &NewProject) -> Result<Outcome, Err
             ),
         }));
     }
+    // What oscgen.toml would be refused for at the next `generate` (`--office-app` on a
+    // template no Office application loads, ...), refused before anything is written.
+    config.validate().map_err(|message| {
+        Error::Config(ConfigError::Invalid {
+            path: "oscgen new".to_string(),
+            message,
+        })
+    })?;
     if config.embeds_typelib() {
         // Inputs that declare no library get one of their own: a fresh LIBID, kept in
         // oscgen.toml as the CLSID is. A declared library keeps its own uuid and version.
@@ -409,12 +420,30 @@ fn config_for(request: &NewProject) -> Result<Config, Error> {
             .typelib
             .then(TypelibSection::default)
             .map(|t| TypelibSection { embed: true, ..t }),
-        office_addin: None,
+        office_addin: office_addin(request),
         host: None,
         // The button the template's ribbon XML declares calls this.
         ribbon: (request.template == Template::OutlookAddin).then(|| RibbonSection {
             callbacks: vec![ADDIN_CALLBACK.to_string()],
         }),
+    })
+}
+
+/// An outlook-addin project registers with the applications `--office-app` names, Outlook
+/// when none; other templates get a section only when asked.
+fn office_addin(request: &NewProject) -> Option<OfficeAddinSection> {
+    let mut hosts = request.office_apps.clone();
+    if hosts.is_empty() {
+        if request.template != Template::OutlookAddin {
+            return None;
+        }
+        hosts.push(OfficeHost::Outlook);
+    }
+    Some(OfficeAddinSection {
+        hosts,
+        friendly_name: None,
+        description: None,
+        load_behavior: LOAD_AT_STARTUP,
     })
 }
 

@@ -16,6 +16,7 @@ use crate::emit::project::{Error, Inputs, OWNED_HEADER, ObjectSpec, Project, ren
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
 use crate::project::config::Config;
+use crate::project::office_addin::OfficeHost;
 
 const STUBS: &str = include_str!("../../../templates/outlook-addin/stubs.toml");
 
@@ -49,6 +50,8 @@ struct ConnectRs<'a> {
 #[template(path = "outlook-addin/src/ribbon.xml", escape = "none")]
 struct RibbonXml<'a> {
     crate_name: &'a str,
+    /// The `idMso` of the first host's Home tab.
+    tab: &'a str,
     title: &'a str,
     callback: &'a str,
 }
@@ -95,6 +98,9 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         &title,
         config.provider.threading,
     );
+    if let Some(addin) = &config.office_addin {
+        registration.office_addins(addin, &config.provider.prog_id, &title);
+    }
     let mut objects = p.object_specs();
     // IDispatch is the callbacks', which oscgen writes: the user's file has no IDispatch block.
     objects[0].dispatch = Some(dispatch::INTERFACE.to_string());
@@ -126,6 +132,11 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         "src/ribbon.xml",
         &RibbonXml {
             crate_name: p.crate_name,
+            tab: config
+                .office_addin
+                .as_ref()
+                .and_then(|a| a.hosts.first())
+                .map_or(OfficeHost::Outlook.home_tab(), |h| h.home_tab()),
             title: &title,
             callback: first,
         },

@@ -65,17 +65,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         None
     };
     if let Some(addin) = &config.office_addin {
-        let friendly_name = addin.friendly_name.as_deref().unwrap_or(&title);
-        let description = addin.description.as_deref().unwrap_or(&title);
-        for host in &addin.hosts {
-            registration.office_addin(
-                host.key(),
-                &config.provider.prog_id,
-                friendly_name,
-                description,
-                addin.load_behavior,
-            );
-        }
+        registration.office_addins(addin, &config.provider.prog_id, &title);
     }
     let mut objects = p.object_specs();
     // IDispatch is oscgen's when the type library the DLL embeds describes the object's

@@ -44,6 +44,49 @@ pub fn member<'m>(members: &'m [Member], name: &str) -> Option<&'m Member> {
     members.iter().find(|m| m.name.eq_ignore_ascii_case(name))
 }
 
+/// GetIDsOfNames from a member table: `names[0]` is a member, the others its parameters;
+/// unknown ones get DISPID_UNKNOWN and the call DISP_E_UNKNOWNNAME, as COM has it.
+///
+/// # Safety
+/// `names` holds `count` NUL-terminated strings and `ids` room for `count` DISPIDs.
+pub unsafe fn ids_from_table(members: &[Member], names: *const *const u16, count: u32, ids: *mut i32) -> Result<()> {
+    if count == 0 {
+        return Ok(());
+    }
+    if names.is_null() || ids.is_null() {
+        return Err(E_POINTER.into());
+    }
+    // SAFETY: as the caller promised.
+    let (names, ids) = unsafe {
+        (
+            core::slice::from_raw_parts(names, count as usize),
+            core::slice::from_raw_parts_mut(ids, count as usize),
+        )
+    };
+    let text = |p: *const u16| {
+        if p.is_null() {
+            return String::new();
+        }
+        // SAFETY: a NUL-terminated string, as the caller promised.
+        let len = (0..).take_while(|&i| unsafe { *p.add(i) } != 0).count();
+        String::from_utf16_lossy(unsafe { core::slice::from_raw_parts(p, len) })
+    };
+    ids.fill(DISPID_UNKNOWN);
+    let Some(found) = member(members, &text(names[0])) else {
+        return Err(DISP_E_UNKNOWNNAME.into());
+    };
+    ids[0] = found.dispid;
+    let mut all = true;
+    for (name, id) in names[1..].iter().zip(&mut ids[1..]) {
+        let name = text(*name);
+        match found.params.iter().position(|p| p.eq_ignore_ascii_case(&name)) {
+            Some(position) => *id = position as i32,
+            None => all = false,
+        }
+    }
+    if all { Ok(()) } else { Err(DISP_E_UNKNOWNNAME.into()) }
+}
+
 /// The dual interface an object serves IDispatch for: its members, and its type info from
 /// the DLL's type library, loaded on first use and kept for the life of the process.
 pub struct Dispatch {
@@ -102,34 +145,7 @@ impl Dispatch {
             return unsafe { os::DispGetIDsOfNames(raw, names, count, ids) }.ok();
         }
         // SAFETY: as the caller promised.
-        let (names, ids) = unsafe {
-            (
-                core::slice::from_raw_parts(names, count as usize),
-                core::slice::from_raw_parts_mut(ids, count as usize),
-            )
-        };
-        let text = |p: *const u16| {
-            if p.is_null() {
-                return String::new();
-            }
-            // SAFETY: a NUL-terminated string, as the caller promised.
-            let len = (0..).take_while(|&i| unsafe { *p.add(i) } != 0).count();
-            String::from_utf16_lossy(unsafe { core::slice::from_raw_parts(p, len) })
-        };
-        ids.fill(DISPID_UNKNOWN);
-        let Some(found) = member(self.members, &text(names[0])) else {
-            return Err(DISP_E_UNKNOWNNAME.into());
-        };
-        ids[0] = found.dispid;
-        let mut all = true;
-        for (name, id) in names[1..].iter().zip(&mut ids[1..]) {
-            let name = text(*name);
-            match found.params.iter().position(|p| p.eq_ignore_ascii_case(&name)) {
-                Some(position) => *id = position as i32,
-                None => all = false,
-            }
-        }
-        if all { Ok(()) } else { Err(DISP_E_UNKNOWNNAME.into()) }
+        unsafe { ids_from_table(self.members, names, count, ids) }
     }
 
     /// Invoke, on `this`, the object's pointer to the dual interface's vtable.
