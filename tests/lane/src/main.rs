@@ -11,6 +11,7 @@
 //! kinds of scripts/server-kinds.txt generated on the fly) is checked for each target. One
 //! `PASS`/`FAIL` line per check, a summary per architecture, then `N passed, N failed`; exit
 //! code 1 on any failure.
+mod addin;
 mod apartments;
 mod cargo;
 mod installer;

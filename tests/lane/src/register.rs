@@ -240,6 +240,10 @@ pub fn run_template_client(r: &mut Report, c: &Ctx, p: &Project, label: &str, lo
             }
             true
         }
+        "outlook-addin" => {
+            crate::addin::check(r, c, p, label, logs);
+            true
+        }
         t => {
             println!(
                 "    {label}: template {t} has no client simulator; COM is exercised by the probe client and its own tests below"
