@@ -18,6 +18,10 @@ pub const SLTG_MAGIC: u32 = 0x4754_4c53;
 /// The format version MIDL and widl write in the header's second field.
 pub const MSFT_VERSION: u32 = 0x0001_0002;
 
+/// The LIBID of stdole2 (version 2.0) and stdole32 (version 1.0), which share it: where
+/// IUnknown and IDispatch live for every library that imports them.
+pub const STDOLE_LIBID: u128 = 0x00020430_0000_0000_c000_000000000046;
+
 /// The fixed header (`MSFT_Header`).
 pub mod header {
     pub const SIZE: usize = 0x54;

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::ModelParts;
 use crate::model::guid::Guid;
+use crate::typelib::format::STDOLE_LIBID;
 use crate::typelib::lower::{self, Lowered};
 use crate::typelib::read::{self, Import, ImportedLib, TypeLib};
 
@@ -156,9 +157,6 @@ impl Resolver {
         }
     }
 }
-
-/// The LIBID of stdole2 (version 2.0) and stdole32 (version 1.0): they share it.
-const STDOLE_LIBID: u128 = 0x00020430_0000_0000_c000_000000000046;
 
 /// The stdole types a library refers to by GUID that oscgen's stand-ins declare
 /// (metadata/std: unknwn.idl, oaidl.idl, ocidl.idl, stdole2.idl), by GUID.

@@ -10,15 +10,15 @@ use crate::model::guid::Guid;
 use crate::model::interface::Interface;
 use crate::model::types::{Scalar, Type, TypeDefKind};
 use crate::model::vtable::Vtable;
-use crate::typelib::format::{Segment, guid_entry, impinfo, impltypeflag, tkind, typeflag, typeinfo, varflag};
+use crate::typelib::format::{
+    STDOLE_LIBID, Segment, guid_entry, impinfo, impltypeflag, tkind, typeflag, typeinfo, varflag,
+};
 use crate::typelib::writer::Error;
 use crate::typelib::writer::encode::typeinfo_name;
 use crate::typelib::writer::members::{Var, checked_name};
 use crate::typelib::writer::tables::Tables;
 use crate::typelib::writer::typeinfo::TypeInfo;
 
-/// stdole2.tlb, where IUnknown and IDispatch live: LIBID and version 2.0.
-const STDOLE2_LIBID: u128 = 0x00020430_0000_0000_c000_000000000046;
 const STDOLE2_FILE: &str = "stdole2.tlb";
 const IID_IUNKNOWN: u128 = 0x00000000_0000_0000_c000_000000000046;
 const IID_IDISPATCH: u128 = 0x00020400_0000_0000_c000_000000000046;
@@ -86,7 +86,7 @@ impl<'m> Builder<'m> {
     }
 
     fn stdole_import_file(&mut self) -> usize {
-        let guid = self.t.alloc_guid(Guid(STDOLE2_LIBID), 2);
+        let guid = self.t.alloc_guid(Guid(STDOLE_LIBID), 2);
         self.t.import_file(guid, 2, 0, STDOLE2_FILE)
     }
 
