@@ -32,23 +32,22 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path) {
         return;
     }
     let widl = format!("{}-widl", c.target.mingw());
-    let header = out.join("automation.h");
     let idl = p.dir.join(IDL);
-    let log = logs.join("cross-apartment-widl.log");
-    let (header_s, mingw_idl, idl_s) = (
-        header.display().to_string(),
-        c.lane.mingw_idl.display().to_string(),
-        idl.display().to_string(),
-    );
-    // -u writes automation_i.c beside the header: the IIDs and the LIBID, from widl.
-    let args = ["-h", "-u", "-o", &header_s, "-I", &mingw_idl, &idl_s];
-    if run_logged(Path::new(&widl), &args, &log) != 0 {
-        show_log(&log, 20);
-        r.fail(format!(
-            "{label}: cross-apartment: {widl} {IDL} (log: {})",
-            log.display()
-        ));
-        return;
+    let (mingw_idl, idl_s) = (c.lane.mingw_idl.display().to_string(), idl.display().to_string());
+    // The header, then (-u) automation_i.c with the IIDs and the LIBID, both from widl,
+    // each named by -o: widl writes one output per run where -o says.
+    for (kind, file) in [("-h", "automation.h"), ("-u", "automation_i.c")] {
+        let out_file = out.join(file).display().to_string();
+        let log = logs.join(format!("cross-apartment-widl{kind}.log"));
+        let args = [kind, "-o", &out_file, "-I", &mingw_idl, &idl_s];
+        if run_logged(Path::new(&widl), &args, &log) != 0 {
+            show_log(&log, 20);
+            r.fail(format!(
+                "{label}: cross-apartment: {widl} {kind} {IDL} (log: {})",
+                log.display()
+            ));
+            return;
+        }
     }
     let gcc = format!("{}-gcc", c.target.mingw());
     let exe = out.join("cross-apartment.exe");

@@ -2,7 +2,7 @@
 //! JScript (tests/lane/scripts/) that create the Greeter by ProgID and call it late-bound,
 //! through the IDispatch oscgen generates, with strings, numbers, booleans, dates, objects,
 //! properties and the errors the Rust code raises. The 32-bit run uses SysWOW64's cscript.
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::project::Project;
 use crate::report::Report;
@@ -60,9 +60,13 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path) {
             log.display()
         ),
     );
+    // SysWOW64's by its Unix path: the client's summary line is named after the file stem.
+    let syswow64 = std::env::var_os("WINEPREFIX")
+        .map(|p| Path::new(&p).join("drive_c/windows/syswow64/cscript.exe"))
+        .unwrap_or_default();
     let cscript = match c.target {
-        Target::X86 => r"C:\windows\syswow64\cscript.exe",
-        Target::X64 => "cscript",
+        Target::X86 => syswow64,
+        Target::X64 => PathBuf::from("cscript"),
     };
     for script in ["greeter.vbs", "greeter.js"] {
         let path = c.lane.repo.join("tests/lane/scripts").join(script);
@@ -71,7 +75,7 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path) {
             r,
             &format!("{label}: {script}"),
             &logs.join(format!("cscript-{stem}.log")),
-            Path::new(cscript),
+            &cscript,
             &["//nologo", &winpath(&path)],
         );
     }
