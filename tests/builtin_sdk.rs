@@ -1,4 +1,4 @@
-//! The built-in interface sets (metadata/osc.idl, metadata/mapi.idl) are real IDL: widl
+//! The built-in interface sets (metadata/osc.idl, mapi.idl, office.idl) are real IDL: widl
 //! accepts them with the SDK's IDL (mingw-w64's) on the import path and none of
 //! oscgen's stand-ins, and oscgen reads the same interfaces from them either way.
 
@@ -64,9 +64,16 @@ fn widl_accepts_the_builtin_sets_with_the_sdk_and_no_stand_ins() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// OLE Automation's own structures, which office.idl's interfaces reach through IDispatch
+/// and SAFEARRAY(VARIANT): compared by name. The SDK spells VARIANT's nameless unions with
+/// `__VARIANT_NAME_*` macros and EXCEPINFO's reserved pointers as ULONG_PTR where the
+/// stand-in has the unions' members and void*, so their expansions differ in spelling.
+const AUTOMATION_TYPES: &[&str] = &["VARIANT", "VARIANTARG", "EXCEPINFO", "DISPPARAMS"];
+
 /// A type down to what the ABI sees: typedefs followed, structs by their fields.
 fn abi(model: &Model, ty: &Type, depth: usize) -> String {
     match ty {
+        Type::Named(name) if AUTOMATION_TYPES.iter().any(|t| **t == **name) => name.to_string(),
         Type::Named(name) => match model.type_def(name).map(|t| &t.kind) {
             Some(TypeDefKind::Alias(t)) if depth < 8 => abi(model, t, depth + 1),
             Some(TypeDefKind::Struct(fields) | TypeDefKind::Union(fields)) if depth < 3 => {

@@ -162,7 +162,11 @@ fn widl_vtables_match_oscgen() {
     assert!(sets.contains(&"osc.idl") && sets.contains(&"mapi.idl"));
 
     let mut totals = Totals::default();
-    for file in builtin::SETS.iter().chain(builtin::STANDARD).chain(builtin::TYPELIBS) {
+    // office.idl's dual interfaces make widl check SAFEARRAY for marshaling, which needs the
+    // SDK's wire_marshal declarations the stand-in oaidl.idl leaves out: tests/office_reference.rs
+    // compares widl's vtables for it with the SDK's oaidl.idl instead.
+    let files = builtin::SETS.iter().filter(|f| f.name != "office.idl");
+    for file in files.chain(builtin::STANDARD).chain(builtin::TYPELIBS) {
         compare_file(&widl, repo, &out_dir, file, &mut totals);
     }
     let _ = std::fs::remove_dir_all(&out_dir);
