@@ -603,66 +603,6 @@ mod shim {
     }
 }
 
-#[cfg(windows)]
-windows_core::link!("oleaut32.dll" "system" fn CreateErrorInfo(pperrinfo: *mut *mut c_void) -> HRESULT);
-#[cfg(windows)]
-windows_core::link!("oleaut32.dll" "system" fn SetErrorInfo(dwReserved: u32, perrinfo: *mut c_void) -> HRESULT);
-
-/// An error whose message reaches the caller: `code`, with `message` in the thread's
-/// IErrorInfo, which automation clients show (a script's `Err.Description`, EXCEPINFO's
-/// description, .NET's exception message).
-///
-/// Use it rather than `windows_core::Error::new`: that one records its message with
-/// RoOriginateErrorW, which Windows 7 and Wine 8 lack (the process aborts). Here the
-/// message goes through oleaut32's CreateErrorInfo, as every COM server has done since
-/// OLE Automation. Off Windows the message is dropped and the HRESULT alone remains.
-pub fn com_error(code: HRESULT, message: impl AsRef<str>) -> Error {
-    #[cfg(windows)]
-    set_error_info(message.as_ref());
-    #[cfg(not(windows))]
-    let _ = message;
-    // `From<HRESULT>` takes the thread's error info into the Error, which hands it back to
-    // the thread when the vtable shim turns the Error into the HRESULT it returns.
-    Error::from(code)
-}
-
-#[cfg(windows)]
-fn set_error_info(message: &str) {
-    use windows_core::{GUID, IUnknown, Interface};
-    // ICreateErrorInfo's own slots after IUnknown's three: SetGUID, SetSource, SetDescription.
-    const SET_SOURCE: usize = 4;
-    const SET_DESCRIPTION: usize = 5;
-    const IID_IERRORINFO: GUID = GUID::from_u128(0x1cf2b120_547d_101b_8e65_08002b2bd119);
-    type SetText = unsafe extern "system" fn(*mut c_void, *const u16) -> HRESULT;
-    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
-    let mut raw = null_mut();
-    // SAFETY: CreateErrorInfo writes an owned ICreateErrorInfo pointer or fails.
-    if unsafe { CreateErrorInfo(&mut raw) }.is_err() || raw.is_null() {
-        return;
-    }
-    // SAFETY: `raw` is a live COM object whose reference is now owned by `create`.
-    let create = unsafe { IUnknown::from_raw(raw) };
-    // SAFETY: ICreateErrorInfo's vtable has SetSource and SetDescription at these slots,
-    // each taking the object and a NUL-terminated string it copies.
-    unsafe {
-        let vtable = *(create.as_raw() as *const *const usize);
-        let call = |slot: usize, text: &[u16]| {
-            let f: SetText = core::mem::transmute(*vtable.add(slot));
-            f(create.as_raw(), text.as_ptr())
-        };
-        // Failures leave the error info without that text; the HRESULT still says it all.
-        let _ = call(SET_SOURCE, &wide(super::identity::PROG_ID));
-        let _ = call(SET_DESCRIPTION, &wide(message));
-    }
-    let mut info = null_mut();
-    // SAFETY: QueryInterface writes an owned IErrorInfo pointer or fails.
-    if unsafe { create.query(&IID_IERRORINFO, &mut info) }.is_ok() && !info.is_null() {
-        // SAFETY: SetErrorInfo takes its own reference; ours is released by `owned`.
-        let owned = unsafe { IUnknown::from_raw(info) };
-        let _ = unsafe { SetErrorInfo(0, owned.as_raw()) };
-    }
-}
-
 /// Converts a BSTR to a `String`, replacing unpaired surrogates with U+FFFD.
 pub fn bstr_to_string(b: &BSTR) -> String {
     String::from_utf16_lossy(b)

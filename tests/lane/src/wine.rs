@@ -163,7 +163,8 @@ impl Wine {
                     Some((state, key.to_string()))
                 })
                 .collect::<Vec<(Option<bool>, String)>>();
-            if answers.iter().all(|(state, _)| state.is_some()) {
+            // Every key answered: a batch Wine could not start at all answers none.
+            if answers.len() == keys.len() && answers.iter().all(|(state, _)| state.is_some()) {
                 break;
             }
         }

@@ -12,8 +12,9 @@ pub use super::hresult::{
     CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_NOTIMPL, E_POINTER, E_UNEXPECTED,
     S_FALSE, S_OK,
 };
+pub use super::errorinfo::com_error;
 pub use super::oleaut::{
-    BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE, com_error,
+    BSTR, DATE, SAFEARRAY, VARIANT_BOOL, VARIANT_FALSE, VARIANT_TRUE,
 };
 pub use super::server::{ModuleRef, spawn_background};
 #[allow(unused_imports)]
