@@ -11,6 +11,7 @@ use oscgen::builtin;
 use oscgen::idl::{Input, LoadOptions};
 use oscgen::load::load_model;
 use oscgen::model::Model;
+use oscgen::model::param::ParamAttr;
 use oscgen::model::types::{Type, TypeDefKind};
 use oscgen::source::SourceMap;
 
@@ -117,10 +118,14 @@ fn describe(model: &Model) -> Vec<String> {
                 slot.declared_in.name
             ));
             for p in &m.params {
-                // Attributes as IDL writes them; spacing inside an argument may differ.
+                // Attributes as IDL writes them; spacing inside an argument may differ. SAL
+                // annotations are left out: the stand-ins carry the Windows SDK's where
+                // they shape the bindings (IDispatch::Invoke's `_Out_opt_`), mingw-w64's
+                // IDL has none, and neither changes the ABI.
                 let attrs: Vec<String> = p
                     .attrs
                     .iter()
+                    .filter(|a| !matches!(a, ParamAttr::Annotation(_)))
                     .map(|a| a.to_string().split_whitespace().collect())
                     .collect();
                 out.push(format!(

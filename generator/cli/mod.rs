@@ -94,7 +94,7 @@ Examples:
 #[command(
     name = "oscgen",
     version,
-    about = "Generate Rust COM providers (Outlook Social Connector, MAPI) from IDL, with exact vtable order",
+    about = "Generate Rust in-process COM servers from IDL, WinMD or type libraries, with exact vtable order",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -110,12 +110,15 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Create a new Outlook Social Connector provider project
+    /// Create a new COM server project (an OSC provider unless --template says otherwise)
     ///
     /// Writes a ready-to-build Rust project: the COM bindings and plumbing (in
     /// src/generated/, owned by oscgen), a stub for every method with a TODO saying what
-    /// Outlook expects (yours to edit), tests through the vtables, and oscgen.toml with a
-    /// fresh CLSID and social network GUID.
+    /// the host expects (yours to edit), tests through the vtables, and oscgen.toml with a
+    /// fresh CLSID. Templates: an Outlook Social Connector provider (the default), a COM
+    /// server for any interfaces (`--template com-server` with --input and --implement), a
+    /// fake IMAPISession for testing MAPI clients, and an Office COM add-in
+    /// (`--template outlook-addin`).
     #[command(after_help = NEW_EXAMPLES)]
     New(project::NewArgs),
     /// Regenerate the files oscgen owns in a project, keeping everything you wrote

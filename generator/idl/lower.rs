@@ -653,6 +653,11 @@ impl Lowerer<'_> {
                     }
                 }),
         );
+        if attrs.has("vararg")
+            && let Some(last) = lowered.iter_mut().rev().find(|p| !p.retval)
+        {
+            last.attrs.push(ParamAttr::Vararg);
+        }
         Method {
             name: vtable_name,
             idl_name: name.name.to_string(),

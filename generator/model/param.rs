@@ -27,6 +27,10 @@ pub enum ParamAttr {
     Optional,
     DefaultValue(Name),
     Lcid,
+    /// `[vararg]` on the method: this parameter, a SAFEARRAY(VARIANT) and the last one
+    /// before a `[retval]`, takes the rest of a caller's arguments (a type library says
+    /// cParamsOpt = -1). Kept on the parameter it describes.
+    Vararg,
     Annotation(Name),
 }
 
@@ -72,6 +76,7 @@ impl ParamAttr {
             ParamAttr::Optional => "optional",
             ParamAttr::DefaultValue(_) => "defaultvalue",
             ParamAttr::Lcid => "lcid",
+            ParamAttr::Vararg => "vararg",
             ParamAttr::Annotation(_) => "annotation",
         }
     }
@@ -106,7 +111,8 @@ impl ParamAttr {
             | ParamAttr::Ref
             | ParamAttr::Ptr
             | ParamAttr::Optional
-            | ParamAttr::Lcid => &[],
+            | ParamAttr::Lcid
+            | ParamAttr::Vararg => &[],
         }
     }
 }

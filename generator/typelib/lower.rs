@@ -219,7 +219,7 @@ fn method(f: &FuncRec, dispatch: bool, name_of: &mut dyn FnMut(&Href) -> String)
         invkind::PROPERTYPUTREF => MethodKind::PropPutRef,
         _ => MethodKind::Plain,
     };
-    let params = f
+    let mut params = f
         .params
         .iter()
         .enumerate()
@@ -250,7 +250,12 @@ fn method(f: &FuncRec, dispatch: bool, name_of: &mut dyn FnMut(&Href) -> String)
                 span: None,
             }
         })
-        .collect();
+        .collect::<Vec<Param>>();
+    if f.optional == -1
+        && let Some(last) = params.iter_mut().rev().find(|p| !p.retval)
+    {
+        last.attrs.push(ParamAttr::Vararg);
+    }
     Method {
         name: Method::vtable_name(kind, &f.name),
         idl_name: f.name.clone(),

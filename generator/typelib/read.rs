@@ -92,6 +92,8 @@ pub struct FuncRec {
     pub flags: u32,
     pub ret: TypeDesc,
     pub params: Vec<ParamRec>,
+    /// cParamsOpt: how many parameters are optional; -1 for a `[vararg]` function.
+    pub optional: i16,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -554,6 +556,7 @@ impl<'a> Reader<'a> {
                 flags: u32_at(rec, func::FLAGS).unwrap_or(0) & 0xffff,
                 ret: self.typedesc(i32_at(rec, func::DATATYPE).unwrap_or(-1), count, 0)?,
                 params,
+                optional: u16_at(rec, func::NROARGS).unwrap_or(0) as i16,
             });
         }
         for k in cfuncs..n {

@@ -98,6 +98,8 @@ pub fn normalize(line: &str) -> String {
     for (from, to) in [
         ("(UINT)", "(UI4)"),
         ("(INT)", "(I4)"),
+        ("(UINT[", "(UI4["),
+        ("(INT[", "(I4["),
         ("=UINT", "=UI4"),
         ("=INT", "=I4"),
     ] {

@@ -100,12 +100,16 @@ fn abi_type(mapper: &mut TypeMapper, ty: &Type) -> TokenStream {
     mapper.rust(ty)
 }
 
-/// A trailing `[out]` pointer becomes the method's result, as in windows-bindgen.
+/// A trailing `[out]` pointer becomes the method's result, as in windows-bindgen; not one
+/// the SDK annotates `_opt_` (IDispatch::Invoke's `puArgErr`): the callee writes it also
+/// when the call fails, and a result is written only on success.
 fn retval_shape(mapper: &mut TypeMapper, p: &Param) -> Option<RetShape> {
     if p.dir != Direction::Out
-        || p.attrs
-            .iter()
-            .any(|a| matches!(a, ParamAttr::SizeIs(_) | ParamAttr::LengthIs(_)))
+        || p.attrs.iter().any(|a| match a {
+            ParamAttr::SizeIs(_) | ParamAttr::LengthIs(_) => true,
+            ParamAttr::Annotation(sal) => sal.contains("_opt_"),
+            _ => false,
+        })
     {
         return None;
     }
@@ -497,6 +501,11 @@ pub fn impl_signature(mapper: &mut TypeMapper, method: &Method, name: &proc_macr
     });
     let ret = impl_return(&m.ret);
     quote!(fn #n(&self, #(#params),*) -> #ret)
+}
+
+/// The `[out]` parameter the bindings return as the method's result, if one is.
+pub fn result_param(mapper: &mut TypeMapper, method: &Method) -> Option<String> {
+    MethodShape::new(mapper, method).ret_param.map(|p| p.to_string())
 }
 
 /// What a stub returns when it is not implemented: the error for `Result`, zero otherwise.

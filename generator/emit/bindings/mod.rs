@@ -8,7 +8,7 @@
 mod interface;
 pub mod types;
 
-pub use interface::{DefaultCall, default_call, impl_signature, returns_result, rust_method_names};
+pub use interface::{DefaultCall, default_call, impl_signature, result_param, returns_result, rust_method_names};
 
 use quote::quote;
 

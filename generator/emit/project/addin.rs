@@ -9,12 +9,13 @@ use askama::Template;
 use quote::{format_ident, quote};
 
 use crate::emit::format;
-use crate::emit::project::dispatch;
+use crate::emit::project::dispatch::{self, ArgErr};
 use crate::emit::project::files::RuntimeModule;
 use crate::emit::project::plan::{Ownership, Plan, StubImpl, StubMethod};
 use crate::emit::project::{Error, Inputs, OWNED_HEADER, ObjectSpec, Project, render};
 use crate::emit::registry::Registration;
 use crate::emit::stubs::KnowledgeBase;
+use crate::model::Model;
 use crate::project::config::Config;
 use crate::project::office_addin::OfficeHost;
 
@@ -112,7 +113,8 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         &[dispatch::RUNTIME, RUNTIME],
     )?;
     let callbacks = callbacks(config);
-    p.plan.add(GLUE, glue(&objects[0], &callbacks), Ownership::Generated);
+    p.plan
+        .add(GLUE, glue(inputs.model, &objects[0], &callbacks), Ownership::Generated);
     p.common_user_files(&title)?;
     let readme = render(
         "README.md",
@@ -214,7 +216,7 @@ fn callback_impl(object: &ObjectSpec, callbacks: &[(String, i32)]) -> CallbackBl
 }
 
 /// `src/generated/callbacks.rs`: the trait, the name table and the connect class's IDispatch.
-fn glue(object: &ObjectSpec, callbacks: &[(String, i32)]) -> String {
+fn glue(model: &Model, object: &ObjectSpec, callbacks: &[(String, i32)]) -> String {
     let module = format_ident!("{}", object.file.trim_start_matches("src/").trim_end_matches(".rs"));
     let impl_type = format_ident!("{}_Impl", object.type_name);
     let trait_ident = format_ident!("{}", TRAIT);
@@ -231,7 +233,7 @@ fn glue(object: &ObjectSpec, callbacks: &[(String, i32)]) -> String {
         .map(|(name, id)| quote!(Member { name: #name, dispid: #id, params: &["control"] }));
     let arms = callbacks.iter().map(|(name, id)| {
         let ident = format_ident!("{}", name);
-        quote!(#id => #trait_ident::#ident(self, &control()?).map(|()| 0),)
+        quote!(#id => #trait_ident::#ident(self, &control()?),)
     });
     let control = if callbacks.is_empty() {
         quote!(let _ = (w_flags, p_disp_params);)
@@ -242,6 +244,18 @@ fn glue(object: &ObjectSpec, callbacks: &[(String, i32)]) -> String {
                 ribbon::control_argument::<IRibbonControl>(w_flags, p_disp_params as *const core::ffi::c_void)
             };
         }
+    };
+    // Callbacks take one argument, an object: no argument index to report.
+    let ArgErr {
+        param: arg_err_param,
+        ret: arg_err_ret,
+        finish: arg_err_finish,
+        ..
+    } = ArgErr::of(model, true);
+    let arg_err_finish = if arg_err_finish.is_empty() {
+        arg_err_finish
+    } else {
+        quote!(.map(|()| 0))
     };
     let tokens = quote! {
         use windows_core::Result;
@@ -294,12 +308,14 @@ fn glue(object: &ObjectSpec, callbacks: &[(String, i32)]) -> String {
                 p_disp_params: *mut DISPPARAMS,
                 _p_var_result: *mut VARIANT,
                 _p_excep_info: *mut EXCEPINFO,
-            ) -> Result<UINT> {
+                #arg_err_param
+            ) -> Result<#arg_err_ret> {
                 #control
-                match disp_id_member {
+                let called: Result<()> = match disp_id_member {
                     #(#arms)*
                     _ => Err(dispatch::DISP_E_MEMBERNOTFOUND.into()),
-                }
+                };
+                called #arg_err_finish
             }
         }
     };

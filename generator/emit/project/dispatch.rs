@@ -4,9 +4,11 @@
 //! `impl IDispatch_Impl` and the interface's member table. The user's file then has no
 //! IDispatch stubs: what automation needs is all in the type library already.
 
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::bindings::ident;
+use crate::emit::bindings::types::TypeMapper;
+use crate::emit::bindings::{ident, result_param};
 use crate::emit::format;
 use crate::emit::project::files::RuntimeModule;
 use crate::emit::project::{OWNED_HEADER, ObjectSpec};
@@ -42,6 +44,53 @@ pub fn served<'m>(model: &'m Model, object: &ObjectSpec, library: &TypeLibrary) 
 }
 
 /// A member of the dispatch view: name, DISPID, parameter names.
+/// How the bindings shape IDispatch::Invoke's `puArgErr`, which the glue must match: a
+/// parameter when oaidl.idl annotates it `_Out_opt_` (oscgen's stand-in, as the Windows
+/// SDK does), the method's result when the oaidl.idl read does not (mingw-w64's, Wine's).
+pub struct ArgErr {
+    /// The parameter after `p_excep_info`, or nothing.
+    pub param: TokenStream,
+    /// What Invoke returns in its `Result`.
+    pub ret: TokenStream,
+    /// Where the runtime writes the index: the caller's pointer, or a local `arg_err`.
+    pub target: TokenStream,
+    /// Declares the local, when there is one.
+    pub local: TokenStream,
+    /// Turns the runtime's `Result<()>` into Invoke's.
+    pub finish: TokenStream,
+}
+
+impl ArgErr {
+    pub fn of(model: &Model, unused: bool) -> ArgErr {
+        let lifted = model
+            .interface(INTERFACE)
+            .and_then(|i| i.methods.iter().find(|m| m.name == "Invoke"))
+            .is_some_and(|m| result_param(&mut TypeMapper::new(model, [INTERFACE.to_string()]), m).is_some());
+        let name = if unused {
+            quote!(_pu_arg_err)
+        } else {
+            quote!(pu_arg_err)
+        };
+        if lifted {
+            ArgErr {
+                param: quote!(),
+                ret: quote!(UINT),
+                target: quote!(&mut arg_err),
+                local: quote!(let mut arg_err: UINT = 0;),
+                finish: quote!(.map(|()| arg_err)),
+            }
+        } else {
+            ArgErr {
+                param: quote!(#name: *mut UINT,),
+                ret: quote!(()),
+                target: name,
+                local: quote!(),
+                finish: quote!(),
+            }
+        }
+    }
+}
+
 pub struct Member {
     pub name: String,
     pub dispid: i32,
@@ -86,6 +135,13 @@ pub fn glue(model: &Model, object: &ObjectSpec, iface: &Interface) -> String {
         quote!(Member { name: #name, dispid: #dispid, params: &[#(#params),*] })
     });
     let doc = format!(" {}'s members, as its type library names them.", iface.name);
+    let ArgErr {
+        param: arg_err_param,
+        ret: arg_err_ret,
+        target: arg_err_target,
+        local: arg_err_local,
+        finish: arg_err_finish,
+    } = ArgErr::of(model, false);
     let tokens = quote! {
         use windows_core::{ComObjectInterface, Interface, Result};
 
@@ -129,7 +185,9 @@ pub fn glue(model: &Model, object: &ObjectSpec, iface: &Interface) -> String {
                 p_disp_params: *mut DISPPARAMS,
                 p_var_result: *mut VARIANT,
                 p_excep_info: *mut EXCEPINFO,
-            ) -> Result<UINT> {
+                #arg_err_param
+            ) -> Result<#arg_err_ret> {
+                #arg_err_local
                 // The dual interface's own vtable: the type library's functions are its slots.
                 let this = ComObjectInterface::<#interface>::as_interface_ref(self).as_raw();
                 // SAFETY: the caller's pointers, as IDispatch::Invoke receives them; `this`
@@ -142,8 +200,10 @@ pub fn glue(model: &Model, object: &ObjectSpec, iface: &Interface) -> String {
                         p_disp_params.cast(),
                         p_var_result.cast(),
                         p_excep_info.cast(),
+                        #arg_err_target,
                     )
                 }
+                #arg_err_finish
             }
         }
     };
@@ -175,6 +235,11 @@ pub fn names_test(model: &Model, iface: &Interface) -> String {
     }
     let unknown_id = members.iter().map(|m| m.dispid).max().unwrap_or(0).wrapping_add(1);
     let (name, id) = (&first.name, first.dispid);
+    let (outs, nulls) = if ArgErr::of(model, false).param.is_empty() {
+        ("out, excep", "null_mut(), null_mut()")
+    } else {
+        ("out, excep, arg", "null_mut(), null_mut(), null_mut()")
+    };
     let cases: String = [name.clone(), name.to_ascii_lowercase(), name.to_ascii_uppercase()]
         .iter()
         .map(|n| format!("    assert_eq!(id(\"{n}\"), (None, {id}));\n"))
@@ -202,7 +267,8 @@ fn dispatch_names_resolve_whatever_their_case() {{
         (Some(dispatch::DISP_E_UNKNOWNNAME), dispatch::DISPID_UNKNOWN)
     );
     let mut params = unsafe {{ core::mem::zeroed() }};
-    let result = unsafe {{ object.Invoke({unknown_id}, &riid, 0, 1, &mut params, null_mut(), null_mut()) }};
+    let ({outs}) = ({nulls});
+    let result = unsafe {{ object.Invoke({unknown_id}, &riid, 0, 1, &mut params, {outs}) }};
     assert_eq!(code(result), Some(dispatch::DISP_E_MEMBERNOTFOUND));
 }}
 "

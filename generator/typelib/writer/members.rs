@@ -86,11 +86,14 @@ impl Builder<'_> {
             .iter()
             .filter(|p| has(p, |a| matches!(a, ParamAttr::DefaultValue(_))))
             .count() as i32;
-        let num_optional = m
-            .params
-            .iter()
-            .filter(|p| has(p, |a| matches!(a, ParamAttr::Optional)))
-            .count() as i32;
+        let num_optional = if m.params.iter().any(|p| has(p, |a| matches!(a, ParamAttr::Vararg))) {
+            -1
+        } else {
+            m.params
+                .iter()
+                .filter(|p| has(p, |a| matches!(a, ParamAttr::Optional)))
+                .count() as i32
+        };
         let name_offset = self.t.alloc_name(checked_name(&m.idl_name)?);
         let invkind = match m.kind {
             MethodKind::Plain => invkind::FUNC,
@@ -124,7 +127,7 @@ impl Builder<'_> {
         if num_defaults > 0 {
             rec[4] |= 0x1000;
         }
-        rec[5] = (num_optional << 16) | num_params;
+        rec[5] = ((num_optional & 0xffff) << 16) | num_params;
         rec[3] += (16 * num_params) << 16;
         rec[3] += (24 * num_defaults) << 16;
         let param_base = 6 + if num_defaults > 0 { num_params as usize } else { 0 };

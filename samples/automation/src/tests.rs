@@ -111,7 +111,8 @@ fn dispatch_names_resolve_whatever_their_case() {
         (Some(dispatch::DISP_E_UNKNOWNNAME), dispatch::DISPID_UNKNOWN)
     );
     let mut params = unsafe { core::mem::zeroed() };
-    let result = unsafe { object.Invoke(99, &riid, 0, 1, &mut params, null_mut(), null_mut()) };
+    let (out, excep, arg) = (null_mut(), null_mut(), null_mut());
+    let result = unsafe { object.Invoke(99, &riid, 0, 1, &mut params, out, excep, arg) };
     assert_eq!(code(result), Some(dispatch::DISP_E_MEMBERNOTFOUND));
 }
 

@@ -65,7 +65,8 @@ impl IDispatch_Impl for Control_Impl {
         _: *mut DISPPARAMS,
         _: *mut VARIANT,
         _: *mut dll::generated::bindings::EXCEPINFO,
-    ) -> Result<u32> {
+        _: *mut u32,
+    ) -> Result<()> {
         Err(HRESULT(0x8000_4001_u32 as i32).into())
     }
 }
@@ -95,7 +96,7 @@ fn dispid(object: &IDispatch, name: &str) -> (HRESULT, i32) {
 }
 
 /// Invoke as Office calls a callback: DISPATCH_METHOD, one VT_DISPATCH argument.
-fn invoke(object: &IDispatch, id: i32, control: &IRibbonControl) -> Result<u32> {
+fn invoke(object: &IDispatch, id: i32, control: &IRibbonControl) -> Result<()> {
     let mut arg: VARIANT = unsafe { core::mem::zeroed() };
     arg.vt = 9; // VT_DISPATCH
     // SAFETY: a VARIANT's value starts 8 bytes in, on both bitnesses.
@@ -113,7 +114,18 @@ fn invoke(object: &IDispatch, id: i32, control: &IRibbonControl) -> Result<u32> 
         cNamedArgs: 0,
     };
     let riid = GUID::zeroed();
-    unsafe { object.Invoke(id, &riid, 0, 1, &mut params, null_mut(), null_mut()) }
+    unsafe {
+        object.Invoke(
+            id,
+            &riid,
+            0,
+            1,
+            &mut params,
+            null_mut(),
+            null_mut(),
+            null_mut(),
+        )
+    }
 }
 
 #[test]

@@ -2,13 +2,15 @@
 //! JScript (tests/lane/scripts/) that create the Greeter by ProgID and call it late-bound,
 //! through the IDispatch oscgen generates, with strings, numbers, booleans, dates, objects,
 //! properties and the errors the Rust code raises. The 32-bit run uses SysWOW64's cscript.
+//! Then a late-bound C client (tests/lane/c/late_bound.c) sends what scripts never do: named
+//! arguments, and wrong ones whose index must come back in puArgErr.
 use std::path::{Path, PathBuf};
 
 use crate::project::Project;
-use crate::report::Report;
+use crate::report::{Report, show_log};
 use crate::sample::Ctx;
 use crate::target::Target;
-use crate::wine::winpath;
+use crate::wine::{run_logged, winpath};
 
 /// The per-user COM keys of the registered sample, as trees under `Software\Classes`: its
 /// class, ProgID, type library and interfaces.
@@ -79,6 +81,7 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path) {
             &["//nologo", &winpath(&path)],
         );
     }
+    late_bound(r, c, p, label, logs);
     let machine: Vec<String> = trees.iter().map(|t| format!(r"HKLM\Software\Classes\{t}")).collect();
     c.wine.delete_as_dll(&logs.join("scripts-uncopy.cmd"), &machine);
     let left = c.wine.present_as_dll(&logs.join("scripts-uncopied.cmd"), &machine);
@@ -87,4 +90,40 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path) {
         format!("{label}: scripts: Wine workaround undone: the HKLM copies are gone"),
         format!("{label}: scripts: still in HKLM: {}", left.join(" ")),
     );
+}
+
+/// Builds tests/lane/c/late_bound.c with mingw-w64's gcc (its headers and oleaut32 only) and
+/// runs it on the ProgID, while the class keys are visible in HKLM.
+fn late_bound(r: &mut Report, c: &Ctx, p: &Project, label: &str, logs: &Path) {
+    let Some(prog_id) = &p.prog_id else {
+        r.fail(format!("{label}: late-bound: {} registers no ProgID", p.reg_name()));
+        return;
+    };
+    let gcc = format!("{}-gcc", c.target.mingw());
+    let exe = logs.join("late-bound.exe");
+    let source = c.lane.repo.join("tests/lane/c/late_bound.c");
+    let log = logs.join("late-bound-gcc.log");
+    let (exe_s, source_s) = (exe.display().to_string(), source.display().to_string());
+    let args = [
+        "-O1",
+        "-Wall",
+        "-Werror",
+        "-o",
+        &exe_s,
+        &source_s,
+        "-lole32",
+        "-loleaut32",
+        "-luuid",
+        "-static-libgcc",
+    ];
+    if run_logged(Path::new(&gcc), &args, &log) != 0 {
+        show_log(&log, 20);
+        r.fail(format!(
+            "{label}: late-bound: {gcc} late_bound.c (log: {})",
+            log.display()
+        ));
+        return;
+    }
+    c.wine
+        .run_client(r, label, &logs.join("late-bound.log"), &exe, &[prog_id]);
 }

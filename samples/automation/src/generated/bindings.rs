@@ -79,9 +79,9 @@ impl IDispatch {
         p_disp_params: *mut DISPPARAMS,
         p_var_result: *mut VARIANT,
         p_excep_info: *mut EXCEPINFO,
-    ) -> windows_core::Result<UINT> {
+        pu_arg_err: *mut UINT,
+    ) -> windows_core::Result<()> {
         unsafe {
-            let mut result__: UINT = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .Invoke)(
                     windows_core::Interface::as_raw(self),
@@ -92,9 +92,9 @@ impl IDispatch {
                     p_disp_params,
                     p_var_result,
                     p_excep_info,
-                    &mut result__,
+                    pu_arg_err,
                 )
-                .map(|| result__)
+                .ok()
         }
     }
 }
@@ -151,7 +151,8 @@ pub trait IDispatch_Impl: windows_core::IUnknownImpl {
         p_disp_params: *mut DISPPARAMS,
         p_var_result: *mut VARIANT,
         p_excep_info: *mut EXCEPINFO,
-    ) -> windows_core::Result<UINT>;
+        pu_arg_err: *mut UINT,
+    ) -> windows_core::Result<()>;
 }
 impl IDispatch_Vtbl {
     pub const fn new<Identity: IDispatch_Impl, const OFFSET: isize>() -> Self {
@@ -251,30 +252,24 @@ impl IDispatch_Vtbl {
             pu_arg_err: *mut UINT,
         ) -> windows_core::HRESULT {
             unsafe {
-                if pu_arg_err.is_null() {
-                    return super::hresult::E_POINTER;
-                }
-                pu_arg_err.write(core::mem::zeroed());
                 let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
                     as *const Identity);
                 super::trace::call(
                     "IDispatch",
                     "Invoke",
-                    || match IDispatch_Impl::Invoke(
-                        this,
-                        disp_id_member,
-                        riid,
-                        lcid,
-                        w_flags,
-                        p_disp_params,
-                        p_var_result,
-                        p_excep_info,
-                    ) {
-                        Ok(ok__) => {
-                            pu_arg_err.write(ok__);
-                            windows_core::HRESULT(0)
-                        }
-                        Err(err) => err.into(),
+                    || {
+                        IDispatch_Impl::Invoke(
+                                this,
+                                disp_id_member,
+                                riid,
+                                lcid,
+                                w_flags,
+                                p_disp_params,
+                                p_var_result,
+                                p_excep_info,
+                                pu_arg_err,
+                            )
+                            .into()
                     },
                 )
             }
@@ -848,9 +843,9 @@ impl ITypeInfo {
         p_disp_params: *mut DISPPARAMS,
         p_var_result: *mut VARIANT,
         p_excep_info: *mut EXCEPINFO,
-    ) -> windows_core::Result<UINT> {
+        pu_arg_err: *mut UINT,
+    ) -> windows_core::Result<()> {
         unsafe {
-            let mut result__: UINT = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .Invoke)(
                     windows_core::Interface::as_raw(self),
@@ -860,9 +855,9 @@ impl ITypeInfo {
                     p_disp_params,
                     p_var_result,
                     p_excep_info,
-                    &mut result__,
+                    pu_arg_err,
                 )
-                .map(|| result__)
+                .ok()
         }
     }
     pub unsafe fn GetDocumentation(

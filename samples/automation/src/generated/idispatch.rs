@@ -85,7 +85,8 @@ impl IDispatch_Impl for Automation_Impl {
         p_disp_params: *mut DISPPARAMS,
         p_var_result: *mut VARIANT,
         p_excep_info: *mut EXCEPINFO,
-    ) -> Result<UINT> {
+        pu_arg_err: *mut UINT,
+    ) -> Result<()> {
         let this = ComObjectInterface::<IGreeter>::as_interface_ref(self).as_raw();
         unsafe {
             IGREETER
@@ -96,6 +97,7 @@ impl IDispatch_Impl for Automation_Impl {
                     p_disp_params.cast(),
                     p_var_result.cast(),
                     p_excep_info.cast(),
+                    pu_arg_err,
                 )
         }
     }

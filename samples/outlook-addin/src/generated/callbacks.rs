@@ -60,15 +60,17 @@ impl IDispatch_Impl for Connect_Impl {
         p_disp_params: *mut DISPPARAMS,
         _p_var_result: *mut VARIANT,
         _p_excep_info: *mut EXCEPINFO,
-    ) -> Result<UINT> {
+        _pu_arg_err: *mut UINT,
+    ) -> Result<()> {
         let control = || unsafe {
             ribbon::control_argument::<
                 IRibbonControl,
             >(w_flags, p_disp_params as *const core::ffi::c_void)
         };
-        match disp_id_member {
-            1i32 => RibbonCallbacks::OnGreet(self, &control()?).map(|()| 0),
+        let called: Result<()> = match disp_id_member {
+            1i32 => RibbonCallbacks::OnGreet(self, &control()?),
             _ => Err(dispatch::DISP_E_MEMBERNOTFOUND.into()),
-        }
+        };
+        called
     }
 }

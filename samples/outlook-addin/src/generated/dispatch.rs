@@ -161,17 +161,18 @@ impl Dispatch {
         params: *mut c_void,
         result: *mut c_void,
         excep_info: *mut c_void,
-    ) -> Result<u32> {
+        arg_err: *mut u32,
+    ) -> Result<()> {
         #[cfg(windows)]
         if let Some(raw) = self.raw_type_info() {
-            let mut arg_err = 0u32;
+            // oleaut32 writes the index of the argument a DISP_E_TYPEMISMATCH or
+            // DISP_E_PARAMNOTFOUND is about to the caller's puArgErr, which may be NULL.
+            let mut unused = 0u32;
+            let arg_err = if arg_err.is_null() { &mut unused } else { arg_err };
             // SAFETY: as the caller promised; the type info describes `this`'s vtable.
-            let hr = unsafe { os::DispInvoke(this, raw, dispid, flags, params, result, excep_info, &mut arg_err) };
-            // The argument a DISP_E_TYPEMISMATCH or DISP_E_PARAMNOTFOUND is about reaches
-            // the caller's puArgErr only on success: the bindings return it as the result.
-            return hr.ok().map(|()| arg_err);
+            return unsafe { os::DispInvoke(this, raw, dispid, flags, params, result, excep_info, arg_err) }.ok();
         }
-        let _ = (this, flags, params, result, excep_info);
+        let _ = (this, flags, params, result, excep_info, arg_err);
         if self.members.iter().any(|m| m.dispid == dispid) {
             Err(E_NOTIMPL.into())
         } else {
