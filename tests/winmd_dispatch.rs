@@ -4,7 +4,8 @@
 //!
 //! tests/fixtures/interop/DispatchInterop.cs, compiled with Mono's C# compiler, declares
 //! them as tlbimp writes them; [`IDL`] declares the same in IDL, and the two models must
-//! agree slot by slot. The hand-built assemblies cover what a C# compiler does not write.
+//! agree slot by slot; widl's header for that IDL must list the same slots. The
+//! hand-built assemblies cover what a C# compiler does not write.
 
 mod common;
 
@@ -176,6 +177,56 @@ fn the_interop_assembly_reads_as_the_idl() {
         ]
     );
     assert_eq!(members(da), members(db));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// widl, from the same IDL against mingw-w64's oaidl.idl, lays out the vtables the
+/// assembly gives: IAccount's slots by name and parameter count (the [lcid] one among
+/// them), and DAccountEvents as IDispatch's seven.
+#[test]
+fn widl_lays_out_the_vtables_the_assembly_gives() {
+    let Some(widl) = common::widl_or_skip() else { return };
+    let Some(corpus) = common::Corpus::open() else { return };
+    let dir = common::scratch_dir("interop-dispatch-widl");
+    let Some(dll) = compile(&dir) else { return };
+    let (idl, header) = (dir.join("account.idl"), dir.join("account.h"));
+    fs::write(&idl, IDL).unwrap();
+    let out = Command::new(&widl)
+        .arg("-I")
+        .arg(corpus.root.join("mingw-w64"))
+        .arg("-I")
+        .arg(common::MINGW_INCLUDE)
+        .arg("-h")
+        .arg("-o")
+        .arg(&header)
+        .arg(&idl)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", widl.display()));
+    assert!(out.status.success(), "widl: {}", String::from_utf8_lossy(&out.stderr));
+    let text = fs::read_to_string(&header).unwrap();
+    let vtbls = common::parse_header(&text);
+    let model = load(&dll);
+    for name in ["IAccount", "DAccountEvents"] {
+        let widl: Vec<(String, usize)> = vtbls
+            .iter()
+            .find(|v| v.interface == name)
+            .unwrap_or_else(|| panic!("widl wrote no {name}Vtbl"))
+            .methods
+            .iter()
+            .map(|m| (m.name.clone(), m.params))
+            .collect();
+        let ours: Vec<(String, usize)> = model
+            .vtable(name)
+            .unwrap()
+            .slots
+            .iter()
+            .map(|s| (s.c_name().into_owned(), s.method.params.len()))
+            .collect();
+        assert_eq!(ours, widl, "{name}");
+    }
+    let describe = text.find("*Describe)(").expect("Describe in widl's header");
+    let params: String = text[describe..].split(';').next().unwrap().split_whitespace().collect();
+    assert!(params.contains("LONGdetail,LONGlcid,BSTR*retval)"), "{params}");
     let _ = fs::remove_dir_all(&dir);
 }
 
