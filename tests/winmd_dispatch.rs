@@ -38,6 +38,7 @@ interface IAccount : IDispatch
                              [in, optional] VARIANT memo, [out, retval] long* retval);
     [id(3)] HRESULT Describe([in] long detail, [in, lcid] long lcid, [out, retval] BSTR* retval);
     [id(-4)] HRESULT Reset();
+    [id(5), propget] HRESULT Balance([out, retval] long* retval);
 }
 
 [uuid(6B3F1C2A-8D44-4E51-9A7C-1F2E3D4C5B61)]
@@ -47,6 +48,8 @@ properties:
 methods:
     [id(1)] void Changed([in] BSTR name);
     [id(2)] void Closed();
+    [id(3), propget] BSTR Status();
+    [id(3), propput] void Status([in] BSTR value);
 };
 "#;
 
@@ -128,7 +131,7 @@ fn the_interop_assembly_reads_as_the_idl() {
     // The dual interface: IDispatch's seven slots, then its own, with their DISPIDs, the
     // [optional]/[defaultvalue] parameters and the [lcid] one at position 1.
     let dual = slots(&from_dll, "IAccount");
-    assert_eq!(dual.len(), 7 + 5, "{dual:#?}");
+    assert_eq!(dual.len(), 7 + 6, "{dual:#?}");
     assert_eq!(dual[..7], slots(&from_idl, "IDispatch")[..]);
     let own: Vec<&str> = dual[7..].iter().map(String::as_str).collect();
     assert_eq!(
@@ -141,6 +144,8 @@ fn the_interop_assembly_reads_as_the_idl() {
             "IAccount::Plain HRESULT Describe([in] long detail, [in, lcid] long lcid, [out, retval] BSTR* retval) \
              dispid Some(3)",
             "IAccount::Plain HRESULT Reset() dispid Some(-4)",
+            // [DispId] on the property alone.
+            "IAccount::PropGet HRESULT get_Balance([out, retval] long* retval) dispid Some(5)",
         ]
     );
     // Slot by slot, DISPID by DISPID, attribute by attribute, the IDL's model.
@@ -173,7 +178,9 @@ fn the_interop_assembly_reads_as_the_idl() {
         members(da),
         [
             "Plain void Changed([in] BSTR name) dispid Some(1)",
-            "Plain void Closed() dispid Some(2)"
+            "Plain void Closed() dispid Some(2)",
+            "PropGet BSTR get_Status() dispid Some(3)",
+            "PropPut void put_Status([in] BSTR value) dispid Some(3)",
         ]
     );
     assert_eq!(members(da), members(db));
@@ -281,7 +288,8 @@ fn inspect_shows_dispids_and_parameter_attributes() {
         .iter()
         .map(|m| (m["name"].as_str().unwrap().to_string(), m["dispid"].as_i64().unwrap()))
         .collect();
-    assert_eq!(members, [("Changed".to_string(), 1), ("Closed".to_string(), 2)]);
+    let expected = [("Changed", 1), ("Closed", 2), ("get_Status", 3), ("put_Status", 3)];
+    assert_eq!(members, expected.map(|(n, d)| (n.to_string(), d)));
 
     let out = Command::new(env!("CARGO_BIN_EXE_oscgen"))
         .arg("inspect")

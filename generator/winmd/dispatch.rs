@@ -7,13 +7,18 @@
 //! `[optional]` (a VARIANT the caller may leave out), so the reader asks for these only
 //! for [ComImport] interfaces.
 
+use std::collections::BTreeMap;
+
 use windows_metadata::AsRow;
-use windows_metadata::reader::{Attribute, Constant, HasAttributes, MethodDef, MethodParam, TypeDef as WTypeDef};
+use windows_metadata::reader::{
+    Attribute, Constant, HasAttributes, MethodDef, MethodParam, RowIterator, TypeDef as WTypeDef,
+};
 use windows_metadata::{ParamAttributes, Value};
 
 use crate::model::interface::{Direction, Dispatch, Interface, Param};
 use crate::model::param::ParamAttr;
 use crate::model::types::{Scalar, Type};
+use crate::winmd::container::{Layout, t};
 use crate::winmd::names;
 
 /// `System.Runtime.InteropServices.ComInterfaceType`: what .NET lays out ahead of the
@@ -72,11 +77,44 @@ fn interop<'b>(mut attributes: impl Iterator<Item = Attribute<'b>>, name: &str) 
     attribute.value().first().and_then(|(_, v)| int(v))
 }
 
-/// `[DispId(n)]` on a method. DISPIDs above `i32::MAX` (`0x80010000`) are negative, as
-/// the IDL front end folds `[id(n)]`. An IUnknown interface's automatic ones are dropped,
-/// as the type-library reader drops them ([`is_automatic`]).
-pub fn dispid(m: MethodDef, kind: ComKind) -> Option<i32> {
-    let v = interop(m.attributes(), names::DISPID_ATTRIBUTE)?;
+/// The Property row each property accessor belongs to (both counted from 0), from a
+/// checked file's MethodSemantics table: windows-metadata's reader has no Property rows,
+/// and C# puts a property's `[DispId]` on the property, not on its accessors (tlbimp
+/// writes it on both).
+pub fn accessors(bytes: &[u8], layout: &Layout) -> BTreeMap<usize, usize> {
+    let mut out = BTreeMap::new();
+    let properties = layout.rows(t::PROPERTY);
+    for row in 0..layout.rows(t::METHOD_SEMANTICS) {
+        let cell = |column| layout.value(bytes, t::METHOD_SEMANTICS, row, column);
+        let (Some(method), Some(association)) = (cell(1), cell(2)) else {
+            continue;
+        };
+        // HasSemantics has one tag bit, 1 for a Property; rows count from 1.
+        let property = association >> 1;
+        if association & 1 == 1 && method > 0 && (1..=properties).contains(&property) {
+            out.entry(method - 1).or_insert(property - 1);
+        }
+    }
+    out
+}
+
+/// HasCustomAttribute (ECMA-335 II.24.2.6): five tag bits, 9 for a Property row, which
+/// windows-metadata's reader does not name.
+const HAS_CUSTOM_ATTRIBUTE_BITS: usize = 5;
+const HAS_CUSTOM_ATTRIBUTE_PROPERTY: usize = 9;
+/// The CustomAttribute table's Parent column.
+const CUSTOM_ATTRIBUTE_PARENT: usize = 0;
+
+/// `[DispId(n)]` on a method, or else on the property `property` (a Property row of the
+/// method's file) whose accessor it is. DISPIDs above `i32::MAX` (`0x80010000`) are
+/// negative, as the IDL front end folds `[id(n)]`. An IUnknown interface's automatic ones
+/// are dropped, as the type-library reader drops them ([`is_automatic`]).
+pub fn dispid(m: MethodDef, property: Option<usize>, kind: ComKind) -> Option<i32> {
+    let v = interop(m.attributes(), names::DISPID_ATTRIBUTE).or_else(|| {
+        let code = ((property? + 1) << HAS_CUSTOM_ATTRIBUTE_BITS) | HAS_CUSTOM_ATTRIBUTE_PROPERTY;
+        let attributes: RowIterator<Attribute> = m.equal_range(CUSTOM_ATTRIBUTE_PARENT, code);
+        interop(attributes, names::DISPID_ATTRIBUTE)
+    })?;
     let id = i32::try_from(v)
         .ok()
         .or_else(|| u32::try_from(v).ok().map(|u| u as i32))?;

@@ -7,7 +7,7 @@
 //! loader can find them elsewhere or make them opaque.
 
 use std::cell::Cell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
@@ -33,6 +33,8 @@ pub struct Source {
     pub bytes: Vec<u8>,
     /// The TypeDef rows of the `Apis` classes [`crate::winmd::apis::hide`] renamed.
     pub apis: Vec<usize>,
+    /// The Property row of each property accessor ([`dispatch::accessors`]).
+    pub accessors: BTreeMap<usize, usize>,
 }
 
 /// What the metadata files declare, before the loader decides what is COM.
@@ -77,8 +79,10 @@ pub fn read(sources: Vec<Source>, scope: &Scope) -> Result<Extract, (Option<usiz
         .enumerate()
         .flat_map(|(file, s)| s.apis.iter().map(move |&row| (file, row)))
         .collect();
+    let mut accessors = Vec::with_capacity(sources.len());
     let mut files = Vec::with_capacity(sources.len());
     for (i, source) in sources.into_iter().enumerate() {
+        accessors.push(source.accessors);
         match quietly(|| File::new(source.bytes)) {
             Ok(Some(file)) => files.push(file),
             Ok(None) => return Err((Some(i), ReadError::Rejected)),
@@ -88,7 +92,7 @@ pub fn read(sources: Vec<Source>, scope: &Scope) -> Result<Extract, (Option<usiz
     let single = (files.len() == 1).then_some(0);
     match quietly(|| {
         let index = Index::new_for_architecture(files, X64);
-        Reader::new(&index, &names, &apis).extract(scope)
+        Reader::new(&index, &names, &apis, &accessors).extract(scope)
     }) {
         Ok(result) => result.map_err(|e| (single, e)),
         Err(panic) => Err((single, ReadError::Panicked(panic))),
@@ -130,6 +134,8 @@ struct Reader<'a> {
     lookup: Lookup<'a>,
     /// The `Apis` classes renamed before indexing, by (file, row).
     apis: &'a BTreeSet<(usize, usize)>,
+    /// Each file's property accessors, by MethodDef row.
+    accessors: &'a [BTreeMap<usize, usize>],
 }
 
 /// The names a type walk has still to look at, and those it has read.
@@ -139,11 +145,17 @@ struct Walk {
 }
 
 impl<'a> Reader<'a> {
-    fn new(index: &'a Index, names: &'a [String], apis: &'a BTreeSet<(usize, usize)>) -> Reader<'a> {
+    fn new(
+        index: &'a Index,
+        names: &'a [String],
+        apis: &'a BTreeSet<(usize, usize)>,
+        accessors: &'a [BTreeMap<usize, usize>],
+    ) -> Reader<'a> {
         Reader {
             names,
             lookup: Lookup::new(index),
             apis,
+            accessors,
         }
     }
 
@@ -411,7 +423,11 @@ impl<'a> Reader<'a> {
             ret,
             call_as: None,
             local: false,
-            dispid: dotnet.and_then(|(_, kind)| dispatch::dispid(m, kind)),
+            dispid: dotnet.and_then(|(_, kind)| {
+                let row = m.to_row();
+                let property = self.accessors.get(row.file).and_then(|a| a.get(&row.pos)).copied();
+                dispatch::dispid(m, property, kind)
+            }),
             span: None,
         })
     }
