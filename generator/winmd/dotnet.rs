@@ -294,6 +294,34 @@ mod tests {
     }
 
     #[test]
+    fn a_dispinterface_is_no_base_and_takes_none() {
+        use crate::model::interface::Dispatch;
+        let dispinterface = |name: &str, members: &[&str]| {
+            let mut d = iface(name, "IDispatch", &[]);
+            d.dispatch = Some(Dispatch {
+                methods: members.iter().map(|m| method(m)).collect(),
+                ..Dispatch::default()
+            });
+            d
+        };
+        let interfaces = [
+            dispinterface("DEvents", &["A"]),
+            // Its vtable after IDispatch's starts with nothing, which every one does.
+            iface("IDual", "IDispatch", &["A", "B"]),
+            // Nothing to redeclare from an empty base, and still not its base.
+            dispinterface("DMore", &["A", "B"]),
+            iface("IEmpty", "IDispatch", &[]),
+        ];
+        let bases = [
+            dotnet("IDispatch", &[]),
+            dotnet("IDispatch", &["DEvents"]),
+            dotnet("IDispatch", &["IEmpty"]),
+            dotnet("IDispatch", &[]),
+        ];
+        assert_eq!(settled(&interfaces, &bases), shape(&interfaces));
+    }
+
+    #[test]
     fn a_redeclaration_must_match_the_signature() {
         let mut changed = iface("IDerived", "IUnknown", &["A1", "D1"]);
         changed.methods[0].params[0].dir = Direction::Out;
