@@ -184,10 +184,12 @@ fn corrupted_files_give_errors_not_panics() {
                 let layout = oscgen::winmd::container::check(&bad).map_err(|e| e.to_string())?;
                 let mut bytes = bad.clone();
                 let apis = oscgen::winmd::apis::hide(&mut bytes, &layout);
+                let accessors = oscgen::winmd::dispatch::accessors(&bytes, &layout);
                 let source = Source {
                     name: "corrupt.winmd".into(),
                     bytes,
                     apis,
+                    accessors,
                 };
                 reader::read(vec![source], &Scope::Everything)
                     .map(|_| ())

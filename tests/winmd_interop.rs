@@ -61,6 +61,8 @@ struct Assembly {
 enum Kind {
     Unknown,
     Dual,
+    /// A dispinterface: IDispatch's vtable, members reached through Invoke only.
+    Dispatch,
 }
 
 impl Assembly {
@@ -105,6 +107,7 @@ impl Assembly {
         let kind = match kind {
             Kind::Unknown => 1,
             Kind::Dual => 0,
+            Kind::Dispatch => 2,
         };
         self.attribute(
             HasAttribute::TypeDef(td),
@@ -185,6 +188,39 @@ fn redeclared_base_methods_make_the_base() {
             "IAuto::Y",
         ])
     );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `InterfaceIsIDispatch` is a dispinterface: its vtable is IDispatch's seven slots and
+/// nothing more, whatever methods the assembly declares, and it is no interface's base.
+#[test]
+fn a_dispinterface_has_idispatch_vtable_alone() {
+    let dir = common::scratch_dir("interop-dispinterface");
+    let mut asm = Assembly::new();
+    asm.interface("DEvents", Kind::Dispatch, &[], &["Fired", "Closed"]);
+    // Starts with the dispinterface's methods, as if redeclaring them: still not its base.
+    asm.interface(
+        "IOverEvents",
+        Kind::Dual,
+        &["Interop.Hierarchy.DEvents"],
+        &["Fired", "Other"],
+    );
+    let model = load(&asm.write(&dir));
+    let (base, own, slots) = shape(&model, "DEvents");
+    assert_eq!((base.as_str(), own.len()), ("IDispatch", 0), "{slots:?}");
+    assert_eq!(slots.len(), 7, "{slots:?}");
+    let d = model
+        .interface("DEvents")
+        .unwrap()
+        .dispatch
+        .as_ref()
+        .expect("a dispinterface");
+    assert!(!d.dual);
+    let members: Vec<&str> = d.methods.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(members, ["Fired", "Closed"]);
+    let (base, own, slots) = shape(&model, "IOverEvents");
+    assert_eq!((base.as_str(), own), ("IDispatch", names(&["Fired", "Other"])));
+    assert_eq!(slots.len(), 9, "{slots:?}");
     let _ = fs::remove_dir_all(&dir);
 }
 

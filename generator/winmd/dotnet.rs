@@ -21,42 +21,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use windows_metadata::Value;
-use windows_metadata::reader::{HasAttributes, TypeDef as WTypeDef};
-
 use crate::model::interface::{Interface, Method, MethodKind};
-use crate::winmd::names;
+use crate::winmd::dispatch::is_dispinterface;
 
 /// What an interop interface says about its place in a hierarchy.
 #[derive(Debug)]
 pub struct Bases {
-    /// IUnknown or IDispatch, from `InterfaceTypeAttribute`.
+    /// IUnknown or IDispatch, from `InterfaceTypeAttribute` ([`crate::winmd::dispatch::ComKind`]).
     pub root: &'static str,
     /// The interfaces its InterfaceImpl rows name, in row order.
     pub impls: Vec<String>,
-}
-
-/// ComInterfaceType: 1 is InterfaceIsIUnknown; dual (0, the default) and IDispatch (2)
-/// derive from IDispatch.
-pub fn root(t: WTypeDef) -> &'static str {
-    let kind = t
-        .find_attribute(names::INTERFACE_TYPE_ATTRIBUTE)
-        .and_then(|a| a.value().into_iter().next())
-        .and_then(|(_, v)| match v {
-            Value::EnumValue(_, inner) => int(&inner),
-            other => int(&other),
-        });
-    if kind == Some(1) { "IUnknown" } else { "IDispatch" }
-}
-
-fn int(v: &Value) -> Option<i64> {
-    match *v {
-        Value::I16(v) => Some(v.into()),
-        Value::I32(v) => Some(v.into()),
-        Value::U16(v) => Some(v.into()),
-        Value::U32(v) => Some(v.into()),
-        _ => None,
-    }
 }
 
 /// The property kind and IDL name of a .NET property setter. C# names every setter
@@ -108,14 +82,17 @@ fn settle_one(
         return;
     }
     state[i] = State::Busy;
-    if let Some(Some(own)) = bases.get(i) {
+    // A dispinterface's members own no slot, so it redeclares nothing.
+    if let Some(Some(own)) = bases.get(i).filter(|_| !is_dispinterface(&interfaces[i])) {
         // A base is settled before it is compared with, so its chain is its COM chain. One
         // still being settled is on a cycle of InterfaceImpl rows and is not a candidate.
         let mut best: Option<(usize, usize, &str)> = None;
         for name in &own.impls {
             let Some(&j) = by_name.get(name) else { continue };
             settle_one(j, interfaces, bases, by_name, state);
-            if state[j] != State::Done {
+            // A dispinterface's vtable is IDispatch's: with no methods it would be a prefix
+            // of every IDispatch-rooted interface that names it.
+            if state[j] != State::Done || is_dispinterface(&interfaces[j]) {
                 continue;
             }
             let Some((root, chain)) = chain(j, interfaces, by_name) else {
@@ -314,6 +291,34 @@ mod tests {
                 assert_eq!(a, b);
             }
         }
+    }
+
+    #[test]
+    fn a_dispinterface_is_no_base_and_takes_none() {
+        use crate::model::interface::Dispatch;
+        let dispinterface = |name: &str, members: &[&str]| {
+            let mut d = iface(name, "IDispatch", &[]);
+            d.dispatch = Some(Dispatch {
+                methods: members.iter().map(|m| method(m)).collect(),
+                ..Dispatch::default()
+            });
+            d
+        };
+        let interfaces = [
+            dispinterface("DEvents", &["A"]),
+            // Its vtable after IDispatch's starts with nothing, which every one does.
+            iface("IDual", "IDispatch", &["A", "B"]),
+            // Nothing to redeclare from an empty base, and still not its base.
+            dispinterface("DMore", &["A", "B"]),
+            iface("IEmpty", "IDispatch", &[]),
+        ];
+        let bases = [
+            dotnet("IDispatch", &[]),
+            dotnet("IDispatch", &["DEvents"]),
+            dotnet("IDispatch", &["IEmpty"]),
+            dotnet("IDispatch", &[]),
+        ];
+        assert_eq!(settled(&interfaces, &bases), shape(&interfaces));
     }
 
     #[test]

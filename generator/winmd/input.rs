@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::scope::Scope;
-use crate::winmd::apis;
 use crate::winmd::container::{self, ContainerError};
 use crate::winmd::reader::{self, Extract, ReadError, Source};
 use crate::winmd::win32::{self, Win32};
+use crate::winmd::{apis, dispatch};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -90,8 +90,14 @@ pub fn read(paths: &[&Path], scope: &Scope) -> Result<Extract, LoadError> {
         })?;
         let mut bytes = bytes;
         let apis = apis::hide(&mut bytes, &layout);
+        let accessors = dispatch::accessors(&bytes, &layout);
         shown.push(PathBuf::from(&name));
-        files.push(Source { name, bytes, apis });
+        files.push(Source {
+            name,
+            bytes,
+            apis,
+            accessors,
+        });
     }
     reader::read(files, scope).map_err(|(at, source)| LoadError::Unreadable {
         path: at.map(|i| shown[i].clone()).unwrap_or_else(|| joined(&shown)),

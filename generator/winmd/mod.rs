@@ -8,6 +8,7 @@
 
 pub mod apis;
 pub mod container;
+pub mod dispatch;
 pub mod dotnet;
 pub mod input;
 pub mod lookup;

@@ -20,6 +20,16 @@ pub const GUID_ATTRIBUTE_WINRT: (&str, &str) = ("Windows.Foundation.Metadata", "
 /// The interface-ID attribute of .NET interop assemblies: the GUID as a string.
 pub const GUID_ATTRIBUTE_DOTNET: (&str, &str) = ("System.Runtime.InteropServices", "GuidAttribute");
 
+/// The namespace of .NET's COM interop attributes.
+pub const INTEROP: &str = "System.Runtime.InteropServices";
+
+/// `[DispId(n)]`: a member's DISPID.
+pub const DISPID_ATTRIBUTE: &str = "DispIdAttribute";
+
+/// `[LCIDConversion(n)]`: where the COM call takes the `[lcid]` argument the managed
+/// signature leaves out.
+pub const LCID_CONVERSION_ATTRIBUTE: &str = "LCIDConversionAttribute";
+
 /// .NET's `[InterfaceType(ComInterfaceType)]`: whether an interop interface derives from
 /// IUnknown or IDispatch (its base is implicit, not an InterfaceImpl row).
 pub const INTERFACE_TYPE_ATTRIBUTE: &str = "InterfaceTypeAttribute";

@@ -7,7 +7,7 @@
 //! loader can find them elsewhere or make them opaque.
 
 use std::cell::Cell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
@@ -20,6 +20,7 @@ use crate::model::param::ParamAttr;
 use crate::model::scope::Scope;
 use crate::model::types::{Field, Scalar, Type, TypeDef, TypeDefKind};
 use crate::model::{ConstValue, Constant};
+use crate::winmd::dispatch::{self, ComKind};
 use crate::winmd::dotnet::{self, Bases};
 use crate::winmd::lookup::{Lookup, is_interface, position};
 use crate::winmd::names;
@@ -32,6 +33,8 @@ pub struct Source {
     pub bytes: Vec<u8>,
     /// The TypeDef rows of the `Apis` classes [`crate::winmd::apis::hide`] renamed.
     pub apis: Vec<usize>,
+    /// The Property row of each property accessor ([`dispatch::accessors`]).
+    pub accessors: BTreeMap<usize, usize>,
 }
 
 /// What the metadata files declare, before the loader decides what is COM.
@@ -76,8 +79,10 @@ pub fn read(sources: Vec<Source>, scope: &Scope) -> Result<Extract, (Option<usiz
         .enumerate()
         .flat_map(|(file, s)| s.apis.iter().map(move |&row| (file, row)))
         .collect();
+    let mut accessors = Vec::with_capacity(sources.len());
     let mut files = Vec::with_capacity(sources.len());
     for (i, source) in sources.into_iter().enumerate() {
+        accessors.push(source.accessors);
         match quietly(|| File::new(source.bytes)) {
             Ok(Some(file)) => files.push(file),
             Ok(None) => return Err((Some(i), ReadError::Rejected)),
@@ -87,7 +92,7 @@ pub fn read(sources: Vec<Source>, scope: &Scope) -> Result<Extract, (Option<usiz
     let single = (files.len() == 1).then_some(0);
     match quietly(|| {
         let index = Index::new_for_architecture(files, X64);
-        Reader::new(&index, &names, &apis).extract(scope)
+        Reader::new(&index, &names, &apis, &accessors).extract(scope)
     }) {
         Ok(result) => result.map_err(|e| (single, e)),
         Err(panic) => Err((single, ReadError::Panicked(panic))),
@@ -129,6 +134,8 @@ struct Reader<'a> {
     lookup: Lookup<'a>,
     /// The `Apis` classes renamed before indexing, by (file, row).
     apis: &'a BTreeSet<(usize, usize)>,
+    /// Each file's property accessors, by MethodDef row.
+    accessors: &'a [BTreeMap<usize, usize>],
 }
 
 /// The names a type walk has still to look at, and those it has read.
@@ -138,11 +145,17 @@ struct Walk {
 }
 
 impl<'a> Reader<'a> {
-    fn new(index: &'a Index, names: &'a [String], apis: &'a BTreeSet<(usize, usize)>) -> Reader<'a> {
+    fn new(
+        index: &'a Index,
+        names: &'a [String],
+        apis: &'a BTreeSet<(usize, usize)>,
+        accessors: &'a [BTreeMap<usize, usize>],
+    ) -> Reader<'a> {
         Reader {
             names,
             lookup: Lookup::new(index),
             apis,
+            accessors,
         }
     }
 
@@ -273,11 +286,12 @@ impl<'a> Reader<'a> {
                 other => format!("{other:?}"),
             })
             .collect();
-        let (base, dotnet) = if t.flags().contains(TypeAttributes::Import) {
-            let root = dotnet::root(t);
-            (Some(root.to_string()), Some(Bases { root, impls }))
+        let (base, dotnet, kind) = if t.flags().contains(TypeAttributes::Import) {
+            let kind = ComKind::of(t);
+            let root = kind.root();
+            (Some(root.to_string()), Some(Bases { root, impls }), Some(kind))
         } else {
-            (impls.into_iter().next(), None)
+            (impls.into_iter().next(), None, None)
         };
         let lets: Option<BTreeSet<&str>> = dotnet.as_ref().map(|_| {
             t.methods()
@@ -287,9 +301,9 @@ impl<'a> Reader<'a> {
         });
         let mut methods = Vec::new();
         for m in t.methods() {
-            methods.push(self.method(&name, m, lets.as_ref())?);
+            methods.push(self.method(&name, m, lets.as_ref().zip(kind))?);
         }
-        let interface = Interface {
+        let mut interface = Interface {
             iid: guid(t),
             base,
             methods,
@@ -301,17 +315,29 @@ impl<'a> Reader<'a> {
             base_span: None,
             name,
         };
+        if let Some(kind) = kind {
+            dispatch::shape(&mut interface, kind);
+        }
         Ok((interface, dotnet))
     }
 
-    /// `dotnet`: for a .NET interop interface, the properties that have a `let_` accessor.
-    fn method(&self, interface: &str, m: MethodDef<'a>, dotnet: Option<&BTreeSet<&str>>) -> Result<Method, ReadError> {
-        let sig = m.signature(&[]);
-        let rows = m.params_by_sequence(sig.types.len()).map_err(|e| ReadError::Method {
+    /// `dotnet`: for a .NET interop interface, the properties that have a `let_` accessor
+    /// and the interface's kind.
+    fn method(
+        &self,
+        interface: &str,
+        m: MethodDef<'a>,
+        dotnet: Option<(&BTreeSet<&str>, ComKind)>,
+    ) -> Result<Method, ReadError> {
+        let error = |detail: String| ReadError::Method {
             interface: interface.to_string(),
             method: m.name().to_string(),
-            detail: e.to_string(),
-        })?;
+            detail,
+        };
+        let sig = m.signature(&[]);
+        let rows = m
+            .params_by_sequence(sig.types.len())
+            .map_err(|e| error(e.to_string()))?;
         let names: Vec<String> = rows
             .params()
             .iter()
@@ -339,6 +365,11 @@ impl<'a> Reader<'a> {
                     ty = with_safearray_element(ty, element);
                 }
                 attrs.extend(buffer_attribute(p.buffer_relationship(), &names));
+                // Only an interop assembly's Optional is automation's `[optional]`; the
+                // Win32 metadata's is SAL's `_opt_` (see winmd/dispatch.rs).
+                if dotnet.is_some() {
+                    attrs.extend(dispatch::param_attrs(p));
+                }
             }
             params.push(Param {
                 name: names[i].as_str().into(),
@@ -350,9 +381,15 @@ impl<'a> Reader<'a> {
                 span: None,
             });
         }
+        if dotnet.is_some() {
+            dispatch::insert_lcid(m, &mut params).map_err(error)?;
+        }
         let mut ret = self.ty(&sig.return_type);
         // Without PreserveSig, .NET hides the HRESULT and shows the [retval] as the result.
-        if dotnet.is_some() && !m.impl_flags().contains(MethodImplAttributes::PreserveSig) {
+        // A dispinterface's members have no vtable call to hide it from: `Invoke` returns
+        // the result, as the IDL's `methods:` section declares it.
+        let hresult = dotnet.is_some_and(|(_, kind)| kind != ComKind::Dispatch);
+        if hresult && !m.impl_flags().contains(MethodImplAttributes::PreserveSig) {
             if ret != Type::Void {
                 let ty = Type::pointer(ret);
                 params.push(Param {
@@ -370,7 +407,7 @@ impl<'a> Reader<'a> {
         let special = is_special(m);
         let setter = dotnet
             .filter(|_| special)
-            .and_then(|lets| dotnet::accessor_kind(m.name(), lets));
+            .and_then(|(lets, _)| dotnet::accessor_kind(m.name(), lets));
         let (name, kind, idl_name) = match setter {
             Some((kind, property)) => (Method::vtable_name(kind, property), kind, property.to_string()),
             None => {
@@ -386,7 +423,11 @@ impl<'a> Reader<'a> {
             ret,
             call_as: None,
             local: false,
-            dispid: None,
+            dispid: dotnet.and_then(|(_, kind)| {
+                let row = m.to_row();
+                let property = self.accessors.get(row.file).and_then(|a| a.get(&row.pos)).copied();
+                dispatch::dispid(m, property, kind)
+            }),
             span: None,
         })
     }

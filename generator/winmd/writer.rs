@@ -265,6 +265,13 @@ impl Writer<'_, '_> {
         }
     }
 
+    /// What IDispatch reaches is not written, only the vtable: a dispinterface becomes an
+    /// IDispatch-derived interface with no methods of its own, DISPIDs and a dual flag are
+    /// dropped, `[lcid]` stays a plain parameter, `[optional]` and `[defaultvalue]` are
+    /// dropped. This is the Win32 metadata's shape, which windows-bindgen reads and which
+    /// has no DISPIDs; and in it ParamAttributes Optional is SAL's `_opt_` (a pointer that
+    /// may be NULL), so writing automation's `[optional]` there would say something else.
+    /// The vtable, which is the ABI, comes back whole (tests/winmd_dispatch.rs).
     fn interface(&mut self, iface: &Interface) {
         let ns = self.scope.namespace;
         let td = self.file.TypeDef(
