@@ -22,6 +22,13 @@ pub const MSFT_VERSION: u32 = 0x0001_0002;
 /// IUnknown and IDispatch live for every library that imports them.
 pub const STDOLE_LIBID: u128 = 0x00020430_0000_0000_c000_000000000046;
 
+/// The MEMBERID MIDL and widl give a function without `[id]`: 0x6000 plus the number of
+/// interfaces the function's interface derives from in the high word, its index among
+/// that interface's own functions in the low word. IDispatch serves the same numbers.
+pub const fn default_memid(depth: i32, index: i32) -> i32 {
+    ((0x6000 | depth) << 16) | index
+}
+
 /// The fixed header (`MSFT_Header`).
 pub mod header {
     pub const SIZE: usize = 0x54;

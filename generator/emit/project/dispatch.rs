@@ -16,6 +16,7 @@ use crate::emit::registry::TypeLibrary;
 use crate::model::Model;
 use crate::model::interface::Interface;
 use crate::model::vtable::Vtable;
+use crate::typelib::format::default_memid;
 
 pub const INTERFACE: &str = "IDispatch";
 pub const GLUE: &str = "src/generated/idispatch.rs";
@@ -108,7 +109,7 @@ pub fn members(model: &Model, iface: &Interface) -> Vec<Member> {
         if out.iter().any(|o| o.name == m.idl_name) {
             continue;
         }
-        let dispid = m.dispid.unwrap_or(((0x6000 | depth) << 16) | index as i32);
+        let dispid = m.dispid.unwrap_or(default_memid(depth, index as i32));
         let params = m
             .params
             .iter()

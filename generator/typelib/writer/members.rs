@@ -5,7 +5,7 @@ use crate::model::ConstValue;
 use crate::model::interface::{Direction, Method, MethodKind, Param};
 use crate::model::param::ParamAttr;
 use crate::model::types::{Type, TypeDefKind};
-use crate::typelib::format::{callconv, funckind, invkind, paramflag, tkind, typeinfo, varkind, vt};
+use crate::typelib::format::{callconv, default_memid, funckind, invkind, paramflag, tkind, typeinfo, varkind, vt};
 use crate::typelib::writer::Error;
 use crate::typelib::writer::build::Builder;
 
@@ -78,7 +78,7 @@ impl Builder<'_> {
         } else {
             funckind::PUREVIRTUAL
         };
-        let mut id = ((0x6000 | (self.infos[info].datatype2 & 0xffff)) << 16) | index;
+        let mut id = default_memid(self.infos[info].datatype2 & 0xffff, index);
         let num_params = m.params.len() as i32;
         let has = |p: &Param, f: fn(&ParamAttr) -> bool| p.attrs.iter().any(f);
         let num_defaults = m

@@ -14,9 +14,9 @@ use crate::wine::{run_logged, winpath};
 
 /// The first Office application oscgen.toml's `[office_addin] hosts` names.
 fn host(p: &Project) -> Option<String> {
-    let toml = std::fs::read_to_string(p.dir.join("oscgen.toml")).ok()?;
-    let hosts = toml.lines().find_map(|l| l.trim().strip_prefix("hosts = ["))?;
-    let first = hosts.split(',').next()?.trim().trim_matches(|c| c == '"' || c == ']');
+    let text = std::fs::read_to_string(p.dir.join("oscgen.toml")).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    let first = table.get("office_addin")?.get("hosts")?.as_array()?.first()?.as_str()?;
     (!first.is_empty()).then(|| first.to_string())
 }
 

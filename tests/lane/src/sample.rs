@@ -61,7 +61,6 @@ pub fn check(r: &mut Report, c: &Ctx, p: &Project) {
     let tdir = c.tdir(p).display().to_string();
 
     // --- cross-build the DLL (release, as it ships)
-    fresh_type_libraries(p);
     let json = logs.join("build.json");
     let build_log = logs.join("build.log");
     let args = [
@@ -404,21 +403,5 @@ pub fn for_target(key: &str, target: Target) -> String {
     match key.strip_suffix(r"\0\win64") {
         Some(base) if target == Target::X86 && key.contains(r"\TypeLib\") => format!(r"{base}\0\win32"),
         _ => key.to_string(),
-    }
-}
-
-/// Marks the project's type libraries as just written, so that its build script embeds
-/// them again. The target dirs are shared by every checkout the lane runs from, and Cargo
-/// judges `rerun-if-changed` by comparing mtimes with the build script's last run: one run
-/// for another checkout's copy of the sample, later than this checkout's file, would leave
-/// that copy's library in this DLL.
-fn fresh_type_libraries(p: &Project) {
-    let Ok(entries) = std::fs::read_dir(p.dir.join("src/generated/typelib")) else {
-        return;
-    };
-    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        if let Ok(file) = std::fs::File::options().append(true).open(&path) {
-            let _ = file.set_modified(std::time::SystemTime::now());
-        }
     }
 }
