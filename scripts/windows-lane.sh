@@ -421,7 +421,7 @@ if ! env -u RUSTFLAGS "$DEB_CARGO" build --quiet --locked --manifest-path "$REPO
 fi
 note_file=$CACHE/logs/wine32-note.txt
 printf '%s\n' "$WINE32_NOTE" >"$note_file"
-lane_args=(--cache "$CACHE" --targets "${TARGETS[*]}" --run-i686 "$RUN_I686" --oscgen "$OSCGEN"
+lane_args=(--cache "$CACHE" --repo "$REPO" --targets "${TARGETS[*]}" --run-i686 "$RUN_I686" --oscgen "$OSCGEN"
     --setup "$passed" "$failed" --wine32-note "$note_file")
 if [[ -n "${OSCGEN_LANE_KINDS:-}" ]]; then
     if [[ -n "${CI:-}" ]]; then

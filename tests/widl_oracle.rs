@@ -162,11 +162,10 @@ fn widl_vtables_match_oscgen() {
     assert!(sets.contains(&"osc.idl") && sets.contains(&"mapi.idl"));
 
     let mut totals = Totals::default();
-    // office.idl's dual interfaces make widl check SAFEARRAY for marshaling, which needs the
-    // SDK's wire_marshal declarations the stand-in oaidl.idl leaves out: tests/office_reference.rs
-    // compares widl's vtables for it with the SDK's oaidl.idl instead.
-    let files = builtin::SETS.iter().filter(|f| f.name != "office.idl");
-    for file in files.chain(builtin::STANDARD).chain(builtin::TYPELIBS) {
+    // office.idl's dual interfaces make widl check their SAFEARRAY and VARIANT arguments for
+    // marshaling; the stand-in oaidl.idl wire_marshals VARIANT as the SDK does, so widl takes
+    // them (tests/office_reference.rs also compares them with the SDK's oaidl.idl).
+    for file in builtin::SETS.iter().chain(builtin::STANDARD).chain(builtin::TYPELIBS) {
         compare_file(&widl, repo, &out_dir, file, &mut totals);
     }
     let _ = std::fs::remove_dir_all(&out_dir);
@@ -186,6 +185,37 @@ fn widl_vtables_match_oscgen() {
         "oscgen disagrees with widl:\n{}",
         totals.mismatches.join("\n")
     );
+}
+
+/// samples/automation's dual interface passes VARIANT and SAFEARRAY(VARIANT): widl takes it
+/// with the stand-ins on its include path as it does with the SDK's IDL (the Windows lane's
+/// cross-apartment client is built from widl's header of it).
+#[test]
+fn widl_takes_variant_arguments_of_a_dual_interface_with_the_stand_ins() {
+    let Some(widl) = widl_or_skip() else { return };
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = scratch_dir("widl-automation");
+    let header = out_dir.join("automation.h");
+    let result = Command::new(&widl)
+        .arg("--nostdinc")
+        .arg("-I")
+        .arg(repo.join("metadata/std"))
+        .arg("-h")
+        .arg("-o")
+        .arg(&header)
+        .arg(repo.join("samples/automation/idl/automation.idl"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", widl.display()));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "widl failed: {stderr}");
+    let text = std::fs::read_to_string(&header).expect("widl's header");
+    for method in ["Join", "Split", "Describe", "Echo"] {
+        assert!(
+            text.contains(&format!("IGreeter_{method}(This")),
+            "{method} missing from widl's header"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out_dir);
 }
 
 #[test]

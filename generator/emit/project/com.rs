@@ -4,7 +4,7 @@ use askama::Template;
 
 use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{DefaultCall, default_call, ident, rust_method_names};
-use crate::emit::project::files::RuntimeModule;
+use crate::emit::project::files::{RuntimeModule, VARIANT_RUNTIME};
 use crate::emit::project::plan::{Ownership, Plan};
 use crate::emit::project::{Error, Inputs, ObjectSpec, Project, dispatch, identity, render, typelib};
 use crate::emit::registry::{Registration, TypeLibrary};
@@ -73,13 +73,18 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     let served = library.as_ref().and_then(|l| dispatch::served(model, &objects[0], l));
     objects[0].dispatch = served.map(|i| i.name.clone());
     let runtime: &[RuntimeModule] = match served {
-        Some(_) => &[dispatch::RUNTIME],
-        None => &[],
+        Some(_) => &[VARIANT_RUNTIME, dispatch::RUNTIME],
+        None => &[VARIANT_RUNTIME],
     };
     if served.is_some() {
         p.modules.push(("idispatch", dispatch::GLUE_SUMMARY));
     }
-    p.generated_files(&registration, proc_macro2::TokenStream::new(), &[], runtime)?;
+    p.generated_files(
+        &registration,
+        proc_macro2::TokenStream::new(),
+        &[("variant", &["Variant"])],
+        runtime,
+    )?;
     if let Some(iface) = served {
         let glue = dispatch::glue(model, &objects[0], iface);
         p.plan.add(dispatch::GLUE, glue, Ownership::Generated);

@@ -113,6 +113,16 @@ pub const CACHE_RUNTIME: RuntimeModule = RuntimeModule {
     dependencies: &[],
 };
 
+/// VARIANT and SAFEARRAY(VARIANT) as owned Rust values, for COM servers whose callers are
+/// scripts and other late-bound clients.
+pub const VARIANT_RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
+    name: "variant",
+    text: include_str!("../../../templates/runtime/variant.rs"),
+    summary: "Variant: VARIANT as an owned Rust value, read from and written to raw VARIANTs and SAFEARRAY(VARIANT).",
+    dependencies: &[],
+};
+
 /// The blocking HTTP client, behind the `http` feature: not every provider talks HTTP, and
 /// ureq and its TLS stack would weigh on the DLL of one that does not.
 pub const HTTP_RUNTIME: RuntimeModule = RuntimeModule {

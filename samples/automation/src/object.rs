@@ -6,6 +6,7 @@
 // Every name a stub may use (bindings, BSTR, Result, ...): a stub oscgen adds later
 // compiles without new `use` lines.
 use crate::generated::prelude::*;
+use crate::generated::variant::{read_variant_array, variant_array};
 
 use std::sync::Mutex;
 
@@ -94,6 +95,59 @@ impl IGreeter_Impl for Automation_Impl {
         } else {
             VARIANT_FALSE
         })
+    }
+
+    /// The items' text (as VBScript's CStr shows each) between separators: `Join(Array("a",
+    /// 1, True), ",")` is "a,1,True". An array of strings or numbers works too.
+    fn Join(&self, items: *mut SAFEARRAY, separator: &BSTR) -> Result<BSTR> {
+        // SAFETY: COM lends the [in] array for the duration of the call.
+        let items = unsafe { read_variant_array(items) }?;
+        let parts: Vec<String> = items.iter().map(ToString::to_string).collect();
+        Ok(BSTR::from(parts.join(&separator.display().to_string())))
+    }
+
+    /// The comma-separated parts of `text`, typed as a script would type them: whole
+    /// numbers as Long, True and False as Boolean, the rest as String. "" gives an empty
+    /// array (UBound -1).
+    fn Split(&self, text: &BSTR) -> Result<*mut SAFEARRAY> {
+        let text = text.display().to_string();
+        let parts: Vec<Variant> = if text.is_empty() {
+            Vec::new()
+        } else {
+            text.split(',').map(typed).collect()
+        };
+        variant_array(&parts)
+    }
+
+    /// "<VarType> <TypeName>: <value>", e.g. "8 String: hi" or "8204 Variant(): {1, b}"; a
+    /// value that shows as nothing (Empty, "") ends after the type name.
+    fn Describe(&self, value: VARIANT) -> Result<BSTR> {
+        // SAFETY: `value` is the caller's, valid for the call; this reads a copy.
+        let value = unsafe { Variant::from_raw(&value) }?;
+        let shown = value.to_string();
+        let head = format!("{} {}", value.vartype(), value.type_name());
+        Ok(BSTR::from(if shown.is_empty() {
+            head
+        } else {
+            format!("{head}: {shown}")
+        }))
+    }
+
+    /// A copy of the value, as an [out, retval] VARIANT that the caller then owns.
+    fn Echo(&self, value: VARIANT) -> Result<VARIANT> {
+        // SAFETY: `value` is the caller's; the result has the bindings' VARIANT layout.
+        unsafe { Variant::from_raw(&value)?.into_raw() }
+    }
+}
+
+/// A part of Split's text as a script would type it.
+fn typed(part: &str) -> Variant {
+    match part {
+        "True" => Variant::Bool(true),
+        "False" => Variant::Bool(false),
+        _ => part
+            .parse::<i32>()
+            .map_or_else(|_| Variant::from(part), Variant::I4),
     }
 }
 

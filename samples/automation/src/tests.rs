@@ -8,14 +8,17 @@
 use crate as dll;
 
 use core::ffi::c_void;
+use core::ptr::null_mut;
 
 use windows_core::{HRESULT, IUnknown, Interface};
 
 use dll::DllGetClassObject;
+use dll::generated::bindings::VARIANT;
 use dll::generated::bindings::{IDispatch, IGreeter};
 use dll::generated::factory::IClassFactory;
 use dll::generated::identity::CLSID_AUTOMATION;
-use dll::generated::oleaut::{BSTR, VARIANT_FALSE, VARIANT_TRUE};
+use dll::generated::oleaut::{BSTR, VARIANT_FALSE, VARIANT_TRUE, bstr_array, destroy};
+use dll::generated::variant::{self, Variant, read_variant_array, variant_array};
 
 fn create() -> IUnknown {
     let mut ppv: *mut c_void = core::ptr::null_mut();
@@ -87,12 +90,72 @@ fn igreeter_methods_answer_through_the_vtable() {
     }
 }
 
+/// Join, Split, Describe and Echo through the vtable: SAFEARRAY(VARIANT) in and out, VARIANT
+/// in and out, each freed by its owner (the sample's tests run under valgrind).
+#[test]
+fn igreeter_arrays_and_variants() {
+    let object: IGreeter = create().cast().expect("QueryInterface");
+    let items = [Variant::from("a"), Variant::I2(1), Variant::Bool(true)];
+    let array = variant_array(&items).expect("variant_array");
+    let comma = BSTR::from(",");
+    unsafe {
+        assert_eq!(object.Join(array, &comma).expect("Join"), "a,1,True");
+        // The caller still owns its [in] array.
+        destroy(array);
+        assert_eq!(object.Join(null_mut(), &comma).expect("Join(null)"), "");
+        let strings = bstr_array(&["x", "y"]).expect("bstr_array");
+        assert_eq!(object.Join(strings, &BSTR::from("+")).expect("Join"), "x+y");
+        destroy(strings);
+
+        let parts = object.Split(&BSTR::from("a,2,True,x y")).expect("Split");
+        let read = read_variant_array(parts).expect("read_variant_array");
+        destroy(parts);
+        let expected = [
+            Variant::from("a"),
+            Variant::I4(2),
+            Variant::Bool(true),
+            Variant::from("x y"),
+        ];
+        assert_eq!(read, expected);
+        let empty = object.Split(&BSTR::new()).expect("Split");
+        assert!(read_variant_array(empty).expect("empty").is_empty());
+        destroy(empty);
+
+        let describe = |value: Variant| {
+            let mut raw: VARIANT = value.into_raw().expect("into_raw");
+            let kind = object.Describe(raw).expect("Describe");
+            variant::clear(&mut raw).expect("clear");
+            kind.display().to_string()
+        };
+        assert_eq!(describe(Variant::from("hi")), "8 String: hi");
+        assert_eq!(describe(Variant::I2(7)), "2 Integer: 7");
+        assert_eq!(describe(Variant::R8(2.5)), "5 Double: 2.5");
+        assert_eq!(describe(Variant::Bool(false)), "11 Boolean: False");
+        assert_eq!(describe(Variant::Empty), "0 Empty");
+        assert_eq!(describe(Variant::Null), "1 Null: Null");
+        assert_eq!(
+            describe(Variant::Array(items.to_vec())),
+            "8204 Variant(): {a, 1, True}"
+        );
+        let twin: IUnknown = object.Twin().expect("Twin").cast().expect("IUnknown");
+        assert_eq!(describe(Variant::Dispatch(Some(twin))), "9 Object: Object");
+
+        let value = Variant::Array(vec![Variant::from("deep"), Variant::I4(-1)]);
+        let raw: VARIANT = value.clone().into_raw().expect("into_raw");
+        let mut echoed = object.Echo(raw).expect("Echo");
+        assert_eq!(Variant::from_raw(&echoed).expect("from_raw"), value);
+        // Argument and result are two VARIANTs, each owned and cleared once.
+        variant::clear(&mut echoed).expect("clear");
+        let mut raw = raw;
+        variant::clear(&mut raw).expect("clear");
+    }
+}
+
 /// IDispatch is oscgen's (`generated::idispatch`): a name resolves to the DISPID the
 /// interface gives it whatever its case, an unknown one to DISP_E_UNKNOWNNAME, and Invoke
 /// of a DISPID no member has answers DISP_E_MEMBERNOTFOUND.
 #[test]
 fn dispatch_names_resolve_whatever_their_case() {
-    use core::ptr::null_mut;
     use dll::generated::dispatch;
     let object: IDispatch = create().cast().expect("QueryInterface");
     let riid = windows_core::GUID::zeroed();

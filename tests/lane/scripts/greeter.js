@@ -34,6 +34,46 @@ s = twin.Greet("Bob");
 check(s == "Hej, Bob!", "Twin() gives an object that greets: \"" + s + "\"");
 check(g.IsGreeter(twin) === true, "IsGreeter(twin) -> true (an object in)");
 
+// A call that throws fails the section rather than ending the script; the count shows
+// every check ran.
+var before = checks;
+try {
+    // Arrays: a JScript array is an object, not a SAFEARRAY; a SAFEARRAY that a method returns
+    // is read through VBArray, and can be handed back to a method as it came.
+    var parts = g.Split("a,2,True");
+    var vb = new VBArray(parts);
+    check(vb.dimensions() == 1 && vb.lbound(1) == 0 && vb.ubound(1) == 2,
+        "Split(\"a,2,True\") gives a SAFEARRAY: VBArray bounds " + vb.lbound(1) + " to " + vb.ubound(1));
+    var list = vb.toArray();
+    check(list.length == 3 && list[0] === "a" && list[1] === 2 && list[2] === true,
+        "... whose toArray() is [" + list.join(", ") + "] (" + typeof list[1] + ", " + typeof list[2] + ")");
+    s = g.Join(parts, "-");
+    check(s == "a-2-True", "Join(Split(...), \"-\"), the SAFEARRAY handed back -> \"" + s + "\"");
+    check(new VBArray(g.Split("")).ubound(1) == -1, "Split(\"\") gives an empty SAFEARRAY");
+
+    // VARIANT in: Describe reports the VARTYPE and value it received.
+    s = g.Describe("hi");
+    check(s == "8 String: hi", "Describe(\"hi\") -> \"" + s + "\"");
+    s = g.Describe(7);
+    check(s == "3 Long: 7", "Describe(7) -> \"" + s + "\" (JScript integers are VT_I4)");
+    s = g.Describe(2.5);
+    check(s == "5 Double: 2.5", "Describe(2.5) -> \"" + s + "\"");
+    s = g.Describe(true);
+    check(s == "11 Boolean: True", "Describe(true) -> \"" + s + "\"");
+    s = g.Describe(null);
+    check(s == "1 Null: Null", "Describe(null) -> \"" + s + "\"");
+    s = g.Describe(parts);
+    check(s == "8204 Variant(): {a, 2, True}", "Describe(a SAFEARRAY) -> \"" + s + "\"");
+
+    // VARIANT out: Echo returns a copy of what it gets.
+    check(g.Echo("x") === "x", "Echo(\"x\") -> \"x\"");
+    list = new VBArray(g.Echo(parts)).toArray();
+    check(list.join(",") == "a,2,true", "Echo(a SAFEARRAY) -> a SAFEARRAY of [" + list.join(", ") + "]");
+} catch (e) {
+    check(false, "arrays and VARIANTs: a call threw 0x" + hresult(e) + " (" + e.description + ")");
+}
+check(checks - before == 12, "every array and VARIANT check ran: " + (checks - before) + " of 12");
+
 try {
     g.Greet("");
     check(false, "Greet(\"\") raises an error");

@@ -44,6 +44,8 @@ struct Args {
     targets: Vec<Target>,
     run_i686: bool,
     oscgen: PathBuf,
+    /// The repository whose scripts, clients and IDL the checks use: the script's.
+    repo: Option<PathBuf>,
     setup: (usize, usize),
     wine32_note: Option<PathBuf>,
     /// `None`: every kind when no project is named, none otherwise.
@@ -58,6 +60,7 @@ fn parse_args() -> Result<Args, String> {
         targets: Target::ALL.to_vec(),
         run_i686: false,
         oscgen: PathBuf::new(),
+        repo: None,
         setup: (0, 0),
         wine32_note: None,
         kinds: None,
@@ -69,6 +72,7 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--cache" => a.cache = value(&mut it, &arg)?.into(),
             "--oscgen" => a.oscgen = value(&mut it, &arg)?.into(),
+            "--repo" => a.repo = Some(value(&mut it, &arg)?.into()),
             "--run-i686" => a.run_i686 = value(&mut it, &arg)? == "1",
             "--wine32-note" => a.wine32_note = Some(value(&mut it, &arg)?.into()),
             "--targets" => {
@@ -108,7 +112,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // The cached lane binary serves every checkout that shares the cache: cargo does not
+    // rebuild it for another worktree with the same sources, so the directory it was built
+    // in may be another checkout's. The script names its own.
+    let repo = args
+        .repo
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."));
     let repo = repo.canonicalize().unwrap_or(repo);
     let mut r = Report::with_setup(args.setup.0, args.setup.1);
     let lane = Lane {

@@ -402,6 +402,51 @@ impl IGreeter {
                 .map(|| result__)
         }
     }
+    pub unsafe fn Join(
+        &self,
+        items: *mut SAFEARRAY,
+        separator: &BSTR,
+    ) -> windows_core::Result<BSTR> {
+        unsafe {
+            let mut result__: *mut core::ffi::c_void = core::ptr::null_mut();
+            (windows_core::Interface::vtable(self)
+                .Join)(
+                    windows_core::Interface::as_raw(self),
+                    items,
+                    core::mem::transmute_copy(separator),
+                    &mut result__,
+                )
+                .map(|| core::mem::transmute(result__))
+        }
+    }
+    pub unsafe fn Split(&self, text: &BSTR) -> windows_core::Result<*mut SAFEARRAY> {
+        unsafe {
+            let mut result__: *mut SAFEARRAY = core::mem::zeroed();
+            (windows_core::Interface::vtable(self)
+                .Split)(
+                    windows_core::Interface::as_raw(self),
+                    core::mem::transmute_copy(text),
+                    &mut result__,
+                )
+                .map(|| result__)
+        }
+    }
+    pub unsafe fn Describe(&self, value: VARIANT) -> windows_core::Result<BSTR> {
+        unsafe {
+            let mut result__: *mut core::ffi::c_void = core::ptr::null_mut();
+            (windows_core::Interface::vtable(self)
+                .Describe)(windows_core::Interface::as_raw(self), value, &mut result__)
+                .map(|| core::mem::transmute(result__))
+        }
+    }
+    pub unsafe fn Echo(&self, value: VARIANT) -> windows_core::Result<VARIANT> {
+        unsafe {
+            let mut result__: VARIANT = core::mem::zeroed();
+            (windows_core::Interface::vtable(self)
+                .Echo)(windows_core::Interface::as_raw(self), value, &mut result__)
+                .map(|| result__)
+        }
+    }
 }
 #[repr(C)]
 pub struct IGreeter_Vtbl {
@@ -449,6 +494,27 @@ pub struct IGreeter_Vtbl {
         *mut core::ffi::c_void,
         *mut VARIANT_BOOL,
     ) -> windows_core::HRESULT,
+    pub Join: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        *mut SAFEARRAY,
+        *mut core::ffi::c_void,
+        *mut *mut core::ffi::c_void,
+    ) -> windows_core::HRESULT,
+    pub Split: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        *mut core::ffi::c_void,
+        *mut *mut SAFEARRAY,
+    ) -> windows_core::HRESULT,
+    pub Describe: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        VARIANT,
+        *mut *mut core::ffi::c_void,
+    ) -> windows_core::HRESULT,
+    pub Echo: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        VARIANT,
+        *mut VARIANT,
+    ) -> windows_core::HRESULT,
 }
 pub trait IGreeter_Impl: IDispatch_Impl {
     fn Greet(&self, name: &BSTR) -> windows_core::Result<BSTR>;
@@ -463,6 +529,14 @@ pub trait IGreeter_Impl: IDispatch_Impl {
         &self,
         other: windows_core::Ref<'_, IDispatch>,
     ) -> windows_core::Result<VARIANT_BOOL>;
+    fn Join(
+        &self,
+        items: *mut SAFEARRAY,
+        separator: &BSTR,
+    ) -> windows_core::Result<BSTR>;
+    fn Split(&self, text: &BSTR) -> windows_core::Result<*mut SAFEARRAY>;
+    fn Describe(&self, value: VARIANT) -> windows_core::Result<BSTR>;
+    fn Echo(&self, value: VARIANT) -> windows_core::Result<VARIANT>;
 }
 impl IGreeter_Vtbl {
     pub const fn new<Identity: IGreeter_Impl, const OFFSET: isize>() -> Self {
@@ -703,6 +777,117 @@ impl IGreeter_Vtbl {
                 )
             }
         }
+        unsafe extern "system" fn Join<Identity: IGreeter_Impl, const OFFSET: isize>(
+            this: *mut core::ffi::c_void,
+            items: *mut SAFEARRAY,
+            separator: *mut core::ffi::c_void,
+            joined: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                if joined.is_null() {
+                    return super::hresult::E_POINTER;
+                }
+                joined.write(core::mem::zeroed());
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "Join",
+                    || match IGreeter_Impl::Join(
+                        this,
+                        items,
+                        core::mem::transmute::<
+                            &*mut core::ffi::c_void,
+                            &BSTR,
+                        >(&separator),
+                    ) {
+                        Ok(ok__) => {
+                            joined.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
+            }
+        }
+        unsafe extern "system" fn Split<Identity: IGreeter_Impl, const OFFSET: isize>(
+            this: *mut core::ffi::c_void,
+            text: *mut core::ffi::c_void,
+            parts: *mut *mut SAFEARRAY,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                if parts.is_null() {
+                    return super::hresult::E_POINTER;
+                }
+                parts.write(core::mem::zeroed());
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "Split",
+                    || match IGreeter_Impl::Split(
+                        this,
+                        core::mem::transmute::<&*mut core::ffi::c_void, &BSTR>(&text),
+                    ) {
+                        Ok(ok__) => {
+                            parts.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
+            }
+        }
+        unsafe extern "system" fn Describe<Identity: IGreeter_Impl, const OFFSET: isize>(
+            this: *mut core::ffi::c_void,
+            value: VARIANT,
+            kind: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                if kind.is_null() {
+                    return super::hresult::E_POINTER;
+                }
+                kind.write(core::mem::zeroed());
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "Describe",
+                    || match IGreeter_Impl::Describe(this, value) {
+                        Ok(ok__) => {
+                            kind.write(core::mem::transmute(ok__));
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
+            }
+        }
+        unsafe extern "system" fn Echo<Identity: IGreeter_Impl, const OFFSET: isize>(
+            this: *mut core::ffi::c_void,
+            value: VARIANT,
+            same: *mut VARIANT,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                if same.is_null() {
+                    return super::hresult::E_POINTER;
+                }
+                same.write(core::mem::zeroed());
+                let this: &Identity = &*((this as *const *const ()).offset(OFFSET)
+                    as *const Identity);
+                super::trace::call(
+                    "IGreeter",
+                    "Echo",
+                    || match IGreeter_Impl::Echo(this, value) {
+                        Ok(ok__) => {
+                            same.write(ok__);
+                            windows_core::HRESULT(0)
+                        }
+                        Err(err) => err.into(),
+                    },
+                )
+            }
+        }
         Self {
             base__: IDispatch_Vtbl::new::<Identity, OFFSET>(),
             Greet: Greet::<Identity, OFFSET>,
@@ -714,6 +899,10 @@ impl IGreeter_Vtbl {
             NextDay: NextDay::<Identity, OFFSET>,
             Twin: Twin::<Identity, OFFSET>,
             IsGreeter: IsGreeter::<Identity, OFFSET>,
+            Join: Join::<Identity, OFFSET>,
+            Split: Split::<Identity, OFFSET>,
+            Describe: Describe::<Identity, OFFSET>,
+            Echo: Echo::<Identity, OFFSET>,
         }
     }
     pub fn matches(iid: &windows_core::GUID) -> bool {

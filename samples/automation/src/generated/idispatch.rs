@@ -55,6 +55,26 @@ pub static IGREETER: Dispatch = Dispatch::new(
             dispid: 8i32,
             params: &["other"],
         },
+        Member {
+            name: "Join",
+            dispid: 9i32,
+            params: &["items", "separator"],
+        },
+        Member {
+            name: "Split",
+            dispid: 10i32,
+            params: &["text"],
+        },
+        Member {
+            name: "Describe",
+            dispid: 11i32,
+            params: &["value"],
+        },
+        Member {
+            name: "Echo",
+            dispid: 12i32,
+            params: &["value"],
+        },
     ],
 );
 impl IDispatch_Impl for Automation_Impl {

@@ -125,8 +125,24 @@ fn igreeter_slots() {
             "IGreeter_Vtbl.IsGreeter is not at slot 15"
         );
         assert!(
-            size_of:: < IGreeter_Vtbl > () == slot(16),
-            "IGreeter_Vtbl is not 16 slots long"
+            offset_of!(IGreeter_Vtbl, Join) == slot(16),
+            "IGreeter_Vtbl.Join is not at slot 16"
+        );
+        assert!(
+            offset_of!(IGreeter_Vtbl, Split) == slot(17),
+            "IGreeter_Vtbl.Split is not at slot 17"
+        );
+        assert!(
+            offset_of!(IGreeter_Vtbl, Describe) == slot(18),
+            "IGreeter_Vtbl.Describe is not at slot 18"
+        );
+        assert!(
+            offset_of!(IGreeter_Vtbl, Echo) == slot(19),
+            "IGreeter_Vtbl.Echo is not at slot 19"
+        );
+        assert!(
+            size_of:: < IGreeter_Vtbl > () == slot(20),
+            "IGreeter_Vtbl is not 20 slots long"
         );
     }
 }

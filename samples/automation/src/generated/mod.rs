@@ -12,6 +12,7 @@
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
 //! - `trace`: the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.
+//! - `variant`: Variant: VARIANT as an owned Rust value, read from and written to raw VARIANTs and SAFEARRAY(VARIANT).
 //! - `dispatch`: IDispatch from the DLL's own type library (oleaut32) on Windows, from a member table elsewhere.
 //! - `idispatch`: IDispatch of the object's dual interface, from the type library (see `dispatch`).
 //!
@@ -33,5 +34,6 @@ pub mod probe;
 pub mod registry;
 pub mod server;
 pub mod trace;
+pub mod variant;
 pub mod dispatch;
 pub mod idispatch;

@@ -118,6 +118,26 @@ pub const INTERFACES: &[ProbeInterface] = &[
                 slot: 15,
                 code: IGreeter::IsGreeter,
             },
+            ProbeMethod {
+                name: "Join",
+                slot: 16,
+                code: IGreeter::Join,
+            },
+            ProbeMethod {
+                name: "Split",
+                slot: 17,
+                code: IGreeter::Split,
+            },
+            ProbeMethod {
+                name: "Describe",
+                slot: 18,
+                code: IGreeter::Describe,
+            },
+            ProbeMethod {
+                name: "Echo",
+                slot: 19,
+                code: IGreeter::Echo,
+            },
         ],
     },
 ];
@@ -171,6 +191,18 @@ pub mod IGreeter {
 
     /// Slot 15: `0x8004C10F`.
     pub const IsGreeter: HRESULT = super::code(0xC100, 15);
+
+    /// Slot 16: `0x8004C110`.
+    pub const Join: HRESULT = super::code(0xC100, 16);
+
+    /// Slot 17: `0x8004C111`.
+    pub const Split: HRESULT = super::code(0xC100, 17);
+
+    /// Slot 18: `0x8004C112`.
+    pub const Describe: HRESULT = super::code(0xC100, 18);
+
+    /// Slot 19: `0x8004C113`.
+    pub const Echo: HRESULT = super::code(0xC100, 19);
 }
 
 /// What a stub whose probe code is `code` answers in this build: `code` with the feature

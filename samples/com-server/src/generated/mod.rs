@@ -12,6 +12,7 @@
 //! - `registry`: DllRegisterServer and DllUnregisterServer.
 //! - `server`: the class factory and DllGetClassObject / DllCanUnloadNow.
 //! - `trace`: the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.
+//! - `variant`: Variant: VARIANT as an owned Rust value, read from and written to raw VARIANTs and SAFEARRAY(VARIANT).
 //!
 //! rustfmt and clippy leave these files alone (the attributes below and at the top of
 //! each file), so `cargo fmt` and the lints you choose never make `oscgen generate
@@ -31,3 +32,4 @@ pub mod probe;
 pub mod registry;
 pub mod server;
 pub mod trace;
+pub mod variant;

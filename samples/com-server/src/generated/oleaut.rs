@@ -2,7 +2,9 @@
 //!
 //! The OLE Automation types that Outlook Social Connector methods use: `BSTR`, one-dimensional
 //! `SAFEARRAY` vectors, `VARIANT_BOOL` and `DATE`, the oleaut32 functions that manage them, and
-//! safe helpers that build and read BSTR, byte and boolean arrays.
+//! safe helpers that build and read BSTR, byte and boolean arrays. `RawVariant` is VARIANT's
+//! memory layout, for `VariantClear` and VARIANT arrays; the `variant` module, where a project
+//! has it, builds and reads VARIANTs safely.
 //!
 //! On Windows everything comes from oleaut32 (and `windows_core::BSTR`). windows-core 0.100 has no
 //! `BSTR` on other hosts, so there a shim with oleaut32's memory layout and function names stands
@@ -22,17 +24,33 @@ use windows_core::{Error, HRESULT, Result};
 pub type VARTYPE = u16;
 
 pub const VT_EMPTY: VARTYPE = 0;
+pub const VT_NULL: VARTYPE = 1;
 pub const VT_I2: VARTYPE = 2;
 pub const VT_I4: VARTYPE = 3;
+pub const VT_R4: VARTYPE = 4;
+pub const VT_R8: VARTYPE = 5;
+pub const VT_CY: VARTYPE = 6;
+pub const VT_DATE: VARTYPE = 7;
 pub const VT_BSTR: VARTYPE = 8;
+pub const VT_DISPATCH: VARTYPE = 9;
+pub const VT_ERROR: VARTYPE = 10;
 pub const VT_BOOL: VARTYPE = 11;
 pub const VT_VARIANT: VARTYPE = 12;
+pub const VT_UNKNOWN: VARTYPE = 13;
+pub const VT_DECIMAL: VARTYPE = 14;
 pub const VT_I1: VARTYPE = 16;
 pub const VT_UI1: VARTYPE = 17;
 pub const VT_UI2: VARTYPE = 18;
 pub const VT_UI4: VARTYPE = 19;
+pub const VT_I8: VARTYPE = 20;
+pub const VT_UI8: VARTYPE = 21;
 pub const VT_INT: VARTYPE = 22;
 pub const VT_UINT: VARTYPE = 23;
+pub const VT_RECORD: VARTYPE = 36;
+pub const VT_ARRAY: VARTYPE = 0x2000;
+pub const VT_BYREF: VARTYPE = 0x4000;
+/// The bits of a vartype that name the type, without VT_ARRAY and VT_BYREF.
+pub const VT_TYPEMASK: VARTYPE = 0x0FFF;
 
 /// An OLE Automation date: days since 1899-12-30, with the time of day as the fraction.
 pub type DATE = f64;
@@ -64,6 +82,24 @@ const _: () = {
     assert!(core::mem::offset_of!(SAFEARRAY, cLocks) == 8);
     assert!(core::mem::offset_of!(SAFEARRAY, pvData) == if cfg!(target_pointer_width = "64") { 16 } else { 12 });
     assert!(size_of::<SAFEARRAY>() == if cfg!(target_pointer_width = "64") { 32 } else { 24 });
+};
+
+/// VARIANT's memory layout: the vartype at offset 0, the value at 8, in 16 bytes on 32-bit
+/// Windows and 24 on 64-bit (the largest member, VT_RECORD's pair of pointers, sets the size).
+/// The bindings declare VARIANT as a union from oaidl.idl; this runtime does not depend on
+/// them, so it reads and writes the same bytes through this struct.
+#[repr(C, align(8))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RawVariant {
+    pub vt: VARTYPE,
+    pub wReserved: [u16; 3],
+    pub data: [usize; 2],
+}
+
+const _: () = {
+    assert!(core::mem::offset_of!(RawVariant, vt) == 0);
+    assert!(core::mem::offset_of!(RawVariant, data) == 8);
+    assert!(size_of::<RawVariant>() == if cfg!(target_pointer_width = "64") { 24 } else { 16 });
 };
 
 /// The COM boolean: `VARIANT_TRUE` is -1 (all bits set), not 1.
@@ -100,6 +136,7 @@ const E_OUTOFMEMORY: HRESULT = HRESULT(0x8007_000E_u32 as i32);
 const E_INVALIDARG: HRESULT = HRESULT(0x8007_0057_u32 as i32);
 const DISP_E_BADINDEX: HRESULT = HRESULT(0x8002_000B_u32 as i32);
 const DISP_E_ARRAYISLOCKED: HRESULT = HRESULT(0x8002_000D_u32 as i32);
+const DISP_E_BADVARTYPE: HRESULT = HRESULT(0x8002_0008_u32 as i32);
 
 #[cfg(windows)]
 pub use windows_core::BSTR;
@@ -136,6 +173,8 @@ windows_core::link!("oleaut32.dll" "system" fn SafeArrayGetDim(psa: *mut SAFEARR
 windows_core::link!("oleaut32.dll" "system" fn SafeArrayGetElemsize(psa: *mut SAFEARRAY) -> u32);
 #[cfg(windows)]
 windows_core::link!("oleaut32.dll" "system" fn SafeArrayGetVartype(psa: *mut SAFEARRAY, pvt: *mut VARTYPE) -> HRESULT);
+#[cfg(windows)]
+windows_core::link!("oleaut32.dll" "system" fn VariantClear(pvarg: *mut RawVariant) -> HRESULT);
 
 #[cfg(not(windows))]
 pub use shim::*;
@@ -380,8 +419,12 @@ mod shim {
         unsafe { pbstr.cast::<u32>().sub(1).read() / 2 }
     }
 
+    const FADF_RECORD: u16 = 0x0020;
     const FADF_HAVEVARTYPE: u16 = 0x0080;
     const FADF_BSTR: u16 = 0x0100;
+    const FADF_UNKNOWN: u16 = 0x0200;
+    const FADF_DISPATCH: u16 = 0x0400;
+    const FADF_VARIANT: u16 = 0x0800;
     const FADF_CREATEVECTOR: u16 = 0x2000;
     /// oleaut32 refuses to lock an array more often than this.
     const MAX_LOCKS: u32 = 0xFFFF;
@@ -391,14 +434,16 @@ mod shim {
     const SA_HIDDEN: usize = 16;
     const SA_ALIGN: usize = 16;
 
-    /// Element size per vartype, as oleaut32 computes it. VT_VARIANT is refused because the shim
-    /// has no VARIANT type and could not clear its elements on destroy.
+    /// Element size per vartype, as oleaut32 computes it. Interface and record arrays are
+    /// refused: the shim has no use for them and would have to release their elements.
     fn element_size(vt: VARTYPE) -> Option<u32> {
         match vt {
             VT_I1 | VT_UI1 => Some(1),
             VT_I2 | VT_UI2 | VT_BOOL => Some(2),
-            VT_I4 | VT_UI4 | VT_INT | VT_UINT => Some(4),
+            VT_I4 | VT_UI4 | VT_INT | VT_UINT | VT_R4 | VT_ERROR => Some(4),
+            VT_R8 | VT_CY | VT_DATE | VT_I8 | VT_UI8 => Some(8),
             VT_BSTR => Some(size_of::<*const u16>() as u32),
+            VT_VARIANT => Some(size_of::<RawVariant>() as u32),
             _ => None,
         }
     }
@@ -427,7 +472,13 @@ mod shim {
         if base.is_null() {
             return null_mut();
         }
-        let features = FADF_HAVEVARTYPE | FADF_CREATEVECTOR | if vt == VT_BSTR { FADF_BSTR } else { 0 };
+        let features = FADF_HAVEVARTYPE
+            | FADF_CREATEVECTOR
+            | match vt {
+                VT_BSTR => FADF_BSTR,
+                VT_VARIANT => FADF_VARIANT,
+                _ => 0,
+            };
         unsafe {
             base.cast::<usize>().write(layout.size());
             let psa = base.add(SA_HIDDEN).cast::<SAFEARRAY>();
@@ -453,7 +504,9 @@ mod shim {
         unsafe { AtomicU32::from_ptr(&raw mut (*psa).cLocks) }
     }
 
-    /// Destroys an array made by `SafeArrayCreateVector`, freeing its BSTR elements.
+    /// Destroys an array made by `SafeArrayCreateVector`, freeing its BSTR elements and clearing
+    /// its VARIANT elements (which frees their strings, releases their interfaces and destroys
+    /// their arrays).
     /// Null succeeds, as in oleaut32; a locked array gives DISP_E_ARRAYISLOCKED.
     ///
     /// # Safety
@@ -477,6 +530,13 @@ mod shim {
                 let items = sa.pvData.cast::<*const u16>();
                 for i in 0..sa.rgsabound[0].cElements as usize {
                     SysFreeString(items.add(i).read());
+                }
+            }
+            if sa.fFeatures & FADF_VARIANT != 0 {
+                let items = sa.pvData.cast::<RawVariant>();
+                for i in 0..sa.rgsabound[0].cElements as usize {
+                    // oleaut32 ignores an element it cannot clear and destroys the rest.
+                    let _ = VariantClear(items.add(i));
                 }
             }
             let base = psa.cast::<u8>().sub(SA_HIDDEN);
@@ -593,13 +653,66 @@ mod shim {
         if psa.is_null() || pvt.is_null() {
             return E_INVALIDARG;
         }
-        unsafe {
-            if (*psa).fFeatures & FADF_HAVEVARTYPE == 0 {
-                return E_INVALIDARG;
-            }
+        let features = unsafe { (*psa).fFeatures };
+        // Without FADF_HAVEVARTYPE (an array from SafeArrayCreate's older callers or from a
+        // script engine's own allocator) oleaut32 answers from the element-kind flags.
+        let vt = if features & FADF_HAVEVARTYPE != 0 {
             // The low word holds the vartype; oleaut32 stores it as a DWORD.
-            pvt.write(psa.cast::<u32>().sub(1).read() as VARTYPE);
+            unsafe { psa.cast::<u32>().sub(1).read() as VARTYPE }
+        } else if features & FADF_BSTR != 0 {
+            VT_BSTR
+        } else if features & FADF_UNKNOWN != 0 {
+            VT_UNKNOWN
+        } else if features & FADF_DISPATCH != 0 {
+            VT_DISPATCH
+        } else if features & FADF_VARIANT != 0 {
+            VT_VARIANT
+        } else if features & FADF_RECORD != 0 {
+            VT_RECORD
+        } else {
+            return E_INVALIDARG;
+        };
+        unsafe { pvt.write(vt) };
+        S_OK
+    }
+
+    /// Frees what a VARIANT owns (a string, an interface reference, an array) and leaves it
+    /// VT_EMPTY. A VT_BYREF variant owns nothing. An unknown vartype gives DISP_E_BADVARTYPE and
+    /// leaves the variant alone, as in oleaut32.
+    ///
+    /// # Safety
+    ///
+    /// `pvarg` must be null or point to a valid VARIANT that owns what its vartype says.
+    pub unsafe extern "system" fn VariantClear(pvarg: *mut RawVariant) -> HRESULT {
+        if pvarg.is_null() {
+            return E_INVALIDARG;
         }
+        let v = unsafe { pvarg.read() };
+        let base = v.vt & VT_TYPEMASK;
+        let known = matches!(base, VT_EMPTY..=VT_DECIMAL | VT_I1..=VT_UINT | VT_RECORD) && base != 15;
+        if !known || v.vt & !(VT_TYPEMASK | VT_ARRAY | VT_BYREF) != 0 {
+            return DISP_E_BADVARTYPE;
+        }
+        if v.vt & VT_BYREF == 0 {
+            let pointer = v.data[0] as *mut c_void;
+            if v.vt & VT_ARRAY != 0 {
+                let hr = unsafe { SafeArrayDestroy(pointer.cast()) };
+                if hr.is_err() {
+                    return hr;
+                }
+            } else if base == VT_BSTR {
+                unsafe { SysFreeString(pointer.cast_const().cast()) };
+            } else if (base == VT_UNKNOWN || base == VT_DISPATCH) && !pointer.is_null() {
+                // IUnknown::Release, the third slot of every COM vtable.
+                unsafe {
+                    let vtable = pointer
+                        .cast::<*const unsafe extern "system" fn(*mut c_void) -> u32>()
+                        .read();
+                    (vtable.add(2).read())(pointer);
+                }
+            }
+        }
+        unsafe { (&raw mut (*pvarg).vt).write(VT_EMPTY) };
         S_OK
     }
 }

@@ -19,3 +19,4 @@ pub use super::oleaut::{
 pub use super::server::{ModuleRef, spawn_background};
 #[allow(unused_imports)]
 pub(crate) use super::probe::not_implemented;
+pub use super::variant::Variant;
