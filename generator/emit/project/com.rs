@@ -324,10 +324,16 @@ fn expect_not_implemented(interface: &str, method: &str) -> String {
     if listed.len() <= 60 {
         return format!("        assert_eq!({listed});\n");
     }
-    let mut out = "        assert_eq!(\n".to_string();
-    out.push_str(&args.map(|a| format!("            {a}")).join(",\n"));
-    out.push_str("\n        );\n");
-    out
+    // `Some(..)`'s one argument is itself a call: past 60 columns rustfmt breaks inside
+    // both parentheses and puts the path on a line of its own.
+    let answer = format!("stub_answer(probe::{interface}::{method})");
+    let [code, some, name] = args;
+    let some = if answer.len() <= 60 {
+        format!("            {some}")
+    } else {
+        format!("            Some(stub_answer(\n                probe::{interface}::{method}\n            ))")
+    };
+    format!("        assert_eq!(\n            {code},\n{some},\n            {name}\n        );\n")
 }
 
 /// `let binding = callee(args);` inside `unsafe { }` in a test function, laid out as rustfmt
@@ -345,4 +351,26 @@ fn call_statement(binding: &str, callee: &str, args: &[&str]) -> String {
     }
     out.push_str("        );\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expect_not_implemented;
+
+    /// The three layouts, as rustfmt 1.8 (edition 2024, default settings) writes them.
+    #[test]
+    fn assertions_are_laid_out_as_rustfmt_lays_them_out() {
+        assert_eq!(
+            expect_not_implemented("IFoo", "Bar"),
+            "        assert_eq!(code(result), Some(stub_answer(probe::IFoo::Bar)), \"Bar\");\n"
+        );
+        assert_eq!(
+            expect_not_implemented("IRegistrationInfo", "get_Source"),
+            "        assert_eq!(\n            code(result),\n            Some(stub_answer(probe::IRegistrationInfo::get_Source)),\n            \"get_Source\"\n        );\n"
+        );
+        assert_eq!(
+            expect_not_implemented("IRegistrationInfo", "get_SecurityDescriptor"),
+            "        assert_eq!(\n            code(result),\n            Some(stub_answer(\n                probe::IRegistrationInfo::get_SecurityDescriptor\n            )),\n            \"get_SecurityDescriptor\"\n        );\n"
+        );
+    }
 }
