@@ -44,7 +44,6 @@ pub fn served<'m>(model: &'m Model, object: &ObjectSpec, library: &TypeLibrary) 
         })
 }
 
-/// A member of the dispatch view: name, DISPID, parameter names.
 /// How the bindings shape IDispatch::Invoke's `puArgErr`, which the glue must match: a
 /// parameter when oaidl.idl annotates it `_Out_opt_` (oscgen's stand-in, as the Windows
 /// SDK does), the method's result when the oaidl.idl read does not (mingw-w64's, Wine's).
@@ -92,6 +91,7 @@ impl ArgErr {
     }
 }
 
+/// A member of the dispatch view: name, DISPID, parameter names.
 pub struct Member {
     pub name: String,
     pub dispid: i32,
