@@ -212,7 +212,7 @@ impl<'m> StubWriter<'m> {
             } else {
                 self.knowledge.not_implemented.clone()
             };
-            body.push_str(&format!("Err({answer}.into())"));
+            body.push_str(&err_into(&answer));
         } else {
             body.push_str("Default::default()");
         }
@@ -251,6 +251,30 @@ impl<'m> StubWriter<'m> {
     }
 }
 
+/// `Err(answer.into())` in a method body (8 columns in), as rustfmt 1.8 lays it out
+/// (measured): on one line if it fits; else `.into()` on a line of its own below the
+/// argument; else the macro's argument on a line of its own; and when even that does not
+/// fit rustfmt leaves the line as it is. Its nested lines must end a column short of
+/// `max_width`.
+fn err_into(answer: &str) -> String {
+    const INDENT: usize = 8;
+    let nested = INDENT + 4;
+    if INDENT + answer.len() + "Err(.into())".len() <= RUSTFMT_MAX_WIDTH {
+        return format!("Err({answer}.into())");
+    }
+    if nested + answer.len() < RUSTFMT_MAX_WIDTH {
+        return format!("Err(\n    {answer}\n        .into(),\n)");
+    }
+    if let Some((head, inner)) = answer
+        .split_once('(')
+        .and_then(|(head, rest)| Some((head, rest.strip_suffix(')')?)))
+        .filter(|(head, inner)| head.ends_with('!') && nested + inner.len() < RUSTFMT_MAX_WIDTH)
+    {
+        return format!("Err({head}(\n    {inner}\n)\n.into())");
+    }
+    format!("Err({answer}.into())")
+}
+
 /// rustfmt's default `max_width`.
 const RUSTFMT_MAX_WIDTH: usize = 100;
 
@@ -281,4 +305,40 @@ fn normalize(s: &str) -> String {
         .replace("( ", "(")
         .replace(" )", ")")
         .replace(",)", ")")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::err_into;
+
+    /// The four layouts, as rustfmt 1.8 (edition 2024, default settings) writes them.
+    #[test]
+    fn stub_answers_are_laid_out_as_rustfmt_lays_them_out() {
+        let answer = |n: usize| format!("not_implemented!(I::{})", "M".repeat(n));
+        let m = |n: usize| "M".repeat(n);
+        assert_eq!(
+            err_into(&answer(59)),
+            format!("Err(not_implemented!(I::{}).into())", m(59))
+        );
+        assert_eq!(
+            err_into(&answer(60)),
+            format!("Err(\n    not_implemented!(I::{})\n        .into(),\n)", m(60))
+        );
+        assert_eq!(
+            err_into(&answer(66)),
+            format!("Err(\n    not_implemented!(I::{})\n        .into(),\n)", m(66))
+        );
+        assert_eq!(
+            err_into(&answer(67)),
+            format!("Err(not_implemented!(\n    I::{}\n)\n.into())", m(67))
+        );
+        assert_eq!(
+            err_into(&answer(84)),
+            format!("Err(not_implemented!(\n    I::{}\n)\n.into())", m(84))
+        );
+        assert_eq!(
+            err_into(&answer(85)),
+            format!("Err(not_implemented!(I::{}).into())", m(85))
+        );
+    }
 }

@@ -6,7 +6,7 @@ use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{DefaultCall, default_call, ident, rust_method_names};
 use crate::emit::project::files::{RuntimeModule, VARIANT_RUNTIME};
 use crate::emit::project::plan::{Ownership, Plan};
-use crate::emit::project::{Error, Inputs, ObjectSpec, Project, dispatch, identity, render, typelib};
+use crate::emit::project::{Error, Inputs, ObjectSpec, Project, dispatch, identity, invoke, render, typelib};
 use crate::emit::registry::{Registration, TypeLibrary};
 use crate::emit::stubs::KnowledgeBase;
 use crate::model::Model;
@@ -73,7 +73,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
     let served = library.as_ref().and_then(|l| dispatch::served(model, &objects[0], l));
     objects[0].dispatch = served.map(|i| i.name.clone());
     let runtime: &[RuntimeModule] = match served {
-        Some(_) => &[VARIANT_RUNTIME, dispatch::RUNTIME],
+        Some(_) => &[VARIANT_RUNTIME, dispatch::RUNTIME, invoke::RUNTIME],
         None => &[VARIANT_RUNTIME],
     };
     if served.is_some() {
@@ -86,7 +86,7 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, Error> {
         runtime,
     )?;
     if let Some(iface) = served {
-        let glue = dispatch::glue(model, &objects[0], iface);
+        let glue = dispatch::glue(model, &p.bound, &objects[0], iface);
         p.plan.add(dispatch::GLUE, glue, Ownership::Generated);
     }
     p.common_user_files(&title)?;

@@ -11,7 +11,7 @@ use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{ident, result_param};
 use crate::emit::format;
 use crate::emit::project::files::RuntimeModule;
-use crate::emit::project::{OWNED_HEADER, ObjectSpec};
+use crate::emit::project::{OWNED_HEADER, ObjectSpec, invoke};
 use crate::emit::registry::TypeLibrary;
 use crate::model::Model;
 use crate::model::interface::Interface;
@@ -125,8 +125,9 @@ pub fn members(model: &Model, iface: &Interface) -> Vec<Member> {
     out
 }
 
-/// `src/generated/idispatch.rs`: the member table and `impl IDispatch_Impl` for the object.
-pub fn glue(model: &Model, object: &ObjectSpec, iface: &Interface) -> String {
+/// `src/generated/idispatch.rs`: the member table, `impl IDispatch_Impl` for the object,
+/// and the arms Invoke runs without the type library (see `invoke`).
+pub fn glue(model: &Model, bound: &[String], object: &ObjectSpec, iface: &Interface) -> String {
     let interface = ident(&iface.name);
     let module = format_ident!("{}", object.file.trim_start_matches("src/").trim_end_matches(".rs"));
     let impl_type = format_ident!("{}_Impl", object.type_name);
@@ -143,14 +144,32 @@ pub fn glue(model: &Model, object: &ObjectSpec, iface: &Interface) -> String {
         local: arg_err_local,
         finish: arg_err_finish,
     } = ArgErr::of(model, false);
+    let mut mapper = TypeMapper::new(model, bound.iter().cloned());
+    let invoke::Dispatcher {
+        tokens: dispatcher,
+        bindings,
+        helpers,
+    } = invoke::dispatcher(model, iface, &mut mapper);
+    let dispatcher_name = format_ident!("invoke_{}", iface.name.to_ascii_lowercase());
+    let vtbl = format_ident!("{}_Vtbl", interface);
+    let bindings: Vec<proc_macro2::Ident> = bindings
+        .iter()
+        .filter(|n| **n != iface.name)
+        .map(|n| ident(n))
+        .collect();
+    let helpers: Vec<TokenStream> = helpers.iter().map(|h| h.parse().expect("a path")).collect();
     let tokens = quote! {
+        use core::ffi::c_void;
+
         use windows_core::{ComObjectInterface, Interface, Result};
 
         use super::bindings::{
             IDispatch_Impl, ITypeInfo, DISPID, DISPPARAMS, EXCEPINFO, LCID, LPOLESTR, REFIID, UINT, VARIANT, WORD,
-            #interface,
+            #interface, #vtbl, #(#bindings),*
         };
         use super::dispatch::{Dispatch, Member};
+        use super::invoke::Call;
+        #(use super::#helpers;)*
         use crate::#module::#impl_type;
 
         #[doc = #doc]
@@ -181,7 +200,7 @@ pub fn glue(model: &Model, object: &ObjectSpec, iface: &Interface) -> String {
                 &self,
                 disp_id_member: DISPID,
                 _riid: REFIID,
-                _lcid: LCID,
+                lcid: LCID,
                 w_flags: WORD,
                 p_disp_params: *mut DISPPARAMS,
                 p_var_result: *mut VARIANT,
@@ -193,8 +212,8 @@ pub fn glue(model: &Model, object: &ObjectSpec, iface: &Interface) -> String {
                 let this = ComObjectInterface::<#interface>::as_interface_ref(self).as_raw();
                 // SAFETY: the caller's pointers, as IDispatch::Invoke receives them; `this`
                 // lives while `self` does.
-                unsafe {
-                    #table.invoke(
+                let typed = unsafe {
+                    #table.invoke_from_type_library(
                         this,
                         disp_id_member,
                         w_flags,
@@ -203,10 +222,28 @@ pub fn glue(model: &Model, object: &ObjectSpec, iface: &Interface) -> String {
                         p_excep_info.cast(),
                         #arg_err_target,
                     )
+                };
+                if let Some(outcome) = typed {
+                    return outcome #arg_err_finish;
                 }
-                #arg_err_finish
+                // SAFETY: as above.
+                let mut call = unsafe {
+                    Call::new(
+                        p_disp_params.cast_const().cast(),
+                        w_flags,
+                        lcid,
+                        p_var_result.cast(),
+                        p_excep_info.cast(),
+                        #arg_err_target,
+                    )
+                }?;
+                // SAFETY: `this` is the object's interface pointer, live while `self` is.
+                let outcome = unsafe { #dispatcher_name(this, disp_id_member, &mut call) };
+                call.finish(outcome) #arg_err_finish
             }
         }
+
+        #dispatcher
     };
     let header = [
         OWNED_HEADER,
@@ -255,12 +292,15 @@ fn dispatch_names_resolve_whatever_their_case() {{
     use core::ptr::null_mut;
     use dll::generated::dispatch;
     let object: IDispatch = create().cast().expect(\"QueryInterface\");
-    let riid = windows_core::GUID::zeroed();
+    // IID_NULL, as a pointer either shape of REFIID takes (the stand-in's `*const`,
+    // mingw-w64's `*mut`).
+    let mut null_iid = windows_core::GUID::zeroed();
+    let riid: *mut windows_core::GUID = &mut null_iid;
     let id = |name: &str| {{
         let wide: Vec<u16> = name.encode_utf16().chain([0]).collect();
         let mut names = [wide.as_ptr().cast_mut()];
         let mut id = 0;
-        let result = unsafe {{ object.GetIDsOfNames(&riid, names.as_mut_ptr(), 1, 0, &mut id) }};
+        let result = unsafe {{ object.GetIDsOfNames(riid, names.as_mut_ptr(), 1, 0, &mut id) }};
         (code(result), id)
     }};
 {cases}    assert_eq!(
@@ -269,7 +309,7 @@ fn dispatch_names_resolve_whatever_their_case() {{
     );
     let mut params = unsafe {{ core::mem::zeroed() }};
     let ({outs}) = ({nulls});
-    let result = unsafe {{ object.Invoke({unknown_id}, &riid, 0, 1, &mut params, {outs}) }};
+    let result = unsafe {{ object.Invoke({unknown_id}, riid, 0, 1, &mut params, {outs}) }};
     assert_eq!(code(result), Some(dispatch::DISP_E_MEMBERNOTFOUND));
 }}
 "

@@ -10,6 +10,7 @@ mod dispatch;
 mod files;
 mod identity;
 mod installer;
+mod invoke;
 mod mapi;
 mod osc;
 pub mod plan;

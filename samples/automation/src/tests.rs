@@ -179,6 +179,193 @@ fn dispatch_names_resolve_whatever_their_case() {
     assert_eq!(code(result), Some(dispatch::DISP_E_MEMBERNOTFOUND));
 }
 
+/// A late-bound call, as a script engine makes one: the member and the named parameters
+/// resolved through GetIDsOfNames, `args` in the order written (the last `names.len()` of
+/// them named), then Invoke. Gives the HRESULT, the result, puArgErr and EXCEPINFO's scode
+/// and description.
+struct LateBound {
+    code: Option<HRESULT>,
+    result: Variant,
+    arg_err: u32,
+    scode: i32,
+    description: String,
+}
+
+fn late_bound(
+    object: &IDispatch,
+    member: &str,
+    flags: u16,
+    args: Vec<Variant>,
+    names: &[&str],
+) -> LateBound {
+    use dll::generated::bindings::{DISPPARAMS, EXCEPINFO};
+    use dll::generated::invoke::DISPID_PROPERTYPUT;
+    let riid = windows_core::GUID::zeroed();
+    let wide: Vec<Vec<u16>> = [member]
+        .iter()
+        .chain(names)
+        .map(|n| n.encode_utf16().chain([0]).collect())
+        .collect();
+    let mut pointers: Vec<*mut u16> = wide.iter().map(|w| w.as_ptr().cast_mut()).collect();
+    let mut ids = vec![0; pointers.len()];
+    let count = pointers.len() as u32;
+    unsafe { object.GetIDsOfNames(&riid, pointers.as_mut_ptr(), count, 0, ids.as_mut_ptr()) }
+        .expect("GetIDsOfNames");
+    let mut named: Vec<i32> = ids[1..].to_vec();
+    if flags == 4 {
+        named.push(DISPID_PROPERTYPUT);
+    }
+    // rgvarg holds the arguments last first: the named ones (in the order of `named`)
+    // first, then the positional ones from the last to the first.
+    let positional = args.len() - named.len();
+    let mut order: Vec<Variant> = args[positional..].to_vec();
+    order.extend(args[..positional].iter().rev().cloned());
+    let mut raw: Vec<VARIANT> = order
+        .into_iter()
+        .map(|v| unsafe { v.into_raw() }.expect("VARIANT"))
+        .collect();
+    let mut params = DISPPARAMS {
+        rgvarg: raw.as_mut_ptr().cast(),
+        rgdispidNamedArgs: named.as_mut_ptr(),
+        cArgs: raw.len() as u32,
+        cNamedArgs: named.len() as u32,
+    };
+    let mut result: VARIANT = unsafe { Variant::Empty.into_raw() }.expect("VARIANT");
+    let mut excep: EXCEPINFO = unsafe { core::mem::zeroed() };
+    let mut arg_err = u32::MAX;
+    let outcome = unsafe {
+        object.Invoke(
+            ids[0],
+            &riid,
+            0,
+            flags,
+            &mut params,
+            &mut result,
+            &mut excep,
+            &mut arg_err,
+        )
+    };
+    for v in &mut raw {
+        unsafe { variant::clear(v) }.expect("VariantClear");
+    }
+    let value = unsafe { Variant::from_raw(&result) }.expect("a result");
+    unsafe { variant::clear(&mut result) }.expect("VariantClear");
+    let description = unsafe { BSTR::from_raw(excep.bstrDescription) }
+        .display()
+        .to_string();
+    drop(unsafe { BSTR::from_raw(excep.bstrSource) });
+    LateBound {
+        code: code(outcome),
+        result: value,
+        arg_err,
+        scode: excep.scode,
+        description,
+    }
+}
+
+const METHOD: u16 = 1;
+const GET: u16 = 2;
+const PUT: u16 = 4;
+
+/// Invoke without the type library (this test executable embeds none): arguments convert as
+/// DispInvoke converts them, named ones land on their parameters, properties get and put,
+/// results come back as VARIANTs, and failures carry the argument index or the error's
+/// message, as the script engines see them under Windows.
+#[test]
+fn dispatch_invoke_calls_the_members() {
+    use dll::generated::invoke::{DISP_E_BADPARAMCOUNT, DISP_E_EXCEPTION, DISP_E_PARAMNOTFOUND};
+    use dll::generated::variant::{DISP_E_OVERFLOW, DISP_E_TYPEMISMATCH};
+    let object: IDispatch = create().cast().expect("QueryInterface");
+    let call = |member, flags, args: Vec<Variant>, names: &[&str]| {
+        late_bound(&object, member, flags, args, names)
+    };
+
+    let sum = call("Add", METHOD, vec![40_000.into(), 2.into()], &[]);
+    assert_eq!((sum.code, sum.result), (None, Variant::I4(40_002)));
+    // Named, in the other order; strings and doubles convert as CLng converts them.
+    let sum = call("add", METHOD, vec![2.5.into(), "40000".into()], &["b", "A"]);
+    assert_eq!((sum.code, sum.result), (None, Variant::I4(40_002)));
+    let scaled = call("Scale", METHOD, vec![1.25.into(), true.into()], &["negate"]);
+    assert_eq!((scaled.code, scaled.result), (None, Variant::R8(-2.5)));
+    let greeting = call("Greet", METHOD, vec!["Ada".into()], &["name"]);
+    assert_eq!(greeting.result.to_string(), "Hello, Ada!");
+
+    let put = call("Salutation", PUT, vec!["Howdy".into()], &[]);
+    assert_eq!(put.code, None);
+    let got = call("Salutation", GET | METHOD, vec![], &[]);
+    assert_eq!(got.result.to_string(), "Howdy");
+    assert_eq!(
+        call("Greet", METHOD, vec!["Bo".into()], &[])
+            .result
+            .to_string(),
+        "Howdy, Bo!"
+    );
+
+    let next = call("NextDay", METHOD, vec![Variant::Date(45_000.0)], &[]);
+    assert_eq!(next.result, Variant::Date(45_001.0));
+    let joined = call(
+        "Join",
+        METHOD,
+        vec![Variant::Array(vec!["a".into(), 1.into()]), "-".into()],
+        &[],
+    );
+    assert_eq!(joined.result.to_string(), "a-1");
+    let parts = call("Split", METHOD, vec!["x,y".into()], &[]);
+    assert_eq!(parts.result, Variant::Array(vec!["x".into(), "y".into()]));
+    let same = call("Echo", METHOD, vec![Variant::Currency(12_345)], &[]);
+    assert_eq!(same.result, Variant::Currency(12_345));
+    let twin = call("Twin", METHOD, vec![], &[]);
+    let Variant::Dispatch(Some(twin)) = twin.result else {
+        panic!("Twin gives an object: {:?}", twin.result)
+    };
+    let is = call(
+        "IsGreeter",
+        METHOD,
+        vec![Variant::Dispatch(Some(twin))],
+        &[],
+    );
+    assert_eq!(is.result, Variant::Bool(true));
+
+    // A string that is no number: DISP_E_TYPEMISMATCH, and puArgErr is its index in
+    // rgvarg (arguments last first: `a` of Add(a, b) is index 1).
+    let mismatch = call("Add", METHOD, vec!["many".into(), 1.into()], &[]);
+    assert_eq!(
+        (mismatch.code, mismatch.arg_err),
+        (Some(DISP_E_TYPEMISMATCH), 1)
+    );
+    let overflow = call("Add", METHOD, vec![1.into(), 3e10.into()], &[]);
+    assert_eq!(
+        (overflow.code, overflow.arg_err),
+        (Some(DISP_E_OVERFLOW), 0)
+    );
+    assert_eq!(
+        call("Add", METHOD, vec![1.into()], &[]).code,
+        Some(DISP_E_BADPARAMCOUNT)
+    );
+    assert_eq!(
+        call("Add", METHOD, vec![1.into()], &["b"]).code,
+        Some(DISP_E_PARAMNOTFOUND)
+    );
+    assert_eq!(
+        call("ThreadId", METHOD, vec![1.into()], &[]).code,
+        Some(DISP_E_BADPARAMCOUNT)
+    );
+    // The Rust error's HRESULT and message reach the caller through EXCEPINFO.
+    let failed = call("Add", METHOD, vec![i32::MAX.into(), 1.into()], &[]);
+    assert_eq!(failed.code, Some(DISP_E_EXCEPTION));
+    assert_eq!(failed.scode, DISP_E_OVERFLOW.0);
+    #[cfg(not(windows))]
+    assert_eq!(failed.description, "2147483647 + 1 does not fit a long");
+    #[cfg(windows)]
+    let _ = failed.description;
+    // A method called as a property get, and a property put on a method, are no members.
+    use dll::generated::dispatch::DISP_E_MEMBERNOTFOUND;
+    assert_eq!(
+        call("Add", GET, vec![1.into(), 2.into()], &[]).code,
+        Some(DISP_E_MEMBERNOTFOUND)
+    );
+}
+
 /// DllRegisterServer writes the type library's keys for this DLL's bitness and the universal
 /// marshaler for its automation interfaces; DllUnregisterServer removes them all. Checked in
 /// the runtime's in-memory registry, which stands in for Windows' on other hosts.

@@ -4,12 +4,17 @@
 //! DLL embeds, so your file has only the dual interface's own methods. See `dispatch`
 //! for what each platform answers.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use core::ffi::c_void;
 use windows_core::{ComObjectInterface, Interface, Result};
 use super::bindings::{
     IDispatch_Impl, ITypeInfo, DISPID, DISPPARAMS, EXCEPINFO, LCID, LPOLESTR, REFIID,
-    UINT, VARIANT, WORD, IGreeter,
+    UINT, VARIANT, WORD, IGreeter, IGreeter_Vtbl, IDispatch,
 };
 use super::dispatch::{Dispatch, Member};
+use super::invoke::Call;
+use super::invoke::bstr_abi;
+use super::invoke::interface_abi;
+use super::variant::Variant;
 use crate::object::Automation_Impl;
 /// IGreeter's members, as its type library names them.
 pub static IGREETER: Dispatch = Dispatch::new(
@@ -100,7 +105,7 @@ impl IDispatch_Impl for Automation_Impl {
         &self,
         disp_id_member: DISPID,
         _riid: REFIID,
-        _lcid: LCID,
+        lcid: LCID,
         w_flags: WORD,
         p_disp_params: *mut DISPPARAMS,
         p_var_result: *mut VARIANT,
@@ -108,9 +113,9 @@ impl IDispatch_Impl for Automation_Impl {
         pu_arg_err: *mut UINT,
     ) -> Result<()> {
         let this = ComObjectInterface::<IGreeter>::as_interface_ref(self).as_raw();
-        unsafe {
+        let typed = unsafe {
             IGREETER
-                .invoke(
+                .invoke_from_type_library(
                     this,
                     disp_id_member,
                     w_flags,
@@ -119,6 +124,129 @@ impl IDispatch_Impl for Automation_Impl {
                     p_excep_info.cast(),
                     pu_arg_err,
                 )
+        };
+        if let Some(outcome) = typed {
+            return outcome;
         }
+        let mut call = unsafe {
+            Call::new(
+                p_disp_params.cast_const().cast(),
+                w_flags,
+                lcid,
+                p_var_result.cast(),
+                p_excep_info.cast(),
+                pu_arg_err,
+            )
+        }?;
+        let outcome = unsafe { invoke_igreeter(this, disp_id_member, &mut call) };
+        call.finish(outcome)
+    }
+}
+/// IGreeter's members called through its vtable, for Invoke without the type library.
+///
+/// # Safety
+/// `this` points to the object's vtable of the interface, live for the call.
+unsafe fn invoke_igreeter(
+    this: *mut c_void,
+    dispid: DISPID,
+    call: &mut Call,
+) -> Result<()> {
+    let vtbl = unsafe { &**(this as *const *const IGreeter_Vtbl) };
+    match dispid {
+        1i32 if call.method() => {
+            call.parameters(1usize, 1usize)?;
+            let a0 = call.bstr(0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.Greet)(this, bstr_abi(&a0), &mut out) })?;
+            unsafe { call.ret_bstr(out) }
+        }
+        2i32 if call.method() => {
+            call.parameters(2usize, 2usize)?;
+            let a0 = call.i4(0usize)?;
+            let a1 = call.i4(1usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.Add)(this, a0, a1, &mut out) })?;
+            call.ret(Variant::I4(out))
+        }
+        3i32 if call.method() => {
+            call.parameters(2usize, 2usize)?;
+            let a0 = call.r8(0usize)?;
+            let a1 = call.bool(1usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.Scale)(this, a0, a1, &mut out) })?;
+            call.ret(Variant::R8(out))
+        }
+        4i32 if call.method() => {
+            call.parameters(0usize, 0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.ThreadId)(this, &mut out) })?;
+            call.ret(Variant::I4(out))
+        }
+        5i32 if call.get() => {
+            call.parameters(0usize, 0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.get_Salutation)(this, &mut out) })?;
+            unsafe { call.ret_bstr(out) }
+        }
+        5i32 if call.put() => {
+            call.parameters(1usize, 1usize)?;
+            let a0 = call.bstr(0usize)?;
+            call.returned(unsafe { (vtbl.put_Salutation)(this, bstr_abi(&a0)) })?;
+            Ok(())
+        }
+        6i32 if call.method() => {
+            call.parameters(1usize, 1usize)?;
+            let a0 = call.date(0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.NextDay)(this, a0, &mut out) })?;
+            call.ret_date(out)
+        }
+        7i32 if call.method() => {
+            call.parameters(0usize, 0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.Twin)(this, &mut out) })?;
+            unsafe { call.ret_interface(out, true) }
+        }
+        8i32 if call.method() => {
+            call.parameters(1usize, 1usize)?;
+            let a0 = call.interface::<IDispatch>(0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe {
+                (vtbl.IsGreeter)(this, interface_abi(&a0), &mut out)
+            })?;
+            call.ret_bool(out)
+        }
+        9i32 if call.method() => {
+            call.parameters(2usize, 2usize)?;
+            let a0 = call.array(0usize)?;
+            let a1 = call.bstr(1usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe {
+                (vtbl.Join)(this, a0.get(), bstr_abi(&a1), &mut out)
+            })?;
+            unsafe { call.ret_bstr(out) }
+        }
+        10i32 if call.method() => {
+            call.parameters(1usize, 1usize)?;
+            let a0 = call.bstr(0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.Split)(this, bstr_abi(&a0), &mut out) })?;
+            unsafe { call.ret_array(out) }
+        }
+        11i32 if call.method() => {
+            call.parameters(1usize, 1usize)?;
+            let a0 = call.raw_variant(0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.Describe)(this, a0.get(), &mut out) })?;
+            unsafe { call.ret_bstr(out) }
+        }
+        12i32 if call.method() => {
+            call.parameters(1usize, 1usize)?;
+            let a0 = call.raw_variant(0usize)?;
+            let mut out = unsafe { core::mem::zeroed() };
+            call.returned(unsafe { (vtbl.Echo)(this, a0.get(), &mut out) })?;
+            unsafe { call.ret_variant(out) }
+        }
+        _ => Err(call.not_found()),
     }
 }

@@ -14,6 +14,7 @@
 //! - `trace`: the call log: every vtable call's interface, method, HRESULT, duration and panic, through `log`.
 //! - `variant`: Variant: VARIANT as an owned Rust value, read from and written to raw VARIANTs and SAFEARRAY(VARIANT).
 //! - `dispatch`: IDispatch from the DLL's own type library (oleaut32) on Windows, from a member table elsewhere.
+//! - `invoke`: IDispatch::Invoke without a type library: arguments, conversions and results as DispInvoke has them.
 //! - `idispatch`: IDispatch of the object's dual interface, from the type library (see `dispatch`).
 //!
 //! rustfmt and clippy leave these files alone (the attributes below and at the top of
@@ -36,4 +37,5 @@ pub mod server;
 pub mod trace;
 pub mod variant;
 pub mod dispatch;
+pub mod invoke;
 pub mod idispatch;

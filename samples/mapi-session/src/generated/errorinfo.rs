@@ -26,15 +26,42 @@ windows_core::link!("oleaut32.dll" "system" fn SetErrorInfo(dwReserved: u32, per
 /// Use it rather than `windows_core::Error::new`: that one records its message with
 /// RoOriginateErrorW, which Windows 7 and Wine 8 lack (the process aborts). Here the
 /// message goes through oleaut32's CreateErrorInfo, as every COM server has done since
-/// OLE Automation. Off Windows the message is dropped and the HRESULT alone remains.
+/// OLE Automation. Off Windows the message waits in a thread-local slot for [`message`]
+/// (IDispatch::Invoke's EXCEPINFO, in the project's own tests), as the thread's error info
+/// would.
 pub fn com_error(code: HRESULT, message: impl AsRef<str>) -> Error {
     #[cfg(windows)]
     set_error_info(message.as_ref());
     #[cfg(not(windows))]
-    let _ = message;
+    LAST.with(|last| *last.borrow_mut() = Some((code, message.as_ref().to_string())));
     // `From<HRESULT>` takes the thread's error info into the Error, which hands it back to
     // the thread when the vtable shim turns the Error into the HRESULT it returns.
     Error::from(code)
+}
+
+#[cfg(not(windows))]
+thread_local! {
+    /// The stand-in of the thread's error info: the last [`com_error`]'s code and message.
+    static LAST: core::cell::RefCell<Option<(HRESULT, String)>> = const { core::cell::RefCell::new(None) };
+}
+
+/// Forgets a message no call reported, so that a later failure with the same code does
+/// not take it for its own.
+pub fn reset() {
+    #[cfg(not(windows))]
+    LAST.with(|last| last.borrow_mut().take());
+}
+
+/// The message of a failed call's `error`, as a client reads it from the thread's error
+/// info (on Windows the Error carries it); None when the failure set none.
+pub fn message(error: &Error) -> Option<String> {
+    #[cfg(windows)]
+    return (!error.as_ptr().is_null()).then(|| error.message());
+    #[cfg(not(windows))]
+    LAST.with(|last| {
+        let taken = last.borrow_mut().take()?;
+        (taken.0 == error.code()).then_some(taken.1)
+    })
 }
 
 #[cfg(windows)]

@@ -8,9 +8,9 @@
 //! (names in any case, named and positional arguments, VARIANT coercion, property get and
 //! put, DISP_E_* codes, EXCEPINFO from the error info a failing method set). Elsewhere, and
 //! on Windows when the type library cannot be loaded (a test executable carries no
-//! resource), the names resolve from the member table oscgen wrote from the interfaces;
-//! Invoke then answers DISP_E_MEMBERNOTFOUND for a DISPID no member has and E_NOTIMPL for
-//! the others, since without the type library nothing says how to coerce the arguments.
+//! resource), the names resolve from the member table oscgen wrote from the interfaces,
+//! and Invoke runs the arms oscgen wrote for each member (the `invoke` module), which
+//! follow DispInvoke's rules.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use core::ffi::c_void;
@@ -27,7 +27,6 @@ pub const DISP_E_MEMBERNOTFOUND: HRESULT = HRESULT(0x8002_0003_u32 as i32);
 pub const DISP_E_BADINDEX: HRESULT = HRESULT(0x8002_000B_u32 as i32);
 /// GetTypeInfo without a type library to take it from.
 pub const TYPE_E_ELEMENTNOTFOUND: HRESULT = HRESULT(0x8002_802B_u32 as i32);
-const E_NOTIMPL: HRESULT = HRESULT(0x8000_4001_u32 as i32);
 const E_POINTER: HRESULT = HRESULT(0x8000_4003_u32 as i32);
 
 /// A member of an interface's dispatch view: its name and DISPID as the type library has
@@ -148,12 +147,14 @@ impl Dispatch {
         unsafe { ids_from_table(self.members, names, count, ids) }
     }
 
-    /// Invoke, on `this`, the object's pointer to the dual interface's vtable.
+    /// Invoke through the type library, on `this`, the object's pointer to the dual
+    /// interface's vtable; None when there is no type library, and the caller's own
+    /// dispatch (the `invoke` module) serves the call.
     ///
     /// # Safety
     /// The pointers are as IDispatch::Invoke receives them; `this` is live for the call.
     #[allow(clippy::too_many_arguments)]
-    pub unsafe fn invoke(
+    pub unsafe fn invoke_from_type_library(
         &self,
         this: *mut c_void,
         dispid: i32,
@@ -162,7 +163,7 @@ impl Dispatch {
         result: *mut c_void,
         excep_info: *mut c_void,
         arg_err: *mut u32,
-    ) -> Result<()> {
+    ) -> Option<Result<()>> {
         #[cfg(windows)]
         if let Some(raw) = self.raw_type_info() {
             // oleaut32 writes the index of the argument a DISP_E_TYPEMISMATCH or
@@ -170,14 +171,10 @@ impl Dispatch {
             let mut unused = 0u32;
             let arg_err = if arg_err.is_null() { &mut unused } else { arg_err };
             // SAFETY: as the caller promised; the type info describes `this`'s vtable.
-            return unsafe { os::DispInvoke(this, raw, dispid, flags, params, result, excep_info, arg_err) }.ok();
+            return Some(unsafe { os::DispInvoke(this, raw, dispid, flags, params, result, excep_info, arg_err) }.ok());
         }
-        let _ = (this, flags, params, result, excep_info, arg_err);
-        if self.members.iter().any(|m| m.dispid == dispid) {
-            Err(E_NOTIMPL.into())
-        } else {
-            Err(DISP_E_MEMBERNOTFOUND.into())
-        }
+        let _ = (this, dispid, flags, params, result, excep_info, arg_err);
+        None
     }
 
     #[cfg(windows)]

@@ -1,0 +1,325 @@
+//! IDispatch::Invoke without a type library: one arm per member of the dual interface,
+//! which converts the arguments to the declared types, calls the object through its own
+//! vtable and hands the result back as a VARIANT (`templates/runtime/invoke.rs` holds the
+//! rules). Windows uses the type library instead; this is what a project's own tests run
+//! on Linux, and on Windows in a test executable, which carries no type library.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::bindings::types::TypeMapper;
+use crate::emit::bindings::{ident, rust_method_names};
+use crate::emit::project::dispatch::INTERFACE;
+use crate::emit::project::files::RuntimeModule;
+use crate::model::Model;
+use crate::model::interface::{Direction, Interface, Method, MethodKind, Param};
+use crate::model::param::ParamAttr;
+use crate::model::types::{Scalar, Type, TypeDefKind};
+use crate::model::vtable::Vtable;
+use crate::typelib::format::default_memid;
+
+pub const RUNTIME: RuntimeModule = RuntimeModule {
+    optional: false,
+    name: "invoke",
+    text: include_str!("../../../templates/runtime/invoke.rs"),
+    summary: "IDispatch::Invoke without a type library: arguments, conversions and results as DispInvoke has them.",
+    dependencies: &[],
+};
+
+/// How a value crosses between a VARIANT and the vtable.
+#[derive(Clone, Debug, PartialEq)]
+enum Conv {
+    /// A number: the `Call` method that reads it, the `Variant` case that writes it.
+    Number(&'static str, &'static str),
+    Bool,
+    Date,
+    Bstr,
+    /// An interface pointer; `dispatch` when it derives from IDispatch.
+    Interface {
+        name: String,
+        dispatch: bool,
+    },
+    Variant,
+    /// `SAFEARRAY(VARIANT)`.
+    Array,
+}
+
+/// What the arm of one method does with each parameter.
+enum Arg {
+    /// The argument at this dispatch position, converted.
+    In(usize, Conv),
+    /// The caller's locale.
+    Lcid,
+}
+
+/// The function `invoke_<interface>` for `src/generated/idispatch.rs`, and what it uses.
+pub struct Dispatcher {
+    pub tokens: TokenStream,
+    /// Interfaces of the bindings its arguments name.
+    pub bindings: Vec<String>,
+    /// Items of the `invoke` and `variant` modules it calls, as `module::item`.
+    pub helpers: Vec<&'static str>,
+}
+
+pub fn dispatcher(model: &Model, iface: &Interface, mapper: &mut TypeMapper) -> Dispatcher {
+    let vtable = Vtable::of(model, iface);
+    let depth = Vtable::ancestors(model, iface).len() as i32;
+    let vtbl = format_ident!("{}_Vtbl", ident(&iface.name));
+    let mut used = Used::default();
+    let arms: Vec<TokenStream> = vtable
+        .own_slots()
+        .zip(rust_method_names(&vtable))
+        .enumerate()
+        .map(|(index, (slot, field))| {
+            let m = slot.method;
+            let dispid = m.dispid.unwrap_or(default_memid(depth, index as i32));
+            let guard = match m.kind {
+                MethodKind::Plain => quote!(call.method()),
+                MethodKind::PropGet => quote!(call.get()),
+                MethodKind::PropPut => quote!(call.put()),
+                MethodKind::PropPutRef => quote!(call.put_ref()),
+            };
+            let body = arm(model, mapper, m, &field, &mut used).unwrap_or_else(|| quote!(Err(call.unsupported())));
+            quote!(#dispid if #guard => { #body })
+        })
+        .collect();
+    let name = format_ident!("invoke_{}", iface.name.to_ascii_lowercase());
+    let doc = format!(
+        " {}'s members called through its vtable, for Invoke without the type library.",
+        iface.name
+    );
+    let tokens = quote! {
+        #[doc = #doc]
+        ///
+        /// # Safety
+        /// `this` points to the object's vtable of the interface, live for the call.
+        unsafe fn #name(this: *mut c_void, dispid: DISPID, call: &mut Call) -> Result<()> {
+            // SAFETY: as the caller promised.
+            let vtbl = unsafe { &**(this as *const *const #vtbl) };
+            match dispid {
+                #(#arms)*
+                _ => Err(call.not_found()),
+            }
+        }
+    };
+    let Used {
+        mut bindings,
+        mut helpers,
+    } = used;
+    bindings.sort();
+    bindings.dedup();
+    helpers.sort();
+    helpers.dedup();
+    Dispatcher {
+        tokens,
+        bindings,
+        helpers,
+    }
+}
+
+#[derive(Default)]
+struct Used {
+    bindings: Vec<String>,
+    helpers: Vec<&'static str>,
+}
+
+/// The body of one method's arm, or None when a parameter has no VARIANT conversion (an
+/// `[out]` that is not the result, a structure, an enum).
+fn arm(
+    model: &Model,
+    mapper: &mut TypeMapper,
+    m: &Method,
+    field: &proc_macro2::Ident,
+    used: &mut Used,
+) -> Option<TokenStream> {
+    if !mapper.is_named(&m.ret, "HRESULT") {
+        return None;
+    }
+    let (inputs, retval) = match m.params.split_last() {
+        Some((last, rest)) if last.retval => (rest, Some(last)),
+        _ => (&m.params[..], None),
+    };
+    let mut args = Vec::new();
+    let mut position = 0;
+    let mut required = None;
+    let mut defaults = Vec::new();
+    for p in inputs {
+        if p.dir != Direction::In {
+            return None;
+        }
+        if p.attrs.contains(&ParamAttr::Lcid) {
+            args.push(Arg::Lcid);
+            continue;
+        }
+        let conv = conv(model, mapper, &p.ty)?;
+        if omissible(p, &conv) {
+            required.get_or_insert(position);
+            if let Some(value) = default_value(p, &conv) {
+                defaults.push(quote!(call.default(#position, #value);));
+            }
+        }
+        args.push(Arg::In(position, conv));
+        position += 1;
+    }
+    let total = position;
+    let required = required.unwrap_or(total);
+    let mut reads = Vec::new();
+    let mut values = Vec::new();
+    for (n, arg) in args.iter().enumerate() {
+        let a = format_ident!("a{}", n);
+        match arg {
+            Arg::Lcid => values.push(quote!(call.lcid() as _)),
+            Arg::In(i, conv) => {
+                let (read, value) = read_arg(conv, *i, &a, used);
+                reads.push(read);
+                values.push(value);
+            }
+        }
+    }
+    let (out_decl, out_arg, finish) = match retval {
+        None => (quote!(), None, quote!(Ok(()))),
+        Some(p) => {
+            let pointee = mapper.resolve_pointer(&p.ty)?;
+            let conv = conv(model, mapper, &pointee)?;
+            let finish = match conv {
+                Conv::Number(_, case) => {
+                    used.helpers.push("variant::Variant");
+                    let case = format_ident!("{}", case);
+                    quote!(call.ret(Variant::#case(out)))
+                }
+                Conv::Bool => quote!(call.ret_bool(out)),
+                Conv::Date => quote!(call.ret_date(out)),
+                Conv::Bstr => quote!(unsafe { call.ret_bstr(out) }),
+                Conv::Interface { dispatch, .. } => quote!(unsafe { call.ret_interface(out, #dispatch) }),
+                Conv::Variant => quote!(unsafe { call.ret_variant(out) }),
+                Conv::Array => quote!(unsafe { call.ret_array(out) }),
+            };
+            (
+                quote!(let mut out = unsafe { core::mem::zeroed() };),
+                Some(quote!(&mut out)),
+                finish,
+            )
+        }
+    };
+    Some(quote! {
+        call.parameters(#total, #required)?;
+        #(#defaults)*
+        #(#reads)*
+        #out_decl
+        // SAFETY: the object's own method, with arguments of its declared types.
+        call.returned(unsafe { (vtbl.#field)(this, #(#values,)* #out_arg) })?;
+        #finish
+    })
+}
+
+/// The statement that reads argument `i` into `a`, and the expression the vtable gets.
+fn read_arg(conv: &Conv, i: usize, a: &proc_macro2::Ident, used: &mut Used) -> (TokenStream, TokenStream) {
+    match conv {
+        Conv::Number(read, _) => {
+            let read = format_ident!("{}", read);
+            (quote!(let #a = call.#read(#i)?;), quote!(#a))
+        }
+        Conv::Bool => (quote!(let #a = call.bool(#i)?;), quote!(#a)),
+        Conv::Date => (quote!(let #a = call.date(#i)?;), quote!(#a)),
+        Conv::Bstr => {
+            used.helpers.push("invoke::bstr_abi");
+            (quote!(let #a = call.bstr(#i)?;), quote!(bstr_abi(&#a)))
+        }
+        Conv::Interface { name, .. } => {
+            let ty = if name == "IUnknown" {
+                quote!(windows_core::IUnknown)
+            } else {
+                used.bindings.push(name.clone());
+                let i = ident(name);
+                quote!(#i)
+            };
+            used.helpers.push("invoke::interface_abi");
+            (quote!(let #a = call.interface::<#ty>(#i)?;), quote!(interface_abi(&#a)))
+        }
+        Conv::Variant => (quote!(let #a = call.raw_variant(#i)?;), quote!(#a.get())),
+        Conv::Array => (quote!(let #a = call.array(#i)?;), quote!(#a.get())),
+    }
+}
+
+/// A parameter a caller may leave out: `[optional]` (a VARIANT, which then reads as
+/// DISP_E_PARAMNOTFOUND) or `[defaultvalue]`.
+fn omissible(p: &Param, conv: &Conv) -> bool {
+    p.attrs.iter().any(|a| match a {
+        ParamAttr::Optional => *conv == Conv::Variant,
+        ParamAttr::DefaultValue(_) => true,
+        _ => false,
+    })
+}
+
+/// A `[defaultvalue]` as a `Variant` the arm fills in: a number, a string or a boolean
+/// constant. Others leave the parameter to be given.
+fn default_value(p: &Param, conv: &Conv) -> Option<TokenStream> {
+    let text = p.attrs.iter().find_map(|a| match a {
+        ParamAttr::DefaultValue(v) => Some(v.trim().to_string()),
+        _ => None,
+    })?;
+    if let Some(s) = text
+        .strip_prefix("L\"")
+        .or_else(|| text.strip_prefix('"'))
+        .and_then(|s| s.strip_suffix('"'))
+    {
+        return Some(quote!(#s));
+    }
+    match text.as_str() {
+        "VARIANT_TRUE" | "TRUE" | "true" => return Some(quote!(true)),
+        "VARIANT_FALSE" | "FALSE" | "false" => return Some(quote!(false)),
+        _ => {}
+    }
+    if let Ok(n) = text.parse::<i32>() {
+        return Some(quote!(#n));
+    }
+    let real = text.parse::<f64>().ok().filter(|v| v.is_finite())?;
+    (*conv != Conv::Bstr).then(|| quote!(#real))
+}
+
+/// The conversion of a value of type `ty`, through aliases; None for a type automation has
+/// no VARIANT for.
+fn conv(model: &Model, mapper: &TypeMapper, ty: &Type) -> Option<Conv> {
+    for (name, conv) in [
+        ("BSTR", Conv::Bstr),
+        ("VARIANT_BOOL", Conv::Bool),
+        ("DATE", Conv::Date),
+        ("VARIANT", Conv::Variant),
+    ] {
+        if mapper.is_named(ty, name) {
+            return Some(conv);
+        }
+    }
+    if let Some(name) = mapper.interface_pointer(ty) {
+        let dispatch = name == INTERFACE
+            || model
+                .interface(&name)
+                .is_some_and(|i| Vtable::ancestors(model, i).iter().any(|a| a.name == INTERFACE));
+        return Some(Conv::Interface { name, dispatch });
+    }
+    match ty.unqualified() {
+        Type::SafeArray(element) if mapper.is_named(element, "VARIANT") => Some(Conv::Array),
+        Type::Scalar(s) => number(*s),
+        Type::Named(n) => match model.type_def(n).map(|t| &t.kind) {
+            Some(TypeDefKind::Alias(inner)) => conv(model, mapper, inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn number(s: Scalar) -> Option<Conv> {
+    Some(match s {
+        Scalar::I8 => Conv::Number("i1", "I1"),
+        Scalar::U8 => Conv::Number("ui1", "UI1"),
+        Scalar::I16 => Conv::Number("i2", "I2"),
+        Scalar::U16 => Conv::Number("ui2", "UI2"),
+        Scalar::I32 => Conv::Number("i4", "I4"),
+        Scalar::U32 => Conv::Number("ui4", "UI4"),
+        Scalar::I64 => Conv::Number("i8", "I8"),
+        Scalar::U64 => Conv::Number("ui8", "UI8"),
+        Scalar::F32 => Conv::Number("r4", "R4"),
+        Scalar::F64 => Conv::Number("r8", "R8"),
+        Scalar::Char | Scalar::WChar | Scalar::ISize | Scalar::USize => return None,
+    })
+}
