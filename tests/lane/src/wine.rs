@@ -229,15 +229,28 @@ impl Wine {
     }
 
     /// The default value (REG_SZ) of a key, by `wine reg query KEY /ve`.
+    ///
+    /// `reg.exe` right after msiexec has once printed nothing for a key the next reader
+    /// found in place (Wine 8, i686, under load): an empty answer is asked again, twice,
+    /// a second apart, before it counts.
     pub fn default_value(&self, key: &str, log: &Path) -> Option<String> {
         let mut args = vec!["reg", "query", key, "/ve"];
         args.extend(self.regview);
-        run_logged(&self.wine64, &args, log);
-        let text = std::fs::read(log).unwrap_or_default();
-        String::from_utf8_lossy(&text).lines().find_map(|l| {
-            let i = l.find("REG_SZ")?;
-            Some(l[i + 6..].trim().to_string())
-        })
+        for attempt in 0..3 {
+            if attempt > 0 {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            run_logged(&self.wine64, &args, log);
+            let text = std::fs::read(log).unwrap_or_default();
+            let value = String::from_utf8_lossy(&text).lines().find_map(|l| {
+                let i = l.find("REG_SZ")?;
+                Some(l[i + 6..].trim().to_string())
+            });
+            if value.is_some() {
+                return value;
+            }
+        }
+        None
     }
 
     /// Runs a client (osc-host.exe, mapi-client.exe, probe-client.exe) and turns its
