@@ -292,9 +292,14 @@ pub const INTERFACES: &[ProbeInterface] = &[",
 /// What each stub of {name} answers under the probe, by method.
 #[allow(non_snake_case, non_upper_case_globals)]
 pub mod {name} {{
-    use windows_core::HRESULT;
-",
-            name = e.name
+{uses}",
+            name = e.name,
+            // A dispinterface has no slot of its own: its members are IDispatch's to call.
+            uses = if e.slots.is_empty() {
+                ""
+            } else {
+                "    use windows_core::HRESULT;\n"
+            }
         ));
         for s in &e.slots {
             out.push_str(&format!(

@@ -10,7 +10,7 @@ use quote::ToTokens;
 use serde::Deserialize;
 
 use crate::emit::bindings::types::{TypeMapper, param_ident};
-use crate::emit::bindings::{impl_signature, returns_result, rust_method_names};
+use crate::emit::bindings::{ident, impl_signature, returns_result, rust_method_names};
 use crate::emit::project::plan::StubMethod;
 use crate::model::Model;
 use crate::model::interface::{Interface, Method};
@@ -63,6 +63,8 @@ pub struct StubWriter<'m> {
     /// name of the crate's prelude) or the knowledge base's `not_implemented` itself (in a
     /// test file, which is outside the crate).
     probe: bool,
+    /// Whether the method being written owns a vtable slot, which the probe names.
+    slot: bool,
 }
 
 /// Paths the stubs spell short: the generated prelude exports each short name.
@@ -82,6 +84,7 @@ impl<'m> StubWriter<'m> {
             mapper: TypeMapper::new(model, bound.iter().cloned()),
             knowledge,
             probe: true,
+            slot: true,
         }
     }
 
@@ -207,7 +210,9 @@ impl<'m> StubWriter<'m> {
             }
         }
         if result {
-            let answer = if self.probe {
+            let answer = if self.probe && !self.slot {
+                "E_NOTIMPL".to_string()
+            } else if self.probe {
                 not_implemented_call(interface, name)
             } else {
                 self.knowledge.not_implemented.clone()
@@ -219,32 +224,55 @@ impl<'m> StubWriter<'m> {
         body
     }
 
+    /// The methods an implementation of the interface writes, with their Rust names and
+    /// whether they own a vtable slot: its own slots, then a dispinterface's members
+    /// (which its IDispatch calls, and the slot probe cannot reach).
+    fn implemented(&self, interface: &Interface) -> Vec<(Method, proc_macro2::Ident, bool)> {
+        let vt = Vtable::of(self.model, interface);
+        let mut out: Vec<(Method, proc_macro2::Ident, bool)> = vt
+            .own_slots()
+            .map(|s| s.method.clone())
+            .zip(rust_method_names(&vt))
+            .map(|(m, name)| (m, name, true))
+            .collect();
+        if let Some(dispatch) = &interface.dispatch {
+            out.extend(dispatch.as_methods().into_iter().map(|m| {
+                let name = ident(&m.name);
+                (m, name, false)
+            }));
+        }
+        out
+    }
+
+    /// A stub; one without a slot, which no probe code names, answers E_NOTIMPL (in the
+    /// crate, the prelude's) in every build.
+    fn stub(&mut self, interface: &Interface, m: &Method, name: &proc_macro2::Ident, slot: bool) -> String {
+        self.slot = slot;
+        let text = self.method(interface, m, name);
+        self.slot = true;
+        text
+    }
+
     /// Every own method's stub, for adding to an existing impl block.
     pub fn methods(&mut self, interface: &Interface) -> Vec<StubMethod> {
-        let vt = Vtable::of(self.model, interface);
-        let methods: Vec<&Method> = vt.own_slots().map(|s| s.method).collect();
-        methods
+        self.implemented(interface)
             .into_iter()
-            .zip(rust_method_names(&vt))
-            .map(|(m, name)| StubMethod {
+            .map(|(m, name, slot)| StubMethod {
                 name: name.to_string(),
-                signature: self.signature(m, &name),
-                text: self.method(interface, m, &name),
+                signature: self.signature(&m, &name),
+                text: self.stub(interface, &m, &name, slot),
             })
             .collect()
     }
 
     /// `impl IFoo_Impl for Foo_Impl { ... }` with the interface's own methods.
     pub fn impl_block(&mut self, interface: &Interface, type_name: &str) -> String {
-        let vt = Vtable::of(self.model, interface);
-        let methods: Vec<&Method> = vt.own_slots().map(|s| s.method).collect();
-        let names = rust_method_names(&vt);
         let mut out = format!("impl {}_Impl for {}_Impl {{\n", interface.name, type_name);
-        for (i, (m, name)) in methods.iter().zip(&names).enumerate() {
+        for (i, (m, name, slot)) in self.implemented(interface).iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&self.method(interface, m, name));
+            out.push_str(&self.stub(interface, m, name, *slot));
         }
         out.push_str("}\n");
         out

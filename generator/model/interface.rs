@@ -142,6 +142,72 @@ pub struct Dispatch {
     pub interface: Option<String>,
 }
 
+impl Dispatch {
+    /// A dispinterface's members as a dual interface would declare them, which is how a
+    /// server implements them: each returns HRESULT, a declared result becomes a trailing
+    /// `[out, retval]` parameter, and a property becomes `[propget]` and (unless
+    /// `[readonly]`) `[propput]` methods. Empty for a dual interface, whose vtable has them.
+    pub fn as_methods(&self) -> Vec<Method> {
+        if self.dual {
+            return Vec::new();
+        }
+        let hresult = Type::Named("HRESULT".into());
+        let param = |name: &str, dir: Direction, ty: Type| Param {
+            name: name.into(),
+            dir,
+            retval: dir == Direction::Out,
+            written: ty.to_string().into(),
+            ty,
+            attrs: Vec::new(),
+            span: None,
+        };
+        let method = |kind: MethodKind, name: &str, params: Vec<Param>, dispid: Option<i32>| Method {
+            name: Method::vtable_name(kind, name),
+            idl_name: name.to_string(),
+            kind,
+            params,
+            ret: hresult.clone(),
+            call_as: None,
+            local: false,
+            dispid,
+            span: None,
+        };
+        let mut out = Vec::new();
+        for p in &self.properties {
+            let out_ty = Type::Pointer(Box::new(p.ty.clone()));
+            out.push(method(
+                MethodKind::PropGet,
+                &p.name,
+                vec![param("value", Direction::Out, out_ty)],
+                p.dispid,
+            ));
+            if !p.readonly {
+                out.push(method(
+                    MethodKind::PropPut,
+                    &p.name,
+                    vec![param("value", Direction::In, p.ty.clone())],
+                    p.dispid,
+                ));
+            }
+        }
+        for m in &self.methods {
+            let mut m = m.clone();
+            let ret = std::mem::replace(&mut m.ret, hresult.clone());
+            let returns = match ret.unqualified() {
+                Type::Void => false,
+                Type::Named(n) if &**n == "HRESULT" => false,
+                _ => true,
+            };
+            if returns {
+                m.params
+                    .push(param("result", Direction::Out, Type::Pointer(Box::new(ret))));
+            }
+            out.push(m);
+        }
+        out
+    }
+}
+
 /// A property of a dispinterface, reached by `DISPATCH_PROPERTYGET`/`PUT`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DispProperty {

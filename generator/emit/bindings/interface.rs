@@ -260,6 +260,20 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128, implementa
         let ret = impl_return(&m.ret);
         quote!(fn #n(&self, #(#params),*) -> #ret;)
     });
+    // A dispinterface's members own no slot: the object's IDispatch (oscgen's, from
+    // `emit::project::invoke`) calls them, as the trait's methods.
+    let dispatch_methods: Vec<TokenStream> = iface
+        .dispatch
+        .as_ref()
+        .filter(|_| implementable)
+        .map(|d| d.as_methods())
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            let signature = impl_signature(mapper, m, &ident(&m.name));
+            quote!(#signature;)
+        })
+        .collect();
     let shims = shapes.iter().map(|m| vtable_shim(m, &iface.name, &impl_trait));
     let field_inits = shapes.iter().map(|m| {
         let n = &m.name;
@@ -292,6 +306,7 @@ pub fn interface(mapper: &mut TypeMapper, vtable: &Vtable, iid: u128, implementa
         quote! {
             pub trait #impl_trait #base_bound {
                 #(#trait_methods)*
+                #(#dispatch_methods)*
             }
             impl #vtbl {
                 pub const fn new<Identity: #impl_trait, const OFFSET: isize>() -> Self {

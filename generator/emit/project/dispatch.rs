@@ -11,12 +11,12 @@ use crate::emit::bindings::types::TypeMapper;
 use crate::emit::bindings::{ident, result_param};
 use crate::emit::format;
 use crate::emit::project::files::RuntimeModule;
+use crate::emit::project::invoke::{Callable, Target};
 use crate::emit::project::{OWNED_HEADER, ObjectSpec, invoke};
 use crate::emit::registry::TypeLibrary;
 use crate::model::Model;
 use crate::model::interface::Interface;
 use crate::model::vtable::Vtable;
-use crate::typelib::format::default_memid;
 
 pub const INTERFACE: &str = "IDispatch";
 pub const GLUE: &str = "src/generated/idispatch.rs";
@@ -30,15 +30,15 @@ pub const RUNTIME: RuntimeModule = RuntimeModule {
     dependencies: &[],
 };
 
-/// The dual interface whose IDispatch oscgen serves for `object`: the first one it
-/// implements that the embedded type library describes.
+/// The dual interface or dispinterface whose IDispatch oscgen serves for `object`: the
+/// first one it implements that the embedded type library describes.
 pub fn served<'m>(model: &'m Model, object: &ObjectSpec, library: &TypeLibrary) -> Option<&'m Interface> {
     object
         .impl_interfaces(model)
         .iter()
         .filter_map(|n| model.interface(n))
         .find(|i| {
-            i.dispatch.as_ref().is_some_and(|d| d.dual)
+            i.dispatch.is_some()
                 && library.interfaces.iter().any(|(_, n)| *n == i.name)
                 && Vtable::ancestors(model, i).iter().any(|a| a.name == INTERFACE)
         })
@@ -103,13 +103,11 @@ pub struct Member {
 /// of bases in the high word, the method's index in the low one). A property's get and put
 /// share one name and DISPID.
 pub fn members(model: &Model, iface: &Interface) -> Vec<Member> {
-    let depth = Vtable::ancestors(model, iface).len() as i32;
     let mut out: Vec<Member> = Vec::new();
-    for (index, m) in iface.methods.iter().filter(|m| m.has_slot()).enumerate() {
+    for Callable { method: m, dispid, .. } in Callable::of(model, iface) {
         if out.iter().any(|o| o.name == m.idl_name) {
             continue;
         }
-        let dispid = m.dispid.unwrap_or(default_memid(depth, index as i32));
         let params = m
             .params
             .iter()
@@ -123,6 +121,11 @@ pub fn members(model: &Model, iface: &Interface) -> Vec<Member> {
         });
     }
     out
+}
+
+/// Whether `iface` is a dispinterface: its members own no vtable slot.
+fn is_dispinterface(iface: &Interface) -> bool {
+    iface.dispatch.as_ref().is_some_and(|d| !d.dual)
 }
 
 /// `src/generated/idispatch.rs`: the member table, `impl IDispatch_Impl` for the object,
@@ -145,28 +148,94 @@ pub fn glue(model: &Model, bound: &[String], object: &ObjectSpec, iface: &Interf
         finish: arg_err_finish,
     } = ArgErr::of(model, false);
     let mut mapper = TypeMapper::new(model, bound.iter().cloned());
+    let target = if is_dispinterface(iface) {
+        Target::Impl
+    } else {
+        Target::Vtable
+    };
     let invoke::Dispatcher {
         tokens: dispatcher,
         bindings,
         helpers,
-    } = invoke::dispatcher(model, iface, &mut mapper);
+    } = invoke::dispatcher(model, iface, &mut mapper, &target);
     let dispatcher_name = format_ident!("invoke_{}", iface.name.to_ascii_lowercase());
     let vtbl = format_ident!("{}_Vtbl", interface);
+    let iface_impl = format_ident!("{}_Impl", interface);
     let bindings: Vec<proc_macro2::Ident> = bindings
         .iter()
         .filter(|n| **n != iface.name)
         .map(|n| ident(n))
         .collect();
     let helpers: Vec<TokenStream> = helpers.iter().map(|h| h.parse().expect("a path")).collect();
+    let call_new = quote! {
+        let mut call = unsafe {
+            Call::new(
+                p_disp_params.cast_const().cast(),
+                w_flags,
+                lcid,
+                p_var_result.cast(),
+                p_excep_info.cast(),
+                #arg_err_target,
+            )
+        }?;
+    };
+    let (imports, invoke_body) = match target {
+        Target::Vtable => (
+            quote! {
+                use core::ffi::c_void;
+
+                use windows_core::{ComObjectInterface, Interface, Result};
+
+                use super::bindings::{
+                    IDispatch_Impl, ITypeInfo, DISPID, DISPPARAMS, EXCEPINFO, LCID, LPOLESTR, REFIID, UINT, VARIANT,
+                    WORD, #interface, #vtbl, #(#bindings),*
+                };
+            },
+            quote! {
+                // The dual interface's own vtable: the type library's functions are its slots.
+                let this = ComObjectInterface::<#interface>::as_interface_ref(self).as_raw();
+                // SAFETY: the caller's pointers, as IDispatch::Invoke receives them; `this`
+                // lives while `self` does.
+                let typed = unsafe {
+                    #table.invoke_from_type_library(
+                        this,
+                        disp_id_member,
+                        w_flags,
+                        p_disp_params.cast(),
+                        p_var_result.cast(),
+                        p_excep_info.cast(),
+                        #arg_err_target,
+                    )
+                };
+                if let Some(outcome) = typed {
+                    return outcome #arg_err_finish;
+                }
+                // SAFETY: as above.
+                #call_new
+                // SAFETY: `this` is the object's interface pointer, live while `self` is.
+                let outcome = unsafe { #dispatcher_name(this, disp_id_member, &mut call) };
+            },
+        ),
+        // A dispinterface's functions are no vtable's slots, so oleaut32's DispInvoke
+        // cannot call them: its members are the trait's methods, on every platform.
+        Target::Impl => (
+            quote! {
+                use windows_core::{Interface, Result};
+
+                use super::bindings::{
+                    IDispatch_Impl, ITypeInfo, DISPID, DISPPARAMS, EXCEPINFO, LCID, LPOLESTR, REFIID, UINT, VARIANT,
+                    WORD, #interface, #iface_impl, #(#bindings),*
+                };
+            },
+            quote! {
+                // SAFETY: the caller's pointers, as IDispatch::Invoke receives them.
+                #call_new
+                let outcome = #dispatcher_name(self, disp_id_member, &mut call);
+            },
+        ),
+    };
     let tokens = quote! {
-        use core::ffi::c_void;
-
-        use windows_core::{ComObjectInterface, Interface, Result};
-
-        use super::bindings::{
-            IDispatch_Impl, ITypeInfo, DISPID, DISPPARAMS, EXCEPINFO, LCID, LPOLESTR, REFIID, UINT, VARIANT, WORD,
-            #interface, #vtbl, #(#bindings),*
-        };
+        #imports
         use super::dispatch::{Dispatch, Member};
         use super::invoke::Call;
         #(use super::#helpers;)*
@@ -208,37 +277,7 @@ pub fn glue(model: &Model, bound: &[String], object: &ObjectSpec, iface: &Interf
                 #arg_err_param
             ) -> Result<#arg_err_ret> {
                 #arg_err_local
-                // The dual interface's own vtable: the type library's functions are its slots.
-                let this = ComObjectInterface::<#interface>::as_interface_ref(self).as_raw();
-                // SAFETY: the caller's pointers, as IDispatch::Invoke receives them; `this`
-                // lives while `self` does.
-                let typed = unsafe {
-                    #table.invoke_from_type_library(
-                        this,
-                        disp_id_member,
-                        w_flags,
-                        p_disp_params.cast(),
-                        p_var_result.cast(),
-                        p_excep_info.cast(),
-                        #arg_err_target,
-                    )
-                };
-                if let Some(outcome) = typed {
-                    return outcome #arg_err_finish;
-                }
-                // SAFETY: as above.
-                let mut call = unsafe {
-                    Call::new(
-                        p_disp_params.cast_const().cast(),
-                        w_flags,
-                        lcid,
-                        p_var_result.cast(),
-                        p_excep_info.cast(),
-                        #arg_err_target,
-                    )
-                }?;
-                // SAFETY: `this` is the object's interface pointer, live while `self` is.
-                let outcome = unsafe { #dispatcher_name(this, disp_id_member, &mut call) };
+                #invoke_body
                 call.finish(outcome) #arg_err_finish
             }
         }

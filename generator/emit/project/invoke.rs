@@ -61,44 +61,109 @@ pub struct Dispatcher {
     pub helpers: Vec<&'static str>,
 }
 
-pub fn dispatcher(model: &Model, iface: &Interface, mapper: &mut TypeMapper) -> Dispatcher {
-    let vtable = Vtable::of(model, iface);
-    let depth = Vtable::ancestors(model, iface).len() as i32;
+/// A member Invoke can call: the method as a dual interface declares it, the Rust name of
+/// its vtable field or trait method, its DISPID.
+pub struct Callable {
+    pub method: Method,
+    pub rust_name: proc_macro2::Ident,
+    pub dispid: i32,
+}
+
+/// How an arm reaches the object.
+pub enum Target {
+    /// Through the dual interface's vtable, as DispInvoke does: ABI arguments.
+    Vtable,
+    /// Through the dispinterface's `_Impl` trait, whose methods own no slot.
+    Impl,
+}
+
+impl Callable {
+    /// A dual interface's own methods, or a dispinterface's members, in declaration order,
+    /// with the DISPIDs the type library gives them.
+    pub fn of(model: &Model, iface: &Interface) -> Vec<Callable> {
+        let depth = Vtable::ancestors(model, iface).len() as i32;
+        let vtable = Vtable::of(model, iface);
+        let methods: Vec<(Method, proc_macro2::Ident)> = match &iface.dispatch {
+            Some(d) if !d.dual => d
+                .as_methods()
+                .into_iter()
+                .map(|m| {
+                    let name = ident(&m.name);
+                    (m, name)
+                })
+                .collect(),
+            _ => vtable
+                .own_slots()
+                .map(|s| s.method.clone())
+                .zip(rust_method_names(&vtable))
+                .collect(),
+        };
+        methods
+            .into_iter()
+            .enumerate()
+            .map(|(index, (method, rust_name))| Callable {
+                dispid: method.dispid.unwrap_or(default_memid(depth, index as i32)),
+                method,
+                rust_name,
+            })
+            .collect()
+    }
+}
+
+pub fn dispatcher(model: &Model, iface: &Interface, mapper: &mut TypeMapper, target: &Target) -> Dispatcher {
     let vtbl = format_ident!("{}_Vtbl", ident(&iface.name));
+    let impl_trait = format_ident!("{}_Impl", ident(&iface.name));
     let mut used = Used::default();
-    let arms: Vec<TokenStream> = vtable
-        .own_slots()
-        .zip(rust_method_names(&vtable))
-        .enumerate()
-        .map(|(index, (slot, field))| {
-            let m = slot.method;
-            let dispid = m.dispid.unwrap_or(default_memid(depth, index as i32));
+    let arms: Vec<TokenStream> = Callable::of(model, iface)
+        .iter()
+        .map(|c| {
+            let m = &c.method;
+            let dispid = c.dispid;
             let guard = match m.kind {
                 MethodKind::Plain => quote!(call.method()),
                 MethodKind::PropGet => quote!(call.get()),
                 MethodKind::PropPut => quote!(call.put()),
                 MethodKind::PropPutRef => quote!(call.put_ref()),
             };
-            let body = arm(model, mapper, m, &field, &mut used).unwrap_or_else(|| quote!(Err(call.unsupported())));
+            let body = arm(model, mapper, c, target, &mut used).unwrap_or_else(|| quote!(Err(call.unsupported())));
             quote!(#dispid if #guard => { #body })
         })
         .collect();
     let name = format_ident!("invoke_{}", iface.name.to_ascii_lowercase());
-    let doc = format!(
-        " {}'s members called through its vtable, for Invoke without the type library.",
-        iface.name
-    );
-    let tokens = quote! {
-        #[doc = #doc]
-        ///
-        /// # Safety
-        /// `this` points to the object's vtable of the interface, live for the call.
-        unsafe fn #name(this: *mut c_void, dispid: DISPID, call: &mut Call) -> Result<()> {
-            // SAFETY: as the caller promised.
-            let vtbl = unsafe { &**(this as *const *const #vtbl) };
-            match dispid {
-                #(#arms)*
-                _ => Err(call.not_found()),
+    let tokens = match target {
+        Target::Vtable => {
+            let doc = format!(
+                " {}'s members called through its vtable, for Invoke without the type library.",
+                iface.name
+            );
+            quote! {
+                #[doc = #doc]
+                ///
+                /// # Safety
+                /// `this` points to the object's vtable of the interface, live for the call.
+                unsafe fn #name(this: *mut c_void, dispid: DISPID, call: &mut Call) -> Result<()> {
+                    // SAFETY: as the caller promised.
+                    let vtbl = unsafe { &**(this as *const *const #vtbl) };
+                    match dispid {
+                        #(#arms)*
+                        _ => Err(call.not_found()),
+                    }
+                }
+            }
+        }
+        Target::Impl => {
+            let doc = format!(
+                " {}'s members, which own no vtable slot: Invoke calls your `{}` methods.",
+                iface.name, impl_trait
+            );
+            quote! {
+                #[doc = #doc]
+                fn #name(object: &impl #impl_trait, dispid: DISPID, call: &mut Call) -> Result<()> {
+                    match dispid {
+                        #(#arms)*
+                        _ => Err(call.not_found()),
+                    }
+                }
             }
         }
     };
@@ -125,13 +190,8 @@ struct Used {
 
 /// The body of one method's arm, or None when a parameter has no VARIANT conversion (an
 /// `[out]` that is not the result, a structure, an enum).
-fn arm(
-    model: &Model,
-    mapper: &mut TypeMapper,
-    m: &Method,
-    field: &proc_macro2::Ident,
-    used: &mut Used,
-) -> Option<TokenStream> {
+fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, used: &mut Used) -> Option<TokenStream> {
+    let (m, field) = (&c.method, &c.rust_name);
     if !mapper.is_named(&m.ret, "HRESULT") {
         return None;
     }
@@ -170,50 +230,75 @@ fn arm(
         match arg {
             Arg::Lcid => values.push(quote!(call.lcid() as _)),
             Arg::In(i, conv) => {
-                let (read, value) = read_arg(conv, *i, &a, used);
+                let (read, value) = read_arg(conv, *i, &a, target, used);
                 reads.push(read);
                 values.push(value);
             }
         }
     }
-    let (out_decl, out_arg, finish) = match retval {
-        None => (quote!(), None, quote!(Ok(()))),
+    let result = match retval {
         Some(p) => {
             let pointee = mapper.resolve_pointer(&p.ty)?;
-            let conv = conv(model, mapper, &pointee)?;
-            let finish = match conv {
-                Conv::Number(_, case) => {
-                    used.helpers.push("variant::Variant");
-                    let case = format_ident!("{}", case);
-                    quote!(call.ret(Variant::#case(out)))
-                }
-                Conv::Bool => quote!(call.ret_bool(out)),
-                Conv::Date => quote!(call.ret_date(out)),
-                Conv::Bstr => quote!(unsafe { call.ret_bstr(out) }),
-                Conv::Interface { dispatch, .. } => quote!(unsafe { call.ret_interface(out, #dispatch) }),
-                Conv::Variant => quote!(unsafe { call.ret_variant(out) }),
-                Conv::Array => quote!(unsafe { call.ret_array(out) }),
+            Some(conv(model, mapper, &pointee)?)
+        }
+        None => None,
+    };
+    let finish = match &result {
+        None => quote!(Ok(())),
+        Some(Conv::Number(_, case)) => {
+            used.helpers.push("variant::Variant");
+            let case = format_ident!("{}", case);
+            quote!(call.ret(Variant::#case(out)))
+        }
+        Some(Conv::Bool) => quote!(call.ret_bool(out)),
+        Some(Conv::Date) => quote!(call.ret_date(out)),
+        Some(Conv::Bstr) if matches!(target, Target::Impl) => quote!(call.ret(out)),
+        Some(Conv::Bstr) => quote!(unsafe { call.ret_bstr(out) }),
+        Some(Conv::Interface { dispatch, .. }) if matches!(target, Target::Impl) => {
+            quote!(unsafe { call.ret_interface(out.into_raw(), #dispatch) })
+        }
+        Some(Conv::Interface { dispatch, .. }) => quote!(unsafe { call.ret_interface(out, #dispatch) }),
+        Some(Conv::Variant) => quote!(unsafe { call.ret_variant(out) }),
+        Some(Conv::Array) => quote!(unsafe { call.ret_array(out) }),
+    };
+    let invoke = match target {
+        Target::Vtable => {
+            let (out_decl, out_arg) = match result {
+                Some(_) => (
+                    quote!(let mut out = unsafe { core::mem::zeroed() };),
+                    Some(quote!(&mut out)),
+                ),
+                None => (quote!(), None),
             };
-            (
-                quote!(let mut out = unsafe { core::mem::zeroed() };),
-                Some(quote!(&mut out)),
-                finish,
-            )
+            quote! {
+                #out_decl
+                // SAFETY: the object's own method, with arguments of its declared types.
+                call.returned(unsafe { (vtbl.#field)(this, #(#values,)* #out_arg) })?;
+            }
+        }
+        Target::Impl => {
+            let bind = result.is_some().then(|| quote!(let out =));
+            quote!(#bind object.#field(#(#values),*).map_err(|e| call.failed(e))?;)
         }
     };
     Some(quote! {
         call.parameters(#total, #required)?;
         #(#defaults)*
         #(#reads)*
-        #out_decl
-        // SAFETY: the object's own method, with arguments of its declared types.
-        call.returned(unsafe { (vtbl.#field)(this, #(#values,)* #out_arg) })?;
+        #invoke
         #finish
     })
 }
 
 /// The statement that reads argument `i` into `a`, and the expression the vtable gets.
-fn read_arg(conv: &Conv, i: usize, a: &proc_macro2::Ident, used: &mut Used) -> (TokenStream, TokenStream) {
+fn read_arg(
+    conv: &Conv,
+    i: usize,
+    a: &proc_macro2::Ident,
+    target: &Target,
+    used: &mut Used,
+) -> (TokenStream, TokenStream) {
+    let by_trait = matches!(target, Target::Impl);
     match conv {
         Conv::Number(read, _) => {
             let read = format_ident!("{}", read);
@@ -221,6 +306,7 @@ fn read_arg(conv: &Conv, i: usize, a: &proc_macro2::Ident, used: &mut Used) -> (
         }
         Conv::Bool => (quote!(let #a = call.bool(#i)?;), quote!(#a)),
         Conv::Date => (quote!(let #a = call.date(#i)?;), quote!(#a)),
+        Conv::Bstr if by_trait => (quote!(let #a = call.bstr(#i)?;), quote!(&#a)),
         Conv::Bstr => {
             used.helpers.push("invoke::bstr_abi");
             (quote!(let #a = call.bstr(#i)?;), quote!(bstr_abi(&#a)))
@@ -233,6 +319,9 @@ fn read_arg(conv: &Conv, i: usize, a: &proc_macro2::Ident, used: &mut Used) -> (
                 let i = ident(name);
                 quote!(#i)
             };
+            if by_trait {
+                return (quote!(let #a = call.interface::<#ty>(#i)?;), quote!((&#a).into()));
+            }
             used.helpers.push("invoke::interface_abi");
             (quote!(let #a = call.interface::<#ty>(#i)?;), quote!(interface_abi(&#a)))
         }

@@ -341,6 +341,13 @@ impl<'a> Call<'a> {
         hr.ok()
     }
 
+    /// The error a member's Rust method returned, which [`Call::finish`] reports through
+    /// EXCEPINFO.
+    pub fn failed(&mut self, error: Error) -> Error {
+        self.method_failed = true;
+        error
+    }
+
     /// Writes the result to the caller's VARIANT, if it asked for one.
     pub fn ret(&mut self, value: impl Into<Variant>) -> Result<()> {
         if self.result.is_null() {

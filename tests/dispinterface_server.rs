@@ -1,0 +1,92 @@
+//! A server of a dispinterface (an event sink): `oscgen new --template com-server` on
+//! tests/fixtures/dispatch/events.idl gives the user a trait of the dispinterface's members
+//! to implement (they own no vtable slot) and an IDispatch that calls them. With the
+//! members implemented as a user would (tests/fixtures/dispatch/events/object.rs), the
+//! project builds, is clippy-clean (generated code included), passes the late-bound calls
+//! of events/late_bound.rs (names in any case, properties, conversions, an optional
+//! argument, an object argument, DISP_E_* codes, EXCEPINFO) and stays clean under
+//! `oscgen generate --check`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::kinds::run;
+
+fn cargo(project: &Path, target: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(args)
+        .current_dir(project)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    cmd
+}
+
+#[test]
+fn a_dispinterface_server_answers_late_bound_calls() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = repo.join("tests/fixtures/dispatch");
+    let project = common::scratch_dir("dispinterface-server").join("events");
+    let _ = std::fs::remove_dir_all(&project);
+    let mut new = Command::new(env!("CARGO_BIN_EXE_oscgen"));
+    new.args([
+        "new",
+        "--quiet",
+        "--template",
+        "com-server",
+        "--typelib",
+        "--implement",
+        "DCounterEvents",
+    ])
+    .arg("--input")
+    .arg(fixtures.join("events.idl"))
+    .arg(&project);
+    run("oscgen new", &mut new).unwrap();
+
+    let object = std::fs::read_to_string(project.join("src/object.rs")).unwrap();
+    for stub in [
+        "fn get_Label(&self)",
+        "fn put_Label(&self, value: &BSTR)",
+        "fn Tick(&self, step: i32, why: &BSTR)",
+    ] {
+        assert!(object.contains(stub), "the stubs have {stub}:\n{object}");
+    }
+    assert!(!object.contains("fn put_Count"), "Count is readonly:\n{object}");
+    assert!(!object.contains("IDispatch_Impl"), "IDispatch is oscgen's:\n{object}");
+
+    std::fs::copy(fixtures.join("events/object.rs"), project.join("src/object.rs")).unwrap();
+    let mut tests = std::fs::read_to_string(project.join("src/tests.rs")).unwrap();
+    tests.push_str(&std::fs::read_to_string(fixtures.join("events/late_bound.rs")).unwrap());
+    std::fs::write(project.join("src/tests.rs"), tests).unwrap();
+    std::fs::copy(repo.join("samples/com-server/Cargo.lock"), project.join("Cargo.lock")).unwrap();
+
+    let target = repo.join("target/server-kinds");
+    run("cargo test", &mut cargo(&project, &target, &["test", "--quiet"])).unwrap();
+    let late_bound = &[
+        "test",
+        "--quiet",
+        "--lib",
+        "dcounterevents_members_answer_through_invoke",
+    ];
+    let out = run(
+        "cargo test (the late-bound test)",
+        &mut cargo(&project, &target, late_bound),
+    )
+    .unwrap();
+    assert!(out.contains("1 passed"), "the late-bound test ran:\n{out}");
+    run(
+        "cargo clippy",
+        cargo(
+            &project,
+            &target,
+            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+        )
+        .env("RUSTFLAGS", "--cfg oscgen_lint"),
+    )
+    .unwrap();
+    let mut check = Command::new(env!("CARGO_BIN_EXE_oscgen"));
+    check.args(["generate", "--check", "--quiet"]).arg(&project);
+    run("oscgen generate --check", &mut check).unwrap();
+}
