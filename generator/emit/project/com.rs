@@ -180,7 +180,7 @@ fn server_test(model: &Model, bound: &[String], const_name: &str, object: &Objec
     }
     let mut uses = vec![
         "use dll::DllGetClassObject;".to_string(),
-        format!("use dll::generated::bindings::{};", use_list(&names)),
+        use_statement("dll::generated::bindings", &names),
         "use dll::generated::factory::IClassFactory;".to_string(),
         format!("use dll::generated::identity::{const_name};"),
     ];
@@ -309,13 +309,49 @@ fn registration_writes_the_type_library_and_removes_it() {{
 }
 
 /// `{A, B}` as rustfmt sorts a use list (`A` alone needs no braces).
-fn use_list(names: &[String]) -> String {
-    let mut sorted = names.to_vec();
-    sorted.sort();
-    match sorted.as_slice() {
-        [one] => one.clone(),
-        _ => format!("{{{}}}", sorted.join(", ")),
+/// The 2024 style edition's version sort of names: runs of digits compare as numbers
+/// (`IFoo2` before `IFoo10`).
+fn version_key(name: &str) -> Vec<(String, u128)> {
+    let mut key = Vec::new();
+    let mut rest = name;
+    while !rest.is_empty() {
+        let text_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let (text, tail) = rest.split_at(text_len);
+        let digits_len = tail.find(|c: char| !c.is_ascii_digit()).unwrap_or(tail.len());
+        let (digits, tail) = tail.split_at(digits_len);
+        key.push((text.to_string(), digits.parse().unwrap_or(0)));
+        rest = tail;
     }
+    key
+}
+
+/// `use path::{A, B};`, as rustfmt lays it out: on one line when it fits, else the names
+/// fill lines of their own between the braces.
+fn use_statement(path: &str, names: &[String]) -> String {
+    let mut sorted = names.to_vec();
+    sorted.sort_by_key(|name| version_key(name));
+    let line = match sorted.as_slice() {
+        [one] => format!("use {path}::{one};"),
+        _ => format!("use {path}::{{{}}};", sorted.join(", ")),
+    };
+    if line.len() <= 100 {
+        return line;
+    }
+    let mut out = format!("use {path}::{{\n");
+    let mut current = String::new();
+    for name in &sorted {
+        if !current.is_empty() && 4 + current.len() + 1 + name.len() + 1 > 100 {
+            out.push_str(&format!("    {current}\n"));
+            current.clear();
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(name);
+        current.push(',');
+    }
+    out.push_str(&format!("    {current}\n}};"));
+    out
 }
 
 /// `assert_eq!(code(result), Some(stub_answer(probe::IFoo::Method)), "Method");` inside `unsafe { }` in a test
@@ -351,6 +387,11 @@ fn call_statement(binding: &str, callee: &str, args: &[&str]) -> String {
     if listed.len() <= 60 && line.len() <= 101 {
         return line;
     }
+    // rustfmt moves a call that then fits on one line below the `=`.
+    let below = format!("            {callee}({listed});\n");
+    if listed.len() <= 60 && below.len() <= 101 {
+        return format!("        let {binding} =\n{below}");
+    }
     let mut out = format!("        let {binding} = {callee}(\n");
     for arg in args {
         out.push_str(&format!("            {arg},\n"));
@@ -361,7 +402,47 @@ fn call_statement(binding: &str, callee: &str, args: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::expect_not_implemented;
+    use super::{call_statement, expect_not_implemented, use_statement};
+
+    /// A use list past 100 columns fills lines between the braces, as rustfmt 1.8 does.
+    #[test]
+    fn use_lists_are_laid_out_as_rustfmt_lays_them_out() {
+        let names: Vec<String> = ["IDispatch", "IShellDispatch"]
+            .into_iter()
+            .map(String::from)
+            .chain((2..=10).map(|n| format!("IShellDispatch{n}")))
+            .collect();
+        assert_eq!(
+            use_statement("dll::generated::bindings", &names[..2]),
+            "use dll::generated::bindings::{IDispatch, IShellDispatch};"
+        );
+        assert_eq!(
+            use_statement("dll::generated::bindings", &names),
+            "use dll::generated::bindings::{\n    IDispatch, IShellDispatch, IShellDispatch2, IShellDispatch3, IShellDispatch4, IShellDispatch5,\n    IShellDispatch6, IShellDispatch7, IShellDispatch8, IShellDispatch9, IShellDispatch10,\n};"
+        );
+    }
+
+    /// The three layouts of a stub call, as rustfmt 1.8 writes them.
+    #[test]
+    fn calls_are_laid_out_as_rustfmt_lays_them_out() {
+        let four = ["&BSTR::new()"; 4];
+        assert_eq!(
+            call_statement("result", "object.Install", &four),
+            "        let result = object.Install(&BSTR::new(), &BSTR::new(), &BSTR::new(), &BSTR::new());\n"
+        );
+        assert_eq!(
+            call_statement("result", "object.InstallComponent", &four),
+            "        let result =\n            object.InstallComponent(&BSTR::new(), &BSTR::new(), &BSTR::new(), &BSTR::new());\n"
+        );
+        let long = "object.InstallComponentXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
+        assert_eq!(
+            call_statement("result", long, &four),
+            format!(
+                "        let result = {long}(\n{}        );\n",
+                "            &BSTR::new(),\n".repeat(4)
+            )
+        );
+    }
 
     /// The three layouts, as rustfmt 1.8 (edition 2024, default settings) writes them.
     #[test]

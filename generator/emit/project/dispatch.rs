@@ -33,15 +33,13 @@ pub const RUNTIME: RuntimeModule = RuntimeModule {
 /// The dual interface or dispinterface whose IDispatch oscgen serves for `object`: the
 /// first one it implements that the embedded type library describes.
 pub fn served<'m>(model: &'m Model, object: &ObjectSpec, library: &TypeLibrary) -> Option<&'m Interface> {
-    object
-        .impl_interfaces(model)
-        .iter()
-        .filter_map(|n| model.interface(n))
-        .find(|i| {
-            i.dispatch.is_some()
-                && library.interfaces.iter().any(|(_, n)| *n == i.name)
-                && Vtable::ancestors(model, i).iter().any(|a| a.name == INTERFACE)
-        })
+    // One the object names: `#[implement]` gives it the interface's own vtable, whose
+    // type info inherits its bases' members.
+    object.implements.iter().filter_map(|n| model.interface(n)).find(|i| {
+        i.dispatch.is_some()
+            && library.interfaces.iter().any(|(_, n)| *n == i.name)
+            && Vtable::ancestors(model, i).iter().any(|a| a.name == INTERFACE)
+    })
 }
 
 /// How the bindings shape IDispatch::Invoke's `puArgErr`, which the glue must match: a

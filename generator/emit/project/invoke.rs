@@ -62,11 +62,13 @@ pub struct Dispatcher {
 }
 
 /// A member Invoke can call: the method as a dual interface declares it, the Rust name of
-/// its vtable field or trait method, its DISPID.
+/// its vtable field or trait method, its DISPID, and how many `base__` levels up the
+/// served interface's vtable struct its field is (for a method a base interface declares).
 pub struct Callable {
     pub method: Method,
     pub rust_name: proc_macro2::Ident,
     pub dispid: i32,
+    pub bases: usize,
 }
 
 /// How an arm reaches the object.
@@ -78,35 +80,42 @@ pub enum Target {
 }
 
 impl Callable {
-    /// A dual interface's own methods, or a dispinterface's members, in declaration order,
-    /// with the DISPIDs the type library gives them.
+    /// A dual interface's methods after IDispatch's (its bases' first, as its type info
+    /// inherits them), or a dispinterface's members, in declaration order, with the
+    /// DISPIDs the type library gives them.
     pub fn of(model: &Model, iface: &Interface) -> Vec<Callable> {
-        let depth = Vtable::ancestors(model, iface).len() as i32;
-        let vtable = Vtable::of(model, iface);
-        let methods: Vec<(Method, proc_macro2::Ident)> = match &iface.dispatch {
-            Some(d) if !d.dual => d
+        if let Some(d) = iface.dispatch.as_ref().filter(|d| !d.dual) {
+            let depth = Vtable::ancestors(model, iface).len() as i32;
+            return d
                 .as_methods()
                 .into_iter()
-                .map(|m| {
-                    let name = ident(&m.name);
-                    (m, name)
+                .enumerate()
+                .map(|(index, method)| Callable {
+                    dispid: method.dispid.unwrap_or(default_memid(depth, index as i32)),
+                    rust_name: ident(&method.name),
+                    method,
+                    bases: 0,
                 })
-                .collect(),
-            _ => vtable
-                .own_slots()
-                .map(|s| s.method.clone())
-                .zip(rust_method_names(&vtable))
-                .collect(),
-        };
-        methods
-            .into_iter()
-            .enumerate()
-            .map(|(index, (method, rust_name))| Callable {
-                dispid: method.dispid.unwrap_or(default_memid(depth, index as i32)),
-                method,
-                rust_name,
-            })
-            .collect()
+                .collect();
+        }
+        let mut chain = Vtable::ancestors(model, iface);
+        chain.reverse();
+        chain.push(iface);
+        let below = chain.iter().position(|i| i.name == INTERFACE).map_or(0, |p| p + 1);
+        let levels = chain.len();
+        let mut out = Vec::new();
+        for (depth, declaring) in chain.iter().enumerate().skip(below) {
+            let vtable = Vtable::of(model, declaring);
+            for (index, (slot, rust_name)) in vtable.own_slots().zip(rust_method_names(&vtable)).enumerate() {
+                out.push(Callable {
+                    dispid: slot.method.dispid.unwrap_or(default_memid(depth as i32, index as i32)),
+                    method: slot.method.clone(),
+                    rust_name,
+                    bases: levels - 1 - depth,
+                });
+            }
+        }
+        out
     }
 }
 
@@ -192,6 +201,7 @@ struct Used {
 /// `[out]` that is not the result, a structure, an enum).
 fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, used: &mut Used) -> Option<TokenStream> {
     let (m, field) = (&c.method, &c.rust_name);
+    let bases = vec![format_ident!("base__"); c.bases];
     if !mapper.is_named(&m.ret, "HRESULT") {
         return None;
     }
@@ -273,7 +283,7 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
             quote! {
                 #out_decl
                 // SAFETY: the object's own method, with arguments of its declared types.
-                call.returned(unsafe { (vtbl.#field)(this, #(#values,)* #out_arg) })?;
+                call.returned(unsafe { (vtbl.#(#bases.)*#field)(this, #(#values,)* #out_arg) })?;
             }
         }
         Target::Impl => {
