@@ -179,7 +179,7 @@ fn name_facts(model: &Model, interfaces: &[String]) -> BTreeSet<String> {
             for p in &m.params {
                 for a in &p.attrs {
                     if let ParamAttr::DefaultValue(v) = a {
-                        out.insert(format!("{}: {kind} {} {} = {v}", iface.name, m.name, p.name));
+                        out.insert(format!("{}: {kind} {} {} = {}", iface.name, m.name, p.name, v.text));
                     }
                 }
             }

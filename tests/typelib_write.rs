@@ -118,6 +118,14 @@ fn wine_loads_what_oscgen_writes_as_widl_writes_it() {
         Case {
             label: "test_simple",
             idl: dll("dlls__oleaut32__tests__test_simple.idl"),
+            includes: sdk.clone(),
+            win32: false,
+        },
+        // WMI's scripting library: `[defaultvalue(wbemFlagReturnImmediately |
+        // wbemQueryFlagDeep)]`, expressions of enumerators that must be folded as widl does.
+        Case {
+            label: "wbemdisp",
+            idl: corpus.join("wine/wbemdisp.idl"),
             includes: sdk,
             win32: false,
         },
@@ -439,6 +447,36 @@ fn inputs_without_a_library_need_a_name_and_a_libid() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("error:"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A library an import declares is not the inputs' own, even when theirs holds nothing
+/// (the SDK's vsprov.idl: an empty `library VSSProvider`, and msxml.idl's MSXML reached
+/// through ocidl.idl and urlmon.idl).
+#[test]
+fn the_library_written_is_the_inputs_own_not_an_imports() {
+    let dir = common::scratch_dir("tlb-own");
+    std::fs::write(
+        dir.join("other.idl"),
+        "import \"unknwn.idl\";\n[uuid(6a1b2c3d-0000-4000-8000-0000000000e1)]\nlibrary Other\n{\n    [object, uuid(6a1b2c3d-0000-4000-8000-0000000000e2)]\n    interface IOther : IUnknown { HRESULT Ping(); };\n}\n",
+    )
+    .unwrap();
+    let idl = dir.join("mine.idl");
+    std::fs::write(
+        &idl,
+        "import \"other.idl\";\n[object, uuid(6a1b2c3d-0000-4000-8000-0000000000e3)]\ninterface IMine : IUnknown { HRESULT Pong(); };\n[uuid(6a1b2c3d-0000-4000-8000-0000000000e4), version(1.0)]\nlibrary Mine\n{\n    importlib(\"stdole2.tlb\");\n}\n",
+    )
+    .unwrap();
+    let out_path = dir.join("mine.tlb");
+    let out = oscgen_tlb(&[idl.as_os_str(), "-o".as_ref(), out_path.as_os_str()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let model = common::tlb::model(&out_path, &[], &[]).unwrap();
+    let names: Vec<&str> = model.libraries.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Mine"]);
+    assert_eq!(
+        model.libraries[0].libid.map(|g| g.to_string().to_lowercase()),
+        Some("6a1b2c3d-0000-4000-8000-0000000000e4".to_string())
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

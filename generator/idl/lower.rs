@@ -304,6 +304,7 @@ impl Lowerer<'_> {
                         span: Some(name.span),
                         pack: None,
                         layout: None,
+                        uuid: None,
                     });
                 }
                 Item::Dispinterface(d) => {
@@ -361,6 +362,7 @@ impl Lowerer<'_> {
                     span: Some(name.span),
                     pack: None,
                     layout: None,
+                    uuid: None,
                 }),
                 Item::Coclass(c) => {
                     self.st.parts.types.push(TypeDef {
@@ -369,6 +371,7 @@ impl Lowerer<'_> {
                         span: Some(c.name.span),
                         pack: None,
                         layout: None,
+                        uuid: None,
                     });
                     let coclass = Coclass {
                         name: c.name.name.to_string(),
@@ -394,6 +397,7 @@ impl Lowerer<'_> {
                         version: lib.attrs.attr("version").map(|a| self.args_text(a)),
                         interfaces: Vec::new(),
                         coclasses: Vec::new(),
+                        root: is_root,
                     };
                     self.items(&lib.items, is_root, Some(&mut model_lib));
                     self.st.parts.libraries.push(model_lib);
@@ -525,6 +529,7 @@ impl Lowerer<'_> {
                 span: Some(iface.name.span),
                 pack: None,
                 layout: None,
+                uuid: None,
             });
             return;
         }
@@ -644,11 +649,7 @@ impl Lowerer<'_> {
                         retval: p.attrs.has("retval"),
                         ty: self.lower_type(&p.ty),
                         written: self.text(&p.ty),
-                        attrs: p
-                            .attrs
-                            .iter()
-                            .filter_map(|a| ParamAttr::new(&a.name.name, self.arg_texts(a)))
-                            .collect(),
+                        attrs: self.param_attrs(&p.attrs),
                         span: Some(p.span),
                     }
                 }),
@@ -669,6 +670,24 @@ impl Lowerer<'_> {
             dispid: self.dispid(attrs),
             span: Some(name.span.to(span)),
         }
+    }
+
+    /// The attributes the model keeps, a `[defaultvalue]` folded when it is an integer.
+    fn param_attrs(&self, attrs: &[Attribute]) -> Vec<ParamAttr> {
+        let folded = |a: &Attribute| match a.args.first() {
+            Some(AttrArg::Expr(e)) => self.st.env.eval(e).and_then(|v| i64::try_from(v).ok()),
+            _ => None,
+        };
+        attrs
+            .iter()
+            .filter_map(|a| {
+                let mut attr = ParamAttr::new(&a.name.name, self.arg_texts(a))?;
+                if let ParamAttr::DefaultValue(d) = &mut attr {
+                    d.int = folded(a);
+                }
+                Some(attr)
+            })
+            .collect()
     }
 
     /// `[id(n)]`, folded; DISPIDs above `i32::MAX` (`0x80010000`) are negative, as in C.

@@ -261,3 +261,39 @@ fn an_encapsulated_union_is_a_struct_of_its_discriminant_and_arms() {
     assert_eq!(arms, ["a", "b"]);
     assert_eq!(fields("V")[1].0, "tagged_union");
 }
+
+#[test]
+fn default_values_fold_and_typedef_uuids_and_libraries_know_their_file() {
+    let m = model(
+        "typedef [v1_enum, uuid(6a1b2c3d-0000-4000-8000-0000000000f1)] enum Flags { fA = 0x10, fB = 0x20 } Flags;\n\
+         [object, uuid(6a1b2c3d-0000-4000-8000-0000000000f2)] interface IQ : IUnknown {\n\
+         HRESULT Q([in, defaultvalue(fA | fB)] long a, [in, defaultvalue(-1)] long b, [in, defaultvalue(L\"x\")] BSTR c);\n\
+         };\n\
+         [uuid(6a1b2c3d-0000-4000-8000-0000000000f3)] library L { interface IQ; };",
+    );
+    let q = &m.interface("IQ").unwrap().methods[0];
+    let defaults: Vec<(String, Option<i64>)> = q
+        .params
+        .iter()
+        .flat_map(|p| &p.attrs)
+        .filter_map(|a| match a {
+            crate::model::param::ParamAttr::DefaultValue(d) => Some((d.text.to_string(), d.int)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        defaults,
+        [
+            ("fA | fB".to_string(), Some(0x30)),
+            ("-1".to_string(), Some(-1)),
+            ("L\"x\"".to_string(), None)
+        ]
+    );
+    let flags = m.type_def("Flags").unwrap();
+    assert_eq!(
+        flags.uuid.map(|g| g.to_string().to_lowercase()),
+        Some("6a1b2c3d-0000-4000-8000-0000000000f1".to_string())
+    );
+    let roots: Vec<(&str, bool)> = m.libraries.iter().map(|l| (l.name.as_str(), l.root)).collect();
+    assert_eq!(roots, [("L", true)]);
+}

@@ -119,6 +119,7 @@ pub fn link(
         span: None,
         pack: None,
         layout: None,
+        uuid: None,
     }));
     Ok(parts)
 }

@@ -63,6 +63,9 @@ pub struct Library {
     pub version: Option<String>,
     pub interfaces: Vec<String>,
     pub coclasses: Vec<Coclass>,
+    /// Declared in the inputs themselves, not in a file they import (urlmon.idl's import
+    /// of msxml.idl declares MSXML's library in every file importing ocidl.idl).
+    pub root: bool,
 }
 
 /// Everything a front end read, before validation.
@@ -131,6 +134,7 @@ impl Model {
                 span: iface.span,
                 pack: None,
                 layout: None,
+                uuid: None,
             });
         }
         let model = Model {

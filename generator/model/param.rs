@@ -25,7 +25,7 @@ pub enum ParamAttr {
     Ref,
     Ptr,
     Optional,
-    DefaultValue(Name),
+    DefaultValue(DefaultValue),
     Lcid,
     /// `[vararg]` on the method: this parameter, a SAFEARRAY(VARIANT) and the last one
     /// before a `[retval]`, takes the rest of a caller's arguments (a type library says
@@ -52,7 +52,10 @@ impl ParamAttr {
             "ref" => ParamAttr::Ref,
             "ptr" => ParamAttr::Ptr,
             "optional" => ParamAttr::Optional,
-            "defaultvalue" => ParamAttr::DefaultValue(first()),
+            "defaultvalue" => ParamAttr::DefaultValue(DefaultValue {
+                text: first(),
+                int: None,
+            }),
             "lcid" => ParamAttr::Lcid,
             "annotation" => ParamAttr::Annotation(first()),
             _ => return None,
@@ -101,11 +104,10 @@ impl ParamAttr {
             | ParamAttr::MaxIs(a)
             | ParamAttr::FirstIs(a)
             | ParamAttr::LastIs(a) => a,
-            ParamAttr::IidIs(a)
-            | ParamAttr::ByteCount(a)
-            | ParamAttr::SwitchIs(a)
-            | ParamAttr::DefaultValue(a)
-            | ParamAttr::Annotation(a) => std::slice::from_ref(a),
+            ParamAttr::IidIs(a) | ParamAttr::ByteCount(a) | ParamAttr::SwitchIs(a) | ParamAttr::Annotation(a) => {
+                std::slice::from_ref(a)
+            }
+            ParamAttr::DefaultValue(d) => std::slice::from_ref(&d.text),
             ParamAttr::String
             | ParamAttr::Unique
             | ParamAttr::Ref
@@ -114,6 +116,25 @@ impl ParamAttr {
             | ParamAttr::Lcid
             | ParamAttr::Vararg => &[],
         }
+    }
+}
+
+/// A `[defaultvalue]`: its text, and its value when that is an integer the front end
+/// could fold (`wbemFlagReturnImmediately | wbemQueryFlagDeep` is 48), which is what a type
+/// library stores and what a late-bound call passes when the argument is left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultValue {
+    /// As written: `-1`, `L"text"`, `VARIANT_TRUE`, `a | b`.
+    pub text: Name,
+    pub int: Option<i64>,
+}
+
+impl DefaultValue {
+    /// A literal a type library or metadata holds: an integer's text is its value.
+    pub fn literal(text: impl Into<Name>) -> DefaultValue {
+        let text = text.into();
+        let int = text.parse().ok();
+        DefaultValue { text, int }
     }
 }
 

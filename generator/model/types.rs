@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::model::guid::Guid;
 use crate::source::Span;
 
 /// A scalar with a fixed ABI size. `ISize`/`USize` are pointer-sized (`__int3264`).
@@ -174,6 +175,8 @@ pub struct TypeDef {
     /// The size and alignment the input states (a type library records them for its
     /// structs, unions and enums); `None` where the layout follows from the fields.
     pub layout: Option<Layout>,
+    /// `typedef [uuid(...)] enum ...`: the GUID a type library gives the type.
+    pub uuid: Option<Guid>,
 }
 
 /// A type's size and alignment in bytes, as an input states them.

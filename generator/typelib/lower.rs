@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::model::interface::{Direction, DispProperty, Dispatch, Interface, Method, MethodKind, Origin, Param};
-use crate::model::param::ParamAttr;
+use crate::model::param::{DefaultValue, ParamAttr};
 use crate::model::types::{Field, Layout, Scalar, Type, TypeDef, TypeDefKind};
 use crate::model::{Coclass, CoclassInterface, ConstValue, Constant, Library, ModelParts};
 use crate::typelib::format::{funckind, impltypeflag, invkind, paramflag, tkind, typeflag, varflag, varkind};
@@ -45,6 +45,7 @@ pub fn lower(lib: &TypeLib, file: &str, root: bool, imported: &ImportNames) -> L
         version: Some(format!("{}.{}", lib.major, lib.minor)),
         interfaces: Vec::new(),
         coclasses: Vec::new(),
+        root: true,
     };
     for ti in &lib.typeinfos {
         let layout = Some(Layout {
@@ -57,6 +58,7 @@ pub fn lower(lib: &TypeLib, file: &str, root: bool, imported: &ImportNames) -> L
             span: None,
             pack: None,
             layout,
+            uuid: ti.guid,
         };
         match ti.kind {
             tkind::INTERFACE | tkind::DISPATCH => {
@@ -108,6 +110,7 @@ pub fn lower(lib: &TypeLib, file: &str, root: bool, imported: &ImportNames) -> L
                 let ty = ti.alias.as_ref().map_or(Type::Void, |t| types::lower(t, &mut name_of));
                 parts.types.push(TypeDef {
                     layout: None,
+                    uuid: None,
                     ..typedef(TypeDefKind::Alias(ty))
                 });
             }
@@ -238,7 +241,7 @@ fn method(f: &FuncRec, dispatch: bool, name_of: &mut dyn FnMut(&Href) -> String)
                 attrs.push(ParamAttr::Lcid);
             }
             if let Some(v) = &p.default {
-                attrs.push(ParamAttr::DefaultValue(value_text(v).into()));
+                attrs.push(ParamAttr::DefaultValue(DefaultValue::literal(value_text(v))));
             }
             Param {
                 name: p.name.clone().unwrap_or_else(|| format!("param{i}")).into(),

@@ -225,6 +225,7 @@ pub fn read_all(paths: &[&Path], search: &[PathBuf]) -> Result<Extract, LoadErro
             span: None,
             pack: None,
             layout: None,
+            uuid: None,
         });
     }
     out.missing = missing;

@@ -16,7 +16,7 @@ use windows_metadata::reader::{
 use windows_metadata::{ParamAttributes, Value};
 
 use crate::model::interface::{Direction, Dispatch, Interface, Param};
-use crate::model::param::ParamAttr;
+use crate::model::param::{DefaultValue, ParamAttr};
 use crate::model::types::{Scalar, Type};
 use crate::winmd::container::{Layout, t};
 use crate::winmd::names;
@@ -165,7 +165,7 @@ pub fn param_attrs(p: MethodParam) -> Vec<ParamAttr> {
     if p.flags().0 & PARAM_HAS_DEFAULT != 0
         && let Some(text) = default_text(p)
     {
-        attrs.push(ParamAttr::DefaultValue(text.into()));
+        attrs.push(ParamAttr::DefaultValue(DefaultValue::literal(text)));
     }
     attrs
 }

@@ -497,6 +497,7 @@ impl<'a> Reader<'a> {
                 span: None,
                 pack,
                 layout: None,
+                uuid: None,
             });
         }
     }

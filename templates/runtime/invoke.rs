@@ -24,7 +24,10 @@ use windows_core::{Error, HRESULT, IUnknown, Interface, Result};
 
 use super::dispatch::DISP_E_MEMBERNOTFOUND;
 use super::errorinfo;
-use super::oleaut::{BSTR, RawVariant, SAFEARRAY, VARIANT_BOOL, destroy};
+use super::oleaut::{
+    BSTR, RawVariant, SAFEARRAY, VARIANT_BOOL, VT_ARRAY, VT_BOOL, VT_BYREF, VT_DATE, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT,
+    VT_R4, VT_R8, VT_TYPEMASK, VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_VARIANT, destroy,
+};
 use super::variant::{DISP_E_OVERFLOW, DISP_E_TYPEMISMATCH, Variant, clear, read_variant_array, variant_array};
 
 pub const DISPATCH_METHOD: u16 = 1;
@@ -40,6 +43,7 @@ pub const DISP_E_BADPARAMCOUNT: HRESULT = HRESULT(0x8002_000E_u32 as i32);
 pub const DISP_E_PARAMNOTOPTIONAL: HRESULT = HRESULT(0x8002_000F_u32 as i32);
 const E_NOTIMPL: HRESULT = HRESULT(0x8000_4001_u32 as i32);
 const E_INVALIDARG: HRESULT = HRESULT(0x8007_0057_u32 as i32);
+const E_POINTER: HRESULT = HRESULT(0x8000_4003_u32 as i32);
 
 /// DISPPARAMS's layout.
 #[repr(C)]
@@ -279,22 +283,7 @@ impl<'a> Call<'a> {
     }
 
     pub fn bool(&mut self, i: usize) -> Result<VARIANT_BOOL> {
-        self.convert(i, |v| {
-            let b = match &v {
-                Variant::Empty => false,
-                Variant::Bool(b) => *b,
-                Variant::String(s) => {
-                    let text = String::from_utf16_lossy(s);
-                    match text.trim() {
-                        t if t.eq_ignore_ascii_case("true") => true,
-                        t if t.eq_ignore_ascii_case("false") => false,
-                        t => t.parse::<f64>().map_err(|_| Error::from(DISP_E_TYPEMISMATCH))? != 0.0,
-                    }
-                }
-                v => real(v)? != 0.0,
-            };
-            Ok(VARIANT_BOOL::from(b))
-        })
+        self.convert(i, |v| truth(&v).map(VARIANT_BOOL::from))
     }
 
     /// A string: numbers and booleans as CStr writes them, Empty as "".
@@ -329,6 +318,23 @@ impl<'a> Call<'a> {
             _ => Err(DISP_E_TYPEMISMATCH.into()),
         })?;
         Ok(HeldArray(variant_array(&items)?))
+    }
+
+    /// Hands an `[in, out]` parameter's new value back to the caller's argument, when the
+    /// caller passed it by reference (a script's variable, VT_BYREF); one passed by value
+    /// keeps its own, as with DispInvoke. The value converts to the type the reference
+    /// holds, and a refusal names the argument's index.
+    pub fn write_back(&mut self, i: usize, value: impl Into<Variant>) -> Result<()> {
+        let Some(index) = self.slots.get(i).copied().flatten() else {
+            return Ok(());
+        };
+        let raw = self.args[index];
+        if raw.vt & VT_BYREF == 0 || raw.vt & VT_ARRAY != 0 {
+            return Ok(());
+        }
+        // SAFETY: a by-reference argument points to a live value of its vartype.
+        unsafe { store(raw.vt & VT_TYPEMASK, raw.data[0] as *mut u8, value.into()) }
+            .inspect_err(|_| self.failed_arg = Some(index as u32))
     }
 
     /// The HRESULT the object's method returned: a failure is the method's own, which
@@ -418,8 +424,8 @@ impl<'a> Call<'a> {
         self.ret(items)
     }
 
-    /// A member this path cannot call (an `[out]` or `[in, out]` parameter, or a type
-    /// automation has no VARIANT for): E_NOTIMPL, as before oscgen wrote arms for it.
+    /// A member this path cannot call (an `[out]` parameter that is not the result, an
+    /// `[in, out]` string, object or array, or a type automation has no VARIANT for): E_NOTIMPL, as before oscgen wrote arms for it.
     pub fn unsupported(&self) -> Error {
         E_NOTIMPL.into()
     }
@@ -474,6 +480,18 @@ impl<V: Copy> Held<V> {
     pub fn get(&self) -> V {
         self.0
     }
+
+    /// The VARIANT an `[in, out] VARIANT *` parameter points to: the callee may clear it
+    /// and store another value, which the guard then owns.
+    pub fn as_mut_ptr(&mut self) -> *mut V {
+        &mut self.0
+    }
+
+    /// What the VARIANT holds now.
+    pub fn value(&self) -> Result<Variant> {
+        // SAFETY: a VARIANT `Variant::into_raw` built, or the callee stored.
+        unsafe { Variant::from_raw(&self.0) }
+    }
 }
 
 impl<V: Copy> Drop for Held<V> {
@@ -523,6 +541,56 @@ unsafe fn slice<'a, T>(data: *const T, len: usize) -> &'a [T] {
 
 /// A value as an integer, as CLng reads it: integers and Bool as they are, Empty as 0,
 /// numbers rounded half to even, strings parsed as numbers.
+/// Writes `value` where a by-reference argument of vartype `base` points, converted to it.
+///
+/// # Safety
+/// `target` is null or points to a live value of type `base`.
+unsafe fn store(base: u16, target: *mut u8, value: Variant) -> Result<()> {
+    if target.is_null() {
+        return Err(E_POINTER.into());
+    }
+    // SAFETY: as the caller promised; writes are unaligned, as a caller's may be.
+    unsafe {
+        match base {
+            VT_VARIANT => {
+                let target = target.cast::<RawVariant>();
+                clear(target)?;
+                return value.write_raw(target);
+            }
+            VT_BOOL => target.cast::<VARIANT_BOOL>().write_unaligned(truth(&value)?.into()),
+            VT_I1 => target.cast::<i8>().write_unaligned(narrow(integer(&value)?)?),
+            VT_UI1 => target.write_unaligned(narrow(integer(&value)?)?),
+            VT_I2 => target.cast::<i16>().write_unaligned(narrow(integer(&value)?)?),
+            VT_UI2 => target.cast::<u16>().write_unaligned(narrow(integer(&value)?)?),
+            VT_I4 | VT_INT => target.cast::<i32>().write_unaligned(narrow(integer(&value)?)?),
+            VT_UI4 | VT_UINT => target.cast::<u32>().write_unaligned(narrow(integer(&value)?)?),
+            VT_I8 => target.cast::<i64>().write_unaligned(narrow(integer(&value)?)?),
+            VT_UI8 => target.cast::<u64>().write_unaligned(narrow(integer(&value)?)?),
+            VT_R4 => target.cast::<f32>().write_unaligned(real(&value)? as f32),
+            VT_R8 | VT_DATE => target.cast::<f64>().write_unaligned(real(&value)?),
+            _ => return Err(DISP_E_TYPEMISMATCH.into()),
+        }
+    }
+    Ok(())
+}
+
+/// A value as CBool has it: numbers are true when not zero, strings may say "True".
+fn truth(value: &Variant) -> Result<bool> {
+    Ok(match value {
+        Variant::Empty => false,
+        Variant::Bool(b) => *b,
+        Variant::String(s) => {
+            let text = String::from_utf16_lossy(s);
+            match text.trim() {
+                t if t.eq_ignore_ascii_case("true") => true,
+                t if t.eq_ignore_ascii_case("false") => false,
+                t => t.parse::<f64>().map_err(|_| Error::from(DISP_E_TYPEMISMATCH))? != 0.0,
+            }
+        }
+        v => real(v)? != 0.0,
+    })
+}
+
 fn integer(value: &Variant) -> Result<i128> {
     if let Variant::UI8(n) = value {
         return Ok(i128::from(*n));

@@ -48,6 +48,8 @@ enum Conv {
 enum Arg {
     /// The argument at this dispatch position, converted.
     In(usize, Conv),
+    /// An `[in, out]` one: converted, passed by pointer and written back.
+    InOut(usize, Conv),
     /// The caller's locale.
     Lcid,
 }
@@ -198,7 +200,7 @@ struct Used {
 }
 
 /// The body of one method's arm, or None when a parameter has no VARIANT conversion (an
-/// `[out]` that is not the result, a structure, an enum).
+/// `[out]` that is not the result, an `[in, out]` string or object, a structure).
 fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, used: &mut Used) -> Option<TokenStream> {
     let (m, field) = (&c.method, &c.rust_name);
     let bases = vec![format_ident!("base__"); c.bases];
@@ -214,27 +216,38 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
     let mut required = None;
     let mut defaults = Vec::new();
     for p in inputs {
-        if p.dir != Direction::In {
-            return None;
-        }
-        if p.attrs.contains(&ParamAttr::Lcid) {
+        if p.attrs.contains(&ParamAttr::Lcid) && p.dir == Direction::In {
             args.push(Arg::Lcid);
             continue;
         }
-        let conv = conv(model, mapper, &p.ty)?;
+        let conv = match p.dir {
+            Direction::In => conv(model, mapper, &p.ty)?,
+            // A script's variable passed by reference: numbers, booleans, dates and
+            // VARIANTs (DWebBrowserEvents2's `VARIANT_BOOL *Cancel`).
+            Direction::InOut => match conv(model, mapper, &mapper.resolve_pointer(&p.ty)?)? {
+                c @ (Conv::Number(..) | Conv::Bool | Conv::Date | Conv::Variant) => c,
+                _ => return None,
+            },
+            Direction::Out => return None,
+        };
         if omissible(p, &conv) {
             required.get_or_insert(position);
             if let Some(value) = default_value(p, &conv) {
                 defaults.push(quote!(call.default(#position, #value);));
             }
         }
-        args.push(Arg::In(position, conv));
+        args.push(if p.dir == Direction::In {
+            Arg::In(position, conv)
+        } else {
+            Arg::InOut(position, conv)
+        });
         position += 1;
     }
     let total = position;
     let required = required.unwrap_or(total);
     let mut reads = Vec::new();
     let mut values = Vec::new();
+    let mut writes = Vec::new();
     for (n, arg) in args.iter().enumerate() {
         let a = format_ident!("a{}", n);
         match arg {
@@ -243,6 +256,12 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
                 let (read, value) = read_arg(conv, *i, &a, target, used);
                 reads.push(read);
                 values.push(value);
+            }
+            Arg::InOut(i, conv) => {
+                let (read, value, write) = read_in_out(conv, *i, &a, used);
+                reads.push(read);
+                values.push(value);
+                writes.push(write);
             }
         }
     }
@@ -296,8 +315,44 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
         #(#defaults)*
         #(#reads)*
         #invoke
+        #(#writes)*
         #finish
     })
+}
+
+/// An `[in, out]` argument: the statement that reads it into `a`, the pointer the method
+/// gets, and the statement that writes its new value back to the caller's reference.
+fn read_in_out(
+    conv: &Conv,
+    i: usize,
+    a: &proc_macro2::Ident,
+    used: &mut Used,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let (read, back) = match conv {
+        Conv::Number(read, case) => {
+            used.helpers.push("variant::Variant");
+            let (read, case) = (format_ident!("{}", read), format_ident!("{}", case));
+            (quote!(call.#read(#i)?), quote!(Variant::#case(#a)))
+        }
+        Conv::Bool => (quote!(call.bool(#i)?), quote!(#a.as_bool())),
+        Conv::Date => {
+            used.helpers.push("variant::Variant");
+            (quote!(call.date(#i)?), quote!(Variant::Date(#a)))
+        }
+        _ => {
+            let read = quote!(let mut #a = call.raw_variant(#i)?;);
+            return (
+                read,
+                quote!(#a.as_mut_ptr()),
+                quote!(call.write_back(#i, #a.value()?)?;),
+            );
+        }
+    };
+    (
+        quote!(let mut #a = #read;),
+        quote!(&mut #a),
+        quote!(call.write_back(#i, #back)?;),
+    )
 }
 
 /// The statement that reads argument `i` into `a`, and the expression the vtable gets.
@@ -353,10 +408,17 @@ fn omissible(p: &Param, conv: &Conv) -> bool {
 /// A `[defaultvalue]` as a `Variant` the arm fills in: a number, a string or a boolean
 /// constant. Others leave the parameter to be given.
 fn default_value(p: &Param, conv: &Conv) -> Option<TokenStream> {
-    let text = p.attrs.iter().find_map(|a| match a {
-        ParamAttr::DefaultValue(v) => Some(v.trim().to_string()),
+    let default = p.attrs.iter().find_map(|a| match a {
+        ParamAttr::DefaultValue(d) => Some(d),
         _ => None,
     })?;
+    if let Some(n) = default.int {
+        return Some(match i32::try_from(n) {
+            Ok(n) => quote!(#n),
+            Err(_) => quote!(#n),
+        });
+    }
+    let text = default.text.trim();
     if let Some(s) = text
         .strip_prefix("L\"")
         .or_else(|| text.strip_prefix('"'))
@@ -364,7 +426,7 @@ fn default_value(p: &Param, conv: &Conv) -> Option<TokenStream> {
     {
         return Some(quote!(#s));
     }
-    match text.as_str() {
+    match text {
         "VARIANT_TRUE" | "TRUE" | "true" => return Some(quote!(true)),
         "VARIANT_FALSE" | "FALSE" | "false" => return Some(quote!(false)),
         _ => {}
@@ -401,6 +463,8 @@ fn conv(model: &Model, mapper: &TypeMapper, ty: &Type) -> Option<Conv> {
         Type::Scalar(s) => number(*s),
         Type::Named(n) => match model.type_def(n).map(|t| &t.kind) {
             Some(TypeDefKind::Alias(inner)) => conv(model, mapper, inner),
+            // The bindings' enums are aliases of their integer (`pub type X = i32`).
+            Some(TypeDefKind::Enum(repr, _)) => number(*repr),
             _ => None,
         },
         _ => None,

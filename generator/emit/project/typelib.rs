@@ -26,7 +26,7 @@ pub fn declared(model: &Model) -> Option<&Library> {
     let mut own = model
         .libraries
         .iter()
-        .filter(|l| l.interfaces.iter().any(|i| roots.contains(&i.as_str())));
+        .filter(|l| l.root && l.interfaces.iter().any(|i| roots.contains(&i.as_str())));
     match (own.next(), own.next()) {
         (Some(one), None) => Some(one),
         _ => None,

@@ -62,7 +62,17 @@ impl Lowerer<'_> {
                 span: Some(name.span),
                 pack: None,
                 layout: None,
+                uuid: None,
             });
+        }
+        // `typedef [uuid(...)] enum X {...} X;`: the GUID a type library gives X.
+        if let Some(uuid) = self.uuid(&t.attrs)
+            && let Some((first, _)) = t.decls.first()
+        {
+            let name = qualify(&self.st.scope, &first.name);
+            if let Some(def) = self.st.parts.types.iter_mut().rev().find(|d| d.name == name) {
+                def.uuid = Some(uuid);
+            }
         }
     }
 
@@ -88,6 +98,7 @@ impl Lowerer<'_> {
                         span: Some(ty.span),
                         pack: None,
                         layout: None,
+                        uuid: None,
                     });
                 }
                 Type::Named(name.into())
@@ -136,6 +147,7 @@ impl Lowerer<'_> {
                         span: Some(ty.span),
                         pack: None,
                         layout: None,
+                        uuid: None,
                     });
                 }
                 Type::Named(name.into())
@@ -165,6 +177,7 @@ impl Lowerer<'_> {
             span: Some(switch_name.span),
             pack: None,
             layout: None,
+            uuid: None,
         });
         TypeDefKind::Struct(vec![
             Field {
@@ -259,6 +272,7 @@ impl Lowerer<'_> {
                 span: Some(ty.span),
                 pack: None,
                 layout: None,
+                uuid: None,
             });
         }
         // Packing moves fields only in structs and unions; 8 or more changes nothing a COM
@@ -273,6 +287,7 @@ impl Lowerer<'_> {
             span: Some(ty.span),
             pack,
             layout: None,
+            uuid: None,
         });
     }
 

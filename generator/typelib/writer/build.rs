@@ -205,7 +205,7 @@ impl<'m> Builder<'m> {
         let def = model.type_def(name).ok_or_else(|| Error::Type(name.to_string()))?;
         match &def.kind {
             TypeDefKind::Enum(_, values) => {
-                let info = self.create(tkind::ENUM, name, None)?;
+                let info = self.create(tkind::ENUM, name, def.uuid)?;
                 let int = Type::Scalar(Scalar::I32);
                 for (i, (n, v)) in values.iter().enumerate() {
                     let var = Var {
@@ -224,7 +224,7 @@ impl<'m> Builder<'m> {
                 } else {
                     tkind::UNION
                 };
-                let info = self.create(kind, name, None)?;
+                let info = self.create(kind, name, def.uuid)?;
                 for (i, f) in fields.iter().enumerate() {
                     let var = Var {
                         name: &f.name,

@@ -3,7 +3,7 @@
 
 use crate::model::ConstValue;
 use crate::model::interface::{Direction, Method, MethodKind, Param};
-use crate::model::param::ParamAttr;
+use crate::model::param::{DefaultValue, ParamAttr};
 use crate::model::types::{Type, TypeDefKind};
 use crate::typelib::format::{callconv, default_memid, funckind, invkind, paramflag, tkind, typeinfo, varkind, vt};
 use crate::typelib::writer::Error;
@@ -143,9 +143,9 @@ impl Builder<'_> {
                     // A value the format cannot hold inline (a 64-bit integer, a
                     // VARIANT) is left out, and so is PARAMFLAG_FHASDEFAULT: widl keeps
                     // the flag without a value, and oleaut32's GetFuncDesc then fails.
-                    ParamAttr::DefaultValue(text) => {
+                    ParamAttr::DefaultValue(d) => {
                         flags |= paramflag::OPT;
-                        if let Some(v) = self.default_value(&p.ty, text)? {
+                        if let Some(v) = self.default_value(&p.ty, d)? {
                             flags |= paramflag::HASDEFAULT;
                             rec[6 + i] = v;
                         }
@@ -217,7 +217,8 @@ impl Builder<'_> {
     }
 
     /// `write_default_value`: `None` for a value the format cannot hold inline.
-    fn default_value(&mut self, ty: &Type, text: &str) -> Result<Option<i32>, Error> {
+    fn default_value(&mut self, ty: &Type, d: &DefaultValue) -> Result<Option<i32>, Error> {
+        let text = &*d.text;
         // An enumerator or a constant stands for its value; NULL for a null pointer.
         let named = match self.model.constant(text.trim()) {
             Some(c) => match &c.value {
@@ -233,7 +234,8 @@ impl Builder<'_> {
                 _ => None,
             },
         };
-        let Some(value) = parse_default(text).or(named) else {
+        let folded = d.int.map(|v| Default::Int(v as i32));
+        let Some(value) = folded.or_else(|| parse_default(text)).or(named) else {
             return Err(Error::Default(text.to_string()));
         };
         let resolved = self.resolve(ty).clone();
@@ -247,14 +249,20 @@ impl Builder<'_> {
                     {
                         vt::I4
                     }
+                    // A pointer's default is written as its pointee's kind, as widl does:
+                    // `[out, retval, defaultvalue(0)] DATE *` gets a DATE.
                     Type::Pointer(inner) => match self.vt_of(inner)? {
                         vt::USERDEFINED => vt::I4,
                         code => code,
                     },
                     t => self.vt_of(t)?,
                 };
-                // widl writes only integer kinds; others keep no value, as there.
-                if !matches!(code, 2 | 3 | 4 | 11 | 16 | 17 | 18 | 19 | 22 | 23 | 25) {
+                // Integer kinds, and for a pointer its pointee's DATE, IDispatch or IUnknown
+                // (`[defaultvalue(0)] IDispatch *`); widl writes a pointer's VT_PTR too,
+                // which oleaut32's GetFuncDesc then refuses.
+                let integer = matches!(code, 2 | 3 | 4 | 11 | 16 | 17 | 18 | 19 | 22 | 23 | 25);
+                let pointee = matches!(resolved, Type::Pointer(_)) && matches!(code, 7 | 9 | 13);
+                if !integer && !pointee {
                     return Ok(None);
                 }
                 Ok(Some(self.t.int_value(code, v)))

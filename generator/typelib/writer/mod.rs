@@ -95,19 +95,9 @@ fn parse_version(text: &str) -> Result<i32, Error> {
 
 /// Writes the library the inputs declare (or, with none, one of their own interfaces).
 pub fn write(model: &Model, options: &Options) -> Result<Written, Error> {
-    // Imports declare libraries too (msxml's, for a file importing msxml2.idl): the
-    // inputs' own are those holding, or whose coclasses name, an interface the inputs
-    // declare.
-    let roots: std::collections::HashSet<&str> = model.root_interfaces().map(|i| i.name.as_str()).collect();
-    let own: Vec<Library> = model
-        .libraries
-        .iter()
-        .filter(|l| {
-            let members = l.coclasses.iter().flat_map(|c| c.interfaces.iter().map(|m| &m.name));
-            l.interfaces.iter().chain(members).any(|i| roots.contains(i.as_str()))
-        })
-        .cloned()
-        .collect();
+    // Imports declare libraries too (msxml's, for a file importing ocidl.idl): the inputs'
+    // own are those they declare, even empty (vsprov.idl's holds only an importlib).
+    let own: Vec<Library> = model.libraries.iter().filter(|l| l.root).cloned().collect();
     let candidates = if own.is_empty() || options.name.is_some() {
         &model.libraries
     } else {
