@@ -90,3 +90,60 @@ fn a_dispinterface_server_answers_late_bound_calls() {
     check.args(["generate", "--check", "--quiet"]).arg(&project);
     run("oscgen generate --check", &mut check).unwrap();
 }
+
+/// A dual interface read from a real type library, Wine's scrrun.dll (IDictionary), whose
+/// `stdole2.tlb` import sits beside it as System32's does: stdole2's IUnknown and IDispatch
+/// declare automation's types (`void **pptinfo`, `char **rgszNames`), and the model takes
+/// the SDK's from the stand-ins, the signatures the generated IDispatch implements. Every
+/// member gets an Invoke arm (`[in] VARIANT *` keys, an enum property), and the project
+/// builds, passes its tests, is clippy-clean and stays clean under `generate --check`.
+#[test]
+fn a_server_of_a_type_librarys_dual_interface_builds() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scrrun = common::tlb::wine_dir().join("scrrun.dll");
+    if !scrrun.is_file() || !common::tlb::wine_dir().join("stdole2.tlb").is_file() {
+        common::skip(&format!("{} not found (apt-get install wine64)", scrrun.display()));
+        return;
+    }
+    let model = common::tlb::model(&scrrun, &[], &[]).unwrap();
+    let dispatch = model.interface("IDispatch").unwrap();
+    let written: Vec<&str> = dispatch.methods[1].params.iter().map(|p| &*p.written).collect();
+    assert_eq!(written, ["UINT", "LCID", "ITypeInfo**"], "the SDK's GetTypeInfo");
+
+    let project = common::scratch_dir("typelib-server").join("dictionary");
+    let mut new = Command::new(env!("CARGO_BIN_EXE_oscgen"));
+    new.args([
+        "new",
+        "--quiet",
+        "--template",
+        "com-server",
+        "--typelib",
+        "--implement",
+        "IDictionary",
+    ])
+    .arg("--input")
+    .arg(&scrrun)
+    .arg(&project);
+    run("oscgen new", &mut new).unwrap();
+    let idispatch = std::fs::read_to_string(project.join("src/generated/idispatch.rs")).unwrap();
+    assert!(
+        !idispatch.contains("call.unsupported()"),
+        "every IDictionary member has an arm:\n{idispatch}"
+    );
+    std::fs::copy(repo.join("samples/com-server/Cargo.lock"), project.join("Cargo.lock")).unwrap();
+    let target = repo.join("target/server-kinds");
+    run("cargo test", &mut cargo(&project, &target, &["test", "--quiet"])).unwrap();
+    run(
+        "cargo clippy",
+        cargo(
+            &project,
+            &target,
+            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+        )
+        .env("RUSTFLAGS", "--cfg oscgen_lint"),
+    )
+    .unwrap();
+    let mut check = Command::new(env!("CARGO_BIN_EXE_oscgen"));
+    check.args(["generate", "--check", "--quiet"]).arg(&project);
+    run("oscgen generate --check", &mut check).unwrap();
+}

@@ -34,6 +34,9 @@ pub enum LinkError {
     StandIns(#[from] idl::Error),
 }
 
+/// The interfaces every COM server's code names by their SDK signatures.
+const SDK_BASES: &[&str] = &["IUnknown", "IDispatch"];
+
 /// Metadata first, then IDL inputs, then the stand-ins: the first declaration of a name wins.
 /// `stand_ins` is called only when the metadata needs a name nothing else declares.
 pub fn link(
@@ -57,10 +60,21 @@ pub fn link(
     // the metadata's, before the IDL's.
     let mut missing = extract.missing;
     let mut lib_roots = Vec::new();
+    let mut sdk_bases = false;
     if let Some(libs) = libs {
         missing.extend(libs.missing);
         lib_roots = libs.parts.roots.clone();
-        layers.push(libs.parts);
+        let mut parts = libs.parts;
+        // An imported stdole2.tlb (System32's, beside the input) declares IUnknown and
+        // IDispatch with automation's types (`void **pptinfo`, `char **rgszNames`): the
+        // same slots, but the bindings and the generated IDispatch are written against
+        // the SDK's signatures, which the stand-ins give.
+        let count = parts.interfaces.len();
+        parts
+            .interfaces
+            .retain(|i| !SDK_BASES.contains(&i.name.as_str()) || lib_roots.contains(&i.name));
+        sdk_bases = parts.interfaces.len() != count;
+        layers.push(parts);
     }
     let idl_roots = idl.as_ref().map(|p| p.roots.clone()).unwrap_or_default();
     layers.extend(idl);
@@ -69,7 +83,7 @@ pub fn link(
             .iter()
             .any(|l| l.interfaces.iter().any(|i| i.name == name) || l.types.iter().any(|t| t.name == name))
     };
-    let needs_stand_ins = missing.iter().any(|m| !declared(&layers, m));
+    let needs_stand_ins = sdk_bases || missing.iter().any(|m| !declared(&layers, m));
     if needs_stand_ins {
         layers.push(stand_ins()?);
     }

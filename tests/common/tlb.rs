@@ -75,6 +75,12 @@ pub fn facts_with(model: &Model, interfaces: &[String], coclasses: &[String], ty
                         .find(|m| m.call_as.as_deref() == Some(s.method.idl_name.as_str()))
                     {
                         Some(twin) => twin,
+                        // oaidl.idl's `[local] Invoke` (the stand-ins' IDispatch, which a
+                        // model takes over stdole2.tlb's) is in every library, via stdole2.
+                        None if matches!(s.declared_in.name.as_str(), "IUnknown" | "IDispatch") => {
+                            index += 1;
+                            continue;
+                        }
                         None => continue,
                     }
                 } else {

@@ -48,8 +48,9 @@ enum Conv {
 enum Arg {
     /// The argument at this dispatch position, converted.
     In(usize, Conv),
-    /// An `[in, out]` one: converted, passed by pointer and written back.
-    InOut(usize, Conv),
+    /// One passed by pointer: an `[in, out]` one, written back after the call, or an
+    /// `[in] VARIANT *` (scrrun's `IDictionary::Add`), which is not.
+    ByPointer(usize, Conv, Direction),
     /// The caller's locale.
     Lcid,
 }
@@ -220,7 +221,9 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
             args.push(Arg::Lcid);
             continue;
         }
+        let by_pointer = p.dir == Direction::InOut || is_variant_pointer(mapper, &p.ty);
         let conv = match p.dir {
+            Direction::In if by_pointer => Conv::Variant,
             Direction::In => conv(model, mapper, &p.ty)?,
             // A script's variable passed by reference: numbers, booleans, dates and
             // VARIANTs (DWebBrowserEvents2's `VARIANT_BOOL *Cancel`).
@@ -236,10 +239,10 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
                 defaults.push(quote!(call.default(#position, #value);));
             }
         }
-        args.push(if p.dir == Direction::In {
-            Arg::In(position, conv)
+        args.push(if by_pointer {
+            Arg::ByPointer(position, conv, p.dir)
         } else {
-            Arg::InOut(position, conv)
+            Arg::In(position, conv)
         });
         position += 1;
     }
@@ -257,11 +260,13 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
                 reads.push(read);
                 values.push(value);
             }
-            Arg::InOut(i, conv) => {
+            Arg::ByPointer(i, conv, dir) => {
                 let (read, value, write) = read_in_out(conv, *i, &a, used);
                 reads.push(read);
                 values.push(value);
-                writes.push(write);
+                if *dir == Direction::InOut {
+                    writes.push(write);
+                }
             }
         }
     }
@@ -320,7 +325,14 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
     })
 }
 
-/// An `[in, out]` argument: the statement that reads it into `a`, the pointer the method
+/// `VARIANT *`, through aliases.
+fn is_variant_pointer(mapper: &TypeMapper, ty: &Type) -> bool {
+    mapper
+        .resolve_pointer(ty)
+        .is_some_and(|pointee| mapper.is_named(&pointee, "VARIANT"))
+}
+
+/// An argument passed by pointer: the statement that reads it into `a`, the pointer the method
 /// gets, and the statement that writes its new value back to the caller's reference.
 fn read_in_out(
     conv: &Conv,
