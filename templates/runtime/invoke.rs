@@ -25,8 +25,9 @@ use windows_core::{Error, HRESULT, IUnknown, Interface, Result};
 use super::dispatch::DISP_E_MEMBERNOTFOUND;
 use super::errorinfo;
 use super::oleaut::{
-    BSTR, RawVariant, SAFEARRAY, VARIANT_BOOL, VT_ARRAY, VT_BOOL, VT_BYREF, VT_DATE, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT,
-    VT_R4, VT_R8, VT_TYPEMASK, VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_VARIANT, destroy,
+    BSTR, RawVariant, SAFEARRAY, VARIANT_BOOL, VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF, VT_DATE, VT_DISPATCH, VT_I1, VT_I2,
+    VT_I4, VT_I8, VT_INT, VT_R4, VT_R8, VT_TYPEMASK, VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_UNKNOWN, VT_VARIANT,
+    destroy,
 };
 use super::variant::{DISP_E_OVERFLOW, DISP_E_TYPEMISMATCH, Variant, clear, read_variant_array, variant_array};
 
@@ -310,6 +311,12 @@ impl<'a> Call<'a> {
         })
     }
 
+    /// An `[in, out]` interface argument, as the raw pointer the method takes and may
+    /// replace (DWebBrowserEvents2's `IDispatch **ppDisp`); the guard releases it.
+    pub fn interface_in_out<T: Interface>(&mut self, i: usize) -> Result<HeldPointer> {
+        Ok(HeldPointer(self.interface::<T>(i)?.map_or(null_mut(), T::into_raw)))
+    }
+
     /// A `SAFEARRAY(VARIANT)`: any one-dimensional array, as a new VARIANT array the guard
     /// destroys.
     pub fn array(&mut self, i: usize) -> Result<HeldArray> {
@@ -335,6 +342,14 @@ impl<'a> Call<'a> {
         // SAFETY: a by-reference argument points to a live value of its vartype.
         unsafe { store(raw.vt & VT_TYPEMASK, raw.data[0] as *mut u8, value.into()) }
             .inspect_err(|_| self.failed_arg = Some(index as u32))
+    }
+
+    /// [`Call::write_back`] for an `[in, out]` interface: the pointer the method left.
+    pub fn write_back_interface(&mut self, i: usize, mut held: HeldPointer, dispatch: bool) -> Result<()> {
+        let raw = core::mem::replace(&mut held.0, null_mut());
+        // SAFETY: the guard owned one reference to this pointer, which moves to the value.
+        let object = (!raw.is_null()).then(|| unsafe { IUnknown::from_raw(raw) });
+        self.write_back(i, if dispatch { Variant::Dispatch(object) } else { Variant::Unknown(object) })
     }
 
     /// The HRESULT the object's method returned: a failure is the method's own, which
@@ -425,7 +440,7 @@ impl<'a> Call<'a> {
     }
 
     /// A member this path cannot call (an `[out]` parameter that is not the result, an
-    /// `[in, out]` string, object or array, or a type automation has no VARIANT for): E_NOTIMPL, as before oscgen wrote arms for it.
+    /// `[in, out]` array, or a type automation has no VARIANT for): E_NOTIMPL, as before oscgen wrote arms for it.
     pub fn unsupported(&self) -> Error {
         E_NOTIMPL.into()
     }
@@ -501,6 +516,25 @@ impl<V: Copy> Drop for Held<V> {
     }
 }
 
+/// An interface pointer an `[in, out]` parameter holds, released when dropped (a method
+/// that fails hands nothing back).
+pub struct HeldPointer(*mut c_void);
+
+impl HeldPointer {
+    pub fn as_mut_ptr(&mut self) -> *mut *mut c_void {
+        &mut self.0
+    }
+}
+
+impl Drop for HeldPointer {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: a reference this guard owns.
+            drop(unsafe { IUnknown::from_raw(self.0) });
+        }
+    }
+}
+
 /// A SAFEARRAY argument or result, destroyed when dropped.
 pub struct HeldArray(*mut SAFEARRAY);
 
@@ -558,6 +592,33 @@ unsafe fn store(base: u16, target: *mut u8, value: Variant) -> Result<()> {
                 return value.write_raw(target);
             }
             VT_BOOL => target.cast::<VARIANT_BOOL>().write_unaligned(truth(&value)?.into()),
+            VT_BSTR => {
+                let text = match value {
+                    Variant::String(s) => s,
+                    Variant::Null | Variant::Error(_) | Variant::Unknown(_) | Variant::Dispatch(_) | Variant::Array(_) => {
+                        return Err(DISP_E_TYPEMISMATCH.into());
+                    }
+                    v => BSTR::from(v.to_string().as_str()),
+                };
+                let slot = target.cast::<*const u16>();
+                drop(BSTR::from_raw(slot.read_unaligned()));
+                slot.write_unaligned(text.into_raw());
+            }
+            VT_UNKNOWN | VT_DISPATCH => {
+                // A Dispatch value holds its IDispatch pointer, which is an IUnknown one too.
+                let object = match value {
+                    Variant::Dispatch(o) => o,
+                    Variant::Unknown(o) if base == VT_UNKNOWN => o,
+                    Variant::Empty | Variant::Null => None,
+                    _ => return Err(DISP_E_TYPEMISMATCH.into()),
+                };
+                let slot = target.cast::<*mut c_void>();
+                let old = slot.read_unaligned();
+                if !old.is_null() {
+                    drop(IUnknown::from_raw(old));
+                }
+                slot.write_unaligned(object.map_or(null_mut(), IUnknown::into_raw));
+            }
             VT_I1 => target.cast::<i8>().write_unaligned(narrow(integer(&value)?)?),
             VT_UI1 => target.write_unaligned(narrow(integer(&value)?)?),
             VT_I2 => target.cast::<i16>().write_unaligned(narrow(integer(&value)?)?),

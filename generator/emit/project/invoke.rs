@@ -201,7 +201,7 @@ struct Used {
 }
 
 /// The body of one method's arm, or None when a parameter has no VARIANT conversion (an
-/// `[out]` that is not the result, an `[in, out]` string or object, a structure).
+/// `[out]` that is not the result, an `[in, out]` array, a structure).
 fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, used: &mut Used) -> Option<TokenStream> {
     let (m, field) = (&c.method, &c.rust_name);
     let bases = vec![format_ident!("base__"); c.bases];
@@ -225,11 +225,11 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
         let conv = match p.dir {
             Direction::In if by_pointer => Conv::Variant,
             Direction::In => conv(model, mapper, &p.ty)?,
-            // A script's variable passed by reference: numbers, booleans, dates and
-            // VARIANTs (DWebBrowserEvents2's `VARIANT_BOOL *Cancel`).
+            // A script's variable passed by reference (DWebBrowserEvents2's
+            // `VARIANT_BOOL *Cancel`, `IDispatch **ppDisp`).
             Direction::InOut => match conv(model, mapper, &mapper.resolve_pointer(&p.ty)?)? {
-                c @ (Conv::Number(..) | Conv::Bool | Conv::Date | Conv::Variant) => c,
-                _ => return None,
+                Conv::Array => return None,
+                c => c,
             },
             Direction::Out => return None,
         };
@@ -325,6 +325,16 @@ fn arm(model: &Model, mapper: &mut TypeMapper, c: &Callable, target: &Target, us
     })
 }
 
+/// The Rust type of an interface an argument holds.
+fn interface_type(name: &str, used: &mut Used) -> TokenStream {
+    if name == "IUnknown" {
+        return quote!(windows_core::IUnknown);
+    }
+    used.bindings.push(name.to_string());
+    let i = ident(name);
+    quote!(#i)
+}
+
 /// `VARIANT *`, through aliases.
 fn is_variant_pointer(mapper: &TypeMapper, ty: &Type) -> bool {
     mapper
@@ -350,6 +360,13 @@ fn read_in_out(
         Conv::Date => {
             used.helpers.push("variant::Variant");
             (quote!(call.date(#i)?), quote!(Variant::Date(#a)))
+        }
+        Conv::Bstr => (quote!(call.bstr(#i)?), quote!(#a)),
+        Conv::Interface { name, dispatch } => {
+            let ty = interface_type(name, used);
+            let read = quote!(let mut #a = call.interface_in_out::<#ty>(#i)?;);
+            let write = quote!(call.write_back_interface(#i, #a, #dispatch)?;);
+            return (read, quote!(#a.as_mut_ptr()), write);
         }
         _ => {
             let read = quote!(let mut #a = call.raw_variant(#i)?;);
@@ -389,13 +406,7 @@ fn read_arg(
             (quote!(let #a = call.bstr(#i)?;), quote!(bstr_abi(&#a)))
         }
         Conv::Interface { name, .. } => {
-            let ty = if name == "IUnknown" {
-                quote!(windows_core::IUnknown)
-            } else {
-                used.bindings.push(name.clone());
-                let i = ident(name);
-                quote!(#i)
-            };
+            let ty = interface_type(name, used);
             if by_trait {
                 return (quote!(let #a = call.interface::<#ty>(#i)?;), quote!((&#a).into()));
             }
