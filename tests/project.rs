@@ -681,6 +681,64 @@ fn new_typelib_without_a_library_gets_a_fresh_libid() {
     );
 }
 
+/// A dual interface the inputs' library does not name (the SDK's rdpencomapi.idl declares
+/// IRDPSRAPIWindow outside `library RDPCOMAPILib`): the project's type library describes it
+/// anyway, so oscgen serves its IDispatch, and registration leaves its Interface key to
+/// whoever declares it.
+#[test]
+fn an_implemented_dual_interface_outside_the_library_is_described_not_registered() {
+    let dir = scratch("typelib-outside");
+    let idl_dir = scratch("typelib-outside-idl");
+    fs::create_dir_all(&idl_dir).unwrap();
+    let idl = idl_dir.join("outside.idl");
+    fs::write(
+        &idl,
+        "import \"oaidl.idl\";\n\
+         [object, uuid(6a1b2c3d-0000-4000-8000-0000000000c1), dual]\n\
+         interface IOutside : IDispatch { [id(1)] HRESULT Ping([in] long n, [out, retval] long *r); };\n\
+         [object, uuid(6a1b2c3d-0000-4000-8000-0000000000c2), dual]\n\
+         interface IListed : IDispatch { [id(1)] HRESULT Pong(); };\n\
+         [uuid(6a1b2c3d-0000-4000-8000-0000000000c3), version(1.0)]\n\
+         library OutsideLib { importlib(\"stdole2.tlb\"); interface IListed; };\n",
+    )
+    .unwrap();
+    let out = oscgen(
+        &[
+            "new",
+            dir.to_str().unwrap(),
+            "--template",
+            "com-server",
+            "--input",
+            idl.to_str().unwrap(),
+            "--implement",
+            "IOutside",
+            "--typelib",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let idispatch = fs::read_to_string(dir.join("src/generated/idispatch.rs")).unwrap();
+    assert!(idispatch.contains("IOutside"), "{idispatch}");
+    let object = fs::read_to_string(dir.join("src/object.rs")).unwrap();
+    assert!(!object.contains("IDispatch_Impl"), "IDispatch is oscgen's:\n{object}");
+    let tlb = oscgen(
+        &["inspect", dir.join("src/generated/typelib/win64.tlb").to_str().unwrap()],
+        None,
+    );
+    assert!(text(&tlb).contains("IOutside : IDispatch"), "{}", text(&tlb));
+    let reg = fs::read_to_string(dir.join("server.reg")).unwrap().to_ascii_uppercase();
+    assert!(
+        reg.contains("6A1B2C3D-0000-4000-8000-0000000000C2"),
+        "IListed is registered:\n{reg}"
+    );
+    assert!(
+        !reg.contains("6A1B2C3D-0000-4000-8000-0000000000C1"),
+        "IOutside is not:\n{reg}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&idl_dir).unwrap();
+}
+
 /// `new --threading apartment`: the class registers as ThreadingModel=Apartment and the
 /// object is written non-agile (`Agile = false`), so COM proxies other apartments' calls
 /// rather than handing them the object. `generate` keeps it; other templates refuse it.

@@ -44,6 +44,7 @@ pub fn run(args: TlbArgs) -> Result<ExitCode, Failure> {
         libid: args.libid,
         version: args.lib_version.clone(),
         win32: args.win32,
+        also: Vec::new(),
     };
     let written =
         writer::write(&model, &options).map_err(|e| Failure::usage(format!("cannot write a type library: {e}")))?;

@@ -194,6 +194,9 @@ pub struct TypeLibrary {
     pub version: String,
     /// (IID, name) of each `[oleautomation]` or `[dual]` interface the library declares.
     pub interfaces: Vec<(Guid, String)>,
+    /// Every interface it describes: those, and the project's implemented ones it does
+    /// not declare (registered by whoever declares them, not by this DLL).
+    pub described: Vec<String>,
 }
 
 impl Registration {

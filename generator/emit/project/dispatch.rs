@@ -37,7 +37,7 @@ pub fn served<'m>(model: &'m Model, object: &ObjectSpec, library: &TypeLibrary) 
     // type info inherits its bases' members.
     object.implements.iter().filter_map(|n| model.interface(n)).find(|i| {
         i.dispatch.is_some()
-            && library.interfaces.iter().any(|(_, n)| *n == i.name)
+            && library.described.contains(&i.name)
             && Vtable::ancestors(model, i).iter().any(|a| a.name == INTERFACE)
     })
 }

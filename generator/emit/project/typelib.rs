@@ -47,6 +47,7 @@ pub fn plan(model: &Model, config: &Config, crate_name: &str, plan: &mut Plan) -
         libid: section.libid,
         version: section.version.clone(),
         win32,
+        also: config.input.implement.clone(),
     };
     let win64 = writer::write(model, &options(false))?;
     let win32 = writer::write(model, &options(true))?;
@@ -79,11 +80,21 @@ pub fn plan(model: &Model, config: &Config, crate_name: &str, plan: &mut Plan) -
         .filter(|i| i.oleautomation || i.dispatch.as_ref().is_some_and(|d| d.dual))
         .filter_map(|i| Some((i.iid?, i.name.clone())))
         .collect();
+    let mut described: Vec<String> = members.iter().map(|n| n.to_string()).collect();
+    described.extend(
+        config
+            .input
+            .implement
+            .iter()
+            .filter(|n| model.interface(n).is_some())
+            .cloned(),
+    );
     Ok(TypeLibrary {
         name: win64.name,
         libid,
         version,
         interfaces,
+        described,
     })
 }
 

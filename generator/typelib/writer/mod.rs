@@ -51,6 +51,9 @@ pub struct Options {
     pub version: Option<String>,
     /// SYS_WIN32 (4-byte pointers) rather than SYS_WIN64.
     pub win32: bool,
+    /// Interfaces described besides the library's own members: a project's implemented
+    /// ones, whose IDispatch the library backs even when the library does not name them.
+    pub also: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +157,9 @@ pub fn write(model: &Model, options: &Options) -> Result<Written, Error> {
                 b.add_interface(iface)?;
             }
         }
+    }
+    for iface in options.also.iter().filter_map(|n| model.interface(n)) {
+        b.add_interface(iface)?;
     }
     let syskind = if options.win32 { syskind::WIN32 } else { syskind::WIN64 };
     let header = [

@@ -441,7 +441,8 @@ impl<'a> Call<'a> {
     }
 
     /// A member this path cannot call (an `[out]` parameter that is not the result, an
-    /// `[in, out]` string, object or array, or a type automation has no VARIANT for): E_NOTIMPL, as before oscgen wrote arms for it.
+    /// `[in, out]` array, or a type automation has no VARIANT for): E_NOTIMPL, as before
+    /// oscgen wrote arms for it.
     pub fn unsupported(&self) -> Error {
         E_NOTIMPL.into()
     }
