@@ -12,17 +12,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::kinds::run;
-
-fn cargo(project: &Path, target: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(args)
-        .current_dir(project)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS");
-    cmd
-}
+use common::kinds::{cargo, lint_and_check, run};
 
 #[test]
 fn a_dispinterface_server_answers_late_bound_calls() {
@@ -76,19 +66,7 @@ fn a_dispinterface_server_answers_late_bound_calls() {
     )
     .unwrap();
     assert!(out.contains("1 passed"), "the late-bound test ran:\n{out}");
-    run(
-        "cargo clippy",
-        cargo(
-            &project,
-            &target,
-            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-        )
-        .env("RUSTFLAGS", "--cfg oscgen_lint"),
-    )
-    .unwrap();
-    let mut check = Command::new(env!("CARGO_BIN_EXE_oscgen"));
-    check.args(["generate", "--check", "--quiet"]).arg(&project);
-    run("oscgen generate --check", &mut check).unwrap();
+    lint_and_check(Path::new(env!("CARGO_BIN_EXE_oscgen")), &project, &target).unwrap();
 }
 
 /// A dual interface read from a real type library, Wine's scrrun.dll (IDictionary), whose
@@ -133,17 +111,5 @@ fn a_server_of_a_type_librarys_dual_interface_builds() {
     std::fs::copy(repo.join("samples/com-server/Cargo.lock"), project.join("Cargo.lock")).unwrap();
     let target = repo.join("target/server-kinds");
     run("cargo test", &mut cargo(&project, &target, &["test", "--quiet"])).unwrap();
-    run(
-        "cargo clippy",
-        cargo(
-            &project,
-            &target,
-            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-        )
-        .env("RUSTFLAGS", "--cfg oscgen_lint"),
-    )
-    .unwrap();
-    let mut check = Command::new(env!("CARGO_BIN_EXE_oscgen"));
-    check.args(["generate", "--check", "--quiet"]).arg(&project);
-    run("oscgen generate --check", &mut check).unwrap();
+    lint_and_check(Path::new(env!("CARGO_BIN_EXE_oscgen")), &project, &target).unwrap();
 }

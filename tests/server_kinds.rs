@@ -12,23 +12,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::kinds::{Kind, kinds, new_project, run};
+use common::kinds::{Kind, cargo, kinds, lint_and_check, new_project, run};
 
 /// The sample: drop-target takes IDL constants C converts by wrapping (oleidl.idl's
 /// `(DWORD)(~X)`); search-filter implements two interfaces on one object.
 const SAMPLE: &[&str] = &["drop-target", "search-filter"];
-
-fn cargo(project: &Path, target: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(args)
-        .current_dir(project)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS");
-    cmd
-}
 
 /// new, test (which builds the library and the tests), clippy, generate --check.
 fn check(repo: &Path, corpus: &Path, dir: &Path, kind: &Kind, source: &str) -> Result<(), String> {
@@ -38,19 +27,7 @@ fn check(repo: &Path, corpus: &Path, dir: &Path, kind: &Kind, source: &str) -> R
         .map_err(|e| format!("copy Cargo.lock: {e}"))?;
     let target = repo.join("target/server-kinds");
     run("cargo test", &mut cargo(&project, &target, &["test", "--quiet"]))?;
-    // `oscgen_lint`: src/generated/ is held to clippy's lints too (it asks users' clippy to skip it).
-    run(
-        "cargo clippy",
-        cargo(
-            &project,
-            &target,
-            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-        )
-        .env("RUSTFLAGS", "--cfg oscgen_lint"),
-    )?;
-    let mut regenerate = Command::new(env!("CARGO_BIN_EXE_oscgen"));
-    regenerate.args(["generate", "--check", "--quiet"]).arg(&project);
-    run("oscgen generate --check", &mut regenerate).map(drop)
+    lint_and_check(Path::new(env!("CARGO_BIN_EXE_oscgen")), &project, &target)
 }
 
 #[test]

@@ -68,3 +68,32 @@ pub fn run(what: &str, cmd: &mut Command) -> Result<String, String> {
         tail.into_iter().rev().collect::<Vec<_>>().join("\n")
     ))
 }
+
+/// `cargo <args>` in a generated project, with the shared target dir and none of the
+/// caller's RUSTFLAGS.
+pub fn cargo(project: &Path, target: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(args)
+        .current_dir(project)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    cmd
+}
+
+/// clippy with `-D warnings` (`oscgen_lint`: src/generated/ is held to clippy's lints too,
+/// though it asks users' clippy to skip it), then `oscgen generate --check`.
+pub fn lint_and_check(oscgen: &Path, project: &Path, target: &Path) -> Result<(), String> {
+    run(
+        "cargo clippy",
+        cargo(
+            project,
+            target,
+            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+        )
+        .env("RUSTFLAGS", "--cfg oscgen_lint"),
+    )?;
+    let mut check = Command::new(oscgen);
+    check.args(["generate", "--check", "--quiet"]).arg(project);
+    run("oscgen generate --check", &mut check).map(drop)
+}
